@@ -1,0 +1,77 @@
+"""The state one invocation carries: which store, who is acting, and how to print."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+
+
+@dataclass
+class Invocation:
+    db: str | None
+    actor: str | None
+    _app: Any = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        from store.settings import default_url
+
+        return self.db or os.environ.get("PLANTRAIL_DB") or default_url()
+
+    def app(self) -> Any:
+        """The application on the chosen store, opened on first use."""
+        if self._app is None:
+            from domain.application import PlanRecords
+            from store.settings import env_for_url, prepare
+
+            prepare(self.url)
+            self._app = PlanRecords(env=env_for_url(self.url))
+        return self._app
+
+    def caught_up(self) -> Any:
+        """The application, with the materialised views read up to the end of the log."""
+        app = self.app()
+        from projections.runner import catch_up
+
+        catch_up(app)
+        return app
+
+    def close(self) -> None:
+        if self._app is not None:
+            self._app.close()
+
+
+def invocation() -> Invocation:
+    return click.get_current_context().find_object(Invocation)
+
+
+def emit(data: Any, as_json: bool, human: Any = None) -> None:
+    """Print a result: JSON alone on stdout with --json, else the human rendering."""
+    if as_json:
+        click.echo(json.dumps(data, default=str, ensure_ascii=False, indent=2))
+    elif human is not None:
+        human()
+    elif isinstance(data, dict) and len(data) == 1:
+        click.echo(next(iter(data.values())))
+    elif data is not None:
+        click.echo(json.dumps(data, default=str, ensure_ascii=False, indent=2))
+
+
+def written(result: dict[str, Any] | None, as_json: bool) -> None:
+    """After a write: bring the views up to date, then print what the contract says."""
+    inv = invocation()
+    try:
+        from projections.runner import catch_up
+
+        catch_up(inv.app())
+    except ImportError:  # pragma: no cover - views are optional until installed
+        pass
+    if result is None:
+        if as_json:
+            emit({"ok": True}, True)
+        return
+    emit(result, as_json)

@@ -1,0 +1,93 @@
+"""`plantrail demo`: the seeds' worked examples recorded into a store, and one review pack."""
+
+from __future__ import annotations
+
+import click
+
+from cli.context import emit, invocation, written
+from cli.params import json_option
+
+# The demo's own staff, so that it runs on an empty store with no configuration.
+DEMO_STAFF = (
+    ("demo-manager", "Tina Moss", "TM", ["team-manager"]),
+    ("demo-manager-2", "Tom Hale", "TH", ["team-manager"]),
+    ("demo-social-worker", "Mary Grant", "MG", ["social-worker"]),
+    ("demo-chair", "Rita Chow", "RC", ["review-chair"]),
+)
+
+
+@click.command("demo")
+@json_option
+def demo(as_json: bool) -> None:
+    """Record the worked examples (Karen, Ibriham, Susan) and print one review pack.
+
+    Example: plantrail --db sqlite:///demo.sqlite demo
+    """
+    from domain.examples import EXAMPLE_CHILDREN, record_examples
+
+    inv = invocation()
+    app = inv.app()
+    if _already_recorded(app, EXAMPLE_CHILDREN):
+        plan_ids = [row["plan_id"] for ref in EXAMPLE_CHILDREN for row in _plans_of(app, ref)]
+        note = "already recorded"
+    else:
+        _ensure_staff(app, inv.actor)
+        plan_ids = [str(pid) for pid in record_examples(
+            app, social_worker="demo-social-worker", team_manager="demo-manager-2", review_chair="demo-chair",
+        )]
+        note = "recorded"
+    written(None, False)
+    rows = [_summary(app, pid) for pid in plan_ids]
+    if as_json:
+        emit({"plans": rows, "note": note}, True)
+        return
+    for row in rows:
+        click.echo(f"{note}: {row['plan_id']}  {row['kind']:<28} {row['child']}  {row['name']}")
+    _review_pack(app, plan_ids[-1])
+
+
+def _already_recorded(app, refs) -> bool:  # type: ignore[no-untyped-def]
+    from domain.errors import NotFound
+
+    try:
+        for ref in refs:
+            app.child(ref)
+    except NotFound:
+        return False
+    return True
+
+
+def _ensure_staff(app, actor) -> None:  # type: ignore[no-untyped-def]
+    from domain.errors import NotFound
+
+    for staff_id, name, initials, roles in DEMO_STAFF:
+        try:
+            app.staff_member(staff_id)
+        except NotFound:
+            adder = None if app.is_empty() else (actor or "demo-manager")
+            app.add_staff(adder, staff_id, name=name, initials=initials, roles=roles)
+
+
+def _plans_of(app, ref):  # type: ignore[no-untyped-def]
+    from projections.plans import list_plans
+
+    return list_plans(app, child=ref)
+
+
+def _summary(app, plan_id):  # type: ignore[no-untyped-def]
+    plan = app.plan(plan_id)
+    return {"plan_id": str(plan.id), "kind": plan.state.kind, "child": plan.state.child,
+            "name": app.child(plan.state.child).state.name}
+
+
+def _review_pack(app, plan_id) -> None:  # type: ignore[no-untyped-def]
+    from cli.render import console, render_changes, render_plan
+    from projections.changes import changes_since
+    from projections.current import current_plan
+
+    console.rule("Review pack")
+    render_plan(current_plan(app, plan_id))
+    render_changes(changes_since(app, plan_id))
+
+
+COMMANDS = [demo]

@@ -1,0 +1,73 @@
+"""What the user sees when a command is refused: one or two plain lines and the contract's
+exit code (CLI.md, "Exit codes"). Tracebacks only with PLANTRAIL_DEBUG=1."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+REFUSED, BAD_INPUT, ALTERED, UNAVAILABLE = 1, 2, 3, 4
+UNEXPECTED = 70  # outside the contract: a fault of plantrail's own, reported as such
+
+
+def exit_code_for(error: BaseException) -> tuple[int, str]:
+    """The exit code and message for an error raised by a command."""
+    from pydantic import ValidationError
+
+    from domain.errors import BadInput, DomainError, NotFound, RuleBroken
+    from store.errors import BadCheckpoint, BadStoreURL, ChainBroken, SigningKeyError, StoreUnavailable
+
+    if isinstance(error, (RuleBroken,)):
+        return REFUSED, _with_fix("refused", error)
+    if isinstance(error, (BadInput, NotFound)):
+        return BAD_INPUT, _with_fix("error", error)
+    if isinstance(error, DomainError):
+        return REFUSED, _with_fix("refused", error)
+    if isinstance(error, ValidationError):
+        return BAD_INPUT, "error: " + describe_validation(error)
+    if isinstance(error, (BadCheckpoint, SigningKeyError)):
+        return BAD_INPUT, f"error: {error}"
+    if isinstance(error, ChainBroken):
+        return ALTERED, f"altered: {error}\nRun `plantrail verify` to see where."
+    if isinstance(error, (StoreUnavailable, BadStoreURL)):
+        return UNAVAILABLE, f"error: {error}\nCheck --db / PLANTRAIL_DB and that the database server is running."
+    if _is_store_fault(error):
+        return UNAVAILABLE, f"error: the store cannot be reached or opened: {_first_line(error)}"
+    return UNEXPECTED, f"plantrail: unexpected error: {type(error).__name__}: {_first_line(error)}"
+
+
+def describe_validation(error) -> str:  # type: ignore[no-untyped-def]
+    first = error.errors()[0]
+    field = ".".join(str(p) for p in first["loc"] if not isinstance(p, int)) or "value"
+    return f"--{field.replace('_', '-')}: {first['msg'].lower()}"
+
+
+def _with_fix(prefix: str, error) -> str:  # type: ignore[no-untyped-def]
+    text = f"{prefix}: {error.message}"
+    return f"{text}\n{error.fix}" if error.fix else text
+
+
+def _is_store_fault(error: BaseException) -> bool:
+    import sqlite3
+
+    import psycopg
+    from eventsourcing.persistence import InterfaceError, OperationalError
+
+    return isinstance(error, (InterfaceError, OperationalError, psycopg.OperationalError, sqlite3.OperationalError))
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def fail(error: BaseException) -> None:
+    code, message = exit_code_for(error)
+    if os.environ.get("PLANTRAIL_DEBUG") == "1":
+        import traceback
+
+        traceback.print_exception(error)
+    click.echo(message, err=True)
+    sys.exit(code)

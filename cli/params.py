@@ -1,0 +1,72 @@
+"""Option types shared by the commands: dates, the domain's vocabularies, FIELD=VALUE pairs."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import click
+
+from domain import vocabulary as v
+
+
+class DateType(click.ParamType):
+    """A calendar date written YYYY-MM-DD (CLI.md, "Global")."""
+
+    name = "DATE"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"'{value}' is not a date; write it YYYY-MM-DD, e.g. 2026-03-01", param, ctx)
+
+
+class TimeType(click.ParamType):
+    """An ISO 8601 time; without a zone it is read as UTC (the store's clock)."""
+
+    name = "TIME"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        from datetime import timezone
+
+        try:
+            when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            self.fail(f"'{value}' is not a time; write it like 2026-03-01T12:00:00Z", param, ctx)
+        return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+class PairType(click.ParamType):
+    """NAME=VALUE, as in `correct --set` and `review hold --rate`."""
+
+    name = "NAME=VALUE"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        name, sep, val = value.partition("=")
+        if not sep or not name.strip():
+            self.fail(f"'{value}' is not NAME=VALUE", param, ctx)
+        return name.strip(), val
+
+
+DATE = DateType()
+TIME = TimeType()
+PAIR = PairType()
+KIND = click.Choice(v.PLAN_KINDS)
+AREA = click.Choice(v.ALL_AREAS)
+ROLE = click.Choice(v.ROLES)
+CATEGORY = click.Choice(v.CATEGORIES)
+REVIEW_KIND = click.Choice(v.REVIEW_KINDS)
+PARTY = click.Choice(("child", "parent", "carer", "agency", "other"))
+AGREES = click.Choice(("yes", "no", "unstated"))
+YES_NO = click.Choice(("yes", "no"))
+AIM_OPTION = click.IntRange(1, 10)
+MONTHS = click.IntRange(1, 240)
+
+on_option = click.option("--on", type=DATE, help="Date it happened (YYYY-MM-DD). Default: today.")
+initials_option = click.option("--initials", help="Margin initials. Default: the acting staff member's.")
+command_id_option = click.option(
+    "--command-id", help="A client-chosen id; repeating it records nothing new."
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document and nothing else.")

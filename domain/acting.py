@@ -1,0 +1,44 @@
+"""Who is doing the work, and when: the envelope every command puts on its events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from domain.errors import BadInput
+
+
+@dataclass(frozen=True)
+class Acting:
+    """The staff member acting, the margin initials, the effective date and the clock.
+
+    ``on`` is the date the thing happened or was decided; ``at`` is the recording time.
+    A record says what has happened, so ``on`` can be back-dated but never in the future.
+    """
+
+    staff_id: str
+    initials: str
+    on: date
+    at: datetime
+    command_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.on > self.at.date():
+            raise BadInput(
+                f"the date {self.on.isoformat()} is in the future",
+                fix="record what has happened: give --on as today or an earlier date",
+            )
+        if not self.initials.strip():
+            raise BadInput("initials must not be empty", fix="give --initials, e.g. --initials MG")
+
+    def envelope(self, *, on: date | None = None, **extra: Any) -> dict[str, Any]:
+        """The event fields every command records."""
+        return {
+            "timestamp": self.at,
+            "actor": self.staff_id,
+            "initials": self.initials,
+            "effective_on": on or self.on,
+            "command_id": self.command_id,
+            **extra,
+        }

@@ -1,0 +1,419 @@
+"""The plantrail application: one eventsourcing Application holding every record.
+
+Its methods are what users do. Each loads the records it needs, checks the acting
+staff member's role, calls the aggregates (which enforce the rules) and saves every
+changed record in one transaction, so a refused command records nothing.
+Persistence is wired in by settings (``env``), never imported: see ``store.settings``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import wraps
+import json
+from datetime import date, datetime, timezone
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from domain.acting import Acting
+from domain.base import PERSISTENCE_TOPICS, Event, Record
+from domain.child import Child, child_id
+from domain.errors import BadInput, Conflict, NotFound, RuleBroken
+from domain.events import PlanOpened
+from domain.plan import Plan
+from domain.staff import StaffMember, staff_id_key
+from domain.vocabulary import PLAN_FAMILY
+
+Clock = Callable[[], datetime]
+R = TypeVar("R", bound=Record)
+PLAN_ID_MIN_PREFIX = 8
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def command(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A write users make. It runs as one unit of work: every record it changes is saved
+    in one transaction, or, if it is refused, nothing is. A client-chosen ``command_id``
+    is saved with its events; the same id again records nothing new and answers with
+    the first result (the store's command log keeps each id once)."""
+
+    @wraps(method)
+    def run(self: PlanRecords, *args: Any, command_id: str | None = None, **kwargs: Any) -> Any:
+        if command_id is not None:
+            done = self.command_result(command_id)
+            if done is not None:
+                return done.value
+        outer = self._batch is not None
+        if not outer:
+            self._batch, self._commands = {}, []
+        self._command_id = command_id
+        try:
+            result = method(self, *args, **kwargs)
+            if command_id is not None:
+                self._commands.append((command_id, _encode_result(result)))
+            if not outer:
+                self._commit()
+        except Conflict:
+            done = self.command_result(command_id) if command_id is not None else None
+            if done is None:
+                raise
+            return done.value
+        finally:
+            self._command_id = None
+            if not outer:
+                self._batch, self._commands = None, []
+        return result
+
+    return run
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    value: Any
+
+
+def _encode_result(result: Any) -> str:
+    if isinstance(result, UUID):
+        return json.dumps({"uuid": str(result)})
+    return json.dumps({"value": result})
+
+
+def _decode_result(text: str) -> CommandResult:
+    data = json.loads(text)
+    return CommandResult(UUID(data["uuid"]) if "uuid" in data else data["value"])
+
+
+class PlanRecords(Application):
+    """Children's plans, the children they belong to, and the staff who keep them."""
+
+    name = "plantrail"
+    env = {**PERSISTENCE_TOPICS, "AGGREGATE_CACHE_MAXSIZE": "0"}
+    snapshotting_intervals = {Plan: 50, Child: 50, StaffMember: 50}
+
+    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock = utc_now) -> None:
+        super().__init__(env)
+        self.clock = clock
+        # The unit of work of the command (or batch) under way: the records it changed,
+        # and the command ids to record with them.
+        self._batch: dict[UUID, Record] | None = None
+        self._commands: list[tuple[str, str]] = []
+        self._command_id: str | None = None
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run many commands as one unit: all their records are saved in one transaction
+        at the end, or, if any command is refused, none of them (the bulk import path)."""
+        self._batch, self._commands = {}, []
+        try:
+            yield
+            self._commit()
+        finally:
+            self._batch, self._commands = None, []
+
+    def command_result(self, command_id: str) -> CommandResult | None:
+        """What a recorded command id answered, or None if it was never recorded."""
+        lookup = getattr(self.recorder, "command_result", None)
+        text = lookup(command_id) if lookup else None
+        return _decode_result(text) if text is not None else None
+
+    def _commit(self) -> None:
+        pending = list((self._batch or {}).values())
+        if not pending:
+            return
+        try:
+            self.save(*pending, commands=self._commands)
+        except IntegrityError:
+            raise Conflict("the record changed meanwhile; run the command again", rule="concurrency") from None
+
+    # ================================================================== staff
+    @command
+    def add_staff(self, actor: str | None, staff_id: str, *, name: str, initials: str,
+                  roles: list[str]) -> None:
+        first = self.is_empty()
+        if first:
+            acting = Acting(staff_id=staff_id, initials=initials, on=self.today(),
+                            at=self.clock(), command_id=self._command_id)
+        else:
+            acting = self._acting(actor, "add_staff")
+        member = StaffMember.register(acting, staff_id=staff_id, name=name, initials=initials,
+                                      roles=roles, first=first)
+        self._save_new(member, f"staff member {staff_id} is already registered")
+
+    @command
+    def grant_role(self, actor: str | None, staff_id: str, role: str) -> None:
+        acting = self._acting(actor, "grant_role")
+        member = self.staff_member(staff_id)
+        member.grant(acting, role)
+        self._save(member)
+
+    def staff_member(self, staff_id: str) -> StaffMember:
+        return self._get(staff_id_key(staff_id), StaffMember, f"no staff member {staff_id}",
+                         fix="see `plantrail staff add`")
+
+    # ================================================================== children
+    @command
+    def register_child(self, actor: str | None, child_ref: str, *, name: str, born: date,
+                       sex: str = "U", upn: str | None = None, nation: str = "england",
+                       on: date | None = None) -> None:
+        acting = self._acting(actor, "register_child", on=on)
+        child = Child.register(acting, child_ref=child_ref, name=name, born=born, sex=sex, upn=upn,
+                               nation=nation)
+        self._save_new(child, f"child {child_ref} is already registered")
+
+    def child(self, child_ref: str) -> Child:
+        return self._get(child_id(child_ref), Child, f"no child {child_ref}", fix="see `plantrail child add`")
+
+    # ================================================================== plans
+    @command
+    def open_plan(self, actor: str | None, child_ref: str, *, kind: str, aim: str,
+                  aim_option: int | None = None, aim_months: int | None = None,
+                  category: str | None = None, replaces: str | UUID | None = None,
+                  referred: date | None = None, review_by: date | None = None,
+                  on: date | None = None, initials: str | None = None) -> UUID:
+        acting = self._acting(actor, "open_plan", on=on, initials=initials)
+        child = self.child(child_ref)
+        old = self.plan(replaces) if replaces else None
+        plan = Plan.open(acting, child_ref=child_ref, kind=kind, aim=aim, aim_option=aim_option,
+                         aim_months=aim_months, category=category, replaces=old, referred=referred,
+                         review_by=review_by)
+        changed: list[Record] = [plan, child]
+        if old is not None:
+            old.close(acting, reason=f"replaced by {kind} plan {plan.id}", replaced_by=plan.id)
+            child.end_plan(acting, plan_id=old.id)
+            changed.append(old)
+        child.start_plan(acting, plan_id=plan.id, family=PLAN_FAMILY[kind], kind=kind,
+                         replacing=old.id if old else None)
+        self._save(*changed)
+        return plan.id
+
+    @command
+    def approve_plan(self, actor: str | None, plan_id: str | UUID, *, on: date | None = None) -> None:
+        self._on_plan(actor, "approve_plan", plan_id, "approve", on=on)
+
+    @command
+    def change_kind(self, actor: str | None, plan_id: str | UUID, *, kind: str, review_id: str,
+                    category: str | None = None) -> None:
+        self._on_plan(actor, "change_kind", plan_id, "change_kind", kind=kind, review_id=review_id,
+                      category=category)
+
+    @command
+    def change_aim(self, actor: str | None, plan_id: str | UUID, *, review_id: str, aim: str,
+                   aim_option: int | None = None, aim_months: int | None = None) -> None:
+        self._on_plan(actor, "change_aim", plan_id, "change_aim", review_id=review_id, aim=aim,
+                      aim_option=aim_option, aim_months=aim_months)
+
+    @command
+    def record_details(self, actor: str | None, plan_id: str | UUID, *, on: date | None = None, **details: str | None) -> None:
+        if details.get("lead"):
+            self.staff_member(details["lead"])  # the lead professional is a known staff member
+        self._on_plan(actor, "record_details", plan_id, "record_details", on=on,
+                      **details)
+
+    @command
+    def extend_initial_plan(self, actor: str | None, plan_id: str | UUID, *, review_id: str, until: date) -> None:
+        self._on_plan(actor, "extend_initial_plan", plan_id, "extend", review_id=review_id, until=until)
+
+    @command
+    def distribute_plan(self, actor: str | None, plan_id: str | UUID, *, to: list[str],
+                        on: date | None = None) -> None:
+        self._on_plan(actor, "distribute_plan", plan_id, "distribute", to=to, on=on)
+
+    @command
+    def close_plan(self, actor: str | None, plan_id: str | UUID, *, reason: str, on: date | None = None) -> None:
+        acting = self._acting(actor, "close_plan", on=on)
+        plan = self.plan(plan_id)
+        child = self.child(plan.state.child)
+        plan.close(acting, reason=reason)
+        child.end_plan(acting, plan_id=plan.id)
+        self._save(plan, child)
+
+    # ================================================================== Part Two
+    @command
+    def add_action(self, actor: str | None, plan_id: str | UUID, *, area: str, need: str, response: str,
+                   frequency: str, responsible: str, starts: date, outcomes: list[str],
+                   discussed_with: str | None = None, initials: str | None = None,
+                   on: date | None = None) -> str:
+        return self._on_plan(actor, "add_action", plan_id, "add_action", area=area, need=need,
+                             response=response, frequency=frequency, responsible=responsible,
+                             starts=starts, outcomes=outcomes, discussed_with=discussed_with,
+                             initials=initials, on=on)
+
+    @command
+    def amend_action(self, actor: str | None, plan_id: str | UUID, action_id: str, *,
+                     initials: str | None = None, on: date | None = None,
+                     **changes: Any) -> None:
+        self._on_plan(actor, "amend_action", plan_id, "amend_action", action_id, initials=initials, on=on, **changes)
+
+    @command
+    def end_action(self, actor: str | None, plan_id: str | UUID, action_id: str, *, reason: str,
+                   discussed_with: str | None = None, initials: str | None = None,
+                   on: date | None = None) -> None:
+        self._on_plan(actor, "end_action", plan_id, "end_action", action_id, reason=reason,
+                      discussed_with=discussed_with, initials=initials, on=on)
+
+    # ================================================================== views, reviews, visits
+    @command
+    def record_view(self, actor: str | None, plan_id: str | UUID, *, party: str, name: str, text: str,
+                    on: date | None = None) -> None:
+        self._on_plan(actor, "record_view", plan_id, "record_view", party=party, name=name, text=text,
+                      on=on)
+
+    @command
+    def record_signature(self, actor: str | None, plan_id: str | UUID, *, party: str, name: str,
+                         agrees: str = "unstated", on: date | None = None) -> None:
+        self._on_plan(actor, "record_signature", plan_id, "record_signature", party=party, name=name,
+                      agrees=agrees, on=on)
+
+    @command
+    def record_contact(self, actor: str | None, plan_id: str | UUID, *, person: str, relationship: str,
+                       arrangement: str, on: date | None = None) -> None:
+        self._on_plan(actor, "record_contact", plan_id, "record_contact", person=person,
+                      relationship=relationship, arrangement=arrangement, on=on)
+
+    @command
+    def hold_review(self, actor: str | None, plan_id: str | UUID, *, kind: str, on: date, chair: str,
+                    next_review: date | None = None, ratings: dict[str, str] | None = None) -> str:
+        chairing = self.staff_member(chair)
+        if "review-chair" not in chairing.state.roles:
+            raise RuleBroken(f"{chair} is not a review chair", rule="roles",
+                             fix="name a staff member with the review-chair role as --chair")
+        return self._on_plan(actor, "hold_review", plan_id, "hold_review", kind=kind, chair=chair,
+                             next_review=next_review, ratings=ratings, on=on)
+
+    @command
+    def record_visit(self, actor: str | None, plan_id: str | UUID, *, on: date, seen_alone: bool | None = None) -> None:
+        self._on_plan(actor, "record_visit", plan_id, "record_visit", seen_alone=seen_alone, on=on)
+
+    @command
+    def record_supervision(self, actor: str | None, plan_id: str | UUID, *, on: date,
+                           note: str | None = None) -> None:
+        self._on_plan(actor, "record_supervision", plan_id, "record_supervision", note=note, on=on)
+
+    # ================================================================== corrections
+    @command
+    def correct(self, actor: str | None, event_ref: str, *, fields: dict[str, Any], reason: str) -> str:
+        acting = self._acting(actor, "correct")
+        record, version = self._event_target(event_ref)
+        record.correct(acting, version, fields, reason)
+        self._save(record)
+        return f"{record.id}/{record.version}"
+
+    @command
+    def void(self, actor: str | None, event_ref: str, *, reason: str) -> str:
+        acting = self._acting(actor, "void")
+        record, version = self._event_target(event_ref)
+        record.void(acting, version, reason)
+        self._save(record)
+        return f"{record.id}/{record.version}"
+
+    # ================================================================== reads
+    def plan(self, plan_ref: str | UUID) -> Plan:
+        return self._get(self.plan_id(plan_ref), Plan, f"no plan {plan_ref}", fix="see `plantrail plans`")
+
+    def plan_id(self, plan_ref: str | UUID) -> UUID:
+        """A plan's id from the id or any unique prefix of at least 8 characters (CLI.md)."""
+        if isinstance(plan_ref, UUID):
+            return plan_ref
+        text = plan_ref.strip().lower()
+        try:
+            return UUID(text)
+        except ValueError:
+            pass
+        if len(text) < PLAN_ID_MIN_PREFIX:
+            raise BadInput(f"plan id '{plan_ref}' is too short",
+                           fix=f"give the plan id or a unique prefix of at least {PLAN_ID_MIN_PREFIX} characters")
+        matches = [pid for pid in self.plan_ids() if str(pid).startswith(text) or pid.hex.startswith(text)]
+        if len(matches) != 1:
+            what = "no plan" if not matches else f"{len(matches)} plans"
+            raise NotFound(f"{what} with an id starting '{plan_ref}'", fix="see `plantrail plans` for ids")
+        return matches[0]
+
+    def plan_ids(self) -> Iterator[UUID]:
+        yield from (n.originator_id for n in self.notifications(topics=[_topic(PlanOpened)]))
+
+    def events_of(self, record_id: UUID) -> list[Event]:
+        return list(self.events.get(record_id))  # type: ignore[arg-type]
+
+    def notifications(self, start: int = 1, topics: list[str] | None = None, batch: int = 1000) -> Iterator[Any]:
+        """Every stored event in the order it was recorded, read in batches."""
+        while True:
+            page = self.recorder.select_notifications(start, batch, topics=topics or ())
+            yield from page
+            if len(page) < batch:
+                return
+            start = page[-1].id + 1
+
+    def is_empty(self) -> bool:
+        return not self.recorder.max_notification_id() and not self._batch
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    # ================================================================== helpers
+    def _on_plan(self, actor: str | None, command: str, plan_ref: str | UUID, method: str, *args: Any,
+                 on: date | None = None, initials: str | None = None,
+                 **kwargs: Any) -> Any:
+        acting = self._acting(actor, command, on=on, initials=initials)
+        plan = self.plan(plan_ref)
+        result = getattr(plan, method)(acting, *args, **kwargs)
+        self._save(plan)
+        return result
+
+    def _acting(self, actor: str | None, command: str, *, on: date | None = None,
+                initials: str | None = None) -> Acting:
+        if not actor:
+            raise BadInput("every write needs the staff member doing the work",
+                           fix="give --as STAFF_ID or set PLANTRAIL_AS")
+        member = self._get(staff_id_key(actor), StaffMember, f"no staff member {actor}",
+                           fix="give --as the id of a registered staff member")
+        member.authorise(command)
+        return Acting(staff_id=actor, initials=initials if initials is not None else member.state.initials,
+                      on=on or self.today(), at=self.clock(), command_id=self._command_id)
+
+    def _event_target(self, event_ref: str) -> tuple[Record, int]:
+        record_ref, _, version = event_ref.strip().rpartition("/")
+        if not record_ref or not version.isdigit():
+            raise BadInput(f"'{event_ref}' is not an event id", fix="event ids look like PLAN_ID/7; see `plantrail history`")
+        try:
+            record_id = UUID(record_ref)
+        except ValueError:
+            record_id = self.plan_id(record_ref)
+        return self._get(record_id, Record, f"no record {record_ref}", fix="see `plantrail history`"), int(version)
+
+    def _get(self, record_id: UUID, kind: type[R], missing: str, *, fix: str = "") -> R:
+        if self._batch is not None and record_id in self._batch:
+            pending = self._batch[record_id]
+            if not isinstance(pending, kind):
+                raise NotFound(missing, fix=fix)
+            return pending
+        try:
+            record = self.repository.get(record_id)
+        except AggregateNotFoundError:
+            raise NotFound(missing, fix=fix) from None
+        if not isinstance(record, kind):
+            raise NotFound(missing, fix=fix)
+        return record
+
+    def _save(self, *records: Record) -> None:
+        """Add changed records to the unit of work under way (see ``command``)."""
+        assert self._batch is not None, "records are saved by a command's unit of work"
+        self._batch.update((record.id, record) for record in records)
+
+    def _save_new(self, record: Record, already: str) -> None:
+        assert self._batch is not None, "records are saved by a command's unit of work"
+        if record.id in self._batch or record.id in self.repository:
+            raise RuleBroken(already, rule="unique ids")
+        self._batch[record.id] = record
+
+
+def _topic(cls: type) -> str:
+    from eventsourcing.utils import get_topic
+
+    return get_topic(cls)

@@ -1,0 +1,96 @@
+"""The Child aggregate: who the child is, and which plans of each family are open."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from pydantic import BaseModel, Field
+
+from domain import events as ev
+from domain.acting import Acting
+from domain.errors import RuleBroken
+from domain.record import CorrectableRecord
+
+
+class PlanPeriod(BaseModel):
+    plan_id: UUID
+    family: str
+    kind: str
+    started_on: date
+    ended_on: date | None = None
+
+
+class ChildState(BaseModel):
+    child_ref: str = ""
+    name: str = ""
+    born: date | None = None
+    sex: str = "U"
+    upn: str | None = None
+    nation: str = "england"
+    periods: list[PlanPeriod] = Field(default_factory=list)
+
+    def open_plans(self) -> list[PlanPeriod]:
+        return [p for p in self.periods if p.ended_on is None]
+
+
+def child_id(child_ref: str) -> UUID:
+    """A child's record id follows from the local authority's reference, so a reference
+    names at most one child (a second registration conflicts and is refused)."""
+    return uuid5(NAMESPACE_URL, f"plantrail:child:{child_ref}")
+
+
+class Child(CorrectableRecord):
+
+    def blank(self) -> ChildState:
+        return ChildState()
+
+    def evolve(self, state: ChildState, event: ev.Event) -> None:
+        if isinstance(event, ev.ChildRegistered):
+            state.child_ref, state.name, state.born = event.child_ref, event.name, event.born
+            state.sex, state.upn, state.nation = event.sex, event.upn, event.nation
+        elif isinstance(event, ev.ChildPlanStarted):
+            state.periods.append(PlanPeriod(plan_id=event.plan_id, family=event.family, kind=event.kind,
+                                            started_on=event.effective_on))
+        elif isinstance(event, ev.ChildPlanEnded):
+            for period in state.periods:
+                if period.plan_id == event.plan_id:
+                    period.ended_on = event.effective_on
+
+    @classmethod
+    def register(
+        cls, acting: Acting, *, child_ref: str, name: str, born: date, sex: str = "U",
+        upn: str | None = None, nation: str = "england",
+    ) -> Child:
+        if born > acting.at.date():
+            raise RuleBroken("a child's date of birth cannot be in the future", rule="child")
+        return cls._create(
+            ev.ChildRegistered, id=child_id(child_ref), **acting.envelope(),
+            child_ref=child_ref, name=name, born=born, sex=sex, upn=upn, nation=nation,
+        )
+
+    def start_plan(self, acting: Acting, *, plan_id: UUID, family: str, kind: str, replacing: UUID | None) -> None:
+        """One open plan of each family; no period of a family overlapping an earlier one
+        (DOMAIN.md, "Plans"; census rules 4001, 4004, 8935, 8940)."""
+        on = acting.on
+        for period in self.state.periods:
+            if period.family != family or period.plan_id == replacing:
+                continue
+            if period.ended_on is None:
+                raise RuleBroken(
+                    f"{self.state.name} already has an open {period.kind} plan ({period.plan_id}); "
+                    "a child has one open plan of each family",
+                    rule="one open plan", fix="change that plan's kind at a review, or close it first",
+                )
+            if on < period.ended_on:
+                raise RuleBroken(
+                    f"the new plan would start on {on}, inside the {period.kind} plan that ran "
+                    f"until {period.ended_on}; periods of one child may not overlap",
+                    rule="no overlapping periods", fix=f"give --on {period.ended_on} or later",
+                )
+        if self.state.born and on < self.state.born:
+            raise RuleBroken("a plan cannot start before the child was born", rule="child")
+        self.trigger_event(ev.ChildPlanStarted, **acting.envelope(), plan_id=plan_id, family=family, kind=kind)
+
+    def end_plan(self, acting: Acting, *, plan_id: UUID) -> None:
+        self.trigger_event(ev.ChildPlanEnded, **acting.envelope(), plan_id=plan_id)

@@ -1,0 +1,33 @@
+"""Domain errors. Each names the rule of DOMAIN.md or CLI.md that refused the command."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A command the record refuses. Nothing is recorded when one is raised."""
+
+    def __init__(self, message: str, *, rule: str = "", fix: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.rule = rule
+        self.fix = fix
+
+
+class RuleBroken(DomainError):
+    """Refused by a rule of the record (CLI exit code 1)."""
+
+
+class NotPermitted(RuleBroken):
+    """The acting staff member's roles do not allow the command (exit code 1)."""
+
+
+class Conflict(RuleBroken):
+    """Someone else changed the same record meanwhile (exit code 1)."""
+
+
+class NotFound(DomainError):
+    """An id that names nothing in the store (bad input, exit code 2)."""
+
+
+class BadInput(DomainError):
+    """A value that is not one the record can hold (bad input, exit code 2)."""

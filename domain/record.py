@@ -1,0 +1,112 @@
+"""Corrections and voids, the same for every kind of record (DOMAIN.md, "Corrections")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from domain.acting import Acting
+from domain.base import ENVELOPE_FIELDS, Event, Record
+from domain.errors import BadInput, NotFound, RuleBroken
+from domain.events import CORRECTABLE, Corrected, Voided, type_name
+
+# Fields that say which entry an event is about: correcting them would move the
+# entry to another record, so a wrong one is voided and recorded again instead.
+IDENTITY_FIELDS = frozenset(
+    {"action_id", "review_id", "child_ref", "staff_id", "replaces", "replaced_by", "plan_id"}
+)
+
+
+class CorrectableRecord(Record):
+    """A record a records officer can correct and void without erasing anything."""
+
+    def check(self, state: Any) -> None:
+        """Raise RuleBroken if a folded state breaks a rule of the record."""
+
+    def correct(self, acting: Acting, target_version: int, fields: dict[str, Any], reason: str) -> None:
+        target = self._correctable(target_version)
+        _require_reason(reason)
+        allowed = set(type(target).model_fields) - ENVELOPE_FIELDS - IDENTITY_FIELDS
+        for name in fields:
+            if name not in allowed:
+                raise BadInput(
+                    f"a {type_name(target)} event has no field '{name}' that can be corrected",
+                    fix="fields: " + ", ".join(sorted(allowed)),
+                )
+        try:
+            corrected = self.as_corrected(target).model_validate(
+                {**self.as_corrected(target).model_dump(), **fields}
+            )
+        except ValidationError as e:
+            err = e.errors()[0]
+            where = ".".join(str(p) for p in err["loc"])
+            raise BadInput(f"{where}: {err['msg']}", fix="give a value of the right form") from None
+        if "effective_on" in fields and corrected.effective_on > acting.at.date():
+            raise BadInput(
+                f"the date {corrected.effective_on.isoformat()} is in the future",
+                fix="a record says what has happened: give today or an earlier date",
+            )
+        if corrected == self.as_corrected(target):
+            raise BadInput("the correction changes nothing", fix="give the value the record should hold")
+        new_fields = corrected.model_dump(mode="json", include=set(fields))
+        self.check(self.trial({target_version: new_fields}, set()))
+        self.trigger_event(
+            Corrected,
+            **acting.envelope(reason=reason, authority="records correction"),
+            target_version=target_version,
+            fields=new_fields,
+        )
+
+    def void(self, acting: Acting, target_version: int, reason: str) -> None:
+        self._correctable(target_version)
+        _require_reason(reason)
+        if target_version == 1:
+            raise RuleBroken(
+                "the event that opened this record cannot be voided: the record would have no start",
+                rule="corrections",
+                fix="correct its fields, or close the plan with a reason",
+            )
+        self.check(self.trial({}, {target_version}))
+        self.trigger_event(
+            Voided,
+            **acting.envelope(reason=reason, authority="records correction"),
+            target_version=target_version,
+        )
+
+    def trial(self, corrections: dict[int, dict[str, Any]], voids: set[int]) -> Any:
+        """The state the record would have with these further corrections and voids."""
+        saved = (self.corrections, self.voided, self.state)
+        merged = {v: dict(f) for v, f in self.corrections.items()}
+        for version, fields in corrections.items():
+            merged.setdefault(version, {}).update(fields)
+        self.corrections, self.voided = merged, self.voided | voids
+        try:
+            self.refold()
+            return self.state
+        finally:
+            self.corrections, self.voided, self.state = saved
+
+    def _correctable(self, version: int) -> Event:
+        target = self.entry(version)
+        if target is None and 1 <= version <= self.version:
+            raise RuleBroken(
+                f"event {version} is itself a correction or a void, and cannot be corrected or voided",
+                rule="corrections", fix="correct the original entry again",
+            )
+        if target is None:
+            raise NotFound(f"no event {version} in this record", fix="see `plantrail history` for event ids")
+        if not isinstance(target, CORRECTABLE):
+            raise RuleBroken(
+                f"a {type_name(target)} event follows from others and cannot be corrected by itself",
+                rule="corrections",
+                fix="correct or void the event it follows from",
+            )
+        if version in self.voided:
+            raise RuleBroken("that event is already voided", rule="corrections")
+        return target
+
+
+def _require_reason(reason: str) -> None:
+    if not reason or not reason.strip():
+        raise BadInput("a correction needs a reason", fix="give --reason TEXT")

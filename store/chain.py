@@ -1,0 +1,53 @@
+"""The hash chain that binds every stored event to all before it.
+
+link_n = sha256(link_{n-1} || canonical(event_n)), starting from 32 zero bytes.
+The PostgreSQL trigger (postgres_recorder.py) computes the same bytes in SQL, so
+this module is the single definition of the encoding: change both or neither.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from uuid import UUID
+
+GENESIS = bytes(32)
+
+# Table names are fixed (not derived from the application name as the library
+# does on PostgreSQL) so verify, guards and checkpoints can find the log from a
+# URL alone.
+EVENTS_TABLE = "stored_events"
+CHAIN_TABLE = "event_chain"
+
+
+def _uuid_bytes(originator_id: UUID | str) -> bytes:
+    if isinstance(originator_id, UUID):
+        return originator_id.bytes
+    return UUID(originator_id).bytes  # SQLite keeps the id as 32 hex digits
+
+
+def canonical(
+    position: int, originator_id: UUID | str, originator_version: int,
+    topic: str | None, state: bytes | None,
+) -> bytes:
+    """8-byte big-endian ints, the uuid's 16 bytes, 4-byte length-prefixed topic and state.
+
+    Length prefixes stop a byte moving between topic and state unnoticed.
+    """
+    topic_b = (topic or "").encode("utf-8")
+    state_b = bytes(state or b"")
+    return b"".join((
+        struct.pack(">q", position),
+        _uuid_bytes(originator_id),
+        struct.pack(">q", originator_version),
+        struct.pack(">i", len(topic_b)), topic_b,
+        struct.pack(">i", len(state_b)), state_b,
+    ))
+
+
+def next_link(
+    prev_link: bytes, position: int, originator_id: UUID | str,
+    originator_version: int, topic: str | None, state: bytes | None,
+) -> bytes:
+    data = canonical(position, originator_id, originator_version, topic, state)
+    return hashlib.sha256(bytes(prev_link) + data).digest()

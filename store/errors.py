@@ -1,0 +1,25 @@
+"""Errors the store raises for the CLI to turn into exit codes and plain messages."""
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be reached or opened (CLI exit code 4)."""
+
+
+class BadStoreURL(ValueError):
+    """A store URL that cannot be read (CLI exit code 2)."""
+
+
+class BadCheckpoint(ValueError):
+    """A checkpoint file that is unreadable or whose signature does not hold (exit code 2)."""
+
+
+class SigningKeyError(ValueError):
+    """No signing key given, or the key file is unreadable (exit code 2)."""
+
+
+class ChainBroken(Exception):
+    """Refused to sign a checkpoint over a log that does not verify (exit code 3)."""
+
+    def __init__(self, report: object) -> None:
+        self.report = report
+        super().__init__(getattr(report, "detail", None) or "the record has been altered")

@@ -1,0 +1,194 @@
+"""Store URLs -> eventsourcing library settings, and making a store ready to open."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from store.errors import BadStoreURL, StoreUnavailable
+
+SQLITE_RECORDER_TOPIC = "store.sqlite_recorder:ChainedSQLiteApplicationRecorder"
+POSTGRES_RECORDER_TOPIC = "store.postgres_recorder:ChainedPostgresApplicationRecorder"
+CONNECT_TIMEOUT = 5  # seconds; keeps "store unavailable" well inside 10 s
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+
+
+@dataclass(frozen=True)
+class SQLiteURL:
+    path: Path
+
+
+@dataclass(frozen=True)
+class PostgresURL:
+    host: str
+    port: int
+    user: str
+    password: str
+    dbname: str
+    schema: str  # "" means the server's default (public)
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def connect_kwargs(self) -> dict[str, object]:
+        return {"host": self.host, "port": self.port, "user": self.user,
+                "password": self.password or None, "dbname": self.dbname,
+                "connect_timeout": CONNECT_TIMEOUT}
+
+
+def default_url() -> str:
+    base = os.environ.get("XDG_DATA_HOME", "")
+    if not os.path.isabs(base):  # the XDG spec says ignore a relative value
+        base = os.path.join(os.path.expanduser("~"), ".local", "share")
+    return "sqlite:///" + os.path.join(base, "plantrail", "plantrail.sqlite")
+
+
+def parse_url(url: str) -> SQLiteURL | PostgresURL:
+    if not isinstance(url, str) or not url.strip():
+        raise BadStoreURL("no store URL given; use sqlite:///PATH or postgresql://USER@HOST/DB")
+    url = url.strip()
+    if url.startswith("sqlite:"):
+        return _parse_sqlite(url)
+    if url.startswith(("postgresql:", "postgres:")):
+        return _parse_postgres(url)
+    raise BadStoreURL(f"cannot read store URL {url!r}: use sqlite:///PATH or postgresql://USER@HOST/DB")
+
+
+def _parse_sqlite(url: str) -> SQLiteURL:
+    if not url.startswith("sqlite:///"):
+        raise BadStoreURL(f"cannot read store URL {url!r}: an SQLite URL is sqlite:///PATH")
+    raw = url[len("sqlite:///"):]
+    if not raw or raw.startswith(":memory:") or "mode=memory" in raw:
+        raise BadStoreURL(f"cannot read store URL {url!r}: give the path of a file, e.g. sqlite:///plantrail.sqlite")
+    # sqlite:///rel/path is relative, sqlite:////abs/path absolute (the SQLAlchemy convention).
+    return SQLiteURL(Path(os.path.abspath(os.path.expanduser(unquote(raw)))))
+
+
+def _parse_postgres(url: str) -> PostgresURL:
+    try:
+        parts = urlsplit(url)
+        port = parts.port or 5432
+    except ValueError as e:
+        raise BadStoreURL(f"cannot read store URL {_hide_pw(url)!r}: {e}") from None
+    dbname = unquote(parts.path.lstrip("/"))
+    if not parts.hostname or not parts.username or not dbname or "/" in dbname:
+        raise BadStoreURL(
+            f"cannot read store URL {_hide_pw(url)!r}: use postgresql://USER[:PASSWORD]@HOST[:PORT]/DBNAME[?schema=NAME]")
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = set(query) - {"schema"}
+    if unknown:
+        raise BadStoreURL(f"cannot read store URL {_hide_pw(url)!r}: unknown option {sorted(unknown)[0]!r} (only ?schema=NAME)")
+    schema = query.get("schema", [""])[-1]
+    if schema and not _IDENT.fullmatch(schema):
+        raise BadStoreURL(f"cannot read store URL {_hide_pw(url)!r}: schema {schema!r} is not a plain SQL name")
+    return PostgresURL(parts.hostname, port, unquote(parts.username),
+                       unquote(parts.password or ""), dbname, schema)
+
+
+def _hide_pw(url: str) -> str:
+    return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+def env_for_url(url: str) -> dict[str, str]:
+    """The eventsourcing settings for a store URL (pass as Application(env=...))."""
+    parsed = parse_url(url)
+    common = {"IS_SNAPSHOTTING_ENABLED": "y"}
+    if isinstance(parsed, SQLiteURL):
+        try:
+            parsed.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            pass  # prepare() reports this properly as StoreUnavailable
+        return {**common,
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER_TOPIC,
+                "SQLITE_DBNAME": str(parsed.path),
+                "SQLITE_LOCK_TIMEOUT": "5"}
+    env = {**common,
+           "PERSISTENCE_MODULE": "eventsourcing.postgres",
+           "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
+           "POSTGRES_DBNAME": parsed.dbname,
+           "POSTGRES_HOST": parsed.host,
+           "POSTGRES_PORT": str(parsed.port),
+           "POSTGRES_USER": parsed.user,
+           "POSTGRES_PASSWORD": parsed.password,
+           "POSTGRES_LOCK_TIMEOUT": "5",
+           "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT)}
+    if parsed.schema:
+        env["POSTGRES_SCHEMA"] = parsed.schema
+    return env
+
+
+def prepare(url: str) -> None:
+    """Make the store reachable and ready before the application opens it."""
+    parsed = parse_url(url)
+    if isinstance(parsed, SQLiteURL):
+        _prepare_sqlite(parsed)
+    else:
+        _prepare_postgres(parsed)
+
+
+def _prepare_sqlite(u: SQLiteURL) -> None:
+    try:
+        u.path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreUnavailable(f"cannot create the directory for the SQLite store {u.path.parent}: {e.strerror or e}") from None
+    if u.path.is_dir():
+        raise StoreUnavailable(f"cannot open SQLite store {u.path}: it is a directory")
+    try:
+        conn = sqlite3.connect(str(u.path), timeout=CONNECT_TIMEOUT)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()  # fails on a non-database file
+        finally:
+            conn.close()
+    except sqlite3.Error as e:
+        raise StoreUnavailable(f"cannot open SQLite store {u.path}: {e}") from None
+
+
+def pg_connect(u: PostgresURL, **kwargs):  # -> psycopg.Connection
+    """A psycopg connection, or StoreUnavailable with a one-line reason."""
+    import psycopg
+
+    try:
+        return psycopg.connect(**u.connect_kwargs(), **kwargs)
+    except psycopg.Error as e:
+        raise StoreUnavailable(_pg_reason(u, e)) from None
+
+
+def _pg_reason(u: PostgresURL, e: Exception) -> str:
+    text = " ".join(str(e).split())
+    low = text.lower()
+    if "refused" in low:
+        return f"cannot reach PostgreSQL at {u.where}: connection refused (is the server running?)"
+    if "timeout" in low or "timed out" in low:
+        return f"cannot reach PostgreSQL at {u.where}: no answer within {CONNECT_TIMEOUT} s"
+    if "could not translate host name" in low or "name or service not known" in low:
+        return f"cannot reach PostgreSQL at {u.where}: unknown host {u.host!r}"
+    for marker in ("FATAL:", "ERROR:"):
+        if marker in text:
+            text = text.split(marker, 1)[1].strip()
+            break
+    return f"PostgreSQL at {u.where} refused the connection: {text}"
+
+
+def _prepare_postgres(u: PostgresURL) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with pg_connect(u, autocommit=True) as conn:
+        if not u.schema:
+            return
+        exists = "SELECT 1 FROM pg_namespace WHERE nspname = %s"
+        try:
+            # Check first so a role without CREATE on the database can still use an existing schema.
+            if not conn.execute(exists, (u.schema,)).fetchone():
+                conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(u.schema)))
+        except psycopg.errors.UniqueViolation:
+            pass  # another process created it at the same moment (IF NOT EXISTS is not race-free)
+        except psycopg.Error as e:
+            raise StoreUnavailable(f"cannot create schema {u.schema!r} at {u.where}: {' '.join(str(e).split())}") from None

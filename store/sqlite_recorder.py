@@ -1,0 +1,88 @@
+"""SQLite application recorder that chains every event as it is written."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
+
+from store.chain import CHAIN_TABLE, EVENTS_TABLE, GENESIS, next_link
+from store.commands import COMMANDS_TABLE, SQLITE_COMMANDS_TABLE, command_rows
+from store.guards import SQLITE_GUARDS
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from eventsourcing.persistence import StoredEvent
+    from eventsourcing.sqlite import SQLiteCursor
+
+SQLITE_TABLES = [
+    # An explicit INTEGER PRIMARY KEY AUTOINCREMENT (the library uses a bare rowid):
+    # VACUUM may renumber a bare rowid, which would break every link, and
+    # AUTOINCREMENT never reuses a position and keeps the highest one ever
+    # issued in sqlite_sequence, which lets verify notice a deleted tail.
+    # Naming the column "rowid" keeps the library's "SELECT rowid, *" working.
+    f"CREATE TABLE IF NOT EXISTS {EVENTS_TABLE} ("
+    "rowid INTEGER PRIMARY KEY AUTOINCREMENT, "
+    "originator_id TEXT NOT NULL, "
+    "originator_version INTEGER NOT NULL, "
+    "topic TEXT NOT NULL, "
+    "state BLOB NOT NULL, "
+    "UNIQUE (originator_id, originator_version))",
+    # prev_position UNIQUE: two links can never extend the same predecessor, so
+    # the chain cannot fork even if a writer bypassed the usual locking.
+    f"CREATE TABLE IF NOT EXISTS {CHAIN_TABLE} ("
+    "position INTEGER PRIMARY KEY, "
+    "prev_position INTEGER NOT NULL UNIQUE, "
+    "link BLOB NOT NULL CHECK (length(link) = 32))",
+    SQLITE_COMMANDS_TABLE,
+]
+
+
+class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
+    def __init__(self, datastore: SQLiteDatastore, events_table_name: str = EVENTS_TABLE):
+        if datastore.originator_id_type != "uuid":
+            raise ValueError("plantrail's store needs ORIGINATOR_ID_TYPE=uuid")
+        super().__init__(datastore, EVENTS_TABLE)
+        self.insert_events_statement = (
+            f"INSERT INTO {EVENTS_TABLE} (originator_id, originator_version, topic, state) VALUES (?,?,?,?)"
+        )
+
+    def construct_create_table_statements(self) -> list[str]:
+        return SQLITE_TABLES + SQLITE_GUARDS
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any,
+    ) -> Sequence[int] | None:
+        # The library opened a deferred transaction. The first INSERT takes the
+        # database write lock (waiting, with a fresh snapshot, if another process
+        # holds it), so the chain head read after it cannot move before commit:
+        # concurrent writers queue up rather than fork the chain.
+        positions: list[int] = []
+        for s in stored_events:
+            c.execute(self.insert_events_statement, (
+                s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id,
+                s.originator_version, s.topic, s.state,
+            ))
+            positions.append(c.lastrowid)
+        if not positions:
+            return positions
+        c.execute(f"SELECT position, link FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
+        head = c.fetchone()
+        prev_pos, prev_link = (head[0], bytes(head[1])) if head else (0, GENESIS)
+        rows = []
+        for pos, s in zip(positions, stored_events):
+            link = next_link(prev_link, pos, s.originator_id, s.originator_version, s.topic, s.state)
+            rows.append((pos, prev_pos, link))
+            prev_pos, prev_link = pos, link
+        c.executemany(f"INSERT INTO {CHAIN_TABLE} (position, prev_position, link) VALUES (?,?,?)", rows)
+        c.executemany(f"INSERT INTO {COMMANDS_TABLE} (command_id, result) VALUES (?,?)", command_rows(kwargs))
+        return positions
+
+    def command_result(self, command_id: str) -> str | None:
+        """The result JSON recorded with a command id, or None if it was never recorded."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT result FROM {COMMANDS_TABLE} WHERE command_id = ?", (command_id,))
+            row = c.fetchone()
+        return row[0] if row else None

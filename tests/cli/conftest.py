@@ -1,0 +1,89 @@
+"""Running the real `plantrail` executable, as outside scripts do."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import open_app, stored_event_count
+
+PLANTRAIL = str(Path(sys.executable).parent / "plantrail")
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self):  # type: ignore[no-untyped-def]
+        return json.loads(self.out)
+
+
+class Shell:
+    """The plantrail command line on one store."""
+
+    def __init__(self, url: str, cwd: Path) -> None:
+        self.url = url
+        self.cwd = cwd
+
+    def __call__(self, *args: str, actor: str | None = None, env: dict[str, str] | None = None) -> Result:
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("PLANTRAIL_")}
+        full_env.update({"PLANTRAIL_DB": self.url, "COLUMNS": "160", **(env or {})})
+        if actor:
+            full_env["PLANTRAIL_AS"] = actor
+        done = subprocess.run([PLANTRAIL, *args], capture_output=True, text=True, env=full_env,
+                              cwd=self.cwd, timeout=60)
+        return Result(done.returncode, done.stdout, done.stderr)
+
+    def ok(self, *args: str, actor: str | None = None) -> Result:
+        result = self(*args, actor=actor)
+        assert result.code == 0, f"{args}: exit {result.code}\n{result.err}"
+        return result
+
+    def events(self) -> int:
+        app = open_app(self.url)
+        try:
+            return stored_event_count(app)
+        finally:
+            app.close()
+
+    def refused(self, code: int, *args: str, actor: str | None = None) -> Result:
+        """Run a command that must be refused: its exit code, one or two plain lines, nothing recorded."""
+        before = self.events()
+        result = self(*args, actor=actor)
+        assert result.code == code, f"{args}: exit {result.code}, wanted {code}\n{result.err}"
+        lines = [line for line in result.err.splitlines() if line.strip()]
+        assert 1 <= len(lines) <= 2, result.err
+        assert "Traceback" not in result.err
+        assert self.events() == before, "a refused command recorded something"
+        return result
+
+
+@pytest.fixture
+def sh(store_url: str, tmp_path: Path) -> Shell:
+    return Shell(store_url, tmp_path)
+
+
+STAFF = (
+    ("tm1", "Tina Moss", "TM", "team-manager"),
+    ("tm2", "Tom Hale", "TH", "team-manager"),
+    ("sw1", "Mary Grant", "MG", "social-worker"),
+    ("rc1", "Rita Chow", "RC", "review-chair"),
+    ("ro1", "Rob Orme", "RO", "records-officer"),
+    ("au1", "Ann Udall", "AU", "auditor"),
+)
+
+
+def staffed(sh: Shell) -> None:
+    """The first staff member with no --as; the rest added by that team manager."""
+    first, *others = STAFF
+    sh.ok("staff", "add", first[0], "--name", first[1], "--initials", first[2], "--role", first[3])
+    for staff_id, name, initials, role in others:
+        sh.ok("staff", "add", staff_id, "--name", name, "--initials", initials, "--role", role, actor="tm1")
