@@ -233,7 +233,7 @@ def _is_commit_error(error: BaseException) -> bool:
 
 
 def _numbered(path: str) -> Any:
-    with open(path, encoding="utf-8") as f:
+    with open(path, "rb") as f:
         for lineno, text in enumerate(f, start=1):
             yield lineno, text
 
@@ -255,7 +255,7 @@ def import_command(file: str, batch_size: int, as_json: bool) -> None:
 
     inv = invocation()
     app = inv.app()
-    lines = ((i, t) for i, t in enumerate(sys.stdin, start=1)) if file == "-" else _numbered(file)
+    lines = enumerate(sys.stdin.buffer, start=1) if file == "-" else _numbered(file)
     total = None if file == "-" else os.path.getsize(file)
     progress, finish = _progress_bar(total, enabled=not as_json)
     try:
@@ -290,7 +290,13 @@ def _progress_bar(total: int | None, *, enabled: bool) -> tuple[Any, Any]:
     if not enabled:
         return None, lambda: None
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     bar = Progress(TextColumn("importing"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                    TextColumn("{task.fields[lines]} lines, {task.fields[events]} events"),

@@ -17,7 +17,13 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
     from pydantic import ValidationError
 
     from domain.errors import BadInput, DomainError, NotFound, RuleBroken
-    from store.errors import BadCheckpoint, BadStoreURL, ChainBroken, SigningKeyError, StoreUnavailable
+    from store.errors import (
+        BadCheckpoint,
+        BadStoreURL,
+        ChainBroken,
+        SigningKeyError,
+        StoreUnavailable,
+    )
 
     if isinstance(error, (RuleBroken,)):
         return REFUSED, _with_fix("refused", error)

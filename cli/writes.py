@@ -6,8 +6,22 @@ import click
 
 from cli.context import invocation, written
 from cli.params import (
-    AGREES, AIM_OPTION, AREA, CATEGORY, DATE, KIND, MONTHS, PAIR, PARTY, REVIEW_KIND, ROLE, YES_NO,
-    command_id_option, initials_option, json_option, on_option,
+    AGREES,
+    AIM_OPTION,
+    AREA,
+    CATEGORY,
+    DATE,
+    KIND,
+    MONTHS,
+    PAIR,
+    PARTY,
+    REVIEW_KIND,
+    ROLE,
+    YES_NO,
+    command_id_option,
+    initials_option,
+    json_option,
+    on_option,
 )
 
 

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import wraps
-import json
 from datetime import date, datetime, timezone
 from typing import Any, TypeVar
 from uuid import UUID
@@ -24,9 +21,10 @@ from domain.acting import Acting
 from domain.base import PERSISTENCE_TOPICS, Event, Record
 from domain.child import Child, child_id
 from domain.errors import BadInput, Conflict, NotFound, RuleBroken
-from domain.events import PlanOpened
+from domain.events import PlanClosed, PlanOpened
 from domain.plan import Plan
 from domain.staff import StaffMember, staff_id_key
+from domain.unit_of_work import CommandResult, command, decode_result, encode_result
 from domain.vocabulary import PLAN_FAMILY
 
 Clock = Callable[[], datetime]
@@ -38,63 +36,11 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def command(method: Callable[..., Any]) -> Callable[..., Any]:
-    """A write users make. It runs as one unit of work: every record it changes is saved
-    in one transaction, or, if it is refused, nothing is. A client-chosen ``command_id``
-    is saved with its events; the same id again records nothing new and answers with
-    the first result (the store's command log keeps each id once)."""
-
-    @wraps(method)
-    def run(self: PlanRecords, *args: Any, command_id: str | None = None, **kwargs: Any) -> Any:
-        if command_id is not None:
-            done = self.command_result(command_id)
-            if done is not None:
-                return done.value
-        outer = self._batch is not None
-        if not outer:
-            self._batch, self._commands = {}, []
-        self._command_id = command_id
-        try:
-            result = method(self, *args, **kwargs)
-            if command_id is not None:
-                self._commands.append((command_id, _encode_result(result)))
-            if not outer:
-                self._commit()
-        except Conflict:
-            done = self.command_result(command_id) if command_id is not None else None
-            if done is None:
-                raise
-            return done.value
-        finally:
-            self._command_id = None
-            if not outer:
-                self._batch, self._commands = None, []
-        return result
-
-    return run
-
-
-@dataclass(frozen=True)
-class CommandResult:
-    value: Any
-
-
-def _encode_result(result: Any) -> str:
-    if isinstance(result, UUID):
-        return json.dumps({"uuid": str(result)})
-    return json.dumps({"value": result})
-
-
-def _decode_result(text: str) -> CommandResult:
-    data = json.loads(text)
-    return CommandResult(UUID(data["uuid"]) if "uuid" in data else data["value"])
-
-
 class PlanRecords(Application):
     """Children's plans, the children they belong to, and the staff who keep them."""
 
     name = "plantrail"
-    env = {**PERSISTENCE_TOPICS, "AGGREGATE_CACHE_MAXSIZE": "0"}
+    env = PERSISTENCE_TOPICS
     snapshotting_intervals = {Plan: 50, Child: 50, StaffMember: 50}
 
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock = utc_now) -> None:
@@ -117,11 +63,21 @@ class PlanRecords(Application):
         finally:
             self._batch, self._commands = None, []
 
+    def _run(self, method: Callable[..., Any], args: Any, kwargs: Any, command_id: str | None) -> Any:
+        self._command_id = command_id
+        try:
+            result = method(self, *args, **kwargs)
+        finally:
+            self._command_id = None
+        if command_id is not None:
+            self._commands.append((command_id, encode_result(result)))
+        return result
+
     def command_result(self, command_id: str) -> CommandResult | None:
         """What a recorded command id answered, or None if it was never recorded."""
         lookup = getattr(self.recorder, "command_result", None)
         text = lookup(command_id) if lookup else None
-        return _decode_result(text) if text is not None else None
+        return decode_result(text) if text is not None else None
 
     def _commit(self) -> None:
         pending = list((self._batch or {}).values())
@@ -302,8 +258,11 @@ class PlanRecords(Application):
         acting = self._acting(actor, "correct")
         record, version = self._event_target(event_ref)
         record.correct(acting, version, fields, reason)
+        corrected = f"{record.id}/{record.version}"
+        if isinstance(record, Plan) and "effective_on" in fields:
+            self._follow_period(acting, record, version, reason)
         self._save(record)
-        return f"{record.id}/{record.version}"
+        return corrected
 
     @command
     def void(self, actor: str | None, event_ref: str, *, reason: str) -> str:
@@ -312,6 +271,16 @@ class PlanRecords(Application):
         record.void(acting, version, reason)
         self._save(record)
         return f"{record.id}/{record.version}"
+
+    def _follow_period(self, acting: Acting, plan: Plan, version: int, reason: str) -> None:
+        """A corrected opening or closing date moves the child's plan period with it."""
+        target = plan.entry(version)
+        if not isinstance(target, (PlanOpened, PlanClosed)):
+            return
+        child = self.child(plan.state.child)
+        child.move_period(acting, plan_id=plan.id, started_on=plan.state.opened_on,
+                          ended_on=plan.state.closed_on, reason=reason)
+        self._save(child)
 
     # ================================================================== reads
     def plan(self, plan_ref: str | UUID) -> Plan:

@@ -29,9 +29,10 @@ from eventsourcing.utils import get_topic, resolve_topic
 from pydantic import BaseModel, ConfigDict
 
 # Fields every event carries that are about the recording, not the record: a
-# correction may not change them (who recorded what, and when, is the audit trail).
+# correction may not change them (who recorded what, when, and on whose authority,
+# is the audit trail).
 ENVELOPE_FIELDS = frozenset(
-    {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "command_id"}
+    {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "command_id", "authority"}
 )
 
 

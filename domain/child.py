@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from domain import events as ev
 from domain.acting import Acting
-from domain.errors import RuleBroken
+from domain.errors import BadInput, RuleBroken
 from domain.record import CorrectableRecord
 
 
@@ -63,7 +63,7 @@ class Child(CorrectableRecord):
         upn: str | None = None, nation: str = "england",
     ) -> Child:
         if born > acting.at.date():
-            raise RuleBroken("a child's date of birth cannot be in the future", rule="child")
+            raise BadInput("a child's date of birth cannot be in the future", fix="give --born as a past date")
         return cls._create(
             ev.ChildRegistered, id=child_id(child_ref), **acting.envelope(),
             child_ref=child_ref, name=name, born=born, sex=sex, upn=upn, nation=nation,
@@ -94,3 +94,36 @@ class Child(CorrectableRecord):
 
     def end_plan(self, acting: Acting, *, plan_id: UUID) -> None:
         self.trigger_event(ev.ChildPlanEnded, **acting.envelope(), plan_id=plan_id)
+
+    def move_period(self, acting: Acting, *, plan_id: UUID, started_on: date | None = None,
+                    ended_on: date | None = None, reason: str) -> None:
+        """Follow a correction of a plan's opening or closing date, keeping the periods
+        of one family apart (the rule of ``start_plan``)."""
+        for entry in self.entries:
+            if getattr(entry, "plan_id", None) != plan_id:
+                continue
+            new = started_on if isinstance(entry, ev.ChildPlanStarted) else ended_on
+            if new is None or self.as_corrected(entry).effective_on == new:
+                continue
+            fields = {"effective_on": new.isoformat()}
+            self.check(self.trial({entry.originator_version: fields}, set()))
+            self.trigger_event(ev.Corrected, **acting.envelope(reason=reason, authority="records correction"),
+                               target_version=entry.originator_version, fields=fields)
+
+    def check(self, state: ChildState) -> None:
+        by_family: dict[str, list[PlanPeriod]] = {}
+        for period in state.periods:
+            by_family.setdefault(period.family, []).append(period)
+        for periods in by_family.values():
+            periods.sort(key=lambda p: p.started_on)
+            for before, after in zip(periods, periods[1:]):
+                if before.ended_on is None or after.started_on < before.ended_on:
+                    raise RuleBroken(
+                        f"the {after.kind} plan starting {after.started_on} would overlap the {before.kind} "
+                        f"plan that ran from {before.started_on}; periods of one child may not overlap",
+                        rule="no overlapping periods",
+                    )
+            for period in periods:
+                if period.ended_on is not None and period.ended_on < period.started_on:
+                    raise RuleBroken(f"a plan cannot end ({period.ended_on}) before it starts "
+                                     f"({period.started_on})", rule="plan period")

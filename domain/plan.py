@@ -18,6 +18,8 @@ from domain.vocabulary import (
     INITIAL_PLAN_EXTENSION_WEEKS,
     KINDS_WITH_PART_ONE,
     PLAN_FAMILY,
+    REVIEW_KINDS_BY_FAMILY,
+    kind_change_reviews,
 )
 
 PART_ONE_DETAILS = ("legal_status", "court", "why_care", "prevention", "parallel_plan", "preferred_placement")
@@ -110,6 +112,13 @@ class Plan(CorrectableRecord):
             raise RuleBroken(f"the plan is already a {kind} plan", rule="kind change")
         _check_category(kind, category)
         review = self._held_review(review_id, what="a kind change")
+        allowed = kind_change_reviews(self.state.kind, kind)
+        if review.kind not in allowed:
+            raise RuleBroken(
+                f"a {self.state.kind} plan becomes a {kind} plan at a {' or '.join(allowed)}; "
+                f"review {review_id} was a {review.kind}",
+                rule="kind change", fix="record that conference or review first and name it",
+            )
         self.trigger_event(
             ev.PlanKindChanged,
             **acting.envelope(on=review.held_on, authority=f"review {review_id}"),
@@ -268,6 +277,12 @@ class Plan(CorrectableRecord):
         ratings: dict[str, str] | None = None,
     ) -> str:
         self._require_open()
+        allowed = REVIEW_KINDS_BY_FAMILY[self.family]
+        if kind not in allowed:
+            raise RuleBroken(
+                f"a {self.state.kind} plan does not hold a {kind}; its reviews are {', '.join(allowed)}",
+                rule="reviews",
+            )
         ratings = ratings or {}
         for action_id in ratings:
             if action_id not in self.state.actions:

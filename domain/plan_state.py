@@ -172,14 +172,14 @@ def _(e: ev.PlanKindChanged, s: PlanState) -> None:
     if e.category:
         s.category = e.category
         s.initial_category = s.initial_category or e.category
-    s.kinds.append(KindPeriod(kind=e.kind, since=e.effective_on, review_id=e.review_id))
+    s.kinds.append(KindPeriod(kind=e.kind, since=_review_date(s, e), review_id=e.review_id))
 
 
 @_evolve.register
 def _(e: ev.AimChanged, s: PlanState) -> None:
     _needs_review(s, e.review_id, "aim change", AIM_REVIEW_KINDS.get(s.kind, ()))
     s.aim = OverallAim(
-        text=e.aim, option=e.aim_option, months=e.aim_months, set_on=e.effective_on, review_id=e.review_id
+        text=e.aim, option=e.aim_option, months=e.aim_months, set_on=_review_date(s, e), review_id=e.review_id
     )
 
 
@@ -272,6 +272,13 @@ def _(e: ev.InitialPlanExtended, s: PlanState) -> None:
 @_evolve.register
 def _(e: ev.PlanClosed, s: PlanState) -> None:
     s.status, s.closed_on, s.close_reason, s.replaced_by = "closed", e.effective_on, e.reason, e.replaced_by
+
+
+def _review_date(s: PlanState, e: ev.AimChanged | ev.PlanKindChanged) -> date:
+    """A decision taken at a review takes the review's date, so correcting the review's
+    date moves the decision with it."""
+    review = s.reviews.get(e.review_id)
+    return review.held_on if review else e.effective_on
 
 
 def _needs_review(s: PlanState, review_id: str, what: str, kinds: tuple[str, ...] | None = None) -> None:

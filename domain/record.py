@@ -9,13 +9,24 @@ from pydantic import ValidationError
 from domain.acting import Acting
 from domain.base import ENVELOPE_FIELDS, Event, Record
 from domain.errors import BadInput, NotFound, RuleBroken
-from domain.events import CORRECTABLE, Corrected, Voided, type_name
+from domain.events import (
+    CORRECTABLE,
+    Corrected,
+    PlanClosed,
+    PlanOpened,
+    Voided,
+    type_name,
+)
 
 # Fields that say which entry an event is about: correcting them would move the
 # entry to another record, so a wrong one is voided and recorded again instead.
 IDENTITY_FIELDS = frozenset(
     {"action_id", "review_id", "child_ref", "staff_id", "replaces", "replaced_by", "plan_id"}
 )
+
+
+# The plan periods of a child's record follow these; voiding them would leave it wrong.
+UNVOIDABLE = (PlanOpened, PlanClosed)
 
 
 class CorrectableRecord(Record):
@@ -61,6 +72,12 @@ class CorrectableRecord(Record):
     def void(self, acting: Acting, target_version: int, reason: str) -> None:
         self._correctable(target_version)
         _require_reason(reason)
+        if isinstance(self.entry(target_version), UNVOIDABLE):
+            raise RuleBroken(
+                "an opening or a closing cannot be voided: the child's plan periods rest on it",
+                rule="corrections",
+                fix="correct its date or reason instead; to carry on with the work, open a new plan",
+            )
         if target_version == 1:
             raise RuleBroken(
                 "the event that opened this record cannot be voided: the record would have no start",

@@ -102,6 +102,28 @@ AIM_REVIEW_KINDS: dict[str, tuple[str, ...]] = {
     "multi-agency": ("statutory", "child-in-need"),
 }
 
+# The reviews each family of plans holds (DOMAIN.md, "Timescales"; seeds 000, 001, 003, 004):
+# conferences and core groups belong to the Child's Plan, statutory reviews to looked-after
+# children (a Care Plan, or a Child's Plan whose short breaks make the child looked after).
+REVIEW_KINDS_BY_FAMILY: dict[str, tuple[str, ...]] = {
+    "initial-plan": ("child-in-need",),
+    "childs-plan": ("child-in-need", "initial-cp-conference", "cp-review-conference", "core-group", "statutory"),
+    "care-plan": ("statutory",),
+    "scottish-childs-plan": ("statutory", "child-in-need", "core-group"),
+}
+
+
+def kind_change_reviews(from_kind: str, to_kind: str) -> tuple[str, ...]:
+    """The reviews that may decide a Child's Plan's change of kind: an initial child protection
+    conference starts a child protection plan, a review conference ends one (seed 000), and a
+    Children in Need or statutory review moves between the two child-in-need kinds."""
+    if to_kind == "child-protection":
+        return ("initial-cp-conference",)
+    if from_kind == "child-protection":
+        return ("cp-review-conference",)
+    return ("child-in-need", "statutory")
+
+
 Role = Literal["social-worker", "team-manager", "review-chair", "records-officer", "auditor"]
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 

@@ -105,12 +105,11 @@ def test_kind_change_extension_details_aim_and_close(sh: Shell) -> None:
     sh.ok("plan", "details", care, "--legal-status", "section 20", "--why-care", "mother in hospital",
           actor="sw1")
     sh.refused(2, "aim", "change", care, "--review", "R1", "--aim", "Adoption", "--aim-option", "9", actor="rc1")
-    sh.ok("review", "hold", care, "--kind", "core-group", "--on", "2026-01-20", "--chair", "rc1", actor="rc1")
-    refused = sh.refused(1, "aim", "change", care, "--review", "R1", "--aim", "Adoption", "--aim-option", "9",
+    refused = sh.refused(1, "review", "hold", care, "--kind", "core-group", "--on", "2026-01-20", "--chair", "rc1",
                          actor="rc1")
     assert "statutory" in refused.err
     sh.ok("review", "hold", care, "--kind", "statutory", "--on", "2026-02-01", "--chair", "rc1", actor="rc1")
-    sh.ok("aim", "change", care, "--review", "R2", "--aim", "Long-term fostering", "--aim-option", "6",
+    sh.ok("aim", "change", care, "--review", "R1", "--aim", "Long-term fostering", "--aim-option", "6",
           actor="rc1")
     shown = sh.ok("show", care, "--json").json()
     assert shown["aim"] == "Long-term fostering"

@@ -1,0 +1,125 @@
+"""`plantrail export ...` and `plantrail report ...` (CLI.md, "Reads"): the DfE census,
+a subject access disclosure, and the review chair's pack."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from cli.context import invocation
+
+
+def _app():  # type: ignore[no-untyped-def]
+    return invocation().caught_up()
+
+
+def _write(output: str | None, content: str | bytes) -> None:
+    """To the file named by -o (created or replaced), else to stdout."""
+    if output is None or output == "-":
+        if isinstance(content, bytes):  # pragma: no cover - PDF always goes to a file
+            click.get_binary_stream("stdout").write(content)
+        else:
+            click.echo(content, nl=not content.endswith("\n"))
+        return
+    path = Path(output)
+    if path.parent and not path.parent.exists():
+        from domain.errors import BadInput
+
+        raise BadInput(f"the folder {path.parent} does not exist", fix="give -o a path in an existing folder")
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+
+
+@click.group("export")
+def export_group() -> None:
+    """Statutory returns and disclosures: the DfE CIN census, everything held about a child."""
+
+
+@export_group.command("cin-census")
+@click.option("--year", type=click.IntRange(2000, 2999), required=True,
+              help="The year the collection ends in: 2025 is 1 April 2024 to 31 March 2025.")
+@click.option("-o", "--output", metavar="FILE", help="Write the XML here. Default: stdout.")
+@click.option("--lea", metavar="CODE", help="The local authority's DfE LA code, for the header (not held in the store).")
+@click.option("--serial-no", metavar="N", help="The return's serial number, for the header.")
+def cin_census(year: int, output: str | None, lea: str | None, serial_no: str | None) -> None:
+    """The DfE Children in Need census XML for a collection year.
+
+    One CINdetails per Child's Plan open in the year, with its child in need and child
+    protection periods, categories of abuse and review conferences. What the store does
+    not hold (referral source, primary need, closure reason, ethnicity...) is left out.
+
+    Example: plantrail export cin-census --year 2025 -o cin-2025.xml
+    """
+    from projections.exports.census import census_xml
+
+    _write(output, census_xml(_app(), year, lea=lea, serial_no=serial_no))
+
+
+@export_group.command("child")
+@click.argument("child_ref")
+@click.option("-o", "--output", metavar="FILE", help="Write here. Default: stdout.")
+@click.option("--format", "fmt", type=click.Choice(["json", "html"]), default=None,
+              help="json (default) or html; taken from -o's extension when not given.")
+def export_child(child_ref: str, output: str | None, fmt: str | None) -> None:
+    """Everything held about one child, for a subject access request.
+
+    The child's record, each plan as it stands, every entry (event id, when it was
+    written, the date it took effect, who made it), and every correction with its author.
+
+    Example: plantrail export child C123 --format html -o C123.html
+    """
+    from projections.exports.subject_access import subject_access, to_html
+
+    if fmt is None:
+        fmt = "html" if output and output.lower().endswith((".html", ".htm")) else "json"
+    document = subject_access(_app(), child_ref)
+    if fmt == "html":
+        _write(output, to_html(document))
+    else:
+        _write(output, json.dumps(document, default=str, ensure_ascii=False, indent=2) + "\n")
+
+
+@click.group("report")
+def report_group() -> None:
+    """Reports for people: the review chair's pack."""
+
+
+@report_group.command("review-pack")
+@click.argument("plan_id")
+@click.option("-o", "--output", metavar="FILE.html|FILE.pdf",
+              help="Write HTML or PDF (by the extension). Default: HTML on stdout.")
+def review_pack_command(plan_id: str, output: str | None) -> None:
+    """The review chair's pack: the plan laid out like the paper form, every change
+    since the last review with initials and date in the margin, outcomes ready to rate.
+
+    Example: plantrail report review-pack 3f2a9c1e -o pack.pdf
+    """
+    from domain.errors import BadInput
+    from projections.exports.review_pack import review_pack, to_html, to_pdf
+
+    suffix = Path(output).suffix.lower() if output and output != "-" else ".html"
+    if suffix not in (".html", ".htm", ".pdf"):
+        raise BadInput(f"cannot write a review pack as '{suffix or output}'",
+                       fix="give -o a file ending .html or .pdf, or leave -o out for HTML on stdout")
+    if suffix == ".pdf":
+        _pdf_available()
+    html = to_html(review_pack(_app(), plan_id))
+    _write(output, to_pdf(html) if suffix == ".pdf" else html)
+
+
+def _pdf_available() -> None:
+    """Refuse before any work when WeasyPrint is missing (exit 2, how to install it)."""
+    from domain.errors import BadInput
+
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        raise BadInput("PDF needs WeasyPrint, which is not installed",
+                       fix="pip install 'plantrail[pdf]' (or write HTML: -o pack.html)") from None
+
+
+COMMANDS = [export_group, report_group]

@@ -1,0 +1,69 @@
+"""Commands as units of work: each saved in one transaction, retried on a conflict,
+and recorded once per client-chosen command id (CLI.md, "--command-id")."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+from uuid import UUID
+
+from domain.errors import Conflict
+
+CONFLICT_RETRIES = 5
+
+
+def command(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A write users make. It runs as one unit of work: every record it changes is saved
+    in one transaction, or, if it is refused, nothing is. A client-chosen ``command_id``
+    is saved with its events; the same id again records nothing new and answers with
+    the first result (the store's command log keeps each id once)."""
+
+    @wraps(method)
+    def run(self: Any, *args: Any, command_id: str | None = None, **kwargs: Any) -> Any:
+        if command_id is not None:
+            done = self.command_result(command_id)
+            if done is not None:
+                return done.value
+        if self._batch is not None:  # part of a larger unit of work (a bulk import)
+            return self._run(method, args, kwargs, command_id)
+        for attempt in range(1, CONFLICT_RETRIES + 1):
+            self._batch, self._commands = {}, []
+            try:
+                result = self._run(method, args, kwargs, command_id)
+                self._commit()
+                return result
+            except Conflict:
+                done = self.command_result(command_id) if command_id is not None else None
+                if done is not None:
+                    return done.value
+                if attempt == CONFLICT_RETRIES:
+                    raise
+                # Someone changed the same records meanwhile: decide again on what is now
+                # recorded. The rules run again, so a retry is as safe as a first try.
+                time.sleep(random.uniform(0.005, 0.05) * attempt)
+            finally:
+                self._batch, self._commands = None, []
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return run
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    value: Any
+
+
+def encode_result(result: Any) -> str:
+    if isinstance(result, UUID):
+        return json.dumps({"uuid": str(result)})
+    return json.dumps({"value": result})
+
+
+def decode_result(text: str) -> CommandResult:
+    data = json.loads(text)
+    return CommandResult(UUID(data["uuid"]) if "uuid" in data else data["value"])

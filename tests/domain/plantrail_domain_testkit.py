@@ -1,0 +1,104 @@
+"""Helpers for the domain acceptance tests: a staffed store and "refused, nothing recorded".
+
+The root ``tests/conftest.py`` is loaded here by path (under its own module name) so
+that its ``FixedClock``, ``open_app`` and ``stored_event_count`` are the ones used,
+whatever other test folders call their own conftest modules.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+_ROOT_CONFTEST = Path(__file__).resolve().parent.parent / "conftest.py"
+
+
+def _root_conftest():
+    name = "plantrail_tests_root_conftest"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, _ROOT_CONFTEST)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+_root = _root_conftest()
+FixedClock = _root.FixedClock
+open_app = _root.open_app
+stored_event_count = _root.stored_event_count
+
+# The staffed store: one member per role, and a second team manager for approvals.
+TM = "tmills"      # team manager
+TM2 = "rpatel"     # a second team manager
+SW = "mgrant"      # social worker (Mary Grant, seed 000)
+RC = "ahill"       # review chair (an Independent Reviewing Officer)
+RO = "jokafor"     # records officer
+AU = "bcole"       # auditor
+STAFF = {
+    TM: ("Tina Mills", "TM", ["team-manager"]),
+    TM2: ("Raj Patel", "RP", ["team-manager"]),
+    SW: ("Mary Grant", "MG", ["social-worker"]),
+    RC: ("Anne Hill", "AH", ["review-chair"]),
+    RO: ("Joy Okafor", "JO", ["records-officer"]),
+    AU: ("Ben Cole", "BC", ["auditor"]),
+}
+ROLE_OF = {TM: "team-manager", SW: "social-worker", RC: "review-chair", RO: "records-officer", AU: "auditor"}
+
+TODAY = date(2026, 11, 25)  # FixedClock's default
+CHILD = "C100"
+CHILD2 = "C200"
+
+
+def staff_the_store(app: Any) -> None:
+    first = True
+    for staff_id, (name, initials, roles) in STAFF.items():
+        app.add_staff(None if first else TM, staff_id, name=name, initials=initials, roles=roles)
+        first = False
+
+
+def add_child(app: Any, ref: str = CHILD, *, name: str = "Alex Example", born: date = date(2018, 5, 1),
+              nation: str = "england") -> str:
+    app.register_child(SW, ref, name=name, born=born, nation=nation)
+    return ref
+
+
+def refused(app: Any, error: type[BaseException], call: Any, *args: Any, match: str | None = None,
+            **kwargs: Any) -> BaseException:
+    """Run a command that must be refused with exactly ``error``; assert nothing was recorded."""
+    before = stored_event_count(app)
+    with pytest.raises(error, match=match) as info:
+        call(*args, **kwargs)
+    assert type(info.value) is error, f"refused with {type(info.value).__name__}, expected {error.__name__}"
+    assert stored_event_count(app) == before, "a refused command recorded something"
+    return info.value
+
+
+def recorded(app: Any, call: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a command that must be accepted; assert it recorded something."""
+    before = stored_event_count(app)
+    result = call(*args, **kwargs)
+    assert stored_event_count(app) > before, "an accepted command recorded nothing"
+    return result
+
+
+def plan_events(app: Any, plan_id: UUID) -> list[Any]:
+    return app.events_of(plan_id)
+
+
+def save(app: Any, *records: Any) -> None:
+    """Save loaded-and-changed records as one command does: ``app._save`` inside the
+    application's unit of work (``app.batch()``), which commits them in one transaction."""
+    batch = getattr(app, "batch", None)
+    if batch is None:
+        app._save(*records)
+        return
+    with batch():
+        app._save(*records)
