@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -196,7 +198,7 @@ def import_lines(app: Any, lines: Any, *, batch_size: int = DEFAULT_BATCH,
         lineno = first
         size = 0
         try:
-            with app.batch():
+            with app.batch(), _reads_kept(app):
                 for lineno, text in chunk:
                     size += len(text)
                     if not text.strip():
@@ -226,6 +228,35 @@ def import_lines(app: Any, lines: Any, *, batch_size: int = DEFAULT_BATCH,
         if progress is not None:
             progress(len(chunk), size, done_events)
     return {"lines": done_lines, "events": done_events, "batches": batches}
+
+
+@contextmanager
+def _reads_kept(app: Any) -> Iterator[None]:
+    """Within one batch, read each record from the store once.
+
+    Every line checks its staff member (and most read a plan); without this each line
+    goes back to the database for records the batch has already read. It is safe for the
+    same reasons the batch is: the batch is one unit of work, a refused line discards it
+    whole, and records it changes are checked against the store when it is saved.
+    (It belongs in PlanRecords._get, for every unit of work: docs/performance.md.)
+    """
+    repository = app.repository
+    read = repository.get
+    kept: dict[Any, Any] = {}
+
+    def get(aggregate_id: Any, *, version: int | None = None, **kwargs: Any) -> Any:
+        if version is not None or kwargs:
+            return read(aggregate_id, version=version, **kwargs)
+        record = kept.get(aggregate_id)
+        if record is None:
+            record = kept[aggregate_id] = read(aggregate_id)
+        return record
+
+    repository.get = get
+    try:
+        yield
+    finally:
+        del repository.get
 
 
 def _is_commit_error(error: BaseException) -> bool:
@@ -286,7 +317,8 @@ def import_command(file: str, batch_size: int, as_json: bool) -> None:
 
 
 def _progress_bar(total: int | None, *, enabled: bool) -> tuple[Any, Any]:
-    """A rich progress bar on stderr (bytes read, lines, events); none with --json."""
+    """A rich progress bar on stderr (bytes read, lines, events); none with --json, and
+    none when stderr is not a terminal (a log file gets the result and errors only)."""
     if not enabled:
         return None, lambda: None
     from rich.console import Console
@@ -298,9 +330,12 @@ def _progress_bar(total: int | None, *, enabled: bool) -> tuple[Any, Any]:
         TimeRemainingColumn,
     )
 
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        return None, lambda: None
     bar = Progress(TextColumn("importing"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                    TextColumn("{task.fields[lines]} lines, {task.fields[events]} events"),
-                   TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True), transient=False)
+                   TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=False)
     task = bar.add_task("import", total=total, lines=0, events=0)
     bar.start()
     count = {"lines": 0}

@@ -26,10 +26,12 @@ class Invocation:
         """The application on the chosen store, opened on first use."""
         if self._app is None:
             from domain.application import PlanRecords
+            from projections.plans import use_plans_view_for_prefixes
             from store.settings import env_for_url, prepare
 
             prepare(self.url)
             self._app = PlanRecords(env=env_for_url(self.url))
+            use_plans_view_for_prefixes(self._app)
         return self._app
 
     def caught_up(self) -> Any:
@@ -63,13 +65,13 @@ def emit(data: Any, as_json: bool, human: Any = None) -> None:
 
 def written(result: dict[str, Any] | None, as_json: bool) -> None:
     """After a write: bring the views up to date, then print what the contract says."""
-    inv = invocation()
-    try:
-        from projections.runner import catch_up
+    from projections.runner import catch_up
 
-        catch_up(inv.app())
-    except ImportError:  # pragma: no cover - views are optional until installed
-        pass
+    try:
+        catch_up(invocation().app())
+    except Exception as error:  # noqa: BLE001 - the write is recorded; the views catch up on the next read
+        click.echo(f"warning: recorded, but the views could not catch up ({error}); "
+                   "they will on the next read", err=True)
     if result is None:
         if as_json:
             emit({"ok": True}, True)

@@ -4,7 +4,6 @@ exit code (CLI.md, "Exit codes"). Tracebacks only with PLANTRAIL_DEBUG=1."""
 from __future__ import annotations
 
 import os
-import sys
 
 import click
 
@@ -69,11 +68,12 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-def fail(error: BaseException) -> None:
+def report(error: BaseException) -> int:
+    """Say what went wrong on stderr; return the exit code."""
     code, message = exit_code_for(error)
     if os.environ.get("PLANTRAIL_DEBUG") == "1":
         import traceback
 
         traceback.print_exception(error)
     click.echo(message, err=True)
-    sys.exit(code)
+    return code

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
@@ -29,7 +28,7 @@ def verify(checkpoints, as_json) -> None:  # type: ignore[no-untyped-def]
     document = report.model_dump(mode="json")
     emit(document, as_json, lambda: click.echo(_summary(report)))
     if not document["intact"]:
-        sys.exit(ALTERED)
+        click.get_current_context().exit(ALTERED)
 
 
 @click.command("checkpoint")

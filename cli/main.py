@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from cli import demo, integrity, reads, writes
+from cli import bulk, demo, exports, integrity, reads, writes
 from cli.context import Invocation
 
 
@@ -32,29 +32,41 @@ def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-for command in (*writes.COMMANDS, *reads.COMMANDS, *integrity.COMMANDS, *demo.COMMANDS):
+for command in (*writes.COMMANDS, *reads.COMMANDS, *integrity.COMMANDS, *demo.COMMANDS, *exports.COMMANDS,
+                *bulk.COMMANDS):
     cli.add_command(command)
 
 
-def main() -> None:
-    """Entry point: run the CLI, turning every failure into the contract's exit code."""
-    from cli.errors import fail
+def run(args: list[str] | None = None) -> int:
+    """Run one command line and return its exit code (CLI.md, "Exit codes")."""
+    from cli.errors import report
 
     try:
-        cli.main(standalone_mode=False)
+        code = cli.main(args=args, standalone_mode=False)
+    except SystemExit as done:
+        return int(done.code or 0)
     except click.exceptions.Exit as done:
-        raise SystemExit(done.exit_code) from None
+        return done.exit_code
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
-        raise SystemExit(1) from None
+        return 1
     except click.UsageError as bad:
         hint = f"\nTry '{bad.ctx.command_path} --help'." if bad.ctx else ""
-        click.echo(f"error: {bad.format_message()}{hint}", err=True)
-        raise SystemExit(bad.exit_code) from None
+        click.echo(f"error: {_one_line(bad.format_message())}{hint}", err=True)
+        return bad.exit_code
     except click.ClickException as bad:
-        click.echo(f"error: {bad.format_message()}", err=True)
-        raise SystemExit(bad.exit_code) from None
-    except SystemExit:
-        raise
+        click.echo(f"error: {_one_line(bad.format_message())}", err=True)
+        return bad.exit_code
     except Exception as error:  # noqa: BLE001 - every failure gets a plain line and an exit code
-        fail(error)
+        return report(error)
+    return code if isinstance(code, int) else 0
+
+
+def _one_line(message: str) -> str:
+    """click lists choices one a line; the contract wants one or two plain lines."""
+    return " ".join(message.replace(":\n", ": ").split())
+
+
+def main() -> None:
+    """The console script."""
+    raise SystemExit(run())

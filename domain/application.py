@@ -298,11 +298,16 @@ class PlanRecords(Application):
         if len(text) < PLAN_ID_MIN_PREFIX:
             raise BadInput(f"plan id '{plan_ref}' is too short",
                            fix=f"give the plan id or a unique prefix of at least {PLAN_ID_MIN_PREFIX} characters")
-        matches = [pid for pid in self.plan_ids() if str(pid).startswith(text) or pid.hex.startswith(text)]
+        matches = self.find_plans_by_prefix(text)
         if len(matches) != 1:
             what = "no plan" if not matches else f"{len(matches)} plans"
             raise NotFound(f"{what} with an id starting '{plan_ref}'", fix="see `plantrail plans` for ids")
         return matches[0]
+
+    def find_plans_by_prefix(self, text: str) -> list[UUID]:
+        """Plans whose id starts with ``text``. This reads the whole log; a projection
+        with an index replaces it where one is kept (projections.plans)."""
+        return [pid for pid in self.plan_ids() if str(pid).startswith(text) or pid.hex.startswith(text)]
 
     def plan_ids(self) -> Iterator[UUID]:
         yield from (n.originator_id for n in self.notifications(topics=[_topic(PlanOpened)]))

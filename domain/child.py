@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import BaseModel, Field
@@ -32,6 +32,13 @@ class ChildState(BaseModel):
 
     def open_plans(self) -> list[PlanPeriod]:
         return [p for p in self.periods if p.ended_on is None]
+
+
+def _same_census_kind(one: str, other: str) -> bool:
+    """A child protection plan may start the day a child in need plan ends (a step up at a
+    conference), but two periods of the same kind may not touch: the census counts a start
+    on the day of an end as an overlap (DfE rules 4014, 8940)."""
+    return (one == "child-protection") == (other == "child-protection")
 
 
 def child_id(child_ref: str) -> UUID:
@@ -82,11 +89,11 @@ class Child(CorrectableRecord):
                     "a child has one open plan of each family",
                     rule="one open plan", fix="change that plan's kind at a review, or close it first",
                 )
-            if on < period.ended_on:
+            if on < period.ended_on or (on == period.ended_on and _same_census_kind(period.kind, kind)):
                 raise RuleBroken(
                     f"the new plan would start on {on}, inside the {period.kind} plan that ran "
                     f"until {period.ended_on}; periods of one child may not overlap",
-                    rule="no overlapping periods", fix=f"give --on {period.ended_on} or later",
+                    rule="no overlapping periods", fix=f"give --on {period.ended_on + timedelta(days=1)} or later",
                 )
         if self.state.born and on < self.state.born:
             raise RuleBroken("a plan cannot start before the child was born", rule="child")

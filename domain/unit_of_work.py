@@ -14,7 +14,7 @@ from uuid import UUID
 
 from domain.errors import Conflict
 
-CONFLICT_RETRIES = 5
+CONFLICT_RETRIES = 10
 
 
 def command(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -45,7 +45,7 @@ def command(method: Callable[..., Any]) -> Callable[..., Any]:
                     raise
                 # Someone changed the same records meanwhile: decide again on what is now
                 # recorded. The rules run again, so a retry is as safe as a first try.
-                time.sleep(random.uniform(0.005, 0.05) * attempt)
+                time.sleep(random.uniform(0.0, 0.01 * 2 ** min(attempt, 5)))
             finally:
                 self._batch, self._commands = None, []
         raise AssertionError("unreachable")  # pragma: no cover

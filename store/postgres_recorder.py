@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.postgres import (
@@ -9,14 +10,17 @@ from eventsourcing.postgres import (
     PostgresApplicationRecorder,
     PostgresDatastore,
 )
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.utils import retry
 from psycopg import sql
+from psycopg.pq import TransactionStatus
 from psycopg.rows import tuple_row
 
 from store.chain import CHAIN_TABLE, EVENTS_TABLE
 from store.commands import COMMANDS_TABLE, command_rows, pg_command_statements
 from store.guards import PG_GUARD_TRIGGERS, pg_guard_statements
 
+BEGIN, COMMIT, ROLLBACK = (sql.SQL(word) for word in ("BEGIN", "COMMIT", "ROLLBACK"))
 LINK_FUNCTION = "plantrail_event_link"
 CHAIN_FUNCTION = "plantrail_chain_events"
 CHAIN_TRIGGER = f"{EVENTS_TABLE}_chain"
@@ -131,6 +135,33 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             finally:
                 lock_conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (f"plantrail:{schema}",))
         self.datastore.register_type_adapters()
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """BEGIN, command ids, lock, events (the trigger chains them), COMMIT: one round trip.
+
+        The library's version syncs its pipeline after the INSERT and again for the
+        transaction's own BEGIN and COMMIT (three round trips a save). Here everything
+        goes in one pipeline and one sync; an error anywhere (a repeated command id, a
+        record changed meanwhile) is raised at that sync, mapped by the datastore to the
+        library's IntegrityError, and the transaction is rolled back: nothing is recorded.
+        """
+        with self.datastore.get_connection() as conn:
+            curs = conn.cursor()
+            try:
+                with conn.pipeline():
+                    conn.execute(BEGIN, prepare=False)
+                    self._insert_events(curs, stored_events, **kwargs)
+                    if stored_events:
+                        self._insert_stored_events(curs, stored_events, **kwargs)
+                    conn.execute(COMMIT, prepare=False)
+            except BaseException:
+                if conn.info.transaction_status != TransactionStatus.IDLE:
+                    conn.execute(ROLLBACK, prepare=False)
+                raise
+            if not stored_events:
+                return None
+            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
 
     def _insert_events(self, curs: Any, stored_events: Any, **kwargs: Any) -> None:
         # Runs inside the insert transaction, before the events: a repeated command id

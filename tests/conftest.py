@@ -9,13 +9,13 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from pathlib import Path
 
 import psycopg
 import pytest
 
-from domain.application import PlanRecords
-from store.settings import env_for_url, prepare
+# FixedClock, open_app and stored_event_count are also read from here by the folders' testkits.
+from tests.support import FixedClock, Shell, open_app, stored_event_count  # noqa: F401
 
 PG_ENV = "PLANTRAIL_TEST_POSTGRES"
 
@@ -45,23 +45,6 @@ def store_url(request: pytest.FixtureRequest, tmp_path) -> str:
     return request.getfixturevalue("pg_schema_url")
 
 
-class FixedClock:
-    """A clock that tests can set and move on; the store still stamps real UTC times."""
-
-    def __init__(self, now: datetime | None = None) -> None:
-        self.now = now or datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-def open_app(url: str, clock=None) -> PlanRecords:
-    prepare(url)
-    if clock is None:
-        return PlanRecords(env=env_for_url(url))
-    return PlanRecords(env=env_for_url(url), clock=clock)
-
-
 @pytest.fixture
 def app(store_url: str) -> Iterator[PlanRecords]:
     application = open_app(store_url)
@@ -69,6 +52,9 @@ def app(store_url: str) -> Iterator[PlanRecords]:
     application.close()
 
 
-def stored_event_count(application: PlanRecords) -> int:
-    """How many events the store holds: what a test counts before and after a refusal."""
-    return application.recorder.max_notification_id() or 0
+
+
+@pytest.fixture
+def sh(store_url: str, tmp_path: Path) -> Shell:
+    """The plantrail command line on a fresh store."""
+    return Shell(store_url, tmp_path)

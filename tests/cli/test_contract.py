@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.cli.conftest import Shell, staffed
+from tests.support import Shell, staffed
 
 KAREN_AIM = ("For Karen to attain and maintain satisfactory developmental progress within a safe family "
              "and home environment by the date of the second review conference.")

@@ -1,4 +1,4 @@
-"""Running the real `plantrail` executable, as outside scripts do."""
+"""What the tests share: a fixed clock, an application on a URL, the real executable."""
 
 from __future__ import annotations
 
@@ -7,11 +7,34 @@ import os
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
-import pytest
+from domain.application import PlanRecords
+from store.settings import env_for_url, prepare
 
-from tests.conftest import open_app, stored_event_count
+
+class FixedClock:
+    """A clock that tests can set and move on; the store still stamps real UTC times."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def open_app(url: str, clock=None) -> PlanRecords:
+    prepare(url)
+    if clock is None:
+        return PlanRecords(env=env_for_url(url))
+    return PlanRecords(env=env_for_url(url), clock=clock)
+
+
+def stored_event_count(application: PlanRecords) -> int:
+    """How many events the store holds: what a test counts before and after a refusal."""
+    return application.recorder.max_notification_id() or 0
+
 
 PLANTRAIL = str(Path(sys.executable).parent / "plantrail")
 
@@ -64,11 +87,6 @@ class Shell:
         assert "Traceback" not in result.err
         assert self.events() == before, "a refused command recorded something"
         return result
-
-
-@pytest.fixture
-def sh(store_url: str, tmp_path: Path) -> Shell:
-    return Shell(store_url, tmp_path)
 
 
 STAFF = (

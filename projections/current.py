@@ -1,0 +1,114 @@
+"""The plan as it stands: the ``show --json`` document (CLI.md, "Reads").
+
+``plan_document`` turns a folded ``PlanState`` into plain JSON values; the same
+function renders the current plan, the plan as at a past time, and the rows the
+materialised view keeps, so all three print alike.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from pydantic_core import to_jsonable_python
+
+from domain.plan_state import PlanState
+from domain.vocabulary import AIM_OPTIONS
+
+
+def _number(item_id: str) -> tuple[int, str]:
+    """A1 < A2 < A10 (ids are a letter and a count)."""
+    digits = item_id[1:]
+    return (int(digits), item_id) if digits.isdigit() else (0, item_id)
+
+
+def plan_document(state: PlanState, *, version: int | None = None) -> dict[str, Any]:
+    """The plan as JSON values. ``version`` is the record's version when known (the
+    approval names one, so "changed since approval" is visible)."""
+    s = state
+    doc: dict[str, Any] = {
+        "plan_id": str(s.plan_id) if s.plan_id else None,
+        "child": s.child,
+        "kind": s.kind,
+        "status": s.status,
+        **_aim(s),
+        "category": s.category,
+        "initial_category": s.initial_category,
+        "opened_on": s.opened_on,
+        "opened_by": s.opened_by,
+        "referred": s.referred,
+        "review_by": s.review_by,
+        "replaces": s.replaces,
+        "replaced_by": s.replaced_by,
+        "approved_version": s.approved_version,
+        "approved_on": s.approved_on,
+        "approved_by": s.approved_by,
+        # Who has written to the plan since its approval: the approval is of an
+        # earlier version when this is not empty.
+        "changed_since_approval": sorted(s.authors_since_approval) if s.approved_version else [],
+        "details": dict(sorted(s.details.items())),
+        "actions": [_action(s, a) for a in sorted(s.actions.values(), key=lambda a: _number(a.action_id))],
+        "views": [v.model_dump() for v in s.views],
+        "signatures": [g.model_dump() for g in s.signatures],
+        "contacts": [c.model_dump() for c in s.contacts],
+        "reviews": [r.model_dump() for r in _reviews(s)],
+        "last_review": (s.last_review().review_id if s.reviews else None),
+        "next_review": s.next_review,
+        "kinds": [k.model_dump() for k in s.kinds],
+        "visits": list(s.visits),
+        "supervisions": list(s.supervisions),
+        "distributed": list(s.distributed),
+        "extended_until": s.extended_until,
+        "initial_plan_ends": s.initial_plan_ends,
+        "closed_on": s.closed_on,
+        "close_reason": s.close_reason,
+        "problems": list(s.problems),
+        "version": version,
+    }
+    return to_jsonable_python(doc)
+
+
+def _aim(s: PlanState) -> dict[str, Any]:
+    aim = s.aim
+    if aim is None:
+        return {"aim": None, "aim_option": None, "aim_option_text": None, "aim_months": None,
+                "aim_set_on": None, "aim_review_id": None}
+    return {
+        "aim": aim.text,
+        "aim_option": aim.option,
+        "aim_option_text": AIM_OPTIONS.get(aim.option) if aim.option else None,
+        "aim_months": aim.months,
+        "aim_set_on": aim.set_on,
+        "aim_review_id": aim.review_id,
+    }
+
+
+def _reviews(s: PlanState) -> list[Any]:
+    return sorted(s.reviews.values(), key=lambda r: (r.held_on, _number(r.review_id)))
+
+
+def _action(s: PlanState, action: Any) -> dict[str, Any]:
+    row = action.model_dump()
+    # The latest rating a review gave the action's planned outcomes, if any.
+    ratings = [r.ratings[action.action_id] for r in _reviews(s) if action.action_id in r.ratings]
+    row["rating"] = ratings[-1] if ratings else None
+    return row
+
+
+def current_plan(app: Any, plan_ref: str | UUID, *, fresh: bool = True) -> dict[str, Any]:
+    """The plan as it stands now, from the materialised view.
+
+    ``fresh`` catches the views up first (one cheap query when nothing is new);
+    a caller that has just caught up passes ``fresh=False``. A plan missing from
+    the view (views not yet built, e.g. a read-only role) is folded from the log.
+    """
+    from projections import plans, runner
+
+    if fresh:
+        runner.catch_up(app)
+    plan_id = plans.resolve_plan_id(app, plan_ref)
+    document = runner.plan_row_document(app, plan_id)
+    if document is not None:
+        return document
+    plan = app.plan(plan_id)
+    return plan_document(plan.state, version=plan.version)

@@ -1,0 +1,102 @@
+"""The few SQL things projections need, written once for SQLite and PostgreSQL.
+
+Projections keep their tables in the store's own database (names prefixed
+``view_``), reached through the eventsourcing datastore the application already
+holds, so they share its connection pool, lock timeout and PostgreSQL schema.
+SQL is written with ``?`` placeholders and ``{name}`` table slots; this module
+turns them into the dialect's form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.postgres import PostgresDatastore
+
+VIEW_TABLES = ("view_tracking", "view_plans", "view_children")
+
+
+class Tx:
+    """One open transaction: execute with ``?`` placeholders, rows come back as dicts."""
+
+    def __init__(self, cursor: Any, *, postgres: bool, names: dict[str, str]) -> None:
+        self._cursor = cursor
+        self._postgres = postgres
+        self.names = names
+
+    def sql(self, text: str) -> str:
+        text = text.format(**self.names)
+        return text.replace("?", "%s") if self._postgres else text
+
+    def execute(self, text: str, params: Sequence[Any] = ()) -> Tx:
+        self._cursor.execute(self.sql(text), tuple(params))
+        return self
+
+    def executemany(self, text: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self._cursor.executemany(self.sql(text), [tuple(r) for r in rows])
+
+    def fetchone(self) -> dict[str, Any] | None:
+        row = self._cursor.fetchone()
+        return None if row is None else dict(row)
+
+    def fetchall(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self._cursor.fetchall()]
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+
+def is_postgres(app: Any) -> bool:
+    return isinstance(app.recorder.datastore, PostgresDatastore)
+
+
+def table_names(app: Any) -> dict[str, str]:
+    """Each table's name as SQL: schema-qualified on PostgreSQL (the store's schema)."""
+    tables = (*VIEW_TABLES, "events")
+    events = app.recorder.events_table_name
+    if not is_postgres(app):
+        return {t: (events if t == "events" else t) for t in tables}
+    schema = app.recorder.datastore.schema
+    return {t: f'"{schema}"."{events if t == "events" else t}"' for t in tables}
+
+
+@contextmanager
+def transaction(app: Any, *, commit: bool) -> Iterator[Tx]:
+    datastore = app.recorder.datastore
+    names = table_names(app)
+    if is_postgres(app):
+        with datastore.transaction(commit=commit) as cursor:
+            yield Tx(cursor, postgres=True, names=names)
+    else:
+        # The library's SQLite transaction yields its cursor wrapper; rowcount
+        # lives on the sqlite3 cursor inside it.
+        with datastore.transaction(commit=commit) as cursor:
+            yield Tx(cursor.sqlite_cursor, postgres=False, names=names)
+
+
+def event_positions(app: Any, record_id: UUID) -> dict[int, int]:
+    """Each event's place in the whole log (its notification id), by version.
+
+    Events do not carry their position, and the library reads a record's events
+    without it, so this asks the log table directly (one indexed query).
+    """
+    if is_postgres(app):
+        column, key = "notification_id", record_id
+    else:
+        column, key = "rowid", record_id.hex  # the SQLite recorder keeps ids as hex
+    with transaction(app, commit=False) as tx:
+        rows = tx.execute(
+            f"SELECT {column} AS position, originator_version AS version FROM {{events}} WHERE originator_id = ?",
+            (key,),
+        ).fetchall()
+    return {r["version"]: r["position"] for r in rows}
+
+
+def max_position_sql(app: Any) -> str:
+    column = "notification_id" if is_postgres(app) else "rowid"
+    return f"(SELECT COALESCE(MAX({column}), 0) FROM {{events}})"

@@ -1,0 +1,83 @@
+"""One row a plan (CLI.md, ``plans``), and plan ids from a prefix, off the plans view."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from uuid import UUID
+
+from domain.errors import BadInput
+from projections import runner
+
+_PREFIX = re.compile(r"[0-9a-f-]+")
+STATUSES = ("open", "closed")
+
+
+def list_plans(app: Any, child: str | None = None, status: str | None = None, *,
+               fresh: bool = True) -> list[dict[str, Any]]:
+    if status is not None and status not in STATUSES:
+        raise BadInput(f"no plan status {status!r}", fix="give --status open or --status closed")
+    if fresh:
+        runner.catch_up(app)
+    where, params = [], []
+    if child is not None:
+        where.append("child = ?")
+        params.append(child)
+    if status is not None:
+        where.append("status = ?")
+        params.append(status)
+    rows = runner.select(
+        app,
+        "SELECT plan_id, child, kind, status, aim, opened_on, closed_on, next_review, approved_version,"
+        " changed_since_approval, version FROM {view_plans}"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY opened_on, plan_id",
+        tuple(params),
+    )
+    return [_row(r) for r in rows]
+
+
+def _row(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "plan_id": r["plan_id"], "child": r["child"], "kind": r["kind"], "status": r["status"],
+        "aim": r["aim"], "opened_on": r["opened_on"], "closed_on": r["closed_on"],
+        "next_review": r["next_review"], "approved": r["approved_version"] is not None,
+        "approved_version": r["approved_version"],
+        "changed_since_approval": bool(r["changed_since_approval"]), "version": r["version"],
+    }
+
+
+def resolve_plan_id(app: Any, plan_ref: str | UUID) -> UUID:
+    """A plan's id from the id or a unique prefix of at least 8 characters (CLI.md).
+
+    The application parses the reference; prefixes are looked up in the plans view
+    (an indexed range) instead of the application's scan of the log.
+    """
+    use_plans_view_for_prefixes(app)
+    return app.plan_id(plan_ref)
+
+
+def use_plans_view_for_prefixes(app: Any) -> None:
+    """Let the application find plans by id prefix in the plans view, not the log."""
+    app.find_plans_by_prefix = lambda text: _matches(app, text)
+
+
+def _matches(app: Any, text: str) -> list[UUID]:
+    runner.catch_up(app)
+    if not _PREFIX.fullmatch(text):
+        return []
+    dashed = text if "-" in text else _dashed_prefix(text)
+    # Only hex digits and dashes reach here, so the pattern has no wildcards but its own.
+    rows = runner.select(app, "SELECT plan_id FROM {view_plans} WHERE plan_id LIKE ?", (dashed + "%",))
+    return [UUID(r["plan_id"]) for r in rows]
+
+
+def _dashed_prefix(hex_prefix: str) -> str:
+    """Ids are stored dashed: the dashed form of a prefix of the 32-digit form."""
+    full = str(UUID(hex_prefix[:32].ljust(32, "0")))
+    digits = 0
+    for i, ch in enumerate(full):
+        digits += ch != "-"
+        if digits == len(hex_prefix):
+            return full[: i + 1]
+    return full

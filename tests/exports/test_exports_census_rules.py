@@ -1,0 +1,74 @@
+"""The Children in Need census export against the DfE's rules, as the public package
+``csc-validator-be-cin`` implements them (an optional test extra, ``census``)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import pytest
+from plantrail_exports_testkit import (
+    NOT_HELD,
+    examples_store,
+    hand_made_store,
+    is_plan_rule,
+    known_artefacts,
+    validate,
+    varied_store,
+)
+
+from projections.exports.census import census_return, census_xml, collection_period
+
+# --------------------------------------------------------------------------- the DfE's rules
+
+cin_validator = pytest.importorskip(
+    "cin_validator",
+    reason="the DfE rules come from csc-validator-be-cin: pip install -e '.[census]' (optional test extra)",
+)
+
+
+def _assert_plan_rules_pass(xml: str, year: int, ruleset: str) -> None:
+    broken = {code for code in validate(xml, ruleset) if is_plan_rule(code)}
+    known = known_artefacts(xml, year)
+    unexplained = broken - set(NOT_HELD) - set(known)
+    assert not unexplained, f"DfE plan rules broken: {sorted(unexplained)}\n{xml}"
+
+
+def test_seeds_examples_pass_the_dfe_plan_rules(tmp_path) -> None:
+    app = examples_store(f"sqlite:///{tmp_path / 'examples.sqlite'}")
+    try:
+        _assert_plan_rules_pass(census_xml(app, 2025), 2025, "cin2024_25")
+    finally:
+        app.close()
+
+
+def test_hand_made_histories_pass_the_dfe_plan_rules(tmp_path) -> None:
+    app = hand_made_store(f"sqlite:///{tmp_path / 'hand.sqlite'}")
+    try:
+        xml = census_xml(app, 2025, lea="201")
+        assert known_artefacts(xml, 2025) == {}
+        broken = {code for code in validate(xml, "cin2024_25") if is_plan_rule(code)}
+        assert broken <= set(NOT_HELD), sorted(broken)
+        _assert_plan_rules_pass(census_xml(app, 2024), 2024, "cin2023_24")
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("seed", [1, 4, 5, 11])
+def test_varied_stores_pass_the_dfe_plan_rules(tmp_path, seed: int) -> None:
+    app = varied_store(f"sqlite:///{tmp_path / 'varied.sqlite'}", seed, children=8)
+    try:
+        for year, ruleset in ((2024, "cin2023_24"), (2025, "cin2024_25")):
+            xml = census_xml(app, year)
+            _assert_plan_rules_pass(xml, year, ruleset)
+            # Every plan the census should carry is there, and nothing else.
+            data = census_return(app, year)
+            reported = {e.plan_id for c in data.children for e in c.episodes}
+            start, end = collection_period(year)
+            expected = set()
+            for plan_id in app.plan_ids():
+                s = app.plan(plan_id).state
+                if s.opened_on <= end and (s.closed_on is None or s.closed_on >= start):
+                    expected.add(UUID(str(plan_id)))
+            assert reported == expected
+    finally:
+        app.close()
