@@ -23,7 +23,7 @@ def demo(as_json: bool) -> None:
 
     Example: plantrail --db sqlite:///demo.sqlite demo
     """
-    from domain.examples import EXAMPLE_CHILDREN, record_examples
+    from domain.examples import EXAMPLE_CHILDREN, record_examples, record_susan_first_review
 
     inv = invocation()
     app = inv.app()
@@ -32,9 +32,12 @@ def demo(as_json: bool) -> None:
         note = "already recorded"
     else:
         _ensure_staff(app, inv.actor)
-        plan_ids = [str(pid) for pid in record_examples(
-            app, social_worker="demo-social-worker", team_manager="demo-manager-2", review_chair="demo-chair",
-        )]
+        with app.batch():  # all or nothing: a demo half recorded would not run again
+            recorded = record_examples(app, social_worker="demo-social-worker", team_manager="demo-manager-2",
+                                       review_chair="demo-chair")
+            record_susan_first_review(app, recorded[-1], social_worker="demo-social-worker",
+                                      review_chair="demo-chair")
+        plan_ids = [str(pid) for pid in recorded]
         note = "recorded"
     written(None, False)
     rows = [_summary(app, pid) for pid in plan_ids]

@@ -64,7 +64,8 @@ def cin_census(year: int, output: str | None, lea: str | None, serial_no: str | 
 @click.option("-o", "--output", metavar="FILE", help="Write here. Default: stdout.")
 @click.option("--format", "fmt", type=click.Choice(["json", "html"]), default=None,
               help="json (default) or html; taken from -o's extension when not given.")
-def export_child(child_ref: str, output: str | None, fmt: str | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="The JSON document (the same as --format json).")
+def export_child(child_ref: str, output: str | None, fmt: str | None, as_json: bool) -> None:
     """Everything held about one child, for a subject access request.
 
     The child's record, each plan as it stands, every entry (event id, when it was
@@ -74,6 +75,8 @@ def export_child(child_ref: str, output: str | None, fmt: str | None) -> None:
     """
     from projections.exports.subject_access import subject_access, to_html
 
+    if as_json:
+        fmt = "json"
     if fmt is None:
         fmt = "html" if output and output.lower().endswith((".html", ".htm")) else "json"
     document = subject_access(_app(), child_ref)

@@ -15,6 +15,8 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, list):
         return "\n".join(f"• {v}" for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
     return str(value)
 
 

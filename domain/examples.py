@@ -45,6 +45,11 @@ Invented here, because the seeds do not say (kept plausible and in the past):
 
 ``record_examples`` registers the three children, so it refuses (``RuleBroken``) on a
 store that already holds them.
+
+``record_susan_first_review`` carries Susan's plan on past the seed, for the demo's review
+pack (invented, in the seed's spirit): her first statutory review on 15 August 2002 rates
+the outcomes, and on 20 August the play sessions go up to two hours a week, discussed with
+Ms Simpson and the play worker — a Part Two change with its margin note, for the next review.
 """
 
 from __future__ import annotations
@@ -241,3 +246,18 @@ def record_examples(app: Any, *, social_worker: str, team_manager: str, review_c
     app.approve_plan(team_manager, susan, on=SUSAN_APPROVED_ON)
     plan_ids.append(susan)
     return plan_ids
+
+
+SUSAN_FIRST_REVIEW = {"kind": "statutory", "on": date(2002, 8, 15), "next_review": date(2002, 11, 15),
+                      "ratings": {"A1": "partly", "A2": "achieved", "A3": "partly"}}
+SUSAN_AMENDMENT = {"frequency": "2 hours per week", "on": date(2002, 8, 20),
+                   "discussed_with": "Ms Simpson and Jenny Page, play worker",
+                   "reason": "Ms Simpson asked for longer sessions; progress at the review was partial"}
+
+
+def record_susan_first_review(app: Any, susan: UUID, *, social_worker: str, review_chair: str) -> str:
+    """Susan's first statutory review, then one amendment to Part Two after it."""
+    review_id = app.hold_review(review_chair, susan, chair=review_chair, **SUSAN_FIRST_REVIEW)
+    app.amend_action(social_worker, susan, "A1", **SUSAN_AMENDMENT)
+    return review_id
+

@@ -1,0 +1,65 @@
+"""The rest of the contract through the real executable: init, demo, integrity, exports."""
+
+from __future__ import annotations
+
+import json
+
+from tests.support import Shell, staffed
+
+
+def test_demo_records_the_examples_and_prints_a_review_pack(sh: Shell) -> None:
+    first = sh.ok("demo")
+    plans = [line for line in first.out.splitlines() if line.startswith("recorded:")]
+    assert [line.split()[-2:] for line in plans] == [["Karen", "Hawthorne"], ["Ibriham", "Hussain"],
+                                                     ["Susan", "Simpson"]]
+    assert "Changes since review R1" in first.out and "2 hours per week" in first.out
+    events = sh.events()
+    again = sh.ok("demo", "--json").json()
+    assert again["note"] == "already recorded" and len(again["plans"]) == 3
+    assert sh.events() == events
+    assert sh.ok("verify", "--json").json()["intact"] is True
+
+
+def test_init_is_idempotent_and_guards_the_log(sh: Shell) -> None:
+    sh.ok("init")
+    sh.ok("init")
+    staffed(sh)
+    assert sh.ok("verify", "--json").json()["events_checked"] == sh.events()
+
+
+def test_checkpoints_signed_and_checked(sh: Shell, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    staffed(sh)
+    key = tmp_path / "signing.pem"
+    public = sh.ok("key", "create", str(key), "--json").json()["public_key"]
+    checkpoint = tmp_path / "cp.json"
+    sh.ok("checkpoint", "--key", str(key), "-o", str(checkpoint))
+    assert json.loads(checkpoint.read_text())["public_key"] == public
+    sh.ok("child", "add", "K1", "--name", "Karen", "--born", "2023-02-01", actor="sw1")
+    report = sh.ok("verify", "--against", str(checkpoint), "--json").json()
+    assert report["intact"] is True and report["checkpoints_checked"] == 1
+    sh.refused(2, "checkpoint", "-o", str(tmp_path / "no-key.json"))  # no key given
+
+
+def test_exports_and_reports(sh: Shell, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    sh.ok("demo")
+    susan = sh.ok("plans", "--child", "DEMO-SS", "--json").json()[0]["plan_id"]
+    pack = tmp_path / "pack.html"
+    sh.ok("report", "review-pack", susan, "-o", str(pack))
+    html = pack.read_text()
+    assert "2 hours per week" in html and "MG" in html and "2002-08-20" in html
+    child = sh.ok("export", "child", "DEMO-SS", "--json")
+    assert "DEMO-SS" in child.out
+    census = tmp_path / "census.xml"
+    sh.ok("export", "cin-census", "--year", "2026", "-o", str(census))
+    assert census.read_text().startswith("<?xml")
+    sh.refused(2, "report", "review-pack", susan, "-o", str(tmp_path / "pack.docx"))
+    sh.refused(2, "export", "child", "NOBODY")
+
+
+def test_staff_grant_and_projection_rebuild(sh: Shell) -> None:
+    staffed(sh)
+    sh.ok("staff", "grant", "sw1", "--role", "review-chair", actor="tm1")
+    sh.refused(1, "staff", "grant", "sw1", "--role", "review-chair", actor="tm1")
+    sh.refused(1, "staff", "grant", "sw1", "--role", "auditor", actor="sw1")
+    rows = sh.ok("projections", "rebuild", "--json").json()
+    assert all(row["behind"] == 0 for row in rows)
