@@ -45,9 +45,21 @@ def canonical(
     ))
 
 
+_HEAD = struct.Struct(">q16sqi")  # position, uuid, version, topic length
+_LEN = struct.Struct(">i")
+
+
 def next_link(
     prev_link: bytes, position: int, originator_id: UUID | str,
     originator_version: int, topic: str | None, state: bytes | None,
 ) -> bytes:
-    data = canonical(position, originator_id, originator_version, topic, state)
-    return hashlib.sha256(bytes(prev_link) + data).digest()
+    """sha256(prev_link || canonical(...)), fed to the hash piece by piece (no joined copy:
+    verify computes one of these for every event in the log)."""
+    topic_b = (topic or "").encode("utf-8")
+    state_b = state or b""
+    h = hashlib.sha256(prev_link)
+    h.update(_HEAD.pack(position, _uuid_bytes(originator_id), originator_version, len(topic_b)))
+    h.update(topic_b)
+    h.update(_LEN.pack(len(state_b)))
+    h.update(state_b)
+    return h.digest()

@@ -15,7 +15,7 @@ from store.chain import CHAIN_TABLE, EVENTS_TABLE, GENESIS, next_link
 from store.errors import StoreUnavailable
 from store.settings import PostgresURL, SQLiteURL, parse_url, pg_connect
 
-BATCH = 2000
+BATCH = 10000  # rows a query; keyset pagination keeps memory to one batch
 
 Problem = Literal["edited", "missing", "inserted", "reordered", "truncated", "rewritten"]
 Event = tuple  # (position, originator_id, originator_version, topic, state)
@@ -93,8 +93,20 @@ def _walk(src: _Source, cps: list[dict]) -> VerifyReport:
     events, links = _Peek(_stream(src.events)), _Peek(_stream(src.links))
     last_pos, last_link, checked, ci = 0, GENESIS, 0, 0
     try:
-        while events.peek() or links.peek():
+        while True:
             e, c = events.peek(), links.peek()
+            if e is not None and c is not None and e[0] == c[0] and c[1] == last_pos:
+                # The usual case, checked first: the next event and its link, in order.
+                link = _link_of(last_link, e)
+                if link == c[2]:
+                    events.take(), links.take()
+                    last_pos, last_link, checked = e[0], link, checked + 1
+                    while ci < len(cps) and cps[ci]["position"] <= last_pos:
+                        _check_point(cps[ci], last_pos, link)
+                        ci += 1
+                    continue
+            if e is None and c is None:
+                break
             pos = min(r[0] for r in (e, c) if r)
             if not c or c[0] != pos:
                 if c and c[1] == pos:
@@ -237,8 +249,10 @@ def _pg_source(u: PostgresURL) -> Iterator[_Source]:
         q_links = sql.SQL("SELECT position, prev_position, link FROM {s}.{c} "
                           "WHERE position > %s ORDER BY position LIMIT %s").format(**fmt)
         src = _Source()
-        src.events = lambda after, n: conn.execute(q_events, (after, n)).fetchall()
-        src.links = (lambda after, n: conn.execute(q_links, (after, n)).fetchall()) if row[1] else (lambda a, n: [])
+        # Binary results: bytea arrives as bytes, with no hex to decode.
+        curs = conn.cursor(binary=True)
+        src.events = lambda after, n: curs.execute(q_events, (after, n)).fetchall()
+        src.links = (lambda after, n: curs.execute(q_links, (after, n)).fetchall()) if row[1] else (lambda a, n: [])
         yield src
     except psycopg.Error as e:
         raise StoreUnavailable(f"cannot read the store at {u.where}: {' '.join(str(e).split())}") from None

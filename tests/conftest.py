@@ -6,7 +6,6 @@ when it is unset (CI always sets it).
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,17 +13,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-# FixedClock, open_app and stored_event_count are also read from here by the folders' testkits.
-from tests.support import FixedClock, Shell, open_app, stored_event_count  # noqa: F401
-
-PG_ENV = "PLANTRAIL_TEST_POSTGRES"
-
-
-def postgres_base_url() -> str:
-    url = os.environ.get(PG_ENV)
-    if not url:
-        pytest.skip(f"PostgreSQL tests need {PG_ENV} (e.g. postgresql://postgres@127.0.0.1:5432/test)")
-    return url
+from domain.application import PlanRecords
+from tests.support import Shell, open_app, postgres_base_url
 
 
 @pytest.fixture

@@ -10,8 +10,20 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
+
 from domain.application import PlanRecords
 from store.settings import env_for_url, prepare
+
+PG_ENV = "PLANTRAIL_TEST_POSTGRES"
+
+
+def postgres_base_url() -> str:
+    """The PostgreSQL server of the tests, or a skip that says how to name one."""
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(f"PostgreSQL tests need {PG_ENV} (e.g. postgresql://postgres@127.0.0.1:5432/test)")
+    return url
 
 
 class FixedClock:

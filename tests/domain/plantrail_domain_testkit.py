@@ -1,39 +1,17 @@
 """Helpers for the domain acceptance tests: a staffed store and "refused, nothing recorded".
 
-The root ``tests/conftest.py`` is loaded here by path (under its own module name) so
-that its ``FixedClock``, ``open_app`` and ``stored_event_count`` are the ones used,
-whatever other test folders call their own conftest modules.
+``FixedClock``, ``open_app`` and ``stored_event_count`` are the shared ones of ``tests.support``.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 import pytest
 
-_ROOT_CONFTEST = Path(__file__).resolve().parent.parent / "conftest.py"
-
-
-def _root_conftest():
-    name = "plantrail_tests_root_conftest"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, _ROOT_CONFTEST)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-_root = _root_conftest()
-FixedClock = _root.FixedClock
-open_app = _root.open_app
-stored_event_count = _root.stored_event_count
+from tests.support import FixedClock, open_app, stored_event_count  # noqa: E402,F401
 
 # The staffed store: one member per role, and a second team manager for approvals.
 TM = "tmills"      # team manager

@@ -7,9 +7,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-
-from domain import events as ev
-from domain.errors import BadInput, NotPermitted, RuleBroken
 from plantrail_domain_testkit import (
     AU,
     CHILD,
@@ -22,6 +19,9 @@ from plantrail_domain_testkit import (
     recorded,
     refused,
 )
+
+from domain import events as ev
+from domain.errors import BadInput, NotPermitted, RuleBroken
 
 OPENED = date(2026, 10, 1)
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from plantrail_domain_testkit import RC, SW, TM, refused
 
 from domain import examples as ex
 from domain.errors import RuleBroken
-from plantrail_domain_testkit import RC, SW, TM, refused
 
 
 @pytest.fixture

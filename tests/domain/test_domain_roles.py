@@ -7,11 +7,24 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from plantrail_domain_testkit import (
+    AU,
+    CHILD,
+    RC,
+    RO,
+    ROLE_OF,
+    SW,
+    TM,
+    TM2,
+    TODAY,
+    add_child,
+    recorded,
+    refused,
+)
 
 from domain import events as ev
 from domain.errors import BadInput, NotPermitted
 from domain.staff import PERMISSIONS
-from plantrail_domain_testkit import AU, CHILD, RC, RO, ROLE_OF, SW, TM, TM2, TODAY, add_child, recorded, refused
 
 OPENED = date(2026, 10, 1)
 SOCIAL = ("social-worker", "team-manager")

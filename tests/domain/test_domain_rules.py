@@ -7,6 +7,20 @@ from datetime import date, timedelta
 from uuid import uuid4
 
 import pytest
+from plantrail_domain_testkit import (
+    CHILD,
+    CHILD2,
+    RC,
+    RO,
+    SW,
+    TM,
+    TM2,
+    TODAY,
+    add_child,
+    recorded,
+    refused,
+    stored_event_count,
+)
 from pydantic import ValidationError
 
 from domain import events as ev
@@ -21,20 +35,6 @@ from domain.vocabulary import (
     REVIEW_KINDS,
     REVIEW_KINDS_BY_FAMILY,
     WELLBEING_INDICATORS,
-)
-from plantrail_domain_testkit import (
-    CHILD,
-    CHILD2,
-    RC,
-    RO,
-    SW,
-    TM,
-    TM2,
-    TODAY,
-    add_child,
-    recorded,
-    refused,
-    stored_event_count,
 )
 
 OPENED = date(2026, 10, 1)

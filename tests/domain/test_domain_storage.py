@@ -13,6 +13,15 @@ import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from plantrail_domain_testkit import (
+    CHILD,
+    RO,
+    SW,
+    TODAY,
+    add_child,
+    save,
+    stored_event_count,
+)
 
 from domain import events as ev
 from domain.acting import Acting
@@ -20,7 +29,6 @@ from domain.base import Event
 from domain.errors import Conflict
 from domain.plan import Plan
 from domain.vocabulary import PLAN_FAMILY
-from plantrail_domain_testkit import CHILD, RO, SW, TODAY, add_child, save, stored_event_count
 
 # ---------------------------------------------------------------------- strategies for the catalogue
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40).filter(str.strip)

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import FixedClock, open_app
+from tests.support import FixedClock, open_app
 
 HERE = Path(__file__).parent
 STAFF = (

@@ -1,32 +1,13 @@
 """Helpers for the projection tests: a staffed store on a clock the test moves.
 
-The root ``tests/conftest.py`` is loaded by path under its own module name (as the
-domain tests do), whatever other test folders call their conftest modules.
+``FixedClock`` and ``open_app`` are the shared ones of ``tests.support``.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 
-_ROOT_CONFTEST = Path(__file__).resolve().parent.parent / "conftest.py"
-
-
-def root_conftest():
-    name = "plantrail_tests_root_conftest"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, _ROOT_CONFTEST)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-FixedClock = root_conftest().FixedClock
-open_app = root_conftest().open_app
+from tests.support import FixedClock, open_app  # noqa: F401
 
 
 class Desk:

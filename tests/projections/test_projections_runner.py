@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from plantrail_projections_generate import generate
-from plantrail_projections_testkit import Desk, FixedClock, open_app, root_conftest
+from plantrail_projections_testkit import Desk, FixedClock, open_app
 
 from domain.errors import BadInput, NotFound
 from projections import runner
@@ -22,6 +22,7 @@ from projections.current import current_plan, plan_document
 from projections.db import transaction
 from projections.plans import list_plans, resolve_plan_id
 from projections.views import VIEWS
+from tests.support import postgres_base_url
 
 
 def _tables(app) -> dict[str, list[dict]]:
@@ -43,7 +44,7 @@ def _fresh_store(kind: str):
         with tempfile.TemporaryDirectory() as d:
             yield f"sqlite:///{d}/plantrail.sqlite"
         return
-    base = root_conftest().postgres_base_url()
+    base = postgres_base_url()
     schema = f"t_{uuid.uuid4().hex[:12]}"
     try:
         yield f"{base}{'&' if '?' in base else '?'}schema={schema}"

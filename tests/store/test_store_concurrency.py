@@ -8,7 +8,6 @@ import pytest
 from plantrail_store_testkit import Raw
 
 from store.chain import EVENTS_TABLE
-
 from store.guards import install_guards
 from store.verify import verify
 
