@@ -278,9 +278,12 @@ def import_command(file: str, batch_size: int, as_json: bool) -> None:
     """Run one command a line from a JSON Lines file, many lines per transaction.
 
     A bad line is named by its number and nothing of its batch is recorded; earlier
-    batches stay. Line format: docs/import.md. Example line:
+    batches stay. A later line names an earlier line's plan_id/action_id/review_id as "$N".
+    Line format: docs/import.md. A line:
 
         {"command": "plan open", "as": "sw1", "args": {"child_ref": "K1", "kind": "child-in-need", "aim": "..."}}
+
+    Example: plantrail --db postgresql://postgres@127.0.0.1/test import legacy.jsonl --batch 5000
     """
     import os
 

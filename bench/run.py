@@ -1,0 +1,412 @@
+"""plantrail's benchmark: each figure beside the raw limit measured in the same run.
+
+    python bench/run.py [--quick] [--json] [--db URL] [--events N] [--seconds S]
+
+Default store: a fresh schema in the local PostgreSQL (postgresql://postgres@127.0.0.1:5432/test),
+dropped afterwards. ``--db URL`` names another database (a fresh schema is made there too, unless
+the URL names one with ?schema=, which is then used as it is and kept). ``--quick`` finishes
+within about 2 minutes; the full run loads 1,000,000 events. Progress goes to stderr; with
+``--json`` stdout holds one JSON object and nothing else. See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import workload as wl  # noqa: E402
+
+STATE = os.urandom(420)  # about the size of a stored plantrail event
+TOPIC = "domain.events:ActionAmended"
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    k = min(len(values) - 1, max(0, round(q / 100 * (len(values) - 1))))
+    return values[k]
+
+
+# ---------------------------------------------------------------------------- raw limits
+
+def _raw_table(url: str) -> tuple[str, str]:
+    """(base URL, qualified raw table): a table shaped like stored_events, no chain, no app."""
+    base, _, schema = url.partition("?schema=")
+    return base, f'"{schema}".raw_events'
+
+
+def make_raw_table(url: str) -> None:
+    import psycopg
+
+    base, table = _raw_table(url)
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+        conn.execute(f"CREATE TABLE {table} (originator_id uuid NOT NULL, originator_version bigint NOT NULL,"
+                     " topic text, state bytea, notification_id bigserial,"
+                     " PRIMARY KEY (originator_id, originator_version))")
+        conn.execute(f"CREATE UNIQUE INDEX ON {table} (notification_id)")
+
+
+def drop_raw_table(url: str) -> None:
+    import psycopg
+
+    base, table = _raw_table(url)
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+
+
+def raw_commits(url: str, seconds: float, start: Any = None, out: Any = None) -> float:
+    """One row per transaction (autocommit INSERT), psycopg, as fast as one client can."""
+    import psycopg
+
+    base, table = _raw_table(url)
+    with psycopg.connect(base, autocommit=True) as conn:
+        stmt = f"INSERT INTO {table} (originator_id, originator_version, topic, state) VALUES (%s, 1, %s, %s)"
+        conn.execute(stmt, (uuid.uuid4(), TOPIC, STATE))
+        if start is not None:
+            start.wait()
+        n, t0 = 0, time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            conn.execute(stmt, (uuid.uuid4(), TOPIC, STATE), prepare=True)
+            n += 1
+        rate = n / (time.perf_counter() - t0)
+    if out is not None:
+        out.put(n)
+    return rate
+
+
+def raw_batches(url: str, rows: int, batch: int) -> float:
+    """``batch`` rows per transaction, with the same column-array INSERT the store uses."""
+    import psycopg
+
+    base, table = _raw_table(url)
+    stmt = (f"INSERT INTO {table} (originator_id, originator_version, topic, state)"
+            " SELECT * FROM unnest(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[])")
+    with psycopg.connect(base, autocommit=True) as conn:
+        done, t0 = 0, time.perf_counter()
+        while done < rows:
+            n = min(batch, rows - done)
+            with conn.transaction():
+                conn.execute(stmt, ([uuid.uuid4() for _ in range(n)], [1] * n, [TOPIC] * n, [STATE] * n),
+                             binary=True)
+            done += n
+        return done / (time.perf_counter() - t0)
+
+
+def parallel(target: Any, args: tuple, clients: int, seconds: float) -> float:
+    """Run ``target(*args, seconds, start, out)`` in ``clients`` processes started together;
+    the sum of what they did, per second."""
+    ctx = mp.get_context("fork")
+    start, out = ctx.Barrier(clients + 1), ctx.Queue()
+    procs = [ctx.Process(target=target, args=(*args, i, seconds, start, out)) for i in range(clients)]
+    for p in procs:
+        p.start()
+    start.wait()
+    t0 = time.perf_counter()
+    total = sum(out.get() for _ in procs)
+    elapsed = time.perf_counter() - t0
+    for p in procs:
+        p.join()
+    return total / max(elapsed, seconds)
+
+
+def _raw_client(url: str, _i: int, seconds: float, start: Any, out: Any) -> None:
+    raw_commits(url, seconds, start, out)
+
+
+# ---------------------------------------------------------------------------- plantrail
+
+def commands(url: str, prefix: str, seconds: float, start: Any = None, out: Any = None) -> tuple[float, list[float]]:
+    """Realistic commands (bench.workload.CASE_STEPS), one command per transaction."""
+    app = wl.open_app(url)
+    try:
+        wl.run_case_commands(app, 0, prefix + "w")  # warm up: connections, prepared statements
+        if start is not None:
+            start.wait()
+        n, case, timings = 0, 0, []
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < seconds:
+            case += 1
+            n += wl.run_case_commands(app, case, prefix, timings)
+        rate = n / (time.perf_counter() - t0)
+    finally:
+        app.close()
+    if out is not None:
+        out.put(n)
+    return rate, timings
+
+
+def _writer(url: str, i: int, seconds: float, start: Any, out: Any) -> None:
+    commands(url, f"P{i}-", seconds, start, out)
+
+
+def import_file(app: Any, path: str, batch: int, label: str) -> dict[str, Any]:
+    from cli.bulk import _numbered, import_lines
+
+    size = os.path.getsize(path)
+    state = {"bytes": 0, "t": time.perf_counter()}
+
+    def progress(lines: int, nbytes: int, events: int) -> None:
+        state["bytes"] += nbytes
+        if time.perf_counter() - state["t"] > 10:
+            state["t"] = time.perf_counter()
+            log(f"  {label}: {100 * state['bytes'] / size:.0f}% ({events} events)")
+
+    t0 = time.perf_counter()
+    counts = import_lines(app, _numbered(path), batch_size=batch, progress=progress)
+    counts["seconds"] = time.perf_counter() - t0
+    return counts
+
+
+def plan_ids(app: Any) -> list[Any]:
+    from projections import runner
+
+    return [r["plan_id"] for r in runner.select(app, "SELECT plan_id FROM {view_plans}")]
+
+
+def timed_reads(app: Any, ids: list[Any], n: int, read: Any) -> list[float]:
+    rnd = random.Random(7)
+    for pid in ids[:20]:  # warm up
+        read(app, pid)
+    out = []
+    for _ in range(n):
+        pid = rnd.choice(ids)
+        t = time.perf_counter()
+        read(app, pid)
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+def read_current(app: Any, pid: Any) -> Any:
+    from projections.current import current_plan
+
+    return current_plan(app, pid)
+
+
+def read_as_at(app: Any, pid: Any) -> Any:
+    from projections.as_at import plan_as_at
+
+    return plan_as_at(app, pid, recorded_at=datetime.now(timezone.utc))
+
+
+def cli_help_seconds(runs: int = 5) -> float:
+    exe = Path(sys.executable).with_name("plantrail")
+    cmd = [str(exe), "--help"] if exe.exists() else [sys.executable, "-c", "from cli.main import main; main()", "--help"]
+    subprocess.run(cmd, capture_output=True, check=True)  # warm the file cache
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=True)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        mem = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
+    except (OSError, ValueError, IndexError):
+        mem = None
+    return {"cpus": os.cpu_count(), "cpu": cpu, "memory_gb": mem, "python": platform.python_version(),
+            "load_average_at_start": os.getloadavg()[0]}
+
+
+def pg_info(url: str) -> dict[str, Any]:
+    import psycopg
+
+    base, _ = _raw_table(url)
+    with psycopg.connect(base, autocommit=True) as conn:
+        version = conn.execute("SHOW server_version").fetchone()[0]
+        settings = {name: conn.execute(f"SHOW {name}").fetchone()[0]
+                    for name in ("synchronous_commit", "fsync", "shared_buffers", "wal_level")}
+    return {"postgres": version, **settings}
+
+
+# ---------------------------------------------------------------------------- the run
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    quick = args.quick
+    seconds = args.seconds or (6.0 if quick else 20.0)
+    target_events = args.events or (25_000 if quick else 1_000_000)
+    small_events = min(10_000, target_events)
+    reads = 300 if quick else 2000
+    batch = args.batch
+    r: dict[str, Any] = {"mode": "quick" if quick else "full", "machine": machine()}
+
+    with wl.scratch_store(args.db) as url:
+        r["store"] = {**pg_info(url), "url": url.split("@")[-1]}
+        app = wl.open_app(url)
+        make_raw_table(url)
+        wl.add_staff(app)
+        from projections.runner import catch_up
+
+        catch_up(app)
+
+        with tempfile.TemporaryDirectory() as tmp:
+            # The small store first (10k events), so its reads are timed at that size.
+            path = os.path.join(tmp, "small.jsonl")
+            wl.write_import_file(path, (small_events - 3) // 11 + 1, prefix="M", with_staff=False)
+            import_file(app, path, batch, "small store")
+            catch_up(app)
+            r["events_small"] = app.recorder.max_notification_id()
+            ids = plan_ids(app)
+            log(f"reads at {r['events_small']} events")
+            small = timed_reads(app, ids, reads, read_current)
+            r["read_p50_ms_small"], r["read_p99_ms_small"] = pct(small, 50), pct(small, 99)
+
+            log(f"raw commits, 1 client, {seconds:.0f}s")
+            r["raw_commit_per_s"] = raw_commits(url, seconds)
+            log(f"commands, 1 writer, {seconds:.0f}s")
+            r["command_per_s"], timings = commands(url, "S-", seconds)
+            r["command_p50_ms"] = pct(timings, 50) * 1000
+            r["command_p99_ms"] = pct(timings, 99) * 1000
+            log(f"raw commits, 8 clients, {seconds:.0f}s")
+            r["raw_commit_per_s_8_clients"] = parallel(_raw_client, (url,), 8, seconds)
+            log(f"commands, 8 writers, {seconds:.0f}s")
+            r["command_per_s_8_writers"] = parallel(_writer, (url,), 8, seconds)
+
+            have = app.recorder.max_notification_id() or 0
+            cases = max(0, target_events - have) // 11 + 1
+            raw_rows = min(200_000, max(20_000, cases * 11 // 5))
+            log(f"raw batched inserts, {raw_rows} rows, {batch}-row transactions")
+            r["raw_batch_rows_per_s"] = raw_batches(url, raw_rows, int(batch * 1.1))
+            path = os.path.join(tmp, "large.jsonl")
+            log(f"writing an import file of {cases} cases")
+            lines = wl.write_import_file(path, cases, prefix="L", with_staff=False)
+            log(f"importing {lines} lines, {batch} lines a transaction")
+            counts = import_file(app, path, batch, "import")
+            r["import_lines"], r["import_events"], r["import_batches"] = counts["lines"], counts["events"], counts["batches"]
+            r["import_events_per_s"] = counts["events"] / counts["seconds"]
+            r["import_lines_per_s"] = counts["lines"] / counts["seconds"]
+            log(f"  {r['import_events_per_s']:.0f} events/s; raw batched {r['raw_batch_rows_per_s']:.0f} rows/s")
+
+        r["events_in_store"] = app.recorder.max_notification_id()
+        log(f"catching the views up ({r['events_in_store']} events)")
+        t0 = time.perf_counter()
+        catch_up(app)
+        r["catch_up_s"] = time.perf_counter() - t0
+        ids = plan_ids(app)
+        log(f"reads at {r['events_in_store']} events")
+        large = timed_reads(app, ids, reads, read_current)
+        r["read_p50_ms"], r["read_p99_ms"] = pct(large, 50), pct(large, 99)
+        as_at = timed_reads(app, ids, reads, read_as_at)
+        r["as_at_p50_ms"], r["as_at_p99_ms"] = pct(as_at, 50), pct(as_at, 99)
+
+        from projections.runner import rebuild
+
+        log("rebuilding the views from the log")
+        t0 = time.perf_counter()
+        rebuild(app)
+        r["rebuild_events_per_s"] = r["events_in_store"] / (time.perf_counter() - t0)
+
+        from store.verify import verify
+
+        log("verifying the chain")
+        t0 = time.perf_counter()
+        report = verify(url)
+        r["verify_events_per_s"] = report.events_checked / (time.perf_counter() - t0)
+        r["verify_intact"] = report.intact
+        app.close()
+        drop_raw_table(url)
+
+    r["cli_help_s"] = cli_help_seconds()
+    r["machine"]["load_average_at_end"] = os.getloadavg()[0]
+    r["ratios"] = {
+        "command_vs_raw_commit": r["command_per_s"] / r["raw_commit_per_s"],
+        "command_8_vs_raw_commit_8": r["command_per_s_8_writers"] / r["raw_commit_per_s_8_clients"],
+        "import_vs_raw_batch": r["import_events_per_s"] / r["raw_batch_rows_per_s"],
+        "read_large_vs_small_p99": r["read_p99_ms"] / r["read_p99_ms_small"],
+    }
+    return r
+
+
+TARGETS = [
+    # (figure, raw limit beside it, target text, passes?)
+    ("command_per_s", "raw_commit_per_s", ">= 50% of raw", lambda r: r["command_per_s"] >= 0.5 * r["raw_commit_per_s"]),
+    ("command_per_s_8_writers", "raw_commit_per_s_8_clients", "(reported)", None),
+    ("import_events_per_s", "raw_batch_rows_per_s", ">= 50% of raw",
+     lambda r: r["import_events_per_s"] >= 0.5 * r["raw_batch_rows_per_s"]),
+    ("read_p99_ms", "read_p99_ms_small", "<= 2 ms, no worse than small",
+     lambda r: r["read_p99_ms"] <= 2 and r["read_p99_ms"] <= r["read_p99_ms_small"] * 1.1),
+    ("read_p99_ms_small", None, "<= 2 ms", lambda r: r["read_p99_ms_small"] <= 2),
+    ("as_at_p99_ms", None, "(reported)", None),
+    ("rebuild_events_per_s", None, ">= 50,000", lambda r: r["rebuild_events_per_s"] >= 50_000),
+    ("verify_events_per_s", None, ">= 200,000", lambda r: r["verify_events_per_s"] >= 200_000),
+    ("cli_help_s", None, "<= 0.3 s", lambda r: r["cli_help_s"] <= 0.3),
+    ("events_in_store", None, ">= 1,000,000 (full run)", lambda r: r["events_in_store"] >= 1_000_000),
+]
+
+
+def report(r: dict[str, Any]) -> str:
+    rows = [f"plantrail bench ({r['mode']}): {r['machine']['cpus']} CPUs, {r['machine']['cpu']}, "
+            f"PostgreSQL {r['store']['postgres']} (synchronous_commit={r['store']['synchronous_commit']}, "
+            f"fsync={r['store']['fsync']}); load average {r['machine']['load_average_at_start']:.1f} at start",
+            "", f"{'figure':28} {'value':>12}   {'raw limit beside it':>34}   {'ratio':>6}   target",
+            "-" * 110]
+    for name, raw, target, ok in TARGETS:
+        value = r[name]
+        beside = ratio = ""
+        if raw:
+            beside = f"{raw} {r[raw]:,.2f}" if r[raw] < 100 else f"{raw} {r[raw]:,.0f}"
+            ratio = f"{value / r[raw]:.2f}"
+        shown = f"{value:,.3f}" if value < 100 else f"{value:,.0f}"
+        verdict = "" if ok is None else ("met" if ok(r) else "NOT met")
+        rows.append(f"{name:28} {shown:>12}   {beside:>34}   {ratio:>6}   {target} {verdict}")
+    rows += ["", f"command p50/p99 ms: {r['command_p50_ms']:.2f} / {r['command_p99_ms']:.2f}; "
+             f"read p50 ms small/large: {r['read_p50_ms_small']:.2f} / {r['read_p50_ms']:.2f}; "
+             f"as-at p50 ms: {r['as_at_p50_ms']:.2f}; import {r['import_events']:,} events in "
+             f"{r['import_batches']} transactions; views caught up in {r['catch_up_s']:.1f} s; "
+             f"verify intact: {r['verify_intact']}"]
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="a run of about 2 minutes (25k events)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    parser.add_argument("--db", metavar="URL", help=f"PostgreSQL database (default {wl.DEFAULT_BASE})")
+    parser.add_argument("--events", type=int, help="events in the large store (default 1,000,000; quick 25,000)")
+    parser.add_argument("--seconds", type=float, help="seconds for each timed write phase (default 20; quick 6)")
+    parser.add_argument("--batch", type=int, default=2000, help="import lines per transaction (default 2000)")
+    args = parser.parse_args(argv)
+    t0 = time.perf_counter()
+    result = run(args)
+    result["bench_seconds"] = time.perf_counter() - t0
+    if args.json:
+        print(json.dumps(result, indent=2, default=str))
+    else:
+        print(report(result))
+        print(f"\n(bench took {result['bench_seconds']:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""`plantrail import FILE.jsonl` (docs/import.md), on both stores.
+
+A good file imports; a bad line N is reported as "line N: ..." with the contract's exit
+code and nothing of its batch is recorded; earlier batches stay recorded.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cli.bulk import import_command
+from cli.main import cli
+from tests.support import open_app, stored_event_count
+
+STAFF = [
+    {"command": "staff add", "args": {"staff_id": "tm1", "name": "Tina Moss", "initials": "TM",
+                                      "roles": ["team-manager"]}},
+    {"command": "staff add", "as": "tm1", "args": {"staff_id": "sw1", "name": "Mary Grant", "initials": "MG",
+                                                   "roles": ["social-worker"]}},
+    {"command": "staff add", "as": "tm1", "args": {"staff_id": "rc1", "name": "Ruth Cole", "initials": "RC",
+                                                   "roles": ["review-chair"]}},
+]
+
+
+def case(ref: str, first: int) -> list[dict[str, Any]]:
+    """A child, a plan (line ``first + 1``), an action on it and an amendment of that action."""
+    plan, action = f"${first + 1}", f"${first + 2}"
+    return [
+        {"command": "child add", "as": "sw1",
+         "args": {"child_ref": ref, "name": f"Child {ref}", "born": "2021-11-02", "on": "2026-01-05"}},
+        {"command": "plan open", "as": "sw1",
+         "args": {"child_ref": ref, "kind": "child-in-need", "aim": "To be safe and well at home.",
+                  "on": "2026-01-05"}},
+        {"command": "action add", "as": "sw1",
+         "args": {"plan_id": plan, "area": "health", "need": "Weight below the 2nd centile.",
+                  "response": "Fortnightly weighing.", "frequency": "fortnightly", "responsible": "Health visitor",
+                  "starts": "2026-01-12", "outcomes": ["Weight on the 9th centile."], "on": "2026-01-05"}},
+        {"command": "action amend", "as": "sw1",
+         "args": {"plan_id": plan, "action_id": action, "frequency": "weekly", "on": "2026-01-20",
+                  "reason": "weight still falling", "discussed_with": "Ms Hawthorne"}},
+    ]
+
+
+def write(path: Path, lines: list[Any]) -> Path:
+    path.write_text("".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines))
+    return path
+
+
+class Ran:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+
+def run_import(url: str, path: Path, *args: str) -> Ran:
+    if "import" not in cli.commands:  # until cli/main.py registers it
+        cli.add_command(import_command)
+    result = CliRunner().invoke(cli, ["--db", url, "import", str(path), *args])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def events(url: str) -> int:
+    app = open_app(url)
+    try:
+        return stored_event_count(app)
+    finally:
+        app.close()
+
+
+def test_a_good_file_imports(store_url: str, tmp_path: Path) -> None:
+    lines = STAFF + case("K1", 4) + case("K2", 8)
+    ran = run_import(store_url, write(tmp_path / "good.jsonl", lines), "--json", "--batch", "5")
+    assert ran.code == 0, ran.err
+    counts = json.loads(ran.out)
+    # 11 lines; opening a plan also records on the child: 3 staff + 2 x 5 events.
+    assert counts == {"lines": 11, "events": 13, "batches": 3}
+    assert events(store_url) == 13
+    app = open_app(store_url)
+    try:
+        plans = [p for p in app.plan_ids()]
+        assert len(plans) == 2
+        action = app.plan(plans[0]).state.actions["A1"]
+        assert action.frequency == "weekly"
+    finally:
+        app.close()
+
+
+def test_without_json_prints_a_summary(store_url: str, tmp_path: Path) -> None:
+    ran = run_import(store_url, write(tmp_path / "good.jsonl", STAFF + case("K1", 4)))
+    assert ran.code == 0, ran.err
+    assert "imported 7 lines" in ran.out
+
+
+def child(ref: str) -> dict[str, Any]:
+    return {"command": "child add", "as": "sw1", "args": {"child_ref": ref, "name": "X", "born": "2020-01-01"}}
+
+
+@pytest.mark.parametrize(("bad", "code", "says"), [
+    # bad input: a date that is not one (exit 2)
+    ({"command": "child add", "as": "sw1", "args": {"child_ref": "K9", "name": "X", "born": "2021-02-30"}},
+     2, "not a date"),
+    # refused by a rule: a social worker may not hold a review (exit 1)
+    ({"command": "review hold", "as": "sw1", "args": {"plan_id": "$8", "kind": "child-in-need",
+                                                      "on": "2026-01-20", "chair": "rc1"}}, 1, ""),
+    # an unknown id (exit 2)
+    ({"command": "visit record", "as": "sw1", "args": {"plan_id": "0badc0de-0000-4000-8000-000000000000",
+                                                       "on": "2026-01-20"}}, 2, "no plan"),
+    # an unknown command (exit 2)
+    ({"command": "plan teleport", "as": "sw1", "args": {}}, 2, "unknown command"),
+    # a reference to a later line (exit 2)
+    ({"command": "visit record", "as": "sw1", "args": {"plan_id": "$12", "on": "2026-01-20"}}, 2, "$12"),
+    # not JSON at all (exit 2)
+    ("{not json", 2, "not JSON"),
+])
+def test_a_bad_line_is_named_and_nothing_of_its_batch_is_recorded(
+        store_url: str, tmp_path: Path, bad: Any, code: int, says: str) -> None:
+    assert run_import(store_url, write(tmp_path / "staff.jsonl", STAFF)).code == 0
+    recorded = events(store_url)
+    # Batches of 4: lines 1-4 and 5-8 are recorded; line 10 is bad, so nothing of 9-12 is.
+    opened = {"command": "plan open", "as": "sw1", "args": {"child_ref": "X0", "kind": "child-in-need",
+                                                           "aim": "To be safe and well at home."}}
+    lines = [child(f"X{i}") for i in range(7)] + [opened, child("X7"), bad, child("X8"), child("X9")]
+    ran = run_import(store_url, write(tmp_path / "bad.jsonl", lines), "--json", "--batch", "4")
+    assert ran.code == code, ran.err
+    assert ran.err.startswith("line 10: "), ran.err
+    assert says in ran.err
+    assert "lines 1-8 were recorded" in ran.err
+    assert ran.out == ""  # with --json, stdout holds a result or nothing
+    # lines 1-8 stay (7 children, and a plan opened: 2 events); nothing of lines 9-12.
+    assert events(store_url) == recorded + 9
+
+
+def test_a_bad_first_batch_records_nothing(store_url: str, tmp_path: Path) -> None:
+    lines = STAFF + [{"command": "child add", "as": "nobody", "args": {"child_ref": "K1", "name": "X",
+                                                                     "born": "2020-01-01"}}]
+    ran = run_import(store_url, write(tmp_path / "bad.jsonl", lines))
+    assert ran.code == 2, ran.err
+    assert ran.err.startswith("line 4: ")
+    assert "nothing was recorded" in ran.err
+    assert events(store_url) == 0
+
+
+def test_command_ids_make_a_file_safe_to_import_again(store_url: str, tmp_path: Path) -> None:
+    lines = [dict(line, command_id=f"mig-{n}") for n, line in enumerate(STAFF + case("K1", 4), start=1)]
+    path = write(tmp_path / "ids.jsonl", lines)
+    first = run_import(store_url, path, "--json", "--batch", "3")
+    assert first.code == 0, first.err
+    recorded = events(store_url)
+    again = run_import(store_url, path, "--json", "--batch", "3")
+    assert again.code == 0, again.err  # the $N references resolve to the first results
+    assert events(store_url) == recorded
+
+
+def test_a_repeated_command_id_in_one_batch_records_once(store_url: str, tmp_path: Path) -> None:
+    child = {"command": "child add", "as": "sw1", "command_id": "same",
+             "args": {"child_ref": "K1", "name": "X", "born": "2020-01-01"}}
+    ran = run_import(store_url, write(tmp_path / "twice.jsonl", STAFF + [child, child]), "--json")
+    assert ran.code == 0, ran.err
+    assert events(store_url) == 4
+
+
+def test_blank_lines_are_skipped(store_url: str, tmp_path: Path) -> None:
+    ran = run_import(store_url, write(tmp_path / "gaps.jsonl", [STAFF[0], "", STAFF[1]]), "--json")
+    assert ran.code == 0, ran.err
+    assert json.loads(ran.out)["events"] == 2
