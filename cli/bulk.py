@@ -300,21 +300,19 @@ def import_command(file: str, batch_size: int, as_json: bool) -> None:
 
         code, message = exit_code_for(bad.error)
         head, _, rest = message.partition(": ")
-        click.echo(f"line {bad.lineno}: {rest or head}", err=True)
+        what, _, fix = (rest or head).partition("\n")
+        click.echo(f"line {bad.lineno}: {what}" + (f" ({fix})" if fix else ""), err=True)
         if bad.first_of_batch > 1:
             click.echo(f"lines 1-{bad.first_of_batch - 1} were recorded; nothing from line "
                        f"{bad.first_of_batch} on was. Fix line {bad.lineno} and import from line "
                        f"{bad.first_of_batch} on.", err=True)
         else:
             click.echo("nothing was recorded.", err=True)
-        sys.exit(code)
+        click.get_current_context().exit(code)
     finish()
-    try:
-        from projections.runner import catch_up
+    from projections.runner import catch_up
 
-        catch_up(app)
-    except ImportError:  # pragma: no cover - views are optional until installed
-        pass
+    catch_up(app)
     emit(counts, as_json, human=lambda: click.echo(
         f"imported {counts['lines']} lines: {counts['events']} events in {counts['batches']} transactions"))
 
