@@ -43,6 +43,7 @@ COMMAND_METHODS: dict[str, tuple[str, tuple[str, ...]]] = {
     "review hold": ("hold_review", ("plan_id",)),
     "aim change": ("change_aim", ("plan_id",)),
     "visit record": ("record_visit", ("plan_id",)),
+    "placement record": ("record_placement", ("plan_id",)),
     "supervision record": ("record_supervision", ("plan_id",)),
     "correct": ("correct", ("event_id",)),
     "void": ("void", ("event_id",)),

@@ -23,6 +23,12 @@ from cli.params import (
     json_option,
     on_option,
 )
+from domain.vocabulary import CLOSURE_REASONS, PRIMARY_NEEDS, REFERRAL_SOURCES
+
+# The DfE census code sets (domain.vocabulary), offered where the fact is recorded.
+REFERRAL_SOURCE = click.Choice(tuple(REFERRAL_SOURCES))
+PRIMARY_NEED = click.Choice(tuple(PRIMARY_NEEDS))
+CLOSURE_REASON = click.Choice(tuple(CLOSURE_REASONS))
 
 
 def write(group: click.Group | None, name: str):  # type: ignore[no-untyped-def]
@@ -133,18 +139,24 @@ def plan() -> None:
 @click.option("--category", type=CATEGORY, help="Category of abuse (child protection).")
 @click.option("--replaces", help="The Initial Plan this plan replaces.")
 @click.option("--referred", type=DATE, help="Date of the referral that led to the plan.")
+@click.option("--referral-source", type=REFERRAL_SOURCE, metavar="CODE",
+              help="Census source of the referral: 1A-1D, 2A-2B, 3A-3F, 4, 5A-5D, 6-10 (DfE code set).")
+@click.option("--primary-need", type=PRIMARY_NEED, metavar="CODE",
+              help="Census primary need found at assessment: N1-N9 (DfE code set).")
 @initials_option
 @on_option
 def plan_open(child_ref, kind, aim, aim_option, aim_months, review_by, category, replaces, referred,
-              initials, on, command_id, as_json) -> None:  # type: ignore[no-untyped-def]
+              referral_source, primary_need, initials, on, command_id, as_json) -> None:  # type: ignore[no-untyped-def]
     """Open a plan for a child; prints its plan_id (social worker).
 
     Example: plantrail --as sw1 plan open K100 --kind child-protection --category neglect
-    --aim "For Karen to attain ... by the second review conference" --on 2026-03-02
+    --aim "For Karen to attain ... by the second review conference" --referral-source 3B --primary-need N1
+    --on 2026-03-02
     """
     plan_id = app().open_plan(
         actor(), child_ref, kind=kind, aim=aim, aim_option=aim_option, aim_months=aim_months,
-        category=category, replaces=replaces, referred=referred, review_by=review_by, on=on,
+        category=category, replaces=replaces, referred=referred, review_by=review_by,
+        referral_source=referral_source, primary_need=primary_need, on=on,
         initials=initials, command_id=command_id,
     )
     written({"plan_id": str(plan_id)}, as_json)
@@ -179,13 +191,16 @@ def plan_kind(plan_id, kind, review_id, category, command_id, as_json) -> None: 
 @write(plan, "close")
 @click.argument("plan_id")
 @click.option("--reason", required=True)
+@click.option("--closure-reason", type=CLOSURE_REASON, metavar="CODE",
+              help="Census reason for closure: RC1-RC7 (DfE code set; RC8/RC9 mean no plan, so are refused).")
 @on_option
-def plan_close(plan_id, reason, on, command_id, as_json) -> None:  # type: ignore[no-untyped-def]
+def plan_close(plan_id, reason, closure_reason, on, command_id, as_json) -> None:  # type: ignore[no-untyped-def]
     """Close a plan with its reason (team manager).
 
     Example: plantrail --as tm1 plan close 3f2a9c1e --reason "needs met; stepped down to universal services"
+    --closure-reason RC7
     """
-    app().close_plan(actor(), plan_id, reason=reason, on=on, command_id=command_id)
+    app().close_plan(actor(), plan_id, reason=reason, closure_reason=closure_reason, on=on, command_id=command_id)
     written(None, as_json)
 
 
@@ -452,6 +467,28 @@ def visit_record(plan_id, on, seen_alone, command_id, as_json) -> None:  # type:
     written(None, as_json)
 
 
+@click.group("placement")
+def placement() -> None:
+    """Record a looked-after child's placements."""
+
+
+@write(placement, "record")
+@click.argument("plan_id")
+@click.option("--on", type=DATE, required=True, help="The day the child was placed (or moved).")
+@click.option("--emergency", is_flag=True, help="An emergency placement: the Care Plan is due within 14 days.")
+@click.option("--long-term", is_flag=True, help="Intended to last: visits every 3 months after its first year.")
+@click.option("--placement", "placement_text", help="The carer or setting.")
+def placement_record(plan_id, on, emergency, long_term, placement_text, command_id, as_json) -> None:  # type: ignore[no-untyped-def]
+    """Record that a looked-after child was placed, or moved; the latest is current (social worker).
+
+    Example: plantrail --as sw1 placement record 3f2a9c1e --on 2026-03-20 --emergency
+    --placement "Mr and Mrs Irvine, foster carers"
+    """
+    app().record_placement(actor(), plan_id, on=on, emergency=emergency, long_term=long_term,
+                           placement=placement_text, command_id=command_id)
+    written(None, as_json)
+
+
 @click.group("supervision")
 def supervision() -> None:
     """Record supervision discussions of a plan."""
@@ -511,4 +548,5 @@ def void(event_id, reason, command_id, as_json) -> None:  # type: ignore[no-unty
     written(None, as_json)
 
 
-COMMANDS = [init, staff, child, plan, action, view, sign, contact, review, aim, visit, supervision, correct, void]
+COMMANDS = [init, staff, child, plan, action, view, sign, contact, review, aim, visit, placement, supervision,
+            correct, void]

@@ -132,13 +132,14 @@ class PlanRecords(Application):
                   aim_option: int | None = None, aim_months: int | None = None,
                   category: str | None = None, replaces: str | UUID | None = None,
                   referred: date | None = None, review_by: date | None = None,
+                  referral_source: str | None = None, primary_need: str | None = None,
                   on: date | None = None, initials: str | None = None) -> UUID:
         acting = self._acting(actor, "open_plan", on=on, initials=initials)
         child = self.child(child_ref)
         old = self.plan(replaces) if replaces else None
         plan = Plan.open(acting, child_ref=child_ref, kind=kind, aim=aim, aim_option=aim_option,
                          aim_months=aim_months, category=category, replaces=old, referred=referred,
-                         review_by=review_by)
+                         review_by=review_by, referral_source=referral_source, primary_need=primary_need)
         changed: list[Record] = [plan, child]
         if old is not None:
             old.close(acting, reason=f"replaced by {kind} plan {plan.id}", replaced_by=plan.id)
@@ -182,11 +183,12 @@ class PlanRecords(Application):
         self._on_plan(actor, "distribute_plan", plan_id, "distribute", to=to, on=on)
 
     @command
-    def close_plan(self, actor: str | None, plan_id: str | UUID, *, reason: str, on: date | None = None) -> None:
+    def close_plan(self, actor: str | None, plan_id: str | UUID, *, reason: str, on: date | None = None,
+                   closure_reason: str | None = None) -> None:
         acting = self._acting(actor, "close_plan", on=on)
         plan = self.plan(plan_id)
         child = self.child(plan.state.child)
-        plan.close(acting, reason=reason)
+        plan.close(acting, reason=reason, closure_reason=closure_reason)
         child.end_plan(acting, plan_id=plan.id)
         self._save(plan, child)
 
@@ -246,6 +248,13 @@ class PlanRecords(Application):
     @command
     def record_visit(self, actor: str | None, plan_id: str | UUID, *, on: date, seen_alone: bool | None = None) -> None:
         self._on_plan(actor, "record_visit", plan_id, "record_visit", seen_alone=seen_alone, on=on)
+
+    @command
+    def record_placement(self, actor: str | None, plan_id: str | UUID, *, on: date, emergency: bool = False,
+                         long_term: bool = False, placement: str | None = None) -> None:
+        """The looked-after child is placed (or moves) on ``on`` (seed 003)."""
+        self._on_plan(actor, "record_placement", plan_id, "record_placement", emergency=emergency,
+                      long_term=long_term, placement=placement, on=on)
 
     @command
     def record_supervision(self, actor: str | None, plan_id: str | UUID, *, on: date,

@@ -18,10 +18,13 @@ from domain.base import Created, Event
 from domain.vocabulary import (
     Agreement,
     Category,
+    ClosureReason,
     Nation,
     Party,
     PlanKind,
+    PrimaryNeed,
     Rating,
+    ReferralSource,
     ReviewKind,
     Role,
     Sex,
@@ -104,6 +107,12 @@ class PlanOpened(Created):
     is one of the ten Part One options, option 4 with its months; a child protection plan
     records its category of abuse and starts on the date of the initial conference; a
     Child's Plan that replaces an Initial Plan names it.
+
+    The census codes the social worker holds at opening are optional and written to the
+    DfE census only when recorded (DOMAIN.md, "Statutory return"): the source of the
+    referral (``referral_source``, DfE rule 8866) and the primary need found at
+    assessment (``primary_need``, DfE rule 8650), from the code sets in
+    ``domain.vocabulary``.
     """
 
     child_ref: str
@@ -115,6 +124,8 @@ class PlanOpened(Created):
     replaces: UUID | None = None
     referred: date | None = None
     review_by: date | None = None
+    referral_source: ReferralSource | None = None
+    primary_need: PrimaryNeed | None = None
 
     _blank = field_validator("aim")(_not_blank)
 
@@ -288,11 +299,36 @@ class InitialPlanExtended(Event):
     until: date
 
 
+class PlacementRecorded(Event):
+    """A looked-after child is placed (the effective date is the day of placement), or
+    moves to a new placement: the latest placement is the current one.
+
+    "The Care Plan should be completed before a child or young person becomes looked
+    after ... in emergencies ... within 14 days of the child or young person being
+    placed" (seed 003). Placements belong to a Care Plan, or to a Child's Plan whose short
+    breaks make the child looked after (seed 000). ``long_term``: the placement is
+    intended to last (the visits' 3-monthly interval after its first year; DOMAIN.md,
+    "Timescales"). ``placement``: the carer or setting, in the social worker's words.
+    """
+
+    emergency: bool = False
+    long_term: bool = False
+    placement: str | None = None
+
+    _blank = field_validator("placement")(_not_blank)
+
+
 class PlanClosed(Event):
     """The plan is closed, with reasons (needs met, stepped up or down), or replaced by
-    another plan that names it. A closed plan accepts nothing but corrections (seed 004)."""
+    another plan that names it. A closed plan accepts nothing but corrections (seed 004).
+
+    ``closure_reason`` is the census code of the closure (RC1-RC7), beside the reason in
+    words, when the social worker gives one (DfE rules 8805, 8640; never RC8 or RC9,
+    which mean no plan followed the assessment: rule 2990).
+    """
 
     replaced_by: UUID | None = None
+    closure_reason: ClosureReason | None = None
 
 
 # --------------------------------------------------------------------------- corrections
@@ -335,6 +371,7 @@ CORRECTABLE: tuple[type[Event], ...] = (
     VisitRecorded,
     PlanDistributed,
     InitialPlanExtended,
+    PlacementRecorded,
     PlanClosed,
 )
 
@@ -370,6 +407,7 @@ EVENT_TYPES: dict[type[Event], str] = {
     VisitRecorded: "visit-recorded",
     PlanDistributed: "plan-distributed",
     InitialPlanExtended: "initial-plan-extended",
+    PlacementRecorded: "placement-recorded",
     PlanClosed: "plan-closed",
     Corrected: "corrected",
     Voided: "voided",

@@ -15,9 +15,16 @@ from domain.vocabulary import (
     AIM_OPTION_WITH_MONTHS,
     AIM_REVIEW_KINDS,
     AREAS_BY_KIND,
+    CLOSED_AFTER_ASSESSMENT,
+    CLOSURE_CODE_FAMILIES,
+    CLOSURE_REASONS,
     INITIAL_PLAN_EXTENSION_WEEKS,
     KINDS_WITH_PART_ONE,
+    KINDS_WITH_PLACEMENTS,
     PLAN_FAMILY,
+    PRIMARY_NEEDS,
+    REFERRAL_CODE_FAMILIES,
+    REFERRAL_SOURCES,
     REVIEW_KINDS_BY_FAMILY,
     kind_change_reviews,
 )
@@ -55,9 +62,12 @@ class Plan(CorrectableRecord):
         replaces: Plan | None = None,
         referred: date | None = None,
         review_by: date | None = None,
+        referral_source: str | None = None,
+        primary_need: str | None = None,
     ) -> Plan:
         _check_aim(kind, aim, aim_option, aim_months, opening=True)
         _check_category(kind, category)
+        _check_referral_codes(kind, referral_source, primary_need)
         if replaces is not None:
             _check_replacement(replaces, child_ref, kind)
         if review_by is not None and review_by < acting.on:
@@ -75,6 +85,8 @@ class Plan(CorrectableRecord):
             replaces=replaces.id if replaces else None,
             referred=referred,
             review_by=review_by,
+            referral_source=referral_source,
+            primary_need=primary_need,
         )
 
     # ------------------------------------------------------------------ lifecycle
@@ -197,11 +209,34 @@ class Plan(CorrectableRecord):
         self._require_open()
         self.trigger_event(ev.PlanDistributed, **acting.envelope(), to=to)
 
-    def close(self, acting: Acting, *, reason: str, replaced_by: UUID | None = None) -> None:
+    def close(self, acting: Acting, *, reason: str, replaced_by: UUID | None = None,
+              closure_reason: str | None = None) -> None:
         self._require_open()
         if not reason.strip():
             raise BadInput("closing a plan needs a reason", fix="give --reason TEXT")
-        self.trigger_event(ev.PlanClosed, **acting.envelope(reason=reason), replaced_by=replaced_by)
+        _check_closure_reason(self.state.kind, closure_reason)
+        self.trigger_event(ev.PlanClosed, **acting.envelope(reason=reason), replaced_by=replaced_by,
+                           closure_reason=closure_reason)
+
+    def record_placement(self, acting: Acting, *, emergency: bool = False, long_term: bool = False,
+                         placement: str | None = None) -> None:
+        """The child is placed on ``acting.on`` (seed 003). The date may be before the plan
+        opened: in an emergency the Care Plan follows the placement, within 14 days."""
+        self._require_open()
+        kind = self.state.kind
+        if kind not in KINDS_WITH_PLACEMENTS:
+            raise RuleBroken(
+                f"a placement belongs to a looked-after child's plan ({' or '.join(KINDS_WITH_PLACEMENTS)}), "
+                f"not a {kind} plan",
+                rule="placements",
+                fix="record the placement on the child's Care Plan (open one with --kind care-plan)",
+            )
+        if placement is not None and not placement.strip():
+            raise BadInput("the placement's carer or setting must not be empty",
+                           fix="give --placement TEXT or leave it out")
+        self.trigger_event(
+            ev.PlacementRecorded, **acting.envelope(), emergency=emergency, long_term=long_term, placement=placement,
+        )
 
     # ------------------------------------------------------------------ Part Two
     def add_action(
@@ -327,6 +362,8 @@ class Plan(CorrectableRecord):
         for action in state.actions.values():
             if action.area not in AREAS_BY_KIND[state.kind]:
                 raise RuleBroken(f"'{action.area}' is not an area of a {state.kind} plan", rule="areas")
+        _check_referral_codes(state.kind, state.referral_source, state.primary_need)
+        _check_closure_reason(state.kind, state.closure_reason)
 
     # ------------------------------------------------------------------ helpers
     def _require_open(self) -> None:
@@ -387,6 +424,43 @@ def _check_category(kind: str, category: str | None) -> None:
     if kind != "child-protection" and category is not None:
         raise BadInput(f"a category of abuse belongs to a child protection plan, not a {kind} plan",
                        fix="leave out --category")
+
+
+def _check_referral_codes(kind: str, referral_source: str | None, primary_need: str | None) -> None:
+    """The census codes of a referral belong to the plans the census reports: a Child's
+    Plan, or the Initial Plan whose referral it carries on (DOMAIN.md, "Statutory return")."""
+    _check_code(referral_source, REFERRAL_SOURCES, "source of referral", "--referral-source")
+    _check_code(primary_need, PRIMARY_NEEDS, "primary need", "--primary-need")
+    if (referral_source or primary_need) and PLAN_FAMILY[kind] not in REFERRAL_CODE_FAMILIES:
+        raise RuleBroken(
+            f"census referral codes belong to a Child's Plan or an Initial Plan, not a {kind} plan "
+            "(the CIN census does not report it)",
+            rule="census codes", fix="leave out --referral-source and --primary-need",
+        )
+
+
+def _check_closure_reason(kind: str, closure_reason: str | None) -> None:
+    """A census reason for closure belongs to a Child's Plan, and is never "closed after
+    assessment" (RC8, RC9): a plan followed the assessment (DfE rule 2990)."""
+    if closure_reason is None:
+        return
+    _check_code(closure_reason, CLOSURE_REASONS, "reason for closure", "--closure-reason")
+    if PLAN_FAMILY[kind] not in CLOSURE_CODE_FAMILIES:
+        raise RuleBroken(
+            f"a census reason for closure belongs to a Child's Plan, not a {kind} plan (the CIN census "
+            "does not report it)", rule="census codes", fix="leave out --closure-reason",
+        )
+    if closure_reason in CLOSED_AFTER_ASSESSMENT:
+        raise RuleBroken(
+            f"{closure_reason} means the case closed after assessment with no plan, but this plan was made "
+            "(DfE rule 2990)", rule="census codes",
+            fix="give one of RC1-RC7 (RC7: services ceased for any other reason)",
+        )
+
+
+def _check_code(code: str | None, codes: dict[str, str], what: str, option: str) -> None:
+    if code is not None and code not in codes:
+        raise BadInput(f"'{code}' is not a DfE census {what} code", fix=f"give {option} one of " + ", ".join(codes))
 
 
 def _check_replacement(old: Plan, child_ref: str, kind: str) -> None:

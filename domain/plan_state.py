@@ -73,6 +73,15 @@ class Review(BaseModel):
     ratings: dict[str, str] = Field(default_factory=dict)
 
 
+class Placement(BaseModel):
+    """A looked-after child's placement (seed 003): from ``placed_on``."""
+
+    placed_on: date
+    emergency: bool = False
+    long_term: bool = False
+    placement: str | None = None
+
+
 class KindPeriod(BaseModel):
     kind: str
     since: date
@@ -93,6 +102,8 @@ class PlanState(BaseModel):
     replaced_by: UUID | None = None
     referred: date | None = None
     review_by: date | None = None
+    referral_source: str | None = None
+    primary_need: str | None = None
     details: dict[str, str] = Field(default_factory=dict)
     approved_version: int | None = None
     approved_on: date | None = None
@@ -106,10 +117,12 @@ class PlanState(BaseModel):
     reviews: dict[str, Review] = Field(default_factory=dict)
     visits: list[date] = Field(default_factory=list)
     supervisions: list[date] = Field(default_factory=list)
+    placements: list[Placement] = Field(default_factory=list)
     distributed: list[str] = Field(default_factory=list)
     extended_until: date | None = None
     closed_on: date | None = None
     close_reason: str | None = None
+    closure_reason: str | None = None
     # References a correction or void left dangling; the aggregate refuses them.
     problems: list[str] = Field(default_factory=list)
 
@@ -130,6 +143,11 @@ class PlanState(BaseModel):
         if self.kind != "initial" or start is None:
             return None
         return self.extended_until or start + timedelta(weeks=INITIAL_PLAN_WEEKS)
+
+    @property
+    def placement(self) -> Placement | None:
+        """The current placement: the latest by its date (a move starts a new one)."""
+        return self.placements[-1] if self.placements else None
 
     def last_review(self) -> Review | None:
         held = sorted(self.reviews.values(), key=lambda r: (r.held_on, int(r.review_id[1:])))
@@ -156,6 +174,7 @@ def _(e: ev.PlanOpened, s: PlanState) -> None:
     s.aim = OverallAim(text=e.aim, option=e.aim_option, months=e.aim_months, set_on=e.effective_on)
     s.category = s.initial_category = e.category
     s.replaces, s.referred, s.review_by = e.replaces, e.referred, e.review_by
+    s.referral_source, s.primary_need = e.referral_source, e.primary_need
     s.kinds = [KindPeriod(kind=e.kind, since=e.effective_on)]
 
 
@@ -259,6 +278,14 @@ def _(e: ev.VisitRecorded, s: PlanState) -> None:
 
 
 @_evolve.register
+def _(e: ev.PlacementRecorded, s: PlanState) -> None:
+    placement = Placement(placed_on=e.effective_on, emergency=e.emergency, long_term=e.long_term,
+                          placement=e.placement)
+    s.placements.append(placement)
+    s.placements.sort(key=lambda p: p.placed_on)  # stable: two on one day keep their order
+
+
+@_evolve.register
 def _(e: ev.PlanDistributed, s: PlanState) -> None:
     s.distributed.extend(e.to)
 
@@ -272,6 +299,7 @@ def _(e: ev.InitialPlanExtended, s: PlanState) -> None:
 @_evolve.register
 def _(e: ev.PlanClosed, s: PlanState) -> None:
     s.status, s.closed_on, s.close_reason, s.replaced_by = "closed", e.effective_on, e.reason, e.replaced_by
+    s.closure_reason = e.closure_reason
 
 
 def _review_date(s: PlanState, e: ev.AimChanged | ev.PlanKindChanged) -> date:

@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "distribute_plan": SOCIAL_WORK,
     "record_contact": SOCIAL_WORK,
     "record_visit": SOCIAL_WORK,
+    "record_placement": SOCIAL_WORK,
     "record_supervision": SOCIAL_WORK,
     "correct": frozenset({"records-officer"}),
     "void": frozenset({"records-officer"}),

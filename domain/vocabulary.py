@@ -135,3 +135,86 @@ Sex = Literal["F", "M", "U"]
 
 INITIAL_PLAN_WEEKS = 6
 INITIAL_PLAN_EXTENSION_WEEKS = 6
+
+# --------------------------------------------------------------------------- census codes
+# The DfE Children in Need census code sets, as ``csc-validator-be-cin`` checks them.
+# Each is optional on the event that records the fact, and written to the census only
+# when recorded (never invented).
+
+# Source of referral (N00152), recorded when the plan opens (DfE rule 8866: a referral
+# from 1 April 2013 on needs one of these).
+ReferralSource = Literal[
+    "1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E", "3F",
+    "4", "5A", "5B", "5C", "5D", "6", "7", "8", "9", "10",
+]
+REFERRAL_SOURCES: dict[str, str] = {
+    "1A": "Individual: family member, relative or carer",
+    "1B": "Individual: acquaintance (including neighbours and child minders)",
+    "1C": "Individual: self",
+    "1D": "Individual: other",
+    "2A": "Schools",
+    "2B": "Education services",
+    "3A": "Health services: GP",
+    "3B": "Health services: health visitor",
+    "3C": "Health services: school nurse",
+    "3D": "Health services: other primary health services",
+    "3E": "Health services: A&E",
+    "3F": "Health services: other secondary health services",
+    "4": "Housing",
+    "5A": "LA services: social care (e.g. adult social care)",
+    "5B": "LA services: other internal",
+    "5C": "LA services: external (e.g. another local authority)",
+    "5D": "LA services: early help",
+    "6": "Police",
+    "7": "Other legal agency",
+    "8": "Other",
+    "9": "Anonymous",
+    "10": "Unknown",
+}
+
+# Primary need (N00101), the need identified at assessment (DfE rule 8650). N0 "not
+# stated" is left out: a plan follows an assessment that found a need; leave the code
+# out rather than record "not stated".
+PrimaryNeed = Literal["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9"]
+PRIMARY_NEEDS: dict[str, str] = {
+    "N1": "Abuse or neglect",
+    "N2": "Child's disability or illness",
+    "N3": "Parental disability or illness",
+    "N4": "Family in acute stress",
+    "N5": "Family dysfunction",
+    "N6": "Socially unacceptable behaviour",
+    "N7": "Low income",
+    "N8": "Absent parenting",
+    "N9": "Cases other than children in need",
+}
+
+# Reason for closure (N00103), recorded when the plan closes (DfE rules 8640, 8805).
+ClosureReason = Literal["RC1", "RC2", "RC3", "RC4", "RC5", "RC6", "RC7", "RC8", "RC9"]
+CLOSURE_REASONS: dict[str, str] = {
+    "RC1": "Adopted",
+    "RC2": "Died",
+    "RC3": "Child arrangements order",
+    "RC4": "Special guardianship order",
+    "RC5": "Transferred to services of another local authority",
+    "RC6": "Transferred to adult social care services",
+    "RC7": "Services ceased for any other reason, including child no longer in need",
+    "RC8": "Case closed after assessment, no further action",
+    "RC9": "Case closed after assessment, referred to early help",
+}
+# "Closed after assessment" means no plan followed: a case closed RC8 or RC9 has no CIN
+# plan, child protection plan or initial conference (DfE rule 2990). Every plan in this
+# store is such a plan, so these two are refused when a plan closes.
+CLOSED_AFTER_ASSESSMENT = ("RC8", "RC9")
+# The plans the census draws its codes from: a Child's Plan, and the Initial Plan whose
+# referral a Child's Plan replacing it carries on (DOMAIN.md, "Statutory return").
+REFERRAL_CODE_FAMILIES = ("childs-plan", "initial-plan")
+CLOSURE_CODE_FAMILIES = ("childs-plan",)
+
+# --------------------------------------------------------------------------- placements
+# A looked-after child's placement: recorded on a Care Plan, or on a Child's Plan whose
+# short breaks make the child looked after (seeds 000, 003).
+KINDS_WITH_PLACEMENTS = ("care-plan", "child-in-need-short-breaks")
+
+assert set(REFERRAL_SOURCES) == set(ReferralSource.__args__)  # type: ignore[attr-defined]
+assert set(PRIMARY_NEEDS) == set(PrimaryNeed.__args__)  # type: ignore[attr-defined]
+assert set(CLOSURE_REASONS) == set(ClosureReason.__args__)  # type: ignore[attr-defined]

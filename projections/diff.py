@@ -13,7 +13,7 @@ from typing import Any
 AIM_FIELDS = ("aim", "aim_option", "aim_option_text", "aim_months", "aim_set_on", "aim_review_id")
 # Keyed tables: one row per item, its id in ``item``.
 KEYED = {"actions": ("action", "action_id"), "reviews": ("review", "review_id")}
-LISTS = ("views", "signatures", "contacts", "visits", "supervisions", "distributed", "kinds")
+LISTS = ("views", "signatures", "contacts", "visits", "supervisions", "distributed", "kinds", "placements")
 SECTION_OF = {
     **{f: "aim" for f in AIM_FIELDS},
     "details": "details",
@@ -22,8 +22,11 @@ SECTION_OF = {
     "contacts": "contacts",
     "reviews": "reviews",
     "next_review": "reviews",
+    "placements": "placements",
+    "placed_on": "placements",
 }
-SECTION_ORDER = ("aim", "details", "actions", "views", "signatures", "contacts", "reviews", "lifecycle")
+SECTION_ORDER = ("aim", "details", "actions", "views", "signatures", "contacts", "placements", "reviews",
+                 "lifecycle")
 # Bookkeeping that every event changes or that restates the event's own margin note.
 IGNORED = frozenset({"version", "changed_since_approval", "problems", "last_review"})
 ACTION_NOTE = frozenset({"changed_on", "initials"})

@@ -20,6 +20,7 @@ from typing import Any
 
 import orjson
 
+from domain.vocabulary import KINDS_WITH_PLACEMENTS
 from projections import runner
 from projections.timescales import Policy, add_months, add_working_days, load_policy
 
@@ -71,6 +72,7 @@ class _Plan:
         self.since = _date(doc["kinds"][-1]["since"]) if doc["kinds"] else self.opened_on
         self.reviews = [(r["kind"], _date(r["held_on"]), _date(r["next_review"])) for r in doc["reviews"]]
         self.visits = sorted(_date(v) for v in doc["visits"])
+        self.placements = sorted((_Placement(p) for p in doc.get("placements", [])), key=lambda p: p.on)
 
     def reviews_since(self, kinds: tuple[str, ...]) -> list[tuple[str, date, date | None]]:
         return [r for r in self.reviews if r[0] in kinds and r[1] >= self.since]
@@ -82,6 +84,21 @@ class _Plan:
     def first_review_by(self) -> date | None:
         """A review date set when the plan opened counts for its first period only."""
         return self.review_by if self.since == self.opened_on else None
+
+    def looked_after_since(self) -> tuple[date, str]:
+        """When the child became looked after: the first placement, else the plan's start."""
+        if self.placements:
+            return self.placements[0].on, "the first placement"
+        return self.since, "the care plan's start"
+
+
+class _Placement:
+    """One entry of the document's ``placements``."""
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self.on: date = date.fromisoformat(row["placed_on"])
+        self.emergency: bool = row["emergency"]
+        self.long_term: bool = row["long_term"]
 
 
 Item = tuple[str, date, str]
@@ -99,10 +116,11 @@ def _items(p: _Plan, nation: str, policy: Policy) -> Iterator[Item]:
         yield _visit("cin-visit", p, None, policy["cin_visit"]["every_weeks"])
     if p.kind == "child-protection":
         yield from _child_protection(p, nation, policy)
+    if p.kind in KINDS_WITH_PLACEMENTS and p.placements and not p.approved:
+        yield _care_plan(p, policy["care_plan"])
     if p.kind == "care-plan":
         yield _looked_after_review(p, nation, policy["looked_after_review"])
-        rules = policy["looked_after_visit"]
-        yield _visit("looked-after-visit", p, rules["first_days"], rules["every_weeks"])
+        yield _looked_after_visit(p, policy["looked_after_visit"])
 
 
 def _initial(p: _Plan, rules: dict[str, int]) -> Item:
@@ -143,6 +161,37 @@ def _visit(what: str, p: _Plan, first_days: int | None, every_weeks: int) -> Ite
             f"{every_weeks} weeks from the {'last visit' if last else 'plan start'} on {anchor}")
 
 
+def _care_plan(p: _Plan, rules: dict[str, int]) -> Item:
+    """The Care Plan is completed before placement, or within 14 days of an emergency one
+    (seed 003): counted from the first placement, the day the child became looked after."""
+    first = p.placements[0]
+    days = rules["emergency_days"] if first.emergency else rules["planned_days"]
+    what = "the emergency placement" if first.emergency else "the placement"
+    counted = f"{days} days from {what}" if days else f"by {what}"
+    return ("care-plan-approval", first.on + timedelta(days=days), f"{counted} on {first.on} (not yet approved)")
+
+
+def _looked_after_visit(p: _Plan, rules: dict[str, int]) -> Item:
+    """Within a week of the current placement, then every 6 weeks in its first year, then
+    every 3 months if it is long-term (DOMAIN.md, "Timescales"). Visits at an earlier
+    placement do not count for this one. Without a placement: from the plan's start."""
+    if not p.placements:
+        return _visit("looked-after-visit", p, rules["first_days"], rules["every_weeks"])
+    placement = p.placements[-1]
+    visits = [v for v in p.visits if v >= placement.on]
+    if not visits:
+        return ("looked-after-visit", placement.on + timedelta(days=rules["first_days"]),
+                f"{rules['first_days']} days from the placement on {placement.on}")
+    last = visits[-1]
+    first_year_ends = add_months(placement.on, rules["first_year_months"])
+    if placement.long_term and last >= first_year_ends:
+        months = rules["long_term_every_months"]
+        basis = f"{months} months from the last visit on {last} (long-term placement since {placement.on})"
+        return ("looked-after-visit", add_months(last, months), basis)
+    weeks = rules["every_weeks"]
+    return ("looked-after-visit", last + timedelta(weeks=weeks), f"{weeks} weeks from the last visit on {last}")
+
+
 def _child_protection(p: _Plan, nation: str, policy: Policy) -> Iterator[Item]:
     conference = p.since  # the plan starts on the date of the initial conference
     if not p.reviews_since(("core-group",)):
@@ -164,10 +213,11 @@ def _child_protection(p: _Plan, nation: str, policy: Policy) -> Iterator[Item]:
 
 def _looked_after_review(p: _Plan, nation: str, rules: dict[str, int]) -> Item:
     held = p.reviews_since(("statutory",))
-    start = p.since  # the care plan's start: when the child became looked after
+    start, became = p.looked_after_since()
     if not held:
         days = rules["first_working_days"]
-        cap, counted = add_working_days(start, days, nation), f"{days} working days from becoming looked after on {start}"
+        cap = add_working_days(start, days, nation)
+        counted = f"{days} working days from becoming looked after ({became}) on {start}"
         anchor, explicit = start, p.first_review_by()
     elif len(held) == 1:
         anchor, explicit = held[0][1], held[0][2]

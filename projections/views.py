@@ -121,7 +121,7 @@ class View:
 
 class PlansView(View):
     name = "plans"
-    version = 1
+    version = 2  # 2: placements and census codes in the document
     table = "view_plans"
     key = "plan_id"
     record_class = Plan

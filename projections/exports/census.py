@@ -8,9 +8,10 @@ YYYY. The return holds, per child with a Child's Plan open at any time in that y
 * ``ChildCharacteristics`` — present but empty: the store holds no ethnicity or
   disability codes;
 * one ``CINdetails`` per Child's Plan (the family of plans that moves between child
-  in need and child protection): the referral date when held, the closure date when
-  the plan closed in the year, the date of the initial child protection conference
-  when a child protection period started in the year, and
+  in need and child protection): the referral date, source of referral and primary
+  need when recorded, the closure date when the plan closed in the year (with its
+  reason for closure code when recorded), the date of the initial child protection
+  conference when a child protection period started in the year, and
 
   - ``CINPlanDates`` for each child-in-need period (``child-in-need`` and
     ``child-in-need-short-breaks``),
@@ -24,9 +25,9 @@ that starts and ends on the same day is not reported (the next kind superseded i
 at once; DfE rules 4012Q and 8840), and adjacent periods of the same census kind are
 one period. A period still open on the reference date is reported without an end.
 
-What the store does not hold is left out, never invented: referral source, primary
-need, reason for closure, ethnicity, disabilities, assessments and section 47
-enquiries are the local authority case system's to add.
+What the store does not hold is left out, never invented: a census code that was not
+recorded, ethnicity, disabilities, assessments and section 47 enquiries are the local
+authority case system's to add.
 """
 
 from __future__ import annotations
@@ -76,6 +77,15 @@ class ProtectionPlan:
 
 
 @dataclass
+class Referral:
+    """What the census reports of the referral that led to a plan, as recorded."""
+
+    referred: date | None = None
+    source: str | None = None
+    primary_need: str | None = None
+
+
+@dataclass
 class Episode:
     plan_id: UUID
     referred: date | None
@@ -83,6 +93,9 @@ class Episode:
     initial_cpc: date | None
     cin_plans: list[tuple[date, date | None]]
     protection_plans: list[ProtectionPlan]
+    referral_source: str | None = None
+    primary_need: str | None = None
+    closure_reason: str | None = None
 
 
 @dataclass
@@ -191,8 +204,13 @@ def _episode(app: Any, plan: Any, periods: list[Period], protection_starts: list
             reviews=reviews,
         ))
     initial_cpc = next((p.start for p in protection if start <= p.start <= reference), None)
-    return Episode(plan_id=plan.id, referred=_referred(app, s), closed=_end(s.closed_on, reference),
-                   initial_cpc=initial_cpc, cin_plans=cin_plans, protection_plans=protection)
+    referral = _referral(app, s)
+    closed = _end(s.closed_on, reference)
+    return Episode(plan_id=plan.id, referred=referral.referred, closed=closed,
+                   initial_cpc=initial_cpc, cin_plans=cin_plans, protection_plans=protection,
+                   referral_source=referral.source, primary_need=referral.primary_need,
+                   # A reason without a closure date breaks DfE rule 8810: only with the date.
+                   closure_reason=s.closure_reason if closed is not None else None)
 
 
 def _end(end: date | None, reference: date) -> date | None:
@@ -200,12 +218,18 @@ def _end(end: date | None, reference: date) -> date | None:
     return end if end is not None and end <= reference else None
 
 
-def _referred(app: Any, state: Any) -> date | None:
+def _referral(app: Any, state: Any) -> Referral:
     """The referral that led to the plan; a Child's Plan replacing an Initial Plan
-    came from the same referral when it names none of its own."""
-    if state.referred is not None or state.replaces is None:
-        return state.referred
-    return app.plan(state.replaces).state.referred
+    came from the same referral when it names none of its own (neither date nor source),
+    and carries on the need the Initial Plan's assessment found when it records none."""
+    own = Referral(state.referred, state.referral_source, state.primary_need)
+    if state.replaces is None:
+        return own
+    initial = app.plan(state.replaces).state
+    if own.referred is None and own.source is None:
+        own.referred, own.source = initial.referred, initial.referral_source
+    own.primary_need = own.primary_need or initial.primary_need
+    return own
 
 
 # --------------------------------------------------------------------------- writing XML
@@ -257,7 +281,10 @@ def _child(parent: ET.Element, child: CensusChild, year: int) -> None:
     for episode in child.episodes:
         cin = _sub(element, "CINdetails")
         _sub(cin, "CINreferralDate", _d(episode.referred))
+        _sub(cin, "ReferralSource", episode.referral_source)
+        _sub(cin, "PrimaryNeedCode", episode.primary_need)
         _sub(cin, "CINclosureDate", _d(episode.closed))
+        _sub(cin, "ReasonForClosure", episode.closure_reason)
         _sub(cin, "DateOfInitialCPC", _d(episode.initial_cpc))
         for plan_start, plan_end in episode.cin_plans:
             dates = _sub(cin, "CINPlanDates")

@@ -39,6 +39,7 @@ SAYS = {
     "review-held": "A review was held",
     "supervision-discussed": "The plan was discussed in supervision",
     "visit-recorded": "A visit was recorded",
+    "placement-recorded": "A placement was recorded",
     "plan-distributed": "Copies of the plan were sent",
     "initial-plan-extended": "The Initial Plan was extended",
     "plan-closed": "The plan was closed",

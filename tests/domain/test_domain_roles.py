@@ -10,6 +10,7 @@ import pytest
 from plantrail_domain_testkit import (
     AU,
     CHILD,
+    CHILD2,
     RC,
     RO,
     ROLE_OF,
@@ -64,6 +65,8 @@ COMMANDS = {
     "record_contact": (SOCIAL, lambda app, s, actor, n: app.record_contact(
         actor, s["cin"], person="Mr Example", relationship="father", arrangement="none")),
     "record_visit": (SOCIAL, lambda app, s, actor, n: app.record_visit(actor, s["cin"], on=TODAY, seen_alone=True)),
+    "record_placement": (SOCIAL, lambda app, s, actor, n: app.record_placement(
+        actor, s["care"], on=TODAY, placement=f"Foster carer {n}")),
     "record_supervision": (SOCIAL, lambda app, s, actor, n: app.record_supervision(
         actor, s["cin"], on=TODAY, note="Discussed")),
     "correct": (("records-officer",), lambda app, s, actor, n: app.correct(
@@ -92,9 +95,11 @@ def scene(staffed):
     conference = app.hold_review(RC, cin, kind="initial-cp-conference", on=date(2026, 10, 21), chair=RC)
     initial = app.open_plan(SW, CHILD, kind="initial", aim="Short-term support", on=OPENED)
     initial_review = app.hold_review(RC, initial, kind="child-in-need", on=date(2026, 11, 5), chair=RC)
+    add_child(app, CHILD2, name="Sam Example")
+    care = app.open_plan(SW, CHILD2, kind="care-plan", aim="Return home", aim_option=3, on=OPENED)
     events = app.events_of(cin)
     return app, {
-        "cin": cin, "cin_review": cin_review, "conference": conference, "initial": initial, "initial_review": initial_review,
+        "cin": cin, "care": care, "cin_review": cin_review, "conference": conference, "initial": initial, "initial_review": initial_review,
         "action_event": next(e for e in events if isinstance(e, ev.ActionAdded)).event_id,
         "view_event": next(e for e in events if isinstance(e, ev.ViewRecorded)).event_id,
     }

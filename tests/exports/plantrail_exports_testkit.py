@@ -32,11 +32,12 @@ STAFF = (
 
 # The DfE rules about plans (the brief's 4000-4017, 1105, 2883, 2885, 8720-8940).
 PLAN_RULE_RANGES = ((4000, 4017), (1105, 1105), (2883, 2883), (2885, 2885), (8720, 8940))
-# Rules in those ranges that check a field the store does not hold, so they fire on
-# any export: the local authority's case system supplies these codes.
+# Rules in those ranges that check a census code the social worker did not record, so
+# they fire on the export of a store that records none (plan open --referral-source,
+# plan close --closure-reason record them; the export never invents one).
 NOT_HELD = {
-    "8866": "ReferralSource: the store does not hold the source of the referral",
-    "8805": "ReasonForClosure: the store holds the closure's reason as text, not the DfE code",
+    "8866": "ReferralSource: no source of referral was recorded (plan open --referral-source)",
+    "8805": "ReasonForClosure: the closure's reason was recorded in words only (plan close --closure-reason)",
 }
 
 
@@ -173,10 +174,37 @@ def hand_made_store(url: str):  # type: ignore[no-untyped-def]
 CATEGORIES = ("neglect", "physical", "emotional", "sexual", "multiple")
 
 
+# The census codes a social worker may record (RC8/RC9 are refused on a plan; RC2 "died"
+# needs a date of death the store does not hold, DfE 8585Q).
+CLOSURE_CODES = ("RC1", "RC3", "RC4", "RC5", "RC6", "RC7")
+
+
+class _Codes:
+    """The census codes of a varied store's plans, drawn apart from the histories so that
+    the same seed gives the same histories with and without codes."""
+
+    def __init__(self, seed: int, on: bool) -> None:
+        self.rng = random.Random(f"codes-{seed}")
+        self.on = on
+
+    def opening(self) -> dict[str, str]:
+        from domain.vocabulary import PRIMARY_NEEDS, REFERRAL_SOURCES
+
+        if not self.on:
+            return {}
+        return {"referral_source": self.rng.choice(list(REFERRAL_SOURCES)),
+                "primary_need": self.rng.choice(list(PRIMARY_NEEDS))}
+
+    def closing(self) -> dict[str, str]:
+        return {"closure_reason": self.rng.choice(CLOSURE_CODES)} if self.on else {}
+
+
 def varied_store(url: str, seed: int, children: int = 6,
-                 now: datetime = datetime(2025, 6, 30, 12, tzinfo=UTC)) -> Any:
-    """A store of ``children`` children with random Child's Plan histories, 2023 to mid-2025."""
+                 now: datetime = datetime(2025, 6, 30, 12, tzinfo=UTC), *, codes: bool = False) -> Any:
+    """A store of ``children`` children with random Child's Plan histories, 2023 to mid-2025.
+    With ``codes`` the social worker records the census codes too (the same histories)."""
     rng = random.Random(seed)
+    coding = _Codes(seed, codes)
     app, _ = staffed(url, now)
     today = now.date()
     for n in range(children):
@@ -186,19 +214,21 @@ def varied_store(url: str, seed: int, children: int = 6,
         day = weekday(date(2023, 4, 1) + timedelta(days=rng.randrange(500)))
         earliest = date(2023, 1, 2)
         while day < today - timedelta(days=30):
-            ended = _one_plan(app, rng, ref, day, today, earliest)
+            ended = _one_plan(app, rng, ref, day, today, earliest, coding)
             earliest = ended + timedelta(days=1)  # a later referral follows the last closure
             day = weekday(ended + timedelta(days=2 + rng.randrange(200)))
     return app
 
 
-def _one_plan(app: Any, rng: random.Random, ref: str, day: date, today: date, earliest: date) -> date:
+def _one_plan(app: Any, rng: random.Random, ref: str, day: date, today: date, earliest: date,
+              coding: _Codes) -> date:
     protection = rng.random() < 0.5
     kind = "child-protection" if protection else rng.choice(("child-in-need", "child-in-need-short-breaks"))
     referred = max(earliest, day - timedelta(days=rng.randrange(30))) if rng.random() < 0.8 else None
     plan = app.open_plan("sw1", ref, kind=kind, aim="To be safe and well at home.",
                          aim_option=1 if kind == "child-in-need-short-breaks" else None,
-                         category=rng.choice(CATEGORIES) if protection else None, referred=referred, on=day)
+                         category=rng.choice(CATEGORIES) if protection else None, referred=referred, on=day,
+                         **coding.opening())
     if protection:
         app.hold_review("rc1", plan, kind="initial-cp-conference", on=day, chair="rc1")
     for _ in range(rng.randrange(6)):
@@ -225,7 +255,7 @@ def _one_plan(app: Any, rng: random.Random, ref: str, day: date, today: date, ea
     if rng.random() < 0.6:
         end = weekday(day + timedelta(days=1 + rng.randrange(90)))
         if end < today:
-            app.close_plan("tm1", plan, reason="needs met", on=end)
+            app.close_plan("tm1", plan, reason="needs met", on=end, **coding.closing())
             return end
     return today
 

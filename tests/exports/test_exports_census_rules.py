@@ -53,8 +53,43 @@ def test_hand_made_histories_pass_the_dfe_plan_rules(tmp_path) -> None:
         app.close()
 
 
+def test_without_recorded_codes_8805_and_8866_fire_because_no_code_was_recorded(tmp_path) -> None:
+    """The hand-made histories record no census codes: every closure in the year lacks its
+    ReasonForClosure (8805) and every referral its ReferralSource (8866). Nothing is invented."""
+    app = hand_made_store(f"sqlite:///{tmp_path / 'hand.sqlite'}")
+    try:
+        xml = census_xml(app, 2025, lea="201")
+        assert "<ReferralSource>" not in xml and "<ReasonForClosure>" not in xml
+        broken = {code for code in validate(xml, "cin2024_25") if is_plan_rule(code)}
+        assert broken == set(NOT_HELD), sorted(broken)
+    finally:
+        app.close()
+
+
+# Rules about the census codes: valid reason for closure (8640) and primary need (8650),
+# a reason only with a closure date (8810), no plan after "closed after assessment" (2990),
+# and the two that fire when no code is recorded (8805, 8866).
+CODE_RULES = {"8640", "8650", "8810", "2990", "8805", "8866"}
+
+
+@pytest.mark.parametrize("seed", [1, 4, 5, 11])
+def test_varied_stores_recording_the_census_codes_pass_the_code_rules(tmp_path, seed: int) -> None:
+    app = varied_store(f"sqlite:///{tmp_path / 'coded.sqlite'}", seed, children=8, codes=True)
+    try:
+        for year, ruleset in ((2024, "cin2023_24"), (2025, "cin2024_25")):
+            xml = census_xml(app, year)
+            assert "<ReferralSource>" in xml and "<PrimaryNeedCode>" in xml
+            broken = validate(xml, ruleset)
+            assert not broken & CODE_RULES, f"{sorted(broken & CODE_RULES)}\n{xml}"
+            plan_rules = {code for code in broken if is_plan_rule(code)}
+            assert plan_rules <= set(known_artefacts(xml, year)), sorted(plan_rules)  # NOT_HELD no longer needed
+    finally:
+        app.close()
+
+
 @pytest.mark.parametrize("seed", [1, 4, 5, 11])
 def test_varied_stores_pass_the_dfe_plan_rules(tmp_path, seed: int) -> None:
+    """Stores that record no census codes: the plan rules pass but for 8805 and 8866 (NOT_HELD)."""
     app = varied_store(f"sqlite:///{tmp_path / 'varied.sqlite'}", seed, children=8)
     try:
         for year, ruleset in ((2024, "cin2023_24"), (2025, "cin2024_25")):
