@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -169,11 +167,6 @@ class LineError(Exception):
         self.lineno, self.error, self.first_of_batch = lineno, error, first_of_batch
 
 
-def _pending_count(app: Any) -> int:
-    batch = getattr(app, "_batch", None) or {}
-    return sum(len(record.pending_events) for record in batch.values())
-
-
 def import_lines(app: Any, lines: Any, *, batch_size: int = DEFAULT_BATCH,
                  progress: Any = None) -> dict[str, int]:
     """Run (lineno, text) pairs ``batch_size`` at a time, each batch in one transaction.
@@ -199,7 +192,7 @@ def import_lines(app: Any, lines: Any, *, batch_size: int = DEFAULT_BATCH,
         lineno = first
         size = 0
         try:
-            with app.batch(), _reads_kept(app):
+            with app.batch() as saved:
                 for lineno, text in chunk:
                     size += len(text)
                     if not text.strip():
@@ -216,7 +209,6 @@ def import_lines(app: Any, lines: Any, *, batch_size: int = DEFAULT_BATCH,
                     call_line(app, line, lineno, results)
                     if isinstance(cid, str):
                         seen_ids[cid] = lineno
-                events = _pending_count(app)
         except Exception as error:  # noqa: BLE001 - reported with its line number
             from domain.errors import DomainError
 
@@ -224,40 +216,11 @@ def import_lines(app: Any, lines: Any, *, batch_size: int = DEFAULT_BATCH,
                 raise LineError(first, error, first) from error
             raise LineError(lineno, error, first) from error
         done_lines += len(chunk)
-        done_events += events
+        done_events += saved.events
         batches += 1
         if progress is not None:
             progress(len(chunk), size, done_events)
     return {"lines": done_lines, "events": done_events, "batches": batches}
-
-
-@contextmanager
-def _reads_kept(app: Any) -> Iterator[None]:
-    """Within one batch, read each record from the store once.
-
-    Every line checks its staff member (and most read a plan); without this each line
-    goes back to the database for records the batch has already read. It is safe for the
-    same reasons the batch is: the batch is one unit of work, a refused line discards it
-    whole, and records it changes are checked against the store when it is saved.
-    (It belongs in PlanRecords._get, for every unit of work: docs/performance.md.)
-    """
-    repository = app.repository
-    read = repository.get
-    kept: dict[Any, Any] = {}
-
-    def get(aggregate_id: Any, *, version: int | None = None, **kwargs: Any) -> Any:
-        if version is not None or kwargs:
-            return read(aggregate_id, version=version, **kwargs)
-        record = kept.get(aggregate_id)
-        if record is None:
-            record = kept[aggregate_id] = read(aggregate_id)
-        return record
-
-    repository.get = get
-    try:
-        yield
-    finally:
-        del repository.get
 
 
 def _is_commit_error(error: BaseException) -> bool:

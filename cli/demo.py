@@ -23,7 +23,11 @@ def demo(as_json: bool) -> None:
 
     Example: plantrail --db sqlite:///demo.sqlite demo
     """
-    from domain.examples import EXAMPLE_CHILDREN, record_examples, record_susan_first_review
+    from domain.examples import (
+        EXAMPLE_CHILDREN,
+        record_examples,
+        record_susan_first_review,
+    )
 
     inv = invocation()
     app = inv.app()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, TypeVar
 from uuid import UUID
@@ -18,7 +19,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 
 from domain.acting import Acting
-from domain.base import PERSISTENCE_TOPICS, Event, Record
+from domain.base import PERSISTENCE_TOPICS, Event, Record, fold_events
 from domain.child import Child, child_id
 from domain.errors import BadInput, Conflict, NotFound, RuleBroken
 from domain.events import PlanClosed, PlanOpened
@@ -36,6 +37,11 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+@dataclass
+class Batch:
+    events: int = 0
+
+
 class PlanRecords(Application):
     """Children's plans, the children they belong to, and the staff who keep them."""
 
@@ -50,18 +56,29 @@ class PlanRecords(Application):
         # and the command ids to record with them.
         self._batch: dict[UUID, Record] | None = None
         self._commands: list[tuple[str, str]] = []
+        # Records read in the unit of work under way: a bulk import reads its staff and
+        # plans once per batch, not once per line. Dropped with the unit.
+        self._reads: dict[UUID, Record] = {}
         self._command_id: str | None = None
 
     @contextmanager
-    def batch(self) -> Iterator[None]:
+    def batch(self) -> Iterator[Batch]:
         """Run many commands as one unit: all their records are saved in one transaction
-        at the end, or, if any command is refused, none of them (the bulk import path)."""
-        self._batch, self._commands = {}, []
+        at the end, or, if any command is refused, none of them (the bulk import path).
+        The ``Batch`` it gives says, once saved, how many events were recorded."""
+        outcome = Batch()
+        self._open_unit()
         try:
-            yield
-            self._commit()
+            yield outcome
+            outcome.events = self._commit()
         finally:
-            self._batch, self._commands = None, []
+            self._close_unit()
+
+    def _open_unit(self) -> None:
+        self._batch, self._commands, self._reads = {}, [], {}
+
+    def _close_unit(self) -> None:
+        self._batch, self._commands, self._reads = None, [], {}
 
     def _run(self, method: Callable[..., Any], args: Any, kwargs: Any, command_id: str | None) -> Any:
         self._command_id = command_id
@@ -79,14 +96,17 @@ class PlanRecords(Application):
         text = lookup(command_id) if lookup else None
         return decode_result(text) if text is not None else None
 
-    def _commit(self) -> None:
+    def _commit(self) -> int:
+        """Save the unit of work's records in one transaction; how many events it recorded."""
         pending = list((self._batch or {}).values())
+        events = sum(len(record.pending_events) for record in pending)
         if not pending:
-            return
+            return 0
         try:
             self.save(*pending, commands=self._commands)
         except IntegrityError:
             raise Conflict("the record changed meanwhile; run the command again", rule="concurrency") from None
+        return events
 
     # ================================================================== staff
     @command
@@ -371,15 +391,16 @@ class PlanRecords(Application):
         return self._get(record_id, Record, f"no record {record_ref}", fix="see `plantrail history`"), int(version)
 
     def _get(self, record_id: UUID, kind: type[R], missing: str, *, fix: str = "") -> R:
-        if self._batch is not None and record_id in self._batch:
-            pending = self._batch[record_id]
-            if not isinstance(pending, kind):
-                raise NotFound(missing, fix=fix)
-            return pending
-        try:
-            record = self.repository.get(record_id)
-        except AggregateNotFoundError:
-            raise NotFound(missing, fix=fix) from None
+        record = None
+        if self._batch is not None:
+            record = self._batch.get(record_id) or self._reads.get(record_id)
+        if record is None:
+            try:
+                record = self.repository.get(record_id, projector_func=fold_events)
+            except AggregateNotFoundError:
+                raise NotFound(missing, fix=fix) from None
+            if self._batch is not None:
+                self._reads[record_id] = record
         if not isinstance(record, kind):
             raise NotFound(missing, fix=fix)
         return record

@@ -32,7 +32,7 @@ def command(method: Callable[..., Any]) -> Callable[..., Any]:
         if self._batch is not None:  # part of a larger unit of work (a bulk import)
             return self._run(method, args, kwargs, command_id)
         for attempt in range(1, CONFLICT_RETRIES + 1):
-            self._batch, self._commands = {}, []
+            self._open_unit()
             try:
                 result = self._run(method, args, kwargs, command_id)
                 self._commit()
@@ -47,7 +47,7 @@ def command(method: Callable[..., Any]) -> Callable[..., Any]:
                 # recorded. The rules run again, so a retry is as safe as a first try.
                 time.sleep(random.uniform(0.0, 0.01 * 2 ** min(attempt, 5)))
             finally:
-                self._batch, self._commands = None, []
+                self._close_unit()
         raise AssertionError("unreachable")  # pragma: no cover
 
     return run
