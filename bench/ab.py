@@ -3,12 +3,12 @@
     python bench/ab.py [--rounds 8] [--cases 20] [--db URL]
 
 Each variant gets its own fresh schema (the chain trigger is per schema). Variants:
-  before      the recorder as it was (bench/baseline_recorder.py)
-  after       store/postgres_recorder.py as it is
-  after+cache after, with the library's aggregate cache (AGGREGATE_CACHE_MAXSIZE, fast-forwarding):
-              a domain setting, measured here for docs/performance.md
-  after+projector  after, reading records without the library's per-event Protocol check
-              (a domain change, measured here for docs/performance.md)
+  current     the application as it is
+  +cache      with the library's aggregate cache (AGGREGATE_CACHE_MAXSIZE, fast-forwarding)
+Add a variant as settings (e.g. an APPLICATION_RECORDER_TOPIC naming another recorder) to compare
+a change. docs/performance.md's before/after figures compared the recorder of commit 6a79962
+(`git show 6a79962:store/postgres_recorder.py`) with the one after; the read without the library's
+per-event Protocol check is now the domain's own (``domain.base.fold_events``).
 The machine is shared and noisy; interleaving makes the comparison fair, medians make it stable.
 """
 
@@ -28,31 +28,9 @@ if str(ROOT) not in sys.path:
 from bench import workload as wl  # noqa: E402
 
 VARIANTS = {
-    "before": {"APPLICATION_RECORDER_TOPIC": "bench.baseline_recorder:ChainedPostgresApplicationRecorder"},
-    "after": {},
-    "after+cache": {"AGGREGATE_CACHE_MAXSIZE": "10000"},
-    "after+projector": {},
+    "current": {},
+    "+cache": {"AGGREGATE_CACHE_MAXSIZE": "10000"},
 }
-
-
-def project(aggregate, events):  # type: ignore[no-untyped-def]
-    """eventsourcing's project_aggregate without its per-event ``assert isinstance(event,
-    CanMutateProtocol)``: a runtime Protocol check, about 20 us an event on Python 3.11."""
-    for event in events:
-        aggregate = event.mutate(aggregate)
-    return aggregate
-
-
-def with_projector(app):  # type: ignore[no-untyped-def]
-    """What the domain change would do: PlanRecords._get passing projector_func=project."""
-    read = app.repository.get
-
-    def get(aggregate_id, **kwargs):  # type: ignore[no-untyped-def]
-        kwargs.setdefault("projector_func", project)
-        return read(aggregate_id, **kwargs)
-
-    app.repository.get = get
-    return app
 
 
 def main() -> None:
@@ -73,8 +51,6 @@ def main() -> None:
             url = stack.enter_context(wl.scratch_store(args.db))
             prepare(url)
             apps[name] = PlanRecords(env={**env_for_url(url), **VARIANTS[name]})
-            if name.endswith("+projector"):
-                with_projector(apps[name])
             stack.callback(apps[name].close)
             wl.add_staff(apps[name])
         cmd = {k: [] for k in apps}
