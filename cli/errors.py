@@ -15,7 +15,7 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
     """The exit code and message for an error raised by a command."""
     from pydantic import ValidationError
 
-    from domain.errors import BadInput, DomainError, NotFound, RuleBroken
+    from domain.errors import BadInput, DomainError, NotFound
     from store.errors import (
         BadCheckpoint,
         BadStoreURL,
@@ -24,8 +24,6 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
         StoreUnavailable,
     )
 
-    if isinstance(error, (RuleBroken,)):
-        return REFUSED, _with_fix("refused", error)
     if isinstance(error, (BadInput, NotFound)):
         return BAD_INPUT, _with_fix("error", error)
     if isinstance(error, DomainError):

@@ -15,6 +15,8 @@ class Acting:
 
     ``on`` is the date the thing happened or was decided; ``at`` is the recording time.
     A record says what has happened, so ``on`` can be back-dated but never in the future.
+    Every event carries both the date and non-empty initials, so the margin note that
+    changes to Part Two need after approval (seed 003) is never missing.
     """
 
     staff_id: str

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
 
 from domain.acting import Acting
 from domain.base import PERSISTENCE_TOPICS, Event, Record, fold_events
@@ -339,7 +340,7 @@ class PlanRecords(Application):
         return [pid for pid in self.plan_ids() if str(pid).startswith(text) or pid.hex.startswith(text)]
 
     def plan_ids(self) -> Iterator[UUID]:
-        yield from (n.originator_id for n in self.notifications(topics=[_topic(PlanOpened)]))
+        yield from (n.originator_id for n in self.notifications(topics=[get_topic(PlanOpened)]))
 
     def events_of(self, record_id: UUID) -> list[Event]:
         return list(self.events.get(record_id))  # type: ignore[arg-type]
@@ -415,9 +416,3 @@ class PlanRecords(Application):
         if record.id in self._batch or record.id in self.repository:
             raise RuleBroken(already, rule="unique ids")
         self._batch[record.id] = record
-
-
-def _topic(cls: type) -> str:
-    from eventsourcing.utils import get_topic
-
-    return get_topic(cls)

@@ -250,7 +250,6 @@ class Plan(CorrectableRecord):
                 f"'{area}' is not an area of a {kind} plan",
                 fix="areas: " + ", ".join(AREAS_BY_KIND[kind]),
             )
-        self._margin_note(acting)
         action_id = f"A{sum(isinstance(e, ev.ActionAdded) for e in self.entries) + 1}"
         self.trigger_event(
             ev.ActionAdded, **acting.envelope(), action_id=action_id, area=area, need=need,
@@ -275,7 +274,6 @@ class Plan(CorrectableRecord):
                 fix="give at least one of --need, --response, --frequency, --responsible, --starts, --outcome "
                 "with a new value",
             )
-        self._margin_note(acting)
         self.trigger_event(
             ev.ActionAmended, **acting.envelope(reason=reason), action_id=action_id,
             discussed_with=discussed_with, **given,
@@ -286,7 +284,6 @@ class Plan(CorrectableRecord):
         self._open_action(action_id)
         if not reason.strip():
             raise BadInput("ending an action needs a reason", fix="give --reason TEXT")
-        self._margin_note(acting)
         self.trigger_event(
             ev.ActionEnded, **acting.envelope(reason=reason), action_id=action_id, discussed_with=discussed_with
         )
@@ -392,13 +389,6 @@ class Plan(CorrectableRecord):
                              fix="add a new action instead")
         return action
 
-    def _margin_note(self, acting: Acting) -> None:
-        """After approval, Part Two changes carry the social worker's initials and date (seed 003)."""
-        if self.state.approved_version is not None and not (acting.initials.strip() and acting.on):
-            raise RuleBroken(
-                "after approval every change to the actions carries the initials and date of the social worker",
-                rule="margin note", fix="give --initials and --on",
-            )
 
 
 def _check_aim(kind: str, aim: str, option: int | None, months: int | None, *, opening: bool) -> None:
