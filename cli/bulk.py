@@ -55,6 +55,7 @@ DETAILS = frozenset({"legal_status", "court", "why_care", "prevention", "paralle
                      "contingency", "compulsory_measures", "lead"})
 _REF = re.compile(r"\$(\d+)(/.*)?")
 _SIGNATURES: dict[str, tuple[set[str], set[str]]] = {}
+_KEYS: dict[str, str] = {}  # argument names as written -> as the application takes them
 
 
 def _bad(message: str, fix: str = "") -> Exception:
@@ -75,6 +76,13 @@ def _signature(app: Any, method: str) -> tuple[set[str], set[str]]:
                     and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
         _SIGNATURES[method] = (names, required)
     return _SIGNATURES[method]
+
+
+def _key(key: str) -> str:
+    """An argument's name as the application spells it (``review-id`` -> ``review_id``)."""
+    name = key.replace("-", "_")
+    _KEYS[key] = ALIASES.get(name, name)
+    return _KEYS[key]
 
 
 def _resolve(value: Any, lineno: int, results: dict[int, Any]) -> Any:
@@ -116,9 +124,9 @@ def parse_line(app: Any, line: Any, lineno: int, results: dict[int, Any]) -> tup
         raise _bad("'args' is a JSON object")
     args: dict[str, Any] = {}
     for key, value in raw.items():
-        key = key.replace("-", "_")
-        key = ALIASES.get(key, key)
-        value = _resolve(value, lineno, results)
+        key = _KEYS.get(key) or _key(key)
+        if isinstance(value, str) and value[:1] == "$":
+            value = _resolve(value, lineno, results)
         if key in DATE_FIELDS and value is not None:
             if not isinstance(value, str):
                 raise _bad(f"{key}: write a date as YYYY-MM-DD")
@@ -206,12 +214,16 @@ def import_lines(app: Any, lines: Any, *, batch_size: int = DEFAULT_BATCH,
                         # The same command id again in this file: answered with the first result.
                         results[lineno] = results.get(seen_ids[cid])
                         continue
+                    saved.label = lineno
                     call_line(app, line, lineno, results)
                     if isinstance(cid, str):
                         seen_ids[cid] = lineno
         except Exception as error:  # noqa: BLE001 - reported with its line number
             from domain.errors import DomainError
 
+            if getattr(error, "label", None) is not None:
+                # Refused when the batch was saved, by the store's check on one line's command.
+                raise LineError(error.label, error, first) from error
             if isinstance(error, DomainError) and lineno == chunk[-1][0] and _is_commit_error(error):
                 raise LineError(first, error, first) from error
             raise LineError(lineno, error, first) from error

@@ -8,6 +8,7 @@ Persistence is wired in by settings (``env``), never imported: see ``store.setti
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from datetime import date, datetime, timezone
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
@@ -32,6 +33,7 @@ from domain.vocabulary import PLAN_FAMILY
 Clock = Callable[[], datetime]
 R = TypeVar("R", bound=Record)
 PLAN_ID_MIN_PREFIX = 8
+KEPT_RECORDS = 10_000  # records a long-running process keeps between commands (see _get)
 
 
 def utc_now() -> datetime:
@@ -41,6 +43,9 @@ def utc_now() -> datetime:
 @dataclass
 class Batch:
     events: int = 0
+    # The caller's name for the command under way (an import's line number): a refusal
+    # found only when the batch is saved carries it back as ``error.label``.
+    label: Any = None
 
 
 class PlanRecords(Application):
@@ -49,6 +54,7 @@ class PlanRecords(Application):
     name = "plantrail"
     env = PERSISTENCE_TOPICS
     snapshotting_intervals = {Plan: 50, Child: 50, StaffMember: 50}
+    snapshotting_projectors = {Plan: fold_events, Child: fold_events, StaffMember: fold_events}
 
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock = utc_now) -> None:
         super().__init__(env)
@@ -61,6 +67,19 @@ class PlanRecords(Application):
         # plans once per batch, not once per line. Dropped with the unit.
         self._reads: dict[UUID, Record] = {}
         self._command_id: str | None = None
+        # Records as the last successful command left them, most recently used last.
+        # A command takes what it needs out of here (no read from the store) and puts it
+        # back only if it succeeds, so a refused or failed command can leave nothing
+        # half-changed behind. A kept record may be stale (another process wrote since):
+        # the save then fails on the record's next version, or on the check that what
+        # was only read is unchanged, and the command is decided again on fresh reads.
+        self._kept: OrderedDict[UUID, Record] = OrderedDict()
+        self._bulk = False  # a batch() of many commands: reads go to the store
+        self._took_kept = False
+        # New records of the unit: the refusal to give if one already exists, and the
+        # label of the command that made it (a bulk import names that command's line).
+        self._new: dict[UUID, tuple[str, Any]] = {}
+        self._outcome: Batch | None = None
 
     @contextmanager
     def batch(self) -> Iterator[Batch]:
@@ -69,17 +88,33 @@ class PlanRecords(Application):
         The ``Batch`` it gives says, once saved, how many events were recorded."""
         outcome = Batch()
         self._open_unit()
+        self._bulk, self._outcome = True, outcome
         try:
             yield outcome
             outcome.events = self._commit()
+            self._keep()
         finally:
             self._close_unit()
 
     def _open_unit(self) -> None:
-        self._batch, self._commands, self._reads = {}, [], {}
+        self._batch, self._commands, self._reads, self._new = {}, [], {}, {}
+        self._took_kept = False
 
     def _close_unit(self) -> None:
-        self._batch, self._commands, self._reads = None, [], {}
+        self._batch, self._commands, self._reads, self._new = None, [], {}, {}
+        self._bulk, self._outcome = False, None
+
+    def _keep(self) -> None:
+        """After a successful unit: keep its records for the next command (bounded, LRU)."""
+        for record in (*self._reads.values(), *(self._batch or {}).values()):
+            self._kept[record.id] = record
+            self._kept.move_to_end(record.id)
+        while len(self._kept) > KEPT_RECORDS:
+            self._kept.popitem(last=False)
+
+    def forget_kept(self) -> None:
+        """Drop every kept record: the next commands read what they need from the store."""
+        self._kept.clear()
 
     def _run(self, method: Callable[..., Any], args: Any, kwargs: Any, command_id: str | None) -> Any:
         self._command_id = command_id
@@ -99,15 +134,33 @@ class PlanRecords(Application):
 
     def _commit(self) -> int:
         """Save the unit of work's records in one transaction; how many events it recorded."""
-        pending = list((self._batch or {}).values())
+        pending = [record for record in (self._batch or {}).values() if record.pending_events]
         events = sum(len(record.pending_events) for record in pending)
         if not pending:
             return 0
+        # What the command decided on but does not change must still be as it was read.
+        unchanged = [(r.id, r.version) for r in {**self._reads, **(self._batch or {})}.values()
+                     if not r.pending_events]
         try:
-            self.save(*pending, commands=self._commands)
+            self._record_unit(pending, commands=self._commands, unchanged=unchanged)
         except IntegrityError:
+            for record_id, (already, label) in self._new.items():
+                if self.recorder.select_events(record_id, limit=1):
+                    raise RuleBroken(already, rule="unique ids", label=label) from None
             raise Conflict("the record changed meanwhile; run the command again", rule="concurrency") from None
         return events
+
+    def _record_unit(self, records: list[Record], **kwargs: Any) -> None:
+        """Application.save for records known to be ours: the library's save checks every
+        object against runtime Protocols first, which costs more than the rest of a command."""
+        processing = ProcessingEvent[UUID]()
+        for record in records:
+            processing.events.extend(record.collect_events())
+            processing.aggregates[record.id] = record
+        processing.saved_kwargs.update(kwargs)
+        recordings = self._record(processing)
+        self._take_snapshots(processing)
+        self._notify(recordings)
 
     # ================================================================== staff
     @command
@@ -395,13 +448,16 @@ class PlanRecords(Application):
         record = None
         if self._batch is not None:
             record = self._batch.get(record_id) or self._reads.get(record_id)
+            if record is None and not self._bulk:
+                record = self._kept.pop(record_id, None)
+                self._took_kept = self._took_kept or record is not None
         if record is None:
             try:
                 record = self.repository.get(record_id, projector_func=fold_events)
             except AggregateNotFoundError:
                 raise NotFound(missing, fix=fix) from None
-            if self._batch is not None:
-                self._reads[record_id] = record
+        if self._batch is not None:
+            self._reads[record_id] = record
         if not isinstance(record, kind):
             raise NotFound(missing, fix=fix)
         return record
@@ -413,6 +469,8 @@ class PlanRecords(Application):
 
     def _save_new(self, record: Record, already: str) -> None:
         assert self._batch is not None, "records are saved by a command's unit of work"
-        if record.id in self._batch or record.id in self.repository:
+        # The store's unique key is the check (see _commit): no read before every new record.
+        if record.id in self._batch or record.id in self._kept:
             raise RuleBroken(already, rule="unique ids")
+        self._new[record.id] = (already, self._outcome.label if self._outcome else None)
         self._batch[record.id] = record

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from datetime import date, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -41,6 +43,7 @@ def _same_census_kind(one: str, other: str) -> bool:
     return (one == "child-protection") == (other == "child-protection")
 
 
+@lru_cache(maxsize=65536)  # uuid5 is a SHA-1: computed once per id, not once per command
 def child_id(child_ref: str) -> UUID:
     """A child's record id follows from the local authority's reference, so a reference
     names at most one child (a second registration conflicts and is refused)."""

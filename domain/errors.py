@@ -6,11 +6,14 @@ from __future__ import annotations
 class DomainError(Exception):
     """A command the record refuses. Nothing is recorded when one is raised."""
 
-    def __init__(self, message: str, *, rule: str = "", fix: str = "") -> None:
+    def __init__(self, message: str, *, rule: str = "", fix: str = "", label: object = None) -> None:
         super().__init__(message)
         self.message = message
         self.rule = rule
         self.fix = fix
+        # Found only when a batch of many commands was saved: the caller's label for
+        # the command refused (see PlanRecords.batch).
+        self.label = label
 
 
 class RuleBroken(DomainError):

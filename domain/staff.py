@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import BaseModel, Field
@@ -48,6 +50,7 @@ class StaffState(BaseModel):
     roles: list[str] = Field(default_factory=list)
 
 
+@lru_cache(maxsize=65536)  # uuid5 is a SHA-1: computed once per id, not once per command
 def staff_id_key(staff_id: str) -> UUID:
     """A staff member's record id follows from their staff id: ids are unique."""
     return uuid5(NAMESPACE_URL, f"plantrail:staff:{staff_id}")

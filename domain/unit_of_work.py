@@ -12,7 +12,7 @@ from functools import wraps
 from typing import Any
 from uuid import UUID
 
-from domain.errors import Conflict
+from domain.errors import Conflict, DomainError
 
 CONFLICT_RETRIES = 10
 
@@ -31,11 +31,13 @@ def command(method: Callable[..., Any]) -> Callable[..., Any]:
                 return done.value
         if self._batch is not None:  # part of a larger unit of work (a bulk import)
             return self._run(method, args, kwargs, command_id)
+        rechecked = False
         for attempt in range(1, CONFLICT_RETRIES + 1):
             self._open_unit()
             try:
                 result = self._run(method, args, kwargs, command_id)
                 self._commit()
+                self._keep()
                 return result
             except Conflict:
                 done = self.command_result(command_id) if command_id is not None else None
@@ -46,6 +48,13 @@ def command(method: Callable[..., Any]) -> Callable[..., Any]:
                 # Someone changed the same records meanwhile: decide again on what is now
                 # recorded. The rules run again, so a retry is as safe as a first try.
                 time.sleep(random.uniform(0.0, 0.01 * 2 ** min(attempt, 5)))
+            except DomainError:
+                # Refused on records kept from earlier commands: they may be stale (another
+                # process wrote since), so decide once more on what is recorded now. The
+                # refused unit's records were not put back, so this reads them afresh.
+                if not self._took_kept or rechecked:
+                    raise
+                rechecked = True
             finally:
                 self._close_unit()
         raise AssertionError("unreachable")  # pragma: no cover

@@ -31,3 +31,9 @@ def pg_command_statements(schema: str) -> list[sql.Composed]:
 def command_rows(kwargs: dict[str, Any]) -> list[tuple[str, str]]:
     """The (command_id, result JSON) pairs an application passed to save(commands=...)."""
     return list(kwargs.get("commands") or ())
+
+
+def unchanged_reads(kwargs: dict[str, Any]) -> list[tuple[Any, int]]:
+    """The (record id, version) pairs a command read without changing, passed as
+    save(unchanged=...): the save is refused if any of them has moved on since."""
+    return list(kwargs.get("unchanged") or ())

@@ -13,17 +13,18 @@ from eventsourcing.postgres import (
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.utils import retry
 from psycopg import sql
-from psycopg.pq import TransactionStatus
 from psycopg.rows import tuple_row
 
 from store.chain import CHAIN_TABLE, EVENTS_TABLE
-from store.commands import COMMANDS_TABLE, command_rows, pg_command_statements
+from store.commands import COMMANDS_TABLE, command_rows, pg_command_statements, unchanged_reads
 from store.guards import PG_GUARD_TRIGGERS, pg_guard_statements
+from store.pg_arrays import Blobs, Int8s, Texts, UUIDs
 
-BEGIN, COMMIT, ROLLBACK = (sql.SQL(word) for word in ("BEGIN", "COMMIT", "ROLLBACK"))
 LINK_FUNCTION = "plantrail_event_link"
 CHAIN_FUNCTION = "plantrail_chain_events"
 CHAIN_TRIGGER = f"{EVENTS_TABLE}_chain"
+RECORD_FUNCTION = "plantrail_record"
+RECORD_SIGNATURE = "(uuid[], bigint[], text[], bytea[], text[], text[], uuid[], bigint[], text)"
 ALL_TRIGGERS = (CHAIN_TRIGGER, *(name for pair in PG_GUARD_TRIGGERS.values() for name in pair))
 
 
@@ -85,6 +86,47 @@ def pg_chain_statements(schema: str) -> list[sql.Composed]:
     )]
 
 
+def pg_record_statements(schema: str) -> list[sql.Composed]:
+    """The save as one statement: a command is then one round trip, like a bare INSERT.
+
+    In one transaction (the statement's own): the command ids (their primary key refuses
+    a repeat), the EXCLUSIVE table lock (positions are issued in commit order, and the
+    chain trigger needs a head that cannot move), the check that the records the
+    command only read are as it read them, and the events (chained by the trigger).
+    Any failure rolls all of it back; an integrity error says the command must be
+    decided again on what is now recorded.
+    """
+    fmt = {"s": sql.Identifier(schema), "events": sql.Identifier(EVENTS_TABLE),
+           "commands": sql.Identifier(COMMANDS_TABLE), "fn": sql.Identifier(RECORD_FUNCTION)}
+    return [sql.SQL(
+        "CREATE OR REPLACE FUNCTION {s}.{fn}(oids uuid[], vers bigint[], topics text[], states bytea[],"
+        " command_ids text[], results text[], read_ids uuid[], read_versions bigint[], wait text)"
+        " RETURNS bigint[] LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $body$"
+        " DECLARE positions bigint[];"
+        " BEGIN"
+        "  IF command_ids IS NOT NULL THEN"
+        "   INSERT INTO {s}.{commands} (command_id, result) SELECT * FROM unnest(command_ids, results);"
+        "  END IF;"
+        "  PERFORM set_config('lock_timeout', wait, true);"
+        "  LOCK TABLE {s}.{events} IN EXCLUSIVE MODE;"
+        # LATERAL ... LIMIT 1: one index probe per record read. (A plain join gets a
+        # generic plan that may scan the whole log: it did, and slowed with every event.)
+        "  IF read_ids IS NOT NULL AND EXISTS ("
+        "   SELECT 1 FROM unnest(read_ids, read_versions) AS r(id, version) CROSS JOIN LATERAL ("
+        "    SELECT 1 FROM {s}.{events} e WHERE e.originator_id = r.id AND e.originator_version > r.version"
+        "    LIMIT 1) AS later) THEN"
+        "   RAISE EXCEPTION 'plantrail: a record this command read has changed meanwhile'"
+        "    USING ERRCODE = 'integrity_constraint_violation';"
+        "  END IF;"
+        "  WITH written AS ("
+        "   INSERT INTO {s}.{events} (originator_id, originator_version, topic, state)"
+        "   SELECT * FROM unnest(oids, vers, topics, states) RETURNING notification_id)"
+        "  SELECT array_agg(notification_id ORDER BY notification_id) INTO positions FROM written;"
+        "  RETURN positions;"
+        " END $body$"
+    ).format(**fmt)]
+
+
 class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = EVENTS_TABLE, **kwargs: Any):
         if datastore.originator_id_type != "uuid":
@@ -97,17 +139,14 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         prefix = events_table_name.removesuffix("_events")
         self.snapshots_table = None if prefix in ("", "stored") else f"{prefix}_snapshots"
         schema, table = sql.Identifier(self.datastore.schema), sql.Identifier(EVENTS_TABLE)
-        # Four column arrays, sent in binary, rather than the library's array of a
-        # composite type (dumped as text, escaped by regex, event by event).
-        self.insert_events_statement = sql.SQL(
-            "INSERT INTO {s}.{t} (originator_id, originator_version, topic, state)"
-            " SELECT * FROM unnest(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[])"
-            " RETURNING notification_id"
-        ).format(s=schema, t=table)
-        # Composed once (and prepared by the server), not per command.
-        self.insert_commands_statement = sql.SQL(
-            "INSERT INTO {s}.{t} (command_id, result) SELECT * FROM unnest(%s::text[], %s::text[])"
-        ).format(s=schema, t=sql.Identifier(COMMANDS_TABLE))
+        # The whole save is one prepared call (see pg_record_statements); its arrays
+        # go in binary, not as the library's array of a composite type (dumped as
+        # text, escaped by regex, event by event).
+        self.record_statement = sql.SQL(
+            "SELECT {s}.{fn}(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[], %s::text[], %s::text[],"
+            " %s::uuid[], %s::bigint[], %s::text)"
+        ).format(s=schema, fn=sql.Identifier(RECORD_FUNCTION)).as_string()
+        self._lock_wait = f"{self.datastore.lock_timeout}s"
         self._select_statements: dict[tuple[bool, bool, bool, bool], str] = {}
         self.command_result_statement = sql.SQL("SELECT result FROM {s}.{t} WHERE command_id = %s").format(
             s=schema, t=sql.Identifier(COMMANDS_TABLE))
@@ -128,7 +167,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                     super().create_table()
                     with self.datastore.transaction(commit=True) as curs:
                         for statement in (pg_chain_statements(schema) + pg_command_statements(schema)
-                                          + pg_guard_statements(schema)):
+                                          + pg_record_statements(schema) + pg_guard_statements(schema)):
                             curs.execute(statement, prepare=False)
                 if self.snapshots_table and not self._exists(self.snapshots_table):
                     PostgresAggregateRecorder(self.datastore, events_table_name=self.snapshots_table).create_table()
@@ -138,51 +177,32 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        """BEGIN, command ids, lock, events (the trigger chains them), COMMIT: one round trip.
+        """Command ids, lock, read check, events (the trigger chains them): one statement,
+        one round trip, its own transaction (the pool's connections are autocommit).
 
-        The library's version syncs its pipeline after the INSERT and again for the
-        transaction's own BEGIN and COMMIT (three round trips a save). Here everything
-        goes in one pipeline and one sync; an error anywhere (a repeated command id, a
-        record changed meanwhile) is raised at that sync, mapped by the datastore to the
-        library's IntegrityError, and the transaction is rolled back: nothing is recorded.
+        An error anywhere (a repeated command id, a record changed meanwhile) is mapped by
+        the datastore to the library's IntegrityError; nothing of the save is recorded.
+        The library's version takes three round trips and sends a NOTIFY on every insert
+        (nothing in plantrail LISTENs: projections pull; and a NOTIFY serialises every
+        committing transaction in the database on the notify queue).
         """
-        with self.datastore.get_connection() as conn:
-            curs = conn.cursor()
-            try:
-                with conn.pipeline():
-                    conn.execute(BEGIN, prepare=False)
-                    self._insert_events(curs, stored_events, **kwargs)
-                    if stored_events:
-                        self._insert_stored_events(curs, stored_events, **kwargs)
-                    conn.execute(COMMIT, prepare=False)
-            except BaseException:
-                if conn.info.transaction_status != TransactionStatus.IDLE:
-                    conn.execute(ROLLBACK, prepare=False)
-                raise
-            if not stored_events:
-                return None
-            return self._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
-
-    def _insert_events(self, curs: Any, stored_events: Any, **kwargs: Any) -> None:
-        # Runs inside the insert transaction, before the events: a repeated command id
-        # fails the whole transaction on the primary key, so nothing is recorded twice.
-        rows = command_rows(kwargs)
-        if rows:
-            curs.execute(self.insert_commands_statement,
-                         ([c for c, _ in rows], [r for _, r in rows]), prepare=True)
-
-    def _insert_stored_events(self, curs: Any, stored_events: Any, **kwargs: Any) -> None:
-        # The library's version also sends NOTIFY on every insert, for its LISTEN-based
-        # subscriptions. Nothing in plantrail LISTENs (projections pull), and a NOTIFY
-        # serialises every committing transaction in the database on the notify queue.
-        # The EXCLUSIVE table lock stays: the chain trigger needs a head that cannot move.
-        self._lock_table(curs)
-        curs.execute(self.insert_events_statement, (
-            [e.originator_id for e in stored_events],
-            [e.originator_version for e in stored_events],
-            [e.topic for e in stored_events],
-            [e.state for e in stored_events],
-        ), prepare=True, binary=True)
+        commands = command_rows(kwargs)
+        read = unchanged_reads(kwargs)
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(self.record_statement, (
+                UUIDs(e.originator_id for e in stored_events),
+                Int8s(e.originator_version for e in stored_events),
+                Texts(e.topic for e in stored_events),
+                Blobs(e.state for e in stored_events),
+                # NULL for an empty list: nothing to dump, and the function skips the step.
+                Texts(c for c, _ in commands) if commands else None,
+                Texts(r for _, r in commands) if commands else None,
+                UUIDs(i for i, _ in read) if read else None,
+                Int8s(v for _, v in read) if read else None,
+                self._lock_wait,
+            ), prepare=True, binary=True)
+            row = curs.fetchone()
+        return list(row[0] or []) if row else []
 
     def select_events(self, originator_id: Any, *, gt: int | None = None, lte: int | None = None,
                       desc: bool = False, limit: int | None = None) -> Any:
@@ -206,7 +226,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                     for r in curs.fetchall()]
 
     def _notify_channel(self, curs: Any) -> None:
-        """No NOTIFY: nothing LISTENs (see _insert_stored_events)."""
+        """No NOTIFY: nothing LISTENs (see insert_events)."""
 
     def command_result(self, command_id: str) -> str | None:
         """The result JSON recorded with a command id, or None if it was never recorded."""
@@ -228,13 +248,15 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             curs.execute(
                 "SELECT to_regclass(%(chain)s) IS NOT NULL AS chain,"
                 " to_regtype(%(type)s) IS NOT NULL AS type,"
+                " to_regprocedure(%(record)s) IS NOT NULL AS record,"
                 " (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
                 "  JOIN pg_namespace n ON n.oid = c.relnamespace"
                 "  WHERE n.nspname = %(schema)s AND t.tgname = ANY(%(names)s) AND t.tgenabled <> 'D') AS triggers",
                 {"chain": sql.Identifier(schema, CHAIN_TABLE).as_string(),
                  "type": sql.Identifier(schema, self.stored_event_type_name).as_string(),
+                 "record": sql.Identifier(schema, RECORD_FUNCTION).as_string() + RECORD_SIGNATURE,
                  "schema": schema, "names": list(ALL_TRIGGERS)},
             )
             row = curs.fetchone()
-        installed = bool(row and row["chain"] and row["type"] and row["triggers"] == len(ALL_TRIGGERS))
+        installed = bool(row and row["chain"] and row["type"] and row["record"] and row["triggers"] == len(ALL_TRIGGERS))
         return installed and (not self.snapshots_table or self._exists(self.snapshots_table))

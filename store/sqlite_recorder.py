@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+from eventsourcing.persistence import IntegrityError
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 
 from store.chain import CHAIN_TABLE, EVENTS_TABLE, GENESIS, next_link
-from store.commands import COMMANDS_TABLE, SQLITE_COMMANDS_TABLE, command_rows
+from store.commands import COMMANDS_TABLE, SQLITE_COMMANDS_TABLE, command_rows, unchanged_reads
 from store.guards import SQLITE_GUARDS
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             positions.append(c.lastrowid)
         if not positions:
             return positions
+        _check_unchanged(c, unchanged_reads(kwargs))
         c.execute(f"SELECT position, link FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
         head = c.fetchone()
         prev_pos, prev_link = (head[0], bytes(head[1])) if head else (0, GENESIS)
@@ -86,3 +88,14 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             c.execute(f"SELECT result FROM {COMMANDS_TABLE} WHERE command_id = ?", (command_id,))
             row = c.fetchone()
         return row[0] if row else None
+
+
+def _check_unchanged(c: SQLiteCursor, reads: list[tuple[Any, int]]) -> None:
+    """Refuse the save if a record the command only read has moved on since (the
+    write lock is held by now, so nothing can move on before commit)."""
+    for record_id, version in reads:
+        key = record_id.hex if isinstance(record_id, UUID) else record_id
+        c.execute(f"SELECT 1 FROM {EVENTS_TABLE} WHERE originator_id = ? AND originator_version > ? LIMIT 1",
+                  (key, version))
+        if c.fetchone():
+            raise IntegrityError(f"record {record_id} has changed since the command read it")

@@ -169,3 +169,15 @@ def test_blank_lines_are_skipped(store_url: str, tmp_path: Path) -> None:
     ran = run_import(store_url, write(tmp_path / "gaps.jsonl", [STAFF[0], "", STAFF[1]]), "--json")
     assert ran.code == 0, ran.err
     assert json.loads(ran.out)["events"] == 2
+
+
+def test_a_child_already_in_the_store_is_named_by_its_line(store_url: str, tmp_path: Path) -> None:
+    # The store's unique key finds the repeat when the batch is saved; the error still
+    # names the line whose command made it, and nothing of that batch is recorded.
+    assert run_import(store_url, write(tmp_path / "first.jsonl", STAFF + [child("K1")])).code == 0
+    recorded = events(store_url)
+    ran = run_import(store_url, write(tmp_path / "again.jsonl", [child("K2"), child("K3"), child("K1"), child("K4")]))
+    assert ran.code == 1, ran.err
+    assert ran.err.startswith("line 3: "), ran.err
+    assert "K1 is already registered" in ran.err
+    assert events(store_url) == recorded

@@ -1,0 +1,85 @@
+"""Column arrays for the one-statement save, sent in PostgreSQL's binary array format.
+
+psycopg works out the element type of every list parameter on every execute (a scan
+of the list and an adapter lookup per array): for a save of one event that cost more
+client time than the whole rest of the command. These lists say what they hold, and
+their dumpers write ``array_send``'s format directly: ndim, has-nulls, element type,
+then (size, lower bound) and length-prefixed elements. No element is ever NULL.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Any
+
+import psycopg
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
+
+_HEAD = struct.Struct(">iiIii")  # ndim, has nulls, element oid, size, lower bound
+_EMPTY = struct.Struct(">iiI")  # ndim 0, has nulls, element oid
+_LENGTH = struct.Struct(">i")
+_INT8 = struct.Struct(">iq")  # length 8, value
+
+
+def _array(element_oid: int, items: list[bytes]) -> bytes:
+    if not items:
+        return _EMPTY.pack(0, 0, element_oid)
+    pack = _LENGTH.pack
+    return _HEAD.pack(1, 0, element_oid, len(items), 1) + b"".join(pack(len(b)) + b for b in items)
+
+
+class UUIDs(list):
+    """uuid[]"""
+
+
+class Int8s(list):
+    """bigint[]"""
+
+
+class Texts(list):
+    """text[]"""
+
+
+class Blobs(list):
+    """bytea[]"""
+
+
+class _ArrayDumper(Dumper):
+    format = Format.BINARY
+
+
+class _UUIDsDumper(_ArrayDumper):
+    oid = 2951
+
+    def dump(self, obj: Any) -> bytes:
+        return _array(2950, [u.bytes for u in obj])
+
+
+class _Int8sDumper(_ArrayDumper):
+    oid = 1016
+
+    def dump(self, obj: Any) -> bytes:
+        if not obj:
+            return _EMPTY.pack(0, 0, 20)
+        return _HEAD.pack(1, 0, 20, len(obj), 1) + b"".join(_INT8.pack(8, v) for v in obj)
+
+
+class _TextsDumper(_ArrayDumper):
+    oid = 1009
+
+    def dump(self, obj: Any) -> bytes:
+        return _array(25, [t.encode() for t in obj])
+
+
+class _BlobsDumper(_ArrayDumper):
+    oid = 1001
+
+    def dump(self, obj: Any) -> bytes:
+        return _array(17, [bytes(b) for b in obj])
+
+
+# Registered on psycopg's global adapters, which every new connection copies; the
+# classes are plantrail's own, so nothing else's adaptation changes.
+for _cls, _dumper in ((UUIDs, _UUIDsDumper), (Int8s, _Int8sDumper), (Texts, _TextsDumper), (Blobs, _BlobsDumper)):
+    psycopg.adapters.register_dumper(_cls, _dumper)
