@@ -1,17 +1,26 @@
-"""Walk the log and its hash chain, and say whether (and where) the record was altered."""
+"""Walk the log and its hash chain, and say whether (and where) the record was altered.
+
+Two walks: a fast one over whole batches while all is as it should be (the usual
+case), and from the first batch that is not, the careful one, event by event, that
+finds and names the fault. Both hash every event here, in the verifier, from the
+rows as stored; the server is never asked whether the chain holds.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from urllib.parse import quote
 
 from pydantic import BaseModel
 
-from store.chain import CHAIN_TABLE, EVENTS_TABLE, GENESIS, next_link
+from store.chain import CHAIN_TABLE, EVENTS_TABLE, GENESIS, canonical, next_link
 from store.errors import StoreUnavailable
 from store.settings import PostgresURL, SQLiteURL, parse_url, pg_connect
 
@@ -43,9 +52,37 @@ class _Source:
 
     events: Callable[[int, int], list[Event]]
     links: Callable[[int, int], list[Link]]
+    # For the fast path: a batch of events as (positions, hashables), and the links a
+    # run of hashables makes from a link (None if one can't be hashed). By default the
+    # hashables are the event rows, hashed by store.chain.next_link.
+    hashables: Callable[[int, int], tuple[tuple[int, ...], Sequence[Any]]]
+    chain: Callable[[bytes, Sequence[Any]], list[bytes] | None]
+    # Whether the next batch may be fetched on another thread (sqlite3 connections refuse).
+    threaded = False
+
+    def __init__(self) -> None:
+        self.hashables = lambda after, n: _positions_and_rows(self.events(after, n))
+        self.chain = _chain_rows
 
     def highest_issued(self) -> int | None:
         return None
+
+
+def _positions_and_rows(rows: list[Event]) -> tuple[tuple[int, ...], Sequence[Event]]:
+    return tuple(r[0] for r in rows), rows
+
+
+def _chain_rows(prev: bytes, rows: Sequence[Event]) -> list[bytes] | None:
+    try:
+        return [prev := next_link(prev, *e) for e in rows]
+    except (ValueError, TypeError):  # e.g. an originator id that is no longer a uuid
+        return None
+
+
+def _chain_canonicals(prev: bytes, canonicals: Sequence[bytes]) -> list[bytes]:
+    # The inner loop of the whole walk, so as bare as it can be: one hash per event.
+    sha256 = hashlib.sha256
+    return [prev := sha256(prev + c).digest() for c in canonicals]
 
 
 class _Peek:
@@ -89,62 +126,157 @@ def verify(url: str, checkpoints: Sequence[Any] = (), trusted_keys: Sequence[str
         return _walk(src, cps)
 
 
+class _Progress:
+    """How far the walk has verified, and the checkpoints passed: the head it reports."""
+
+    def __init__(self, cps: list[dict]):
+        self.pos, self.link, self.checked = 0, GENESIS, 0
+        self.cps, self.ci = cps, 0
+
+    def reach(self, pos: int, link: bytes, checked: int) -> None:
+        """The log verifies up to pos; every checkpoint that falls due by then must hold."""
+        self.pos, self.link, self.checked = pos, link, checked
+        while self.ci < len(self.cps) and self.cps[self.ci]["position"] <= pos:
+            _check_point(self.cps[self.ci], pos, link)
+            self.ci += 1
+
+    def step(self, pos: int, link: bytes) -> None:
+        self.reach(pos, link, self.checked + 1)
+
+    def steps(self, positions: Sequence[int], links: Sequence[bytes]) -> None:
+        """As step() for each, in one go: stop only where a checkpoint falls due, so a
+        checkpoint that fails leaves the head where step() would have left it."""
+        base = self.checked
+        while self.ci < len(self.cps) and self.cps[self.ci]["position"] <= positions[-1]:
+            i = bisect_left(positions, self.cps[self.ci]["position"])
+            self.reach(positions[i], links[i], base + i + 1)
+        self.reach(positions[-1], links[-1], base + len(positions))
+
+
 def _walk(src: _Source, cps: list[dict]) -> VerifyReport:
-    events, links = _Peek(_stream(src.events)), _Peek(_stream(src.links))
-    last_pos, last_link, checked, ci = 0, GENESIS, 0, 0
+    at = _Progress(cps)
     try:
-        while True:
-            e, c = events.peek(), links.peek()
-            if e is not None and c is not None and e[0] == c[0] and c[1] == last_pos:
-                # The usual case, checked first: the next event and its link, in order.
-                link = _link_of(last_link, e)
-                if link == c[2]:
-                    events.take(), links.take()
-                    last_pos, last_link, checked = e[0], link, checked + 1
-                    while ci < len(cps) and cps[ci]["position"] <= last_pos:
-                        _check_point(cps[ci], last_pos, link)
-                        ci += 1
-                    continue
-            if e is None and c is None:
-                break
-            pos = min(r[0] for r in (e, c) if r)
-            if not c or c[0] != pos:
-                if c and c[1] == pos:
-                    raise _Found("missing", pos, f"the link of the event at position {pos} has been deleted")
-                raise _Found("inserted", pos, f"the event at position {pos} was never chained: it was put in by hand")
-            if not e or e[0] != pos:
-                raise _Found("missing", pos, f"the event at position {pos} has been deleted (its link remains)")
-            if c[1] > last_pos:
-                raise _Found("missing", c[1], f"the event at position {c[1]} and its link have been deleted")
-            if c[1] < last_pos:
-                raise _Found("inserted", pos, f"the link at position {pos} does not follow on from position "
-                             f"{last_pos}: the event was put in by hand")
-            link = _link_of(last_link, e)
-            if link != bytes(c[2]):
-                events.take(), links.take()
-                raise _classify(src, e, c, links.peek())
-            events.take(), links.take()
-            last_pos, last_link, checked = pos, link, checked + 1
-            while ci < len(cps) and cps[ci]["position"] <= pos:
-                _check_point(cps[ci], pos, link)
-                ci += 1
+        _walk_fast(src, at)
+        _walk_careful(src, at)  # from where the fast walk stopped (at the end, if all was well)
         issued = src.highest_issued()
-        if issued and issued > last_pos:
-            raise _Found("truncated", last_pos + 1,
-                         f"positions {last_pos + 1} to {issued} were recorded but the events and links are gone")
-        if ci < len(cps):
-            cp = cps[ci]
-            raise _Found("truncated", last_pos + 1,
-                         f"the log ends at position {last_pos} but the checkpoint made {cp['made_at']} "
+        if issued and issued > at.pos:
+            raise _Found("truncated", at.pos + 1,
+                         f"positions {at.pos + 1} to {issued} were recorded but the events and links are gone")
+        if at.ci < len(cps):
+            cp = cps[at.ci]
+            raise _Found("truncated", at.pos + 1,
+                         f"the log ends at position {at.pos} but the checkpoint made {cp['made_at']} "
                          f"vouches for position {cp['position']}")
     except _Found as f:
-        return VerifyReport(events_checked=checked, intact=False, first_bad_position=f.position,
-                            problem=f.problem, detail=f.detail, head_position=last_pos,
-                            head_link=last_link.hex(), checkpoints_checked=ci)
-    return VerifyReport(events_checked=checked, head_position=last_pos, head_link=last_link.hex(),
-                        checkpoints_checked=ci,
-                        detail=f"{checked} events checked; the chain is unbroken"
-                        + (f" and matches {ci} checkpoint(s)" if ci else ""))
+        return VerifyReport(events_checked=at.checked, intact=False, first_bad_position=f.position,
+                            problem=f.problem, detail=f.detail, head_position=at.pos,
+                            head_link=at.link.hex(), checkpoints_checked=at.ci)
+    return VerifyReport(events_checked=at.checked, head_position=at.pos, head_link=at.link.hex(),
+                        checkpoints_checked=at.ci,
+                        detail=f"{at.checked} events checked; the chain is unbroken"
+                        + (f" and matches {at.ci} checkpoint(s)" if at.ci else ""))
+
+
+class _Batch(NamedTuple):
+    positions: tuple[int, ...]  # of the events
+    hashables: Sequence[Any]  # what src.chain hashes, one per event
+    link_positions: tuple[int, ...]
+    prevs: tuple[int, ...]
+    links: tuple[bytes, ...]
+    full: bool  # a query filled the batch: there may be more after it
+    last: int  # the position to read on from
+
+
+def _fetch_batch(src: _Source, after: int, n: int) -> _Batch:
+    positions, hashables = src.hashables(after, n)
+    link_rows = src.links(after, n)
+    link_positions, prevs, links = zip(*link_rows) if link_rows else ((), (), ())
+    last = max(positions[-1:] + link_positions[-1:], default=after)
+    return _Batch(positions, hashables, link_positions, prevs, links,
+                  len(positions) == n or len(link_rows) == n, last)
+
+
+def _batches(src: _Source, after: int) -> Iterator[_Batch]:
+    """Batches of BATCH events and links from `after` on, to the end of the log."""
+    fetch = _prefetched if src.threaded else _fetched_in_turn
+    return fetch(src, after)
+
+
+def _fetched_in_turn(src: _Source, after: int) -> Iterator[_Batch]:
+    while True:
+        batch = _fetch_batch(src, after, BATCH)
+        yield batch
+        if not batch.full:
+            return
+        after = batch.last
+
+
+def _prefetched(src: _Source, after: int) -> Iterator[_Batch]:
+    """As _fetched_in_turn, but each next batch is fetched on a worker thread while the
+    caller hashes this one: psycopg lets go of the GIL while the server works."""
+    # Leaving the with-block (the walk done, or stopped early) waits for a fetch still
+    # under way, so the careful walk never shares the connection with it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(_fetch_batch, src, after, BATCH)
+        while True:
+            batch = pending.result()
+            if batch.full:
+                pending = pool.submit(_fetch_batch, src, batch.last, BATCH)
+            yield batch
+            if not batch.full:
+                return
+
+
+def _walk_fast(src: _Source, at: _Progress) -> None:
+    """Verify whole batches while each is the usual case: the next events, each with its
+    link, in order, each link the hash of the one before and the event.
+
+    Returns at the end of the log, or at the start of the first batch that is anything
+    else, for the careful walk to find and name the fault (and the rest of the log).
+    """
+    with closing(_batches(src, at.pos)) as batches:
+        for b in batches:
+            if not _in_step(b, at.pos):
+                return
+            links = src.chain(at.link, b.hashables)
+            if links is None or tuple(links) != b.links:
+                return
+            if links:
+                at.steps(b.positions, links)
+            if not b.full:
+                return
+
+
+def _in_step(b: _Batch, last_pos: int) -> bool:
+    """Every event has a link at its position, and each link follows on from the one before."""
+    return b.positions == b.link_positions and (
+        not b.prevs or (b.prevs[0] == last_pos and b.prevs[1:] == b.positions[:-1]))
+
+
+def _walk_careful(src: _Source, at: _Progress) -> None:
+    """Event by event from at.pos to the end, naming the first fault found (as _Found)."""
+    events, links = _Peek(_stream(src.events, at.pos)), _Peek(_stream(src.links, at.pos))
+    while True:
+        e, c = events.peek(), links.peek()
+        if e is None and c is None:
+            return
+        pos = min(r[0] for r in (e, c) if r)
+        if not c or c[0] != pos:
+            if c and c[1] == pos:
+                raise _Found("missing", pos, f"the link of the event at position {pos} has been deleted")
+            raise _Found("inserted", pos, f"the event at position {pos} was never chained: it was put in by hand")
+        if not e or e[0] != pos:
+            raise _Found("missing", pos, f"the event at position {pos} has been deleted (its link remains)")
+        if c[1] > at.pos:
+            raise _Found("missing", c[1], f"the event at position {c[1]} and its link have been deleted")
+        if c[1] < at.pos:
+            raise _Found("inserted", pos, f"the link at position {pos} does not follow on from position "
+                         f"{at.pos}: the event was put in by hand")
+        link = _link_of(at.link, e)
+        events.take(), links.take()
+        if link != bytes(c[2]):
+            raise _classify(src, e, c, links.peek())
+        at.step(pos, link)
 
 
 def _check_point(cp: dict, pos: int, link: bytes) -> None:
@@ -253,8 +385,60 @@ def _pg_source(u: PostgresURL) -> Iterator[_Source]:
         curs = conn.cursor(binary=True)
         src.events = lambda after, n: curs.execute(q_events, (after, n)).fetchall()
         src.links = (lambda after, n: curs.execute(q_links, (after, n)).fetchall()) if row[1] else (lambda a, n: [])
+        if _pg_canonical_agrees(conn):
+            _hash_canonicals_from_server(src, conn, sql.SQL(
+                "SELECT notification_id, " + _PG_CANONICAL + " FROM {s}.{e} "
+                "WHERE notification_id > %s ORDER BY notification_id LIMIT %s").format(**fmt))
         yield src
     except psycopg.Error as e:
         raise StoreUnavailable(f"cannot read the store at {u.where}: {' '.join(str(e).split())}") from None
     finally:
         conn.close()
+
+
+# store.chain.canonical() written in SQL (as the chain trigger in postgres_recorder.py
+# writes it), so the server sends each event as the one byte string the verifier hashes:
+# the client still does all the hashing, of exactly what is stored, with no Python per
+# column. The careful walk, which names a fault, does not use it.
+_PG_CANONICAL = (
+    "int8send(notification_id) || uuid_send(originator_id) || int8send(originator_version)"
+    " || int4send(octet_length(convert_to(coalesce(topic, ''), 'UTF8'))) || convert_to(coalesce(topic, ''), 'UTF8')"
+    " || int4send(octet_length(coalesce(state, ''::bytea))) || coalesce(state, ''::bytea)")
+
+_CANONICAL_SAMPLES = (  # a multi-byte topic, binary state, and the empty and NULL cases
+    (1, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", 7, "tópic:Événement", b"\x00\xff{\"a\":1}\n"),
+    (2**40 + 3, "00000000-0000-0000-0000-000000000000", 0, "", b""),
+    (9, "ffffffff-ffff-ffff-ffff-ffffffffffff", 2**62, None, None),
+)
+
+
+def _pg_canonical_agrees(conn: Any) -> bool:
+    """Whether this server builds _PG_CANONICAL byte for byte as canonical() does.
+
+    If not (the SQL or the Python changed alone, or an odd server encoding), the fast
+    path is not used and the careful walk, which hashes canonical() itself, checks the
+    whole log. So the verdict always rests on store.chain's definition of the bytes:
+    were the SQL and the trigger to drift from it together, a fast path trusting the SQL
+    would pass a log that canonical() says is broken.
+    """
+    import psycopg
+
+    query = ("SELECT " + _PG_CANONICAL + " FROM (VALUES (%s::bigint, %s::uuid, %s::bigint, %s::text, %s::bytea))"
+             " AS v(notification_id, originator_id, originator_version, topic, state)")
+    try:
+        with conn.transaction():  # a savepoint: should the check fail, the snapshot lives on
+            got = [bytes(conn.execute(query, sample).fetchone()[0]) for sample in _CANONICAL_SAMPLES]
+    except (psycopg.Error, UnicodeError):  # e.g. a server encoding that can't hold the sample topic
+        return False
+    return got == [canonical(*sample) for sample in _CANONICAL_SAMPLES]
+
+
+def _hash_canonicals_from_server(src: _Source, conn: Any, q_canonicals: Any) -> None:
+    # Its own cursor: the fast path fetches on a worker thread, and cursors are not shared.
+    curs = conn.cursor(binary=True)
+
+    def hashables(after: int, n: int) -> tuple[tuple[int, ...], tuple[bytes, ...]]:
+        rows = curs.execute(q_canonicals, (after, n)).fetchall()
+        return tuple(zip(*rows)) if rows else ((), ())  # (positions, canonicals)
+
+    src.hashables, src.chain, src.threaded = hashables, _chain_canonicals, True
