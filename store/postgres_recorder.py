@@ -101,7 +101,9 @@ def pg_record_statements(schema: str) -> list[sql.Composed]:
     return [sql.SQL(
         "CREATE OR REPLACE FUNCTION {s}.{fn}(oids uuid[], vers bigint[], topics text[], states bytea[],"
         " command_ids text[], results text[], read_ids uuid[], read_versions bigint[], wait text)"
-        " RETURNS bigint[] LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $body$"
+        # No SET search_path (every name is qualified; it costs ~6% of a save) and not
+        # SECURITY DEFINER: the caller's own rights apply.
+        " RETURNS bigint[] LANGUAGE plpgsql AS $body$"
         " DECLARE positions bigint[];"
         " BEGIN"
         "  IF command_ids IS NOT NULL THEN"
