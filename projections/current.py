@@ -26,6 +26,7 @@ def plan_document(state: PlanState, *, version: int | None = None) -> dict[str, 
     """The plan as JSON values. ``version`` is the record's version when known (the
     approval names one, so "changed since approval" is visible)."""
     s = state
+    reviews = _reviews(s)  # sorted once: every action's rating looks through them
     doc: dict[str, Any] = {
         "plan_id": str(s.plan_id) if s.plan_id else None,
         "child": s.child,
@@ -49,11 +50,11 @@ def plan_document(state: PlanState, *, version: int | None = None) -> dict[str, 
         # earlier version when this is not empty.
         "changed_since_approval": sorted(s.authors_since_approval) if s.approved_version else [],
         "details": dict(sorted(s.details.items())),
-        "actions": [_action(s, a) for a in sorted(s.actions.values(), key=lambda a: _number(a.action_id))],
+        "actions": [_action(a, reviews) for a in sorted(s.actions.values(), key=lambda a: _number(a.action_id))],
         "views": [v.model_dump() for v in s.views],
         "signatures": [g.model_dump() for g in s.signatures],
         "contacts": [c.model_dump() for c in s.contacts],
-        "reviews": [r.model_dump() for r in _reviews(s)],
+        "reviews": [r.model_dump() for r in reviews],
         "last_review": (s.last_review().review_id if s.reviews else None),
         "next_review": s.next_review,
         "kinds": [k.model_dump() for k in s.kinds],
@@ -93,10 +94,10 @@ def _reviews(s: PlanState) -> list[Any]:
     return sorted(s.reviews.values(), key=lambda r: (r.held_on, _number(r.review_id)))
 
 
-def _action(s: PlanState, action: Any) -> dict[str, Any]:
+def _action(action: Any, reviews: list[Any]) -> dict[str, Any]:
     row = action.model_dump()
     # The latest rating a review gave the action's planned outcomes, if any.
-    ratings = [r.ratings[action.action_id] for r in _reviews(s) if action.action_id in r.ratings]
+    ratings = [r.ratings[action.action_id] for r in reviews if action.action_id in r.ratings]
     row["rating"] = ratings[-1] if ratings else None
     return row
 

@@ -8,7 +8,9 @@ drop out — and ``Plan.evolve`` is ``domain.plan_state.fold``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
@@ -43,6 +45,25 @@ class Folding:
     @property
     def state(self) -> Any:
         return self.record.state
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Folding a batch without the cyclic garbage collector.
+
+    A fold makes several pydantic objects an event, so the collector runs every
+    few hundred events, and its older generations walk all the folded records
+    kept between batches: over a third of the folding time. Folding makes no
+    reference cycles (none in a rebuild of 80,000 events), and whatever else
+    does is collected as usual once the batch is folded.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def plan_state(events: Iterable[Event]) -> PlanState:

@@ -5,12 +5,17 @@ the same on SQLite and PostgreSQL (the library's ProjectionRunner needs
 LISTEN/NOTIFY). Each batch's rows and the view's new position are committed in one
 transaction, so a view is never ahead of or behind what it says. The position is
 advanced compare-and-set: when two processes catch up at once, the slower one's
-batch is refused and it carries on from where the other got to.
+batch is refused and it carries on from where the other got to. A view far behind
+(a rebuild) is folded by worker processes, one a core (``projections.wide``), in
+the same batches and with the same code, so its rows are the same.
 """
 
 from __future__ import annotations
 
 import weakref
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 from uuid import UUID
 
@@ -18,10 +23,17 @@ import orjson
 from eventsourcing.persistence import PersistenceError
 
 from domain.errors import BadInput
-from projections.db import max_position_sql, transaction
+from projections import wide
+from projections.db import max_position_sql, read_log, transaction
+from projections.fold import gc_paused
 from projections.views import TRACKING_DDL, VIEWS, Session, View
 
 BATCH = 2000
+# A view this many events behind (a rebuild) is folded on every core, in bigger
+# batches; below it, starting the worker processes (half a second) costs more.
+WIDE_FROM = 50_000
+WIDE_BATCH = 10_000
+WIDE_AHEAD = 2  # batches read but not yet written, at most, beside the one being read
 _ready: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
@@ -80,33 +92,99 @@ def catch_up(app: Any) -> int:
             row = {"position": 0}
         if row["position"] < log:
             behind.setdefault(row["position"], []).append(view)
-    return max((_run(app, views, position) for position, views in behind.items()), default=0)
+    return max((_run(app, views, position, log) for position, views in behind.items()), default=0)
 
 
-def _run(app: Any, views: list[View], position: int) -> int:
+def _run(app: Any, views: list[View], position: int, log: int, *, parallel: bool = True) -> int:
+    """Read, fold and write batch after batch from ``position``; how many events were read."""
+    if parallel and log - position >= WIDE_FROM and wide.available(app):
+        return _run_wide(app, views, position)
     sessions = {view.name: Session(app) for view in views}
     done = 0
     while True:
-        notifications = list(app.recorder.select_notifications(position + 1, BATCH))
+        notifications = read_log(app, position, BATCH)
         if not notifications:
             return done
         last = notifications[-1].id
         # Rows are folded before the write transaction opens: folding reads the log,
         # and a connection must not be held while another is taken from the pool.
-        with transaction(app, commit=False) as tx:
-            touched = {v.name: v.touched(tx, notifications, sessions[v.name]) for v in views}
-        rows = {v.name: v.rows(sessions[v.name], touched[v.name]) for v in views}
+        touched = _touched(app, views, notifications, sessions)
+        with gc_paused():
+            rows = {v.name: v.rows(sessions[v.name], touched[v.name]) for v in views}
         try:
-            with transaction(app, commit=True) as tx:
-                for view in views:
-                    _advance(tx, view, position, last)
-                    view.upsert(tx, rows[view.name])
+            _write(app, views, position, last, rows)
         except _Moved:
-            # Another process moved the views on meanwhile: carry on from where each is now.
-            return done + sum(_run(app, [view], _position(app, view)) for view in views)
+            return done + _carry_on(app, views)
         position, done = last, done + len(notifications)
         if len(notifications) < BATCH:
             return done
+
+
+def _run_wide(app: Any, views: list[View], position: int) -> int:
+    """The same batches as ``_run``, folded by worker processes (``projections.wide``).
+
+    This thread reads and hands out batch after batch; the workers fold them; a
+    writer thread writes each batch once folded, in order. So reading, folding and
+    writing go on at once (psycopg lets go of the GIL while it waits on the
+    server). The records of batches not written yet are not in the tables:
+    ``Session.pending`` lets a later batch's corrections find them.
+    """
+    sessions = {view.name: Session(app) for view in views}
+    writes: deque[tuple[int, Future[None]]] = deque()  # (events, write) of the batches under way
+    done = 0
+    with wide.Workers(app) as workers, ThreadPoolExecutor(1) as writer:
+        try:
+            while notifications := read_log(app, position, WIDE_BATCH):
+                touched = _touched(app, views, notifications, sessions)
+                for view in views:
+                    sessions[view.name].pending.update(touched[view.name])
+                folded, last = workers.fold(touched), notifications[-1].id
+                writes.append((len(notifications), writer.submit(_write_folded, app, views, position, last, folded)))
+                position = last
+                done += _settle(writes, keep=WIDE_AHEAD)
+            return done + _settle(writes, keep=0)
+        except (_Moved, BrokenProcessPool):
+            # Another process moved the views on meanwhile, or the workers could not
+            # start (or died): stop them, and go on from where each view is now.
+            for _, write in writes:
+                write.cancel()
+    return done + _carry_on(app, views, parallel=False)
+
+
+def _write_folded(app: Any, views: list[View], expected: int, last: int, folded: wide.Folded) -> None:
+    _write(app, views, expected, last, folded())
+
+
+def _settle(writes: deque[tuple[int, Future[None]]], *, keep: int) -> int:
+    """Wait for the writes but the last ``keep``; how many events they wrote.
+    Bounds how far reading runs ahead of writing; raises _Moved from a write."""
+    done = 0
+    while len(writes) > keep:
+        count, write = writes.popleft()
+        write.result()
+        done += count
+    return done
+
+
+def _touched(app: Any, views: list[View], notifications: list[Any],
+             sessions: dict[str, Session]) -> dict[str, dict[UUID, list[Any]]]:
+    with transaction(app, commit=False) as tx:
+        return {v.name: v.touched(tx, notifications, sessions[v.name]) for v in views}
+
+
+def _write(app: Any, views: list[View], expected: int, last: int, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+    """A batch's rows and the views' new position, in one transaction."""
+    with transaction(app, commit=True) as tx:
+        for view in views:
+            _advance(tx, view, expected, last)
+            view.upsert(tx, rows[view.name])
+
+
+def _carry_on(app: Any, views: list[View], *, parallel: bool = True) -> int:
+    """Another process moved the views on meanwhile: carry on from where each is now."""
+    tracking, log = _tracking(app)
+    return sum(_run(app, [view], tracking.get(view.name, {"position": 0})["position"], log, parallel=parallel)
+               for view in views)
 
 
 def _advance(tx: Any, view: View, expected: int, to: int) -> None:
@@ -114,12 +192,6 @@ def _advance(tx: Any, view: View, expected: int, to: int) -> None:
     tx.execute("UPDATE {view_tracking} SET position = ? WHERE name = ? AND position = ?", (to, view.name, expected))
     if tx.rowcount != 1:
         raise _Moved
-
-
-def _position(app: Any, view: View) -> int:
-    with transaction(app, commit=False) as tx:
-        row = tx.execute("SELECT position FROM {view_tracking} WHERE name = ?", (view.name,)).fetchone()
-    return row["position"] if row else 0
 
 
 def _reset(app: Any, view: View) -> None:

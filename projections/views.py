@@ -41,7 +41,11 @@ class Session:
 
     def __init__(self, app: Any) -> None:
         self.app = app
+        self.decode = app.mapper.to_domain_event  # the one decoding of stored events (domain.base)
         self.folds: dict[UUID, Folding] = {}
+        # Records of the view whose rows other processes are folding and are not
+        # written yet (a rebuild on every core): a correction to one is the view's.
+        self.pending: set[UUID] = set()
 
     def fold(self, cls: type, record_id: UUID, events: list[ev.Event]) -> Folding:
         """The record folded through ``events`` (its next ones, in order)."""
@@ -81,7 +85,8 @@ class View:
             elif n.topic in CORRECTION_TOPICS:
                 unsure.append(n)
         if unsure:
-            known = self.known_ids(tx, {n.originator_id for n in unsure}) | set(touched) | set(session.folds)
+            known = self.known_ids(tx, {n.originator_id for n in unsure})
+            known |= set(touched) | set(session.folds) | session.pending
             for n in unsure:
                 if n.originator_id in known:
                     touched[n.originator_id].append(n)
@@ -92,7 +97,7 @@ class View:
         for record_id, notes in touched.items():
             # Corrections were gathered after the record's own events: back into log order.
             notes = sorted(notes, key=lambda n: n.id)
-            events = [session.app.mapper.to_domain_event(n) for n in notes]
+            events = [session.decode(n) for n in notes]
             folding = session.fold(self.record_class, record_id, events)
             rows.append(self.row(record_id, folding, notes[-1].id))
         return rows

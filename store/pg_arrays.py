@@ -20,13 +20,14 @@ _HEAD = struct.Struct(">iiIii")  # ndim, has nulls, element oid, size, lower bou
 _EMPTY = struct.Struct(">iiI")  # ndim 0, has nulls, element oid
 _LENGTH = struct.Struct(">i")
 _INT8 = struct.Struct(">iq")  # length 8, value
+_LENGTH_16 = _LENGTH.pack(16)  # every uuid is 16 bytes
 
 
 def _array(element_oid: int, items: list[bytes]) -> bytes:
     if not items:
         return _EMPTY.pack(0, 0, element_oid)
     pack = _LENGTH.pack
-    return _HEAD.pack(1, 0, element_oid, len(items), 1) + b"".join(pack(len(b)) + b for b in items)
+    return _HEAD.pack(1, 0, element_oid, len(items), 1) + b"".join([pack(len(b)) + b for b in items])
 
 
 class UUIDs(list):
@@ -53,7 +54,9 @@ class _UUIDsDumper(_ArrayDumper):
     oid = 2951
 
     def dump(self, obj: Any) -> bytes:
-        return _array(2950, [u.bytes for u in obj])
+        if not obj:
+            return _EMPTY.pack(0, 0, 2950)
+        return _HEAD.pack(1, 0, 2950, len(obj), 1) + _LENGTH_16 + _LENGTH_16.join([u.bytes for u in obj])
 
 
 class _Int8sDumper(_ArrayDumper):
@@ -62,7 +65,7 @@ class _Int8sDumper(_ArrayDumper):
     def dump(self, obj: Any) -> bytes:
         if not obj:
             return _EMPTY.pack(0, 0, 20)
-        return _HEAD.pack(1, 0, 20, len(obj), 1) + b"".join(_INT8.pack(8, v) for v in obj)
+        return _HEAD.pack(1, 0, 20, len(obj), 1) + b"".join([_INT8.pack(8, v) for v in obj])
 
 
 class _TextsDumper(_ArrayDumper):
@@ -76,7 +79,7 @@ class _BlobsDumper(_ArrayDumper):
     oid = 1001
 
     def dump(self, obj: Any) -> bytes:
-        return _array(17, [bytes(b) for b in obj])
+        return _array(17, obj)
 
 
 # Registered on psycopg's global adapters, which every new connection copies; the

@@ -140,7 +140,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         # fresh store at once would race on it, so create_table makes it under our lock.
         prefix = events_table_name.removesuffix("_events")
         self.snapshots_table = None if prefix in ("", "stored") else f"{prefix}_snapshots"
-        schema, table = sql.Identifier(self.datastore.schema), sql.Identifier(EVENTS_TABLE)
+        schema = sql.Identifier(self.datastore.schema)
         # The whole save is one prepared call (see pg_record_statements); its arrays
         # go in binary, not as the library's array of a composite type (dumped as
         # text, escaped by regex, event by event).
@@ -192,15 +192,15 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         read = unchanged_reads(kwargs)
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(self.record_statement, (
-                UUIDs(e.originator_id for e in stored_events),
-                Int8s(e.originator_version for e in stored_events),
-                Texts(e.topic for e in stored_events),
-                Blobs(e.state for e in stored_events),
+                UUIDs([e.originator_id for e in stored_events]),
+                Int8s([e.originator_version for e in stored_events]),
+                Texts([e.topic for e in stored_events]),
+                Blobs([e.state for e in stored_events]),
                 # NULL for an empty list: nothing to dump, and the function skips the step.
-                Texts(c for c, _ in commands) if commands else None,
-                Texts(r for _, r in commands) if commands else None,
-                UUIDs(i for i, _ in read) if read else None,
-                Int8s(v for _, v in read) if read else None,
+                Texts([c for c, _ in commands]) if commands else None,
+                Texts([r for _, r in commands]) if commands else None,
+                UUIDs([i for i, _ in read]) if read else None,
+                Int8s([v for _, v in read]) if read else None,
                 self._lock_wait,
             ), prepare=True, binary=True)
             row = curs.fetchone()
