@@ -2,13 +2,10 @@
 
     python bench/ab.py [--rounds 8] [--cases 20] [--db URL]
 
-Each variant gets its own fresh schema (the chain trigger is per schema). Variants:
-  current     the application as it is
-  +cache      with the library's aggregate cache (AGGREGATE_CACHE_MAXSIZE, fast-forwarding)
-Add a variant as settings (e.g. an APPLICATION_RECORDER_TOPIC naming another recorder) to compare
-a change. docs/performance.md's before/after figures compared the recorder of commit 6a79962
-(`git show 6a79962:store/postgres_recorder.py`) with the one after; the read without the library's
-per-event Protocol check is now the domain's own (``domain.base.fold_events``).
+Each variant gets its own fresh schema (the chain trigger is per schema). Add a variant as settings
+(e.g. an APPLICATION_RECORDER_TOPIC naming another recorder class, or POSTGRES_LOCK_TIMEOUT) to
+compare a change against the application as it is; `git show 6a79962:store/postgres_recorder.py`
+is the recorder before any of the work in docs/performance.md.
 The machine is shared and noisy; interleaving makes the comparison fair, medians make it stable.
 """
 
@@ -27,9 +24,8 @@ if str(ROOT) not in sys.path:
 
 from bench import workload as wl  # noqa: E402
 
-VARIANTS = {
+VARIANTS: dict[str, dict[str, str]] = {
     "current": {},
-    "+cache": {"AGGREGATE_CACHE_MAXSIZE": "10000"},
 }
 
 
