@@ -112,10 +112,6 @@ class PlanRecords(Application):
         while len(self._kept) > KEPT_RECORDS:
             self._kept.popitem(last=False)
 
-    def forget_kept(self) -> None:
-        """Drop every kept record: the next commands read what they need from the store."""
-        self._kept.clear()
-
     def _run(self, method: Callable[..., Any], args: Any, kwargs: Any, command_id: str | None) -> Any:
         self._command_id = command_id
         try:
