@@ -23,7 +23,9 @@ from store.pg_arrays import Blobs, Int8s, Texts, UUIDs
 LINK_FUNCTION = "plantrail_event_link"
 CHAIN_FUNCTION = "plantrail_chain_events"
 CHAIN_TRIGGER = f"{EVENTS_TABLE}_chain"
-RECORD_FUNCTION = "plantrail_record"
+# The name carries the body's version: a store opened by an owner gets a changed body
+# under a new name (the recorder checks that its version exists), never a stale one.
+RECORD_FUNCTION = "plantrail_record_v1"
 RECORD_SIGNATURE = "(uuid[], bigint[], text[], bytea[], text[], text[], uuid[], bigint[], text)"
 ALL_TRIGGERS = (CHAIN_TRIGGER, *(name for pair in PG_GUARD_TRIGGERS.values() for name in pair))
 
