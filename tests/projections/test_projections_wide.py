@@ -1,7 +1,7 @@
 """A rebuild folded by worker processes (projections/wide.py) writes the very rows the
 in-process catch-up writes; if the workers break, the rebuild still finishes in-process.
 
-The worker path is taken only far behind (50,000 events) on PostgreSQL with a second
+The worker path is taken only far behind (200,000 events) on PostgreSQL with a second
 core: these tests lower the threshold so a small store takes it.
 """
 
