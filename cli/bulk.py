@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import sys
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import click
@@ -55,7 +56,6 @@ DETAILS = frozenset({"legal_status", "court", "why_care", "prevention", "paralle
                      "contingency", "compulsory_measures", "lead"})
 _REF = re.compile(r"\$(\d+)(/.*)?")
 _SIGNATURES: dict[str, tuple[set[str], set[str]]] = {}
-_KEYS: dict[str, str] = {}  # argument names as written -> as the application takes them
 
 
 def _bad(message: str, fix: str = "") -> Exception:
@@ -78,11 +78,11 @@ def _signature(app: Any, method: str) -> tuple[set[str], set[str]]:
     return _SIGNATURES[method]
 
 
-def _key(key: str) -> str:
+@lru_cache(maxsize=None)  # a file uses a few dozen names, on every line
+def _argument_name(key: str) -> str:
     """An argument's name as the application spells it (``review-id`` -> ``review_id``)."""
     name = key.replace("-", "_")
-    _KEYS[key] = ALIASES.get(name, name)
-    return _KEYS[key]
+    return ALIASES.get(name, name)
 
 
 def _resolve(value: Any, lineno: int, results: dict[int, Any]) -> Any:
@@ -124,9 +124,8 @@ def parse_line(app: Any, line: Any, lineno: int, results: dict[int, Any]) -> tup
         raise _bad("'args' is a JSON object")
     args: dict[str, Any] = {}
     for key, value in raw.items():
-        key = _KEYS.get(key) or _key(key)
-        if isinstance(value, str) and value[:1] == "$":
-            value = _resolve(value, lineno, results)
+        key = _argument_name(key)
+        value = _resolve(value, lineno, results)
         if key in DATE_FIELDS and value is not None:
             if not isinstance(value, str):
                 raise _bad(f"{key}: write a date as YYYY-MM-DD")

@@ -74,12 +74,11 @@ class PlanRecords(Application):
         # the save then fails on the record's next version, or on the check that what
         # was only read is unchanged, and the command is decided again on fresh reads.
         self._kept: OrderedDict[UUID, Record] = OrderedDict()
-        self._bulk = False  # a batch() of many commands: reads go to the store
         self._took_kept = False
         # New records of the unit: the refusal to give if one already exists, and the
         # label of the command that made it (a bulk import names that command's line).
         self._new: dict[UUID, tuple[str, Any]] = {}
-        self._outcome: Batch | None = None
+        self._outcome: Batch | None = None  # the batch() under way, if any
 
     @contextmanager
     def batch(self) -> Iterator[Batch]:
@@ -88,7 +87,7 @@ class PlanRecords(Application):
         The ``Batch`` it gives says, once saved, how many events were recorded."""
         outcome = Batch()
         self._open_unit()
-        self._bulk, self._outcome = True, outcome
+        self._outcome = outcome
         try:
             yield outcome
             outcome.events = self._commit()
@@ -102,7 +101,7 @@ class PlanRecords(Application):
 
     def _close_unit(self) -> None:
         self._batch, self._commands, self._reads, self._new = None, [], {}, {}
-        self._bulk, self._outcome = False, None
+        self._outcome = None
 
     def _keep(self) -> None:
         """After a successful unit: keep its records for the next command (bounded, LRU)."""
@@ -444,7 +443,7 @@ class PlanRecords(Application):
         record = None
         if self._batch is not None:
             record = self._batch.get(record_id) or self._reads.get(record_id)
-            if record is None and not self._bulk:
+            if record is None and self._outcome is None:  # a batch() reads from the store
                 record = self._kept.pop(record_id, None)
                 self._took_kept = self._took_kept or record is not None
         if record is None:

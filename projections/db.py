@@ -131,8 +131,8 @@ def read_log(app: Any, after: int, limit: int) -> list[Logged]:
                 for n in app.recorder.select_notifications(after + 1, limit)]
     sql = (f"SELECT notification_id, originator_id, originator_version, topic, state"
            f" FROM {table_names(app)['events']} WHERE notification_id > %s ORDER BY notification_id LIMIT %s")
-    with app.recorder.datastore.transaction(commit=False) as cursor:
-        binary = cursor.connection.cursor(binary=True, row_factory=args_row(Logged))
+    with app.recorder.datastore.get_connection() as conn:  # one statement: no BEGIN/ROLLBACK (see transaction)
+        binary = conn.cursor(binary=True, row_factory=args_row(Logged))
         return binary.execute(sql, (after, limit), prepare=True).fetchall()
 
 

@@ -41,7 +41,6 @@ class Session:
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.decode = app.mapper.to_domain_event  # the one decoding of stored events (domain.base)
         self.folds: dict[UUID, Folding] = {}
         # Records of the view whose rows other processes are folding and are not
         # written yet (a rebuild on every core): a correction to one is the view's.
@@ -97,7 +96,7 @@ class View:
         for record_id, notes in touched.items():
             # Corrections were gathered after the record's own events: back into log order.
             notes = sorted(notes, key=lambda n: n.id)
-            events = [session.decode(n) for n in notes]
+            events = [session.app.mapper.to_domain_event(n) for n in notes]
             folding = session.fold(self.record_class, record_id, events)
             rows.append(self.row(record_id, folding, notes[-1].id))
         return rows

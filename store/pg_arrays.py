@@ -19,15 +19,19 @@ from psycopg.pq import Format
 _HEAD = struct.Struct(">iiIii")  # ndim, has nulls, element oid, size, lower bound
 _EMPTY = struct.Struct(">iiI")  # ndim 0, has nulls, element oid
 _LENGTH = struct.Struct(">i")
-_INT8 = struct.Struct(">iq")  # length 8, value
 _LENGTH_16 = _LENGTH.pack(16)  # every uuid is 16 bytes
+_INT8 = struct.Struct(">iq")  # length 8, value
 
 
-def _array(element_oid: int, items: list[bytes]) -> bytes:
-    if not items:
+def _array(element_oid: int, count: int, elements: bytes) -> bytes:
+    """``array_send``'s format of ``count`` elements, each already length-prefixed."""
+    if not count:
         return _EMPTY.pack(0, 0, element_oid)
-    pack = _LENGTH.pack
-    return _HEAD.pack(1, 0, element_oid, len(items), 1) + b"".join([pack(len(b)) + b for b in items])
+    return _HEAD.pack(1, 0, element_oid, count, 1) + elements
+
+
+def _prefixed(values: list[bytes]) -> bytes:
+    return b"".join([_LENGTH.pack(len(v)) + v for v in values])
 
 
 class UUIDs(list):
@@ -54,32 +58,28 @@ class _UUIDsDumper(_ArrayDumper):
     oid = 2951
 
     def dump(self, obj: Any) -> bytes:
-        if not obj:
-            return _EMPTY.pack(0, 0, 2950)
-        return _HEAD.pack(1, 0, 2950, len(obj), 1) + _LENGTH_16 + _LENGTH_16.join([u.bytes for u in obj])
+        return _array(2950, len(obj), b"".join([_LENGTH_16 + u.bytes for u in obj]))
 
 
 class _Int8sDumper(_ArrayDumper):
     oid = 1016
 
     def dump(self, obj: Any) -> bytes:
-        if not obj:
-            return _EMPTY.pack(0, 0, 20)
-        return _HEAD.pack(1, 0, 20, len(obj), 1) + b"".join([_INT8.pack(8, v) for v in obj])
+        return _array(20, len(obj), b"".join([_INT8.pack(8, v) for v in obj]))
 
 
 class _TextsDumper(_ArrayDumper):
     oid = 1009
 
     def dump(self, obj: Any) -> bytes:
-        return _array(25, [t.encode() for t in obj])
+        return _array(25, len(obj), _prefixed([t.encode() for t in obj]))
 
 
 class _BlobsDumper(_ArrayDumper):
     oid = 1001
 
     def dump(self, obj: Any) -> bytes:
-        return _array(17, obj)
+        return _array(17, len(obj), _prefixed(obj))
 
 
 # Registered on psycopg's global adapters, which every new connection copies; the

@@ -26,7 +26,11 @@ CHAIN_TRIGGER = f"{EVENTS_TABLE}_chain"
 # The name carries the body's version: a store opened by an owner gets a changed body
 # under a new name (the recorder checks that its version exists), never a stale one.
 RECORD_FUNCTION = "plantrail_record_v1"
-RECORD_SIGNATURE = "(uuid[], bigint[], text[], bytea[], text[], text[], uuid[], bigint[], text)"
+# Its parameters, in order: the definition, the call and the installed check follow this.
+RECORD_PARAMS = (("oids", "uuid[]"), ("vers", "bigint[]"), ("topics", "text[]"), ("states", "bytea[]"),
+                 ("command_ids", "text[]"), ("results", "text[]"), ("read_ids", "uuid[]"),
+                 ("read_versions", "bigint[]"), ("wait", "text"))
+RECORD_SIGNATURE = "(" + ", ".join(kind for _, kind in RECORD_PARAMS) + ")"
 ALL_TRIGGERS = (CHAIN_TRIGGER, *(name for pair in PG_GUARD_TRIGGERS.values() for name in pair))
 
 
@@ -101,8 +105,7 @@ def pg_record_statements(schema: str) -> list[sql.Composed]:
     fmt = {"s": sql.Identifier(schema), "events": sql.Identifier(EVENTS_TABLE),
            "commands": sql.Identifier(COMMANDS_TABLE), "fn": sql.Identifier(RECORD_FUNCTION)}
     return [sql.SQL(
-        "CREATE OR REPLACE FUNCTION {s}.{fn}(oids uuid[], vers bigint[], topics text[], states bytea[],"
-        " command_ids text[], results text[], read_ids uuid[], read_versions bigint[], wait text)"
+        "CREATE OR REPLACE FUNCTION {s}.{fn}(" + ", ".join(f"{name} {kind}" for name, kind in RECORD_PARAMS) + ")"
         # No SET search_path (every name is qualified; it costs ~6% of a save) and not
         # SECURITY DEFINER: the caller's own rights apply.
         " RETURNS bigint[] LANGUAGE plpgsql AS $body$"
@@ -147,8 +150,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         # go in binary, not as the library's array of a composite type (dumped as
         # text, escaped by regex, event by event).
         self.record_statement = sql.SQL(
-            "SELECT {s}.{fn}(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[], %s::text[], %s::text[],"
-            " %s::uuid[], %s::bigint[], %s::text)"
+            "SELECT {s}.{fn}(" + ", ".join(f"%s::{kind}" for _, kind in RECORD_PARAMS) + ")"
         ).format(s=schema, fn=sql.Identifier(RECORD_FUNCTION)).as_string()
         self._lock_wait = f"{self.datastore.lock_timeout}s"
         self._select_statements: dict[tuple[bool, bool, bool, bool], str] = {}
@@ -228,9 +230,6 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             curs.execute(statement, params, prepare=True)
             return [StoredEvent(originator_id=r[0], originator_version=r[1], topic=r[2], state=bytes(r[3]))
                     for r in curs.fetchall()]
-
-    def _notify_channel(self, curs: Any) -> None:
-        """No NOTIFY: nothing LISTENs (see insert_events)."""
 
     def command_result(self, command_id: str) -> str | None:
         """The result JSON recorded with a command id, or None if it was never recorded."""

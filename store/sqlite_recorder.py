@@ -63,7 +63,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         positions: list[int] = []
         for s in stored_events:
             c.execute(self.insert_events_statement, (
-                s.originator_id.hex if isinstance(s.originator_id, UUID) else s.originator_id,
+                _stored_id(s.originator_id),
                 s.originator_version, s.topic, s.state,
             ))
             positions.append(c.lastrowid)
@@ -94,8 +94,12 @@ def _check_unchanged(c: SQLiteCursor, reads: list[tuple[Any, int]]) -> None:
     """Refuse the save if a record the command only read has moved on since (the
     write lock is held by now, so nothing can move on before commit)."""
     for record_id, version in reads:
-        key = record_id.hex if isinstance(record_id, UUID) else record_id
         c.execute(f"SELECT 1 FROM {EVENTS_TABLE} WHERE originator_id = ? AND originator_version > ? LIMIT 1",
-                  (key, version))
+                  (_stored_id(record_id), version))
         if c.fetchone():
             raise IntegrityError(f"record {record_id} has changed since the command read it")
+
+
+def _stored_id(record_id: Any) -> Any:
+    """A record id as this table keeps it: a uuid as its hex (the library's form)."""
+    return record_id.hex if isinstance(record_id, UUID) else record_id
