@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -144,10 +145,31 @@ def _prepare_sqlite(u: SQLiteURL) -> None:
         conn = sqlite3.connect(str(u.path), timeout=CONNECT_TIMEOUT)
         try:
             conn.execute("PRAGMA schema_version").fetchone()  # fails on a non-database file
+            _use_wal(conn)
         finally:
             conn.close()
     except sqlite3.Error as e:
         raise StoreUnavailable(f"cannot open SQLite store {u.path}: {e}") from None
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Put the store in WAL mode before the library opens it.
+
+    Switching a new file to WAL needs every other connection out of the way, and
+    SQLite answers "database is locked" at once, without waiting, when several
+    processes try it together (waiting could deadlock). So processes opening a new
+    store at the same moment take turns here, within the usual timeout; the library
+    then finds WAL already set and does not try the switch itself.
+    """
+    deadline = time.monotonic() + CONNECT_TIMEOUT
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL").fetchone()
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def pg_connect(u: PostgresURL, **kwargs):  # -> psycopg.Connection

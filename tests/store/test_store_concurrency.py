@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
 
 import pytest
 from plantrail_store_testkit import Raw
 
 from store.chain import EVENTS_TABLE
 from store.guards import install_guards
+from store.settings import prepare
 from store.verify import verify
 
 WRITERS, SAVES = 4, 30
@@ -72,3 +74,32 @@ def test_verify_while_writers_append(store_url, monkeypatch):
         p.join(60)
     assert all(r.intact for r in reports), [r for r in reports if not r.intact][0]
     assert verify(store_url).events_checked == 2 * (1 + 3 * SAVES)
+
+
+def _open_new_store(path: str, start, failures) -> None:
+    start.wait(10)
+    try:
+        prepare(f"sqlite:///{path}")
+    except Exception as e:  # noqa: BLE001 - reported to the test, which fails on any
+        failures.put(f"{type(e).__name__}: {e}")
+
+
+def test_processes_opening_a_new_sqlite_store_together_all_get_in(tmp_path):
+    """SQLite refuses a switch to WAL at once when several processes try it together
+    ("database is locked", no waiting); one of four writers then failed to open a new
+    store. prepare() makes the switch, taking turns; the library then finds WAL set."""
+    ctx = multiprocessing.get_context("fork")
+    failures = ctx.Queue()
+    for round_ in range(40):  # the race is narrow: without turns ~1 opener in 40 failed
+        path = tmp_path / f"s{round_}.sqlite"
+        start = ctx.Event()
+        procs = [ctx.Process(target=_open_new_store, args=(str(path), start, failures)) for _ in range(6)]
+        for p in procs:
+            p.start()
+        start.set()
+        for p in procs:
+            p.join(60)
+        assert [p.exitcode for p in procs] == [0] * 6
+        assert failures.empty(), failures.get()
+        with sqlite3.connect(path) as conn:  # the library will not try the switch itself
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
