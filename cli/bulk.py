@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 import click
@@ -52,10 +54,10 @@ ALIASES = {"review": "review_id", "rate": "ratings", "outcome": "outcomes", "rol
            "set": "fields", "aim_text": "aim"}
 DATE_FIELDS = frozenset({"on", "born", "starts", "referred", "review_by", "next_review", "until"})
 LIST_FIELDS = frozenset({"outcomes", "to", "roles"})
+LINE_KEYS = frozenset({"command", "as", "args", "command_id"})
 DETAILS = frozenset({"legal_status", "court", "why_care", "prevention", "parallel_plan", "preferred_placement",
                      "contingency", "compulsory_measures", "lead"})
 _REF = re.compile(r"\$(\d+)(/.*)?")
-_SIGNATURES: dict[str, tuple[set[str], set[str]]] = {}
 
 
 def _bad(message: str, fix: str = "") -> Exception:
@@ -64,18 +66,21 @@ def _bad(message: str, fix: str = "") -> Exception:
     return BadInput(message, fix=fix)
 
 
-def _signature(app: Any, method: str) -> tuple[set[str], set[str]]:
-    """(every keyword the method takes, the required ones), read once from the method itself."""
-    if method not in _SIGNATURES:
-        import inspect
+@lru_cache(maxsize=None)
+def _accepts(app_type: type, method: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(the keywords a method names, those it also takes through ``**``, the required
+    ones), read once from the method itself."""
+    import inspect
 
-        params = inspect.signature(getattr(type(app), method)).parameters
-        names = {n for n, p in params.items() if n not in ("self", "actor")
-                 and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
-        required = {n for n, p in params.items() if n not in ("self", "actor") and p.default is p.empty
-                    and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
-        _SIGNATURES[method] = (names, required)
-    return _SIGNATURES[method]
+    from domain.plan_state import AMENDABLE
+
+    params = [p for n, p in inspect.signature(getattr(app_type, method)).parameters.items()
+              if n not in ("self", "actor") and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    names = frozenset(p.name for p in params)
+    through = {"record_details": DETAILS,
+               "amend_action": frozenset(AMENDABLE) | {"outcomes", "discussed_with", "reason"}}
+    required = frozenset(p.name for p in params if p.default is p.empty)
+    return names, through.get(method, frozenset()), required
 
 
 @lru_cache(maxsize=None)  # a file uses a few dozen names, on every line
@@ -106,9 +111,9 @@ def parse_line(app: Any, line: Any, lineno: int, results: dict[int, Any]) -> tup
     """A line as (method, actor, positional args, keyword args, command_id), or BadInput."""
     if not isinstance(line, dict):
         raise _bad("a line is one JSON object", fix='e.g. {"command": "plan open", "as": "sw1", "args": {...}}')
-    unknown = set(line) - {"command", "as", "args", "command_id"}
-    if unknown:
-        raise _bad(f"unknown key {sorted(unknown)[0]!r}", fix="a line has command, as, args and command_id")
+    if not line.keys() <= LINE_KEYS:
+        raise _bad(f"unknown key {sorted(line.keys() - LINE_KEYS)[0]!r}",
+                   fix="a line has command, as, args and command_id")
     name = line.get("command")
     if name not in COMMAND_METHODS:
         raise _bad(f"unknown command {name!r}", fix="commands: " + ", ".join(COMMAND_METHODS))
@@ -125,7 +130,8 @@ def parse_line(app: Any, line: Any, lineno: int, results: dict[int, Any]) -> tup
     args: dict[str, Any] = {}
     for key, value in raw.items():
         key = _argument_name(key)
-        value = _resolve(value, lineno, results)
+        if isinstance(value, str) and value.startswith("$"):
+            value = _resolve(value, lineno, results)
         if key in DATE_FIELDS and value is not None:
             if not isinstance(value, str):
                 raise _bad(f"{key}: write a date as YYYY-MM-DD")
@@ -141,19 +147,12 @@ def parse_line(app: Any, line: Any, lineno: int, results: dict[int, Any]) -> tup
     if "event_id" in args:
         args["event_ref"] = args.pop("event_id")
         positional = tuple("event_ref" if p == "event_id" else p for p in positional)
-    names, required = _signature(app, method)
-    extra = set(args) - names
-    if method == "record_details":
-        extra -= DETAILS
-    elif method == "amend_action":
-        from domain.plan_state import AMENDABLE
-
-        extra -= set(AMENDABLE) | {"outcomes", "discussed_with", "reason"}
+    names, through, required = _accepts(type(app), method)
+    extra = args.keys() - names - through
     if extra:
         raise _bad(f"{name}: unknown argument {sorted(extra)[0]!r}", fix="arguments: " + ", ".join(sorted(names)))
-    missing = required - set(args)
-    if missing:
-        raise _bad(f"{name}: missing argument {sorted(missing)[0]!r}")
+    if not required <= args.keys():
+        raise _bad(f"{name}: missing argument {sorted(required - args.keys())[0]!r}")
     pos = [args.pop(p) for p in positional]
     return method, actor, pos, args, command_id
 
@@ -179,63 +178,86 @@ def import_lines(app: Any, lines: Any, *, batch_size: int = DEFAULT_BATCH,
     """Run (lineno, text) pairs ``batch_size`` at a time, each batch in one transaction.
 
     Raises LineError for the first refused line: nothing of its batch is recorded,
-    earlier batches stay. Returns {"lines", "events", "batches"} recorded.
+    earlier batches stay. Returns {"lines", "events", "batches"} recorded. A batch is
+    saved while the next is decided (``app.batches()``); a refused save is still the
+    first error reported, and nothing after it is recorded.
     """
-    import orjson
-
     results: dict[int, Any] = {}
     seen_ids: dict[str, int] = {}
-    done_lines = done_events = batches = 0
+    counts = {"lines": 0, "events": 0, "batches": 0}
+    handed: list[tuple[Any, int, int]] = []  # (batch, lines, bytes) handed to the store, not yet confirmed
+    running = None  # the batch whose lines are running
+    try:
+        with app.batches() as batch:
+            for chunk in _chunks(lines, batch_size):
+                with batch() as running:
+                    running.first = running.label = chunk[0][0]
+                    size = _run_chunk(app, chunk, running, results, seen_ids)
+                handed.append((running, len(chunk), size))
+                running = None
+                _count_saved(handed, counts, progress)
+    except Exception as error:
+        refused = _line_error(error, [saved for saved, _, _ in handed], running)
+        if refused is None:
+            raise  # not a line's (reading the file failed): an unexpected fault
+        raise refused from error
+    _count_saved(handed, counts, progress)
+    return counts
+
+
+def _line_error(error: Exception, handed: list[Any], running: Any) -> LineError | None:
+    """The error, naming its line and the first line of its batch. A save refused after
+    its batch was handed over (``failed``) is reported first, with that batch's lines."""
+    from domain.errors import DomainError
+
+    failed = next((saved for saved in handed if saved.failed is not None), None)
+    if failed is None:
+        return LineError(running.label, error, running.first) if running is not None else None
+    label = getattr(error, "label", None) if isinstance(error, DomainError) else None
+    return LineError(label if label is not None else failed.first, error, failed.first)
+
+
+def _chunks(lines: Any, size: int) -> Iterator[list[tuple[int, bytes]]]:
     it = iter(lines)
-    while True:
-        chunk = []
-        for pair in it:
-            chunk.append(pair)
-            if len(chunk) >= batch_size:
-                break
-        if not chunk:
-            break
-        first = chunk[0][0]
-        lineno = first
-        size = 0
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _run_chunk(app: Any, chunk: list[tuple[int, bytes]], saved: Any, results: dict[int, Any],
+               seen_ids: dict[str, int]) -> int:
+    """Run a batch's lines on the application; the bytes read."""
+    import orjson
+
+    size = 0
+    for lineno, text in chunk:
+        size += len(text)
+        if not text.strip():
+            continue
+        saved.label = lineno
         try:
-            with app.batch() as saved:
-                for lineno, text in chunk:
-                    size += len(text)
-                    if not text.strip():
-                        continue
-                    try:
-                        line = orjson.loads(text)
-                    except orjson.JSONDecodeError as e:
-                        raise _bad(f"not JSON ({e})") from None
-                    cid = line.get("command_id") if isinstance(line, dict) else None
-                    if isinstance(cid, str) and cid in seen_ids:
-                        # The same command id again in this file: answered with the first result.
-                        results[lineno] = results.get(seen_ids[cid])
-                        continue
-                    saved.label = lineno
-                    call_line(app, line, lineno, results)
-                    if isinstance(cid, str):
-                        seen_ids[cid] = lineno
-        except Exception as error:  # noqa: BLE001 - reported with its line number
-            from domain.errors import DomainError
+            line = orjson.loads(text)
+        except orjson.JSONDecodeError as e:
+            raise _bad(f"not JSON ({e})") from None
+        cid = line.get("command_id") if isinstance(line, dict) else None
+        if isinstance(cid, str) and cid in seen_ids:
+            # The same command id again in this file: answered with the first result.
+            results[lineno] = results.get(seen_ids[cid])
+            continue
+        call_line(app, line, lineno, results)
+        if isinstance(cid, str):
+            seen_ids[cid] = lineno
+    return size
 
-            if getattr(error, "label", None) is not None:
-                # Refused when the batch was saved, by the store's check on one line's command.
-                raise LineError(error.label, error, first) from error
-            if isinstance(error, DomainError) and lineno == chunk[-1][0] and _is_commit_error(error):
-                raise LineError(first, error, first) from error
-            raise LineError(lineno, error, first) from error
-        done_lines += len(chunk)
-        done_events += saved.events
-        batches += 1
+
+def _count_saved(handed: list[tuple[Any, int, int]], counts: dict[str, int], progress: Any) -> None:
+    """Count (and show) the batches the store has confirmed, in order."""
+    while handed and handed[0][0].saved:
+        saved, lines, size = handed.pop(0)
+        counts["lines"] += lines
+        counts["events"] += saved.events
+        counts["batches"] += 1
         if progress is not None:
-            progress(len(chunk), size, done_events)
-    return {"lines": done_lines, "events": done_events, "batches": batches}
-
-
-def _is_commit_error(error: BaseException) -> bool:
-    return getattr(error, "rule", "") == "concurrency"
+            progress(lines, size, counts["events"])
 
 
 def _numbered(path: str) -> Any:

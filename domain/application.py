@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, TypeVar
@@ -46,6 +47,13 @@ class Batch:
     # The caller's name for the command under way (an import's line number): a refusal
     # found only when the batch is saved carries it back as ``error.label``.
     label: Any = None
+    # The caller's name for the batch's first command: a save refused for no one
+    # command's sake (a record changed meanwhile) carries it back (``batches()``).
+    first: Any = None
+    # batches() saves behind: ``saved`` once the store confirmed the batch, ``failed`` with
+    # the error that refused it (raised as well, where the caller waits for the save).
+    saved: bool = False
+    failed: BaseException | None = None
 
 
 class PlanRecords(Application):
@@ -79,6 +87,11 @@ class PlanRecords(Application):
         # label of the command that made it (a bulk import names that command's line).
         self._new: dict[UUID, tuple[str, Any]] = {}
         self._outcome: Batch | None = None  # the batch() under way, if any
+        # batches(): the last batch's save, under way on the saver thread, and the records
+        # it leaves, which the next batch reads (the store does not have them yet).
+        self._saver: ThreadPoolExecutor | None = None
+        self._in_flight: tuple[Batch, Future[int]] | None = None
+        self._saving: dict[UUID, Record] = {}
 
     @contextmanager
     def batch(self) -> Iterator[Batch]:
@@ -94,6 +107,72 @@ class PlanRecords(Application):
             self._keep()
         finally:
             self._close_unit()
+
+    @contextmanager
+    def batches(self) -> Iterator[Callable[[], AbstractContextManager[Batch]]]:
+        """Batch after batch (the bulk import): each batch is saved on a thread while the
+        next is decided, so the store's work on one overlaps the Python of the next.
+
+        It gives ``batch``, used like ``batch()``; a batch's ``saved`` turns true once the
+        store confirms it. A batch's save is waited for before the next one is saved and
+        before any error of the next is raised: a failed save is reported first, and
+        nothing after it is recorded. Its records are kept by nobody afterwards (the next
+        batch may have changed them): later commands read the store."""
+        with ThreadPoolExecutor(1, thread_name_prefix="plantrail-save") as saver:
+            self._saver = saver
+            try:
+                yield self._batch_saved_behind
+                self._wait_for_save()
+            finally:
+                if self._in_flight is not None:  # leaving on an error: let the save end
+                    self._in_flight[1].exception()
+                self._saver, self._in_flight, self._saving = None, None, {}
+
+    @contextmanager
+    def _batch_saved_behind(self) -> Iterator[Batch]:
+        outcome = Batch()
+        self._open_unit()
+        self._outcome = outcome
+        try:
+            try:
+                yield outcome
+            finally:
+                self._wait_for_save()  # an earlier batch's failure is the one to report
+            records = {**self._reads, **(self._batch or {})}
+            for record_id in records:
+                self._kept.pop(record_id, None)
+            pending = self._pending()
+            if not pending:  # nothing to save (as _commit)
+                outcome.saved = True
+                return
+            processing = self._processing(pending, commands=self._commands, unchanged=self._unchanged())
+            assert self._saver is not None, "a batch saved behind runs inside batches()"
+            self._in_flight = (outcome, self._saver.submit(self._save_behind, processing, self._new, outcome))
+            self._saving = records
+        finally:
+            self._close_unit()
+
+    def _wait_for_save(self) -> None:
+        if self._in_flight is None:
+            return
+        outcome, saving = self._in_flight
+        self._in_flight, self._saving = None, {}
+        try:
+            outcome.events = saving.result()
+        except BaseException as error:
+            outcome.failed = error
+            raise
+        outcome.saved = True
+
+    def _save_behind(self, processing: ProcessingEvent[UUID], new: dict[UUID, tuple[str, Any]],
+                     outcome: Batch) -> int:
+        """On the saver thread. It touches only the collected events and the store,
+        never the records, which the next batch is changing meanwhile."""
+        try:
+            self._store(processing)
+        except IntegrityError:
+            raise self._refusal(new, label=outcome.first) from None
+        return len(processing.events)
 
     def _open_unit(self) -> None:
         self._batch, self._commands, self._reads, self._new = {}, [], {}, {}
@@ -129,30 +208,45 @@ class PlanRecords(Application):
 
     def _commit(self) -> int:
         """Save the unit of work's records in one transaction; how many events it recorded."""
-        pending = [record for record in (self._batch or {}).values() if record.pending_events]
-        events = sum(len(record.pending_events) for record in pending)
+        pending = self._pending()
         if not pending:
             return 0
-        # What the command decided on but does not change must still be as it was read.
-        unchanged = [(r.id, r.version) for r in {**self._reads, **(self._batch or {})}.values()
-                     if not r.pending_events]
+        processing = self._processing(pending, commands=self._commands, unchanged=self._unchanged())
         try:
-            self._record_unit(pending, commands=self._commands, unchanged=unchanged)
+            self._store(processing)
         except IntegrityError:
-            for record_id, (already, label) in self._new.items():
-                if self.recorder.select_events(record_id, limit=1):
-                    raise RuleBroken(already, rule="unique ids", label=label) from None
-            raise Conflict("the record changed meanwhile; run the command again", rule="concurrency") from None
-        return events
+            raise self._refusal(self._new) from None
+        return len(processing.events)
 
-    def _record_unit(self, records: list[Record], **kwargs: Any) -> None:
-        """Application.save for records known to be ours: the library's save checks every
-        object against runtime Protocols first, which costs more than the rest of a command."""
+    def _pending(self) -> list[Record]:
+        return [record for record in (self._batch or {}).values() if record.pending_events]
+
+    def _unchanged(self) -> list[tuple[UUID, int]]:
+        """What the unit decided on but does not change: it must still be as it was read."""
+        return [(r.id, r.version) for r in {**self._reads, **(self._batch or {})}.values() if not r.pending_events]
+
+    def _refusal(self, new: dict[UUID, tuple[str, Any]], label: Any = None) -> RuleBroken | Conflict:
+        """Why the store refused a unit: a new record that already exists, else a record
+        that another process changed meanwhile."""
+        for record_id, (already, new_label) in new.items():
+            if self.recorder.select_events(record_id, limit=1):
+                return RuleBroken(already, rule="unique ids", label=new_label)
+        return Conflict("the record changed meanwhile; run the command again", rule="concurrency", label=label)
+
+    @staticmethod
+    def _processing(records: list[Record], **kwargs: Any) -> ProcessingEvent[UUID]:
+        """The records' new events, collected for one save."""
         processing = ProcessingEvent[UUID]()
         for record in records:
             processing.events.extend(record.collect_events())
             processing.aggregates[record.id] = record
         processing.saved_kwargs.update(kwargs)
+        return processing
+
+    def _store(self, processing: ProcessingEvent[UUID]) -> None:
+        """Application.save for records known to be ours: the library's save checks every
+        object against runtime Protocols first, which costs more than the rest of a command.
+        Snapshots are taken from what the store then holds, not from the records."""
         recordings = self._record(processing)
         self._take_snapshots(processing)
         self._notify(recordings)
@@ -403,7 +497,7 @@ class PlanRecords(Application):
             start = page[-1].id + 1
 
     def is_empty(self) -> bool:
-        return not self.recorder.max_notification_id() and not self._batch
+        return not self.recorder.max_notification_id() and not self._batch and not self._saving
 
     def today(self) -> date:
         return self.clock().date()
@@ -446,6 +540,8 @@ class PlanRecords(Application):
             if record is None and self._outcome is None:  # a batch() reads from the store
                 record = self._kept.pop(record_id, None)
                 self._took_kept = self._took_kept or record is not None
+            elif record is None:  # ... or what the batch before left, while the store saves it
+                record = self._saving.get(record_id)
         if record is None:
             try:
                 record = self.repository.get(record_id, projector_func=fold_events)
@@ -465,7 +561,7 @@ class PlanRecords(Application):
     def _save_new(self, record: Record, already: str) -> None:
         assert self._batch is not None, "records are saved by a command's unit of work"
         # The store's unique key is the check (see _commit): no read before every new record.
-        if record.id in self._batch or record.id in self._kept:
+        if record.id in self._batch or record.id in self._kept or record.id in self._saving:
             raise RuleBroken(already, rule="unique ids")
         self._new[record.id] = (already, self._outcome.label if self._outcome else None)
         self._batch[record.id] = record

@@ -223,9 +223,10 @@ def _(e: ev.ActionAmended, s: PlanState) -> None:
     if action is None:
         s.problems.append(f"action {e.action_id} is amended but was voided")
         return
-    changes = e.model_dump(include=set(AMENDABLE), exclude_none=True)
-    for name, value in changes.items():
-        setattr(action, name, value)
+    for name in AMENDABLE:  # only the fields given change (getattr: model_dump costs more than the fold)
+        value = getattr(e, name)
+        if value is not None:
+            setattr(action, name, list(value) if isinstance(value, list) else value)
     action.changed_on, action.initials = e.effective_on, e.initials
 
 

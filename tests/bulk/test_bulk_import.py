@@ -181,3 +181,36 @@ def test_a_child_already_in_the_store_is_named_by_its_line(store_url: str, tmp_p
     assert ran.err.startswith("line 3: "), ran.err
     assert "K1 is already registered" in ran.err
     assert events(store_url) == recorded
+
+
+def test_a_save_refused_behind_the_next_batch_is_reported_first(store_url: str, tmp_path: Path) -> None:
+    # A batch is saved while the next one runs. Batch 2 (lines 3-4) repeats a child the
+    # store has: its save is refused after batch 3 has started. The refusal names line 4,
+    # batch 1 stays, and nothing from line 3 on is recorded, batch 3's lines included
+    # (line 6 of batch 3 is bad too, but the earlier refusal is the one reported).
+    assert run_import(store_url, write(tmp_path / "first.jsonl", STAFF + [child("K1")])).code == 0
+    recorded = events(store_url)
+    nobody = {"command": "child add", "as": "nobody", "args": {"child_ref": "K9", "name": "X", "born": "2020-01-01"}}
+    lines = [child("K2"), child("K3"), child("K4"), child("K1"), child("K5"), nobody, child("K6")]
+    ran = run_import(store_url, write(tmp_path / "again.jsonl", lines), "--batch", "2")
+    assert ran.code == 1, ran.err
+    assert ran.err.startswith("line 4: "), ran.err
+    assert "K1 is already registered" in ran.err
+    assert "lines 1-2 were recorded; nothing from line 3 on was" in ran.err
+    assert events(store_url) == recorded + 2
+
+
+def test_a_batch_builds_on_records_the_batch_before_is_still_saving(store_url: str, tmp_path: Path) -> None:
+    # One line a batch: every line changes what the line before made, while its save may
+    # still be under way; the staff added first act in the lines after.
+    lines = STAFF + case("K1", 4) + case("K2", 8)
+    ran = run_import(store_url, write(tmp_path / "chain.jsonl", lines), "--json", "--batch", "1")
+    assert ran.code == 0, ran.err
+    assert json.loads(ran.out) == {"lines": 11, "events": 13, "batches": 11}
+    assert events(store_url) == 13
+    app = open_app(store_url)
+    try:
+        plan = app.plan(app.child("K2").state.periods[-1].plan_id)
+        assert plan.state.actions["A1"].frequency == "weekly"  # amended on the last line
+    finally:
+        app.close()
