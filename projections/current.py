@@ -51,27 +51,30 @@ def plan_document(state: PlanState, *, version: int | None = None) -> dict[str, 
         "changed_since_approval": sorted(s.authors_since_approval) if s.approved_version else [],
         "details": dict(sorted(s.details.items())),
         "actions": [_action(a, reviews) for a in sorted(s.actions.values(), key=lambda a: _number(a.action_id))],
-        "views": [v.model_dump() for v in s.views],
-        "signatures": [g.model_dump() for g in s.signatures],
-        "contacts": [c.model_dump() for c in s.contacts],
-        "reviews": [r.model_dump() for r in reviews],
+        "views": s.views,
+        "signatures": s.signatures,
+        "contacts": s.contacts,
+        "reviews": reviews,
         "last_review": (s.last_review().review_id if s.reviews else None),
         "next_review": s.next_review,
-        "kinds": [k.model_dump() for k in s.kinds],
-        "visits": list(s.visits),
-        "supervisions": list(s.supervisions),
+        "kinds": s.kinds,
+        "visits": s.visits,
+        "supervisions": s.supervisions,
         # A looked-after child's placements by date; the latest is the current one.
-        "placements": [p.model_dump() for p in s.placements],
+        "placements": s.placements,
         "placed_on": s.placement.placed_on if s.placement else None,
-        "distributed": list(s.distributed),
+        "distributed": s.distributed,
         "extended_until": s.extended_until,
         "initial_plan_ends": s.initial_plan_ends,
         "closed_on": s.closed_on,
         "close_reason": s.close_reason,
         "closure_reason": s.closure_reason,
-        "problems": list(s.problems),
+        "problems": s.problems,
         "version": version,
     }
+    # One pass in pydantic's Rust serializer turns the models, dates and ids into JSON
+    # values, and copies every list: the state's own lists are never handed out. (A
+    # model_dump of each item first, then this pass, was a third of a rebuild's row time.)
     return to_jsonable_python(doc)
 
 
@@ -95,7 +98,7 @@ def _reviews(s: PlanState) -> list[Any]:
 
 
 def _action(action: Any, reviews: list[Any]) -> dict[str, Any]:
-    row = action.model_dump()
+    row = to_jsonable_python(action)
     # The latest rating a review gave the action's planned outcomes, if any.
     ratings = [r.ratings[action.action_id] for r in reviews if action.action_id in r.ratings]
     row["rating"] = ratings[-1] if ratings else None

@@ -24,7 +24,7 @@ from eventsourcing.persistence import PersistenceError
 
 from domain.errors import BadInput
 from projections import wide
-from projections.db import max_position_sql, read_log, transaction
+from projections.db import compress_fast, max_position_sql, read_log, transaction
 from projections.fold import gc_paused
 from projections.views import TRACKING_DDL, VIEWS, Session, View
 
@@ -176,6 +176,7 @@ def _touched(app: Any, views: list[View], notifications: list[Any],
 def _write(app: Any, views: list[View], expected: int, last: int, rows: dict[str, list[tuple[Any, ...]]]) -> None:
     """A batch's rows and the views' new position, in one transaction."""
     with transaction(app, commit=True) as tx:
+        compress_fast(app, tx)
         for view in views:
             _advance(tx, view, expected, last)
             view.upsert(tx, rows[view.name])

@@ -4,7 +4,8 @@ psycopg works out the element type of every list parameter on every execute (a s
 of the list and an adapter lookup per array): for a save of one event that cost more
 client time than the whole rest of the command. These lists say what they hold, and
 their dumpers write ``array_send``'s format directly: ndim, has-nulls, element type,
-then (size, lower bound) and length-prefixed elements. No element is ever NULL.
+then (size, lower bound) and length-prefixed elements. Texts and Int8s may hold None
+(NULL: a view's empty column); the others never do.
 """
 
 from __future__ import annotations
@@ -20,14 +21,15 @@ _HEAD = struct.Struct(">iiIii")  # ndim, has nulls, element oid, size, lower bou
 _EMPTY = struct.Struct(">iiI")  # ndim 0, has nulls, element oid
 _LENGTH = struct.Struct(">i")
 _LENGTH_16 = _LENGTH.pack(16)  # every uuid is 16 bytes
+_NULL = _LENGTH.pack(-1)
 _INT8 = struct.Struct(">iq")  # length 8, value
 
 
-def _array(element_oid: int, count: int, elements: bytes) -> bytes:
+def _array(element_oid: int, count: int, elements: bytes, has_nulls: bool = False) -> bytes:
     """``array_send``'s format of ``count`` elements, each already length-prefixed."""
     if not count:
         return _EMPTY.pack(0, 0, element_oid)
-    return _HEAD.pack(1, 0, element_oid, count, 1) + elements
+    return _HEAD.pack(1, int(has_nulls), element_oid, count, 1) + elements
 
 
 def _prefixed(values: list[bytes]) -> bytes:
@@ -65,6 +67,8 @@ class _Int8sDumper(_ArrayDumper):
     oid = 1016
 
     def dump(self, obj: Any) -> bytes:
+        if None in obj:
+            return _array(20, len(obj), b"".join([_NULL if v is None else _INT8.pack(8, v) for v in obj]), True)
         return _array(20, len(obj), b"".join([_INT8.pack(8, v) for v in obj]))
 
 
@@ -72,6 +76,9 @@ class _TextsDumper(_ArrayDumper):
     oid = 1009
 
     def dump(self, obj: Any) -> bytes:
+        if None in obj:
+            elements = [_NULL if t is None else _LENGTH.pack(len(b := t.encode())) + b for t in obj]
+            return _array(25, len(obj), b"".join(elements), True)
         return _array(25, len(obj), _prefixed([t.encode() for t in obj]))
 
 
@@ -82,7 +89,15 @@ class _BlobsDumper(_ArrayDumper):
         return _array(17, len(obj), _prefixed(obj))
 
 
-# Registered on psycopg's global adapters, which every new connection copies; the
-# classes are plantrail's own, so nothing else's adaptation changes.
-for _cls, _dumper in ((UUIDs, _UUIDsDumper), (Int8s, _Int8sDumper), (Texts, _TextsDumper), (Blobs, _BlobsDumper)):
-    psycopg.adapters.register_dumper(_cls, _dumper)
+_DUMPERS = ((UUIDs, _UUIDsDumper), (Int8s, _Int8sDumper), (Texts, _TextsDumper), (Blobs, _BlobsDumper))
+
+
+def register(adapters: Any) -> None:
+    """Teach an adapters map (a connection's or cursor's) these arrays."""
+    for cls, dumper in _DUMPERS:
+        adapters.register_dumper(cls, dumper)
+
+
+# Registered on psycopg's global adapters, which every connection opened from now on
+# copies; the classes are plantrail's own, so nothing else's adaptation changes.
+register(psycopg.adapters)

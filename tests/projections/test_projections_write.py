@@ -1,0 +1,63 @@
+"""On PostgreSQL a batch's rows are written as one statement of column arrays
+(``View.upsert``, ``projections.db.column_arrays``): every value arrives as given."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from plantrail_projections_testkit import FixedClock, open_app
+
+from projections import runner
+from projections.db import transaction
+from projections.views import VIEWS
+
+PLANS = next(v for v in VIEWS if v.name == "plans")
+
+
+@pytest.fixture
+def app(pg_schema_url: str):
+    app = open_app(pg_schema_url, FixedClock(datetime(2026, 1, 5, 9, tzinfo=UTC)))
+    runner.ensure_tables(app)
+    try:
+        yield app
+    finally:
+        app.close()
+
+
+def _row(plan_id: str, **values: object) -> tuple[object, ...]:
+    row = dict.fromkeys(PLANS.columns)
+    row.update(plan_id=plan_id, child="C1", kind="child-in-need", status="open", changed_since_approval=0,
+               version=1, position=1, document="{}")
+    row.update(values)
+    return tuple(row[c] for c in PLANS.columns)
+
+
+def _stored(app) -> list[tuple[object, ...]]:
+    with transaction(app, commit=False) as tx:
+        rows = tx.execute("SELECT * FROM {view_plans} ORDER BY plan_id").fetchall()
+    return [tuple(r[c] for c in PLANS.columns) for r in rows]
+
+
+def test_rows_arrive_as_given_nulls_text_and_integers(app) -> None:
+    rows = [_row("a", aim="Zoë’s aim, \"quoted\", {braces}, back\\slash, ümlaut 👍", approved_version=2**40,
+                 document='{"x": [1, null, "é"]}' * 200),
+            _row("b", opened_on="2026-01-05", closed_on=None, next_review="")]
+    with transaction(app, commit=True) as tx:
+        PLANS.upsert(tx, rows)
+    assert _stored(app) == rows
+    changed = [_row("b", status="closed", position=9)]
+    with transaction(app, commit=True) as tx:
+        PLANS.upsert(tx, changed)
+        PLANS.upsert(tx, [])
+    assert _stored(app) == [rows[0], changed[0]]
+
+
+def test_a_value_of_another_type_fails_the_write_and_is_not_converted(app) -> None:
+    with pytest.raises(Exception):
+        with transaction(app, commit=True) as tx:
+            PLANS.upsert(tx, [_row("a", aim=5)])
+    with pytest.raises(Exception):
+        with transaction(app, commit=True) as tx:
+            PLANS.upsert(tx, [_row("a", version="1")])
+    assert _stored(app) == []
