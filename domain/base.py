@@ -87,6 +87,19 @@ class Record(BaseAggregate[UUID]):
         self.voided: set[int] = set()
         self.state = self.blank()
 
+    @property
+    def state(self) -> Any:
+        """The fold of the entries, corrections applied. A correction or void makes it
+        stale and it is folded again when next looked at, once: a record loaded with many
+        corrections, or a view taking a batch of them, re-folds once, not once each."""
+        if self._stale:
+            self.refold()
+        return self._state
+
+    @state.setter
+    def state(self, state: Any) -> None:
+        self._state, self._stale = state, False
+
     # -- to be provided by each record --------------------------------------
     def blank(self) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -99,23 +112,25 @@ class Record(BaseAggregate[UUID]):
         corrected, voided = _correction_types()
         if isinstance(event, corrected):
             self.corrections.setdefault(event.target_version, {}).update(event.fields)
-            self.refold()
+            self._stale = True
         elif isinstance(event, voided):
             self.voided.add(event.target_version)
-            self.refold()
+            self._stale = True
         else:
             self.entries.append(event)
-            self.evolve(self.state, self.as_corrected(event))
+            if not self._stale:  # (a stale state is folded afresh, this entry with it)
+                self.evolve(self._state, self.as_corrected(event))
 
     def as_corrected(self, event: Event) -> Event:
         fields = self.corrections.get(event.originator_version)
         return event.model_validate({**event.model_dump(), **fields}) if fields else event
 
     def refold(self) -> None:
-        self.state = self.blank()
+        state = self.blank()
         for entry in self.entries:
             if entry.originator_version not in self.voided:
-                self.evolve(self.state, self.as_corrected(entry))
+                self.evolve(state, self.as_corrected(entry))
+        self.state = state
 
     def entry(self, version: int) -> Event | None:
         for entry in self.entries:

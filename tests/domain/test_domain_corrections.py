@@ -289,3 +289,22 @@ def test_a_corrected_opening_date_moves_the_childs_period(staffed):
     assert period.ended_on == date(2026, 10, 2)
     refused(app, RuleBroken, app.correct, RO, closing.event_id, fields={"effective_on": "2026-08-01"},
             reason="before it opened")
+
+
+def test_a_record_with_many_corrections_is_folded_once_when_read(plan, monkeypatch):
+    # Each correction used to re-fold the whole record as it was read: a long plan with
+    # many corrections took a fold per correction. The state is folded once, when looked at.
+    from domain.plan import Plan
+
+    app, pid, aid = plan
+    added = event_of(app, pid, ev.ActionAdded)
+    for n in range(6):
+        recorded(app, app.correct, RO, added.event_id, fields={"frequency": f"{n + 2} times"},
+                 reason="typed from the wrong form")
+    folds = []
+    real_refold = Plan.refold
+    monkeypatch.setattr(Plan, "refold", lambda self: folds.append(1) or real_refold(self))
+    app._kept.clear()  # read it from the store, as another process would
+    state = app.plan(pid).state
+    assert state.actions[aid].frequency == "7 times"
+    assert len(folds) == 1
