@@ -50,8 +50,8 @@ class Batch:
     # The caller's name for the batch's first command: a save refused for no one
     # command's sake (a record changed meanwhile) carries it back (``batches()``).
     first: Any = None
-    # batches() saves behind: ``saved`` once the store confirmed the batch, ``failed`` with
-    # the error that refused it (raised as well, where the caller waits for the save).
+    # ``saved`` once the store confirmed the batch; batches() saves behind, and ``failed``
+    # holds the error that refused it (raised as well, where the caller waits for the save).
     saved: bool = False
     failed: BaseException | None = None
 
@@ -104,6 +104,7 @@ class PlanRecords(Application):
         try:
             yield outcome
             outcome.events = self._commit()
+            outcome.saved = True
             self._keep()
         finally:
             self._close_unit()
@@ -138,7 +139,7 @@ class PlanRecords(Application):
                 yield outcome
             finally:
                 self._wait_for_save()  # an earlier batch's failure is the one to report
-            records = {**self._reads, **(self._batch or {})}
+            records = self._unit_records()
             for record_id in records:
                 self._kept.pop(record_id, None)
             pending = self._pending()
@@ -182,11 +183,15 @@ class PlanRecords(Application):
         self._batch, self._commands, self._reads, self._new = None, [], {}, {}
         self._outcome = None
 
+    def _unit_records(self) -> dict[UUID, Record]:
+        """Every record the unit of work read or changed."""
+        return {**self._reads, **(self._batch or {})}
+
     def _keep(self) -> None:
         """After a successful unit: keep its records for the next command (bounded, LRU)."""
-        for record in (*self._reads.values(), *(self._batch or {}).values()):
-            self._kept[record.id] = record
-            self._kept.move_to_end(record.id)
+        for record_id, record in self._unit_records().items():
+            self._kept[record_id] = record
+            self._kept.move_to_end(record_id)
         while len(self._kept) > KEPT_RECORDS:
             self._kept.popitem(last=False)
 
@@ -223,7 +228,7 @@ class PlanRecords(Application):
 
     def _unchanged(self) -> list[tuple[UUID, int]]:
         """What the unit decided on but does not change: it must still be as it was read."""
-        return [(r.id, r.version) for r in {**self._reads, **(self._batch or {})}.values() if not r.pending_events]
+        return [(r.id, r.version) for r in self._unit_records().values() if not r.pending_events]
 
     def _refusal(self, new: dict[UUID, tuple[str, Any]], label: Any = None) -> RuleBroken | Conflict:
         """Why the store refused a unit: a new record that already exists, else a record

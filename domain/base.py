@@ -14,6 +14,7 @@ record and the original event is never touched.
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -186,18 +187,13 @@ class Record(BaseAggregate[UUID]):
             return record
 
 
-_CORRECTION_TYPES: tuple[type, type] | None = None
-
-
+@cache
 def _correction_types() -> tuple[type, type]:
     """(Corrected, Voided), imported once (the catalogue imports this module; an import
     statement in ``take`` cost several percent of every fold)."""
-    global _CORRECTION_TYPES
-    if _CORRECTION_TYPES is None:
-        from domain.events import Corrected, Voided
+    from domain.events import Corrected, Voided
 
-        _CORRECTION_TYPES = (Corrected, Voided)
-    return _CORRECTION_TYPES
+    return Corrected, Voided
 
 
 def fold_events(record: Any, events: Any) -> Any:

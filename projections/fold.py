@@ -51,7 +51,7 @@ class Folding:
 def gc_paused() -> Iterator[None]:
     """Folding a batch without the cyclic garbage collector.
 
-    A fold makes several pydantic objects an event, so the collector runs every
+    A fold makes several objects an event, so the collector runs every
     few hundred events, and its older generations walk all the folded records
     kept between batches: over a third of the folding time. Folding makes no
     reference cycles (none in a rebuild of 80,000 events), and whatever else
