@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from uuid import UUID
 
 from eventsourcing.postgres import PostgresDatastore
-from psycopg.rows import args_row
+from psycopg.rows import args_row, tuple_row
 
 from store.pg_arrays import Int8s, Texts
 from store.pg_arrays import register as register_arrays
@@ -178,6 +178,29 @@ def read_log(app: Any, after: int, limit: int) -> list[Logged]:
     with app.recorder.datastore.get_connection() as conn:  # one statement: no BEGIN/ROLLBACK (see transaction)
         binary = conn.cursor(binary=True, row_factory=args_row(Logged))
         return binary.execute(sql, (after, limit), prepare=True).fetchall()
+
+
+def records_touched(app: Any, after: int, upto: int, first: UUID, below: UUID | None) -> list[UUID]:
+    """The records with an event in positions (``after``, ``upto``] whose ids are in
+    [``first``, ``below``) (no upper bound when ``below`` is None), in id order (PostgreSQL)."""
+    bound = "" if below is None else " AND originator_id < %s"
+    sql = (f"SELECT DISTINCT originator_id FROM {table_names(app)['events']}"
+           f" WHERE notification_id > %s AND notification_id <= %s AND originator_id >= %s{bound} ORDER BY 1")
+    params = (after, upto, first) if below is None else (after, upto, first, below)
+    with app.recorder.datastore.get_connection() as conn:
+        return [row[0] for row in conn.cursor(row_factory=tuple_row).execute(sql, params).fetchall()]
+
+
+def read_records(app: Any, ids: list[UUID], upto: int) -> list[Logged]:
+    """Every event of these records up to position ``upto``, record by record in id order,
+    each record's in version order (PostgreSQL; in binary, as ``read_log``)."""
+    # The position is checked here, not in SQL: beside ``= ANY(ids)`` it led the
+    # planner to scan the whole log and sort it (0.2 s a read, not 0.02).
+    sql = (f"SELECT notification_id, originator_id, originator_version, topic, state"
+           f" FROM {table_names(app)['events']} WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version")
+    with app.recorder.datastore.get_connection() as conn:
+        binary = conn.cursor(binary=True, row_factory=args_row(Logged))
+        return [n for n in binary.execute(sql, (ids,), prepare=True) if n.id <= upto]
 
 
 def max_position_sql(app: Any) -> str:

@@ -6,15 +6,13 @@ LISTEN/NOTIFY). Each batch's rows and the view's new position are committed in o
 transaction, so a view is never ahead of or behind what it says. The position is
 advanced compare-and-set: when two processes catch up at once, the slower one's
 batch is refused and it carries on from where the other got to. A view far behind
-(a rebuild) is folded by worker processes, one a core (``projections.wide``), in
-the same batches and with the same code, so its rows are the same.
+(a rebuild) is brought up to date record by record by worker processes, one a core
+(``projections.wide``), with the same code, so its rows are the same.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 from uuid import UUID
@@ -29,12 +27,10 @@ from projections.fold import gc_paused
 from projections.views import TRACKING_DDL, VIEWS, Session, View
 
 BATCH = 2000
-# A view this many events behind (a rebuild) is folded on every core, in bigger
-# batches; below it, starting the worker processes (half a second, most of a CPU-second)
+# A view this many events behind (a rebuild) is folded on every core, record by
+# record; below it, starting the worker processes (half a second, most of a CPU-second)
 # costs more: measured here, a 50,000-event rebuild took 3.7 s on workers, ~2.4 s without.
 WIDE_FROM = 200_000
-WIDE_BATCH = 10_000
-WIDE_AHEAD = 2  # batches read but not yet written, at most, beside the one being read
 _ready: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
@@ -99,7 +95,7 @@ def catch_up(app: Any) -> int:
 def _run(app: Any, views: list[View], position: int, log: int, *, parallel: bool = True) -> int:
     """Read, fold and write batch after batch from ``position``; how many events were read."""
     if parallel and log - position >= WIDE_FROM and wide.available(app):
-        return _run_wide(app, views, position)
+        return _run_wide(app, views, position, log)
     sessions = {view.name: Session(app) for view in views}
     done = 0
     while True:
@@ -121,50 +117,20 @@ def _run(app: Any, views: list[View], position: int, log: int, *, parallel: bool
             return done
 
 
-def _run_wide(app: Any, views: list[View], position: int) -> int:
-    """The same batches as ``_run``, folded by worker processes (``projections.wide``).
-
-    This thread reads and hands out batch after batch; the workers fold them; a
-    writer thread writes each batch once folded, in order. So reading, folding and
-    writing go on at once (psycopg lets go of the GIL while it waits on the
-    server). The records of batches not written yet are not in the tables:
-    ``Session.pending`` lets a later batch's corrections find them.
-    """
-    sessions = {view.name: Session(app) for view in views}
-    writes: deque[tuple[int, Future[None]]] = deque()  # (events, write) of the batches under way
-    done = 0
-    with wide.Workers(app) as workers, ThreadPoolExecutor(1) as writer:
-        try:
-            while notifications := read_log(app, position, WIDE_BATCH):
-                touched = _touched(app, views, notifications, sessions)
-                for view in views:
-                    sessions[view.name].pending.update(touched[view.name])
-                folded, last = workers.fold(touched), notifications[-1].id
-                writes.append((len(notifications), writer.submit(_write_folded, app, views, position, last, folded)))
-                position = last
-                done += _settle(writes, keep=WIDE_AHEAD)
-            return done + _settle(writes, keep=0)
-        except (_Moved, BrokenProcessPool):
-            # Another process moved the views on meanwhile, or the workers could not
-            # start (or died): stop them, and go on from where each view is now.
-            for _, write in writes:
-                write.cancel()
-    return done + _carry_on(app, views, parallel=False)
-
-
-def _write_folded(app: Any, views: list[View], expected: int, last: int, folded: wide.Folded) -> None:
-    _write(app, views, expected, last, folded())
-
-
-def _settle(writes: deque[tuple[int, Future[None]]], *, keep: int) -> int:
-    """Wait for the writes but the last ``keep``; how many events they wrote.
-    Bounds how far reading runs ahead of writing; raises _Moved from a write."""
-    done = 0
-    while len(writes) > keep:
-        count, write = writes.popleft()
-        write.result()
-        done += count
-    return done
+def _run_wide(app: Any, views: list[View], position: int, log: int) -> int:
+    """Every record with an event after ``position`` folded whole, on every core, up to
+    ``log`` (``projections.wide``); then the views move on to ``log`` in one transaction."""
+    try:
+        wide.fold_records(app, views, position, log)
+        with transaction(app, commit=True) as tx:
+            for view in views:
+                _advance(tx, view, position, log)
+        return log - position
+    except (_Moved, BrokenProcessPool):
+        # Another process moved the views on meanwhile, or the workers could not
+        # start (or died): go on from where each view is now, in this process.
+        # Rows the workers wrote stay; none goes back to an earlier position.
+        return _carry_on(app, views, parallel=False)
 
 
 def _touched(app: Any, views: list[View], notifications: list[Any],

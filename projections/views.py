@@ -42,9 +42,6 @@ class Session:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.folds: dict[UUID, Folding] = {}
-        # Records of the view whose rows other processes are folding and are not
-        # written yet (a rebuild on every core): a correction to one is the view's.
-        self.pending: set[UUID] = set()
 
     def fold(self, cls: type, record_id: UUID, events: list[ev.Event]) -> Folding:
         """The record folded through ``events`` (its next ones, in order)."""
@@ -86,7 +83,7 @@ class View:
                 unsure.append(n)
         if unsure:
             known = self.known_ids(tx, {n.originator_id for n in unsure})
-            known |= set(touched) | set(session.folds) | session.pending
+            known |= set(touched) | set(session.folds)
             for n in unsure:
                 if n.originator_id in known:
                     touched[n.originator_id].append(n)
@@ -112,22 +109,27 @@ class View:
         raise NotImplementedError
 
     def upsert(self, tx: Tx, rows: list[tuple[Any, ...]]) -> None:
-        """One row a record (a batch never holds two rows of one record)."""
+        """One row a record (a batch never holds two rows of one record).
+
+        A row never goes back to an earlier position: two processes bringing a view
+        up to date at once (a rebuild on every core writes rows before the view's
+        position moves) leave each record's row folded the furthest.
+        """
         if not rows:
             return
         cols = ", ".join(self.columns)
         sets = ", ".join(f"{c} = excluded.{c}" for c in self.columns if c != self.key)
-        conflict = f"ON CONFLICT ({self.key}) DO UPDATE SET {sets}"
+        conflict = f"ON CONFLICT ({self.key}) DO UPDATE SET {sets} WHERE kept.position <= excluded.position"
         if tx.postgres:
             # One statement a batch, a column an array: a statement a row cost the
             # runner and the server more than the rows themselves.
             bigint = [c in self.bigints for c in self.columns]
             arrays = ", ".join("?::bigint[]" if b else "?::text[]" for b in bigint)
-            tx.execute_columns(f"INSERT INTO {{{self.table}}} ({cols}) SELECT * FROM unnest({arrays}) {conflict}",
+            tx.execute_columns(f"INSERT INTO {{{self.table}}} AS kept ({cols}) SELECT * FROM unnest({arrays}) {conflict}",
                                column_arrays(rows, bigint))
             return
         marks = ", ".join("?" for _ in self.columns)
-        tx.executemany(f"INSERT INTO {{{self.table}}} ({cols}) VALUES ({marks}) {conflict}", rows)
+        tx.executemany(f"INSERT INTO {{{self.table}}} AS kept ({cols}) VALUES ({marks}) {conflict}", rows)
 
     def clear(self, tx: Tx) -> None:
         tx.execute(f"DELETE FROM {{{self.table}}}")

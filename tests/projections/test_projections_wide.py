@@ -1,5 +1,6 @@
-"""A rebuild folded by worker processes (projections/wide.py) writes the very rows the
-in-process catch-up writes; if the workers break, the rebuild still finishes in-process.
+"""A rebuild folded record by record by worker processes (projections/wide.py) writes
+the very rows the in-process catch-up writes; if the workers break, the rebuild still
+finishes in-process.
 
 The worker path is taken only far behind (200,000 events) on PostgreSQL with a second
 core: these tests lower the threshold so a small store takes it.
@@ -41,7 +42,8 @@ def generated(pg_schema_url: str):
 def test_a_rebuild_on_worker_processes_writes_the_same_rows(generated, monkeypatch) -> None:
     app, caught_up = generated
     monkeypatch.setattr(runner, "WIDE_FROM", 1)
-    monkeypatch.setattr(runner, "WIDE_BATCH", 300)  # many batches: records folded across them
+    monkeypatch.setattr(wide, "RECORDS_A_READ", 7)  # many reads and writes a worker
+    monkeypatch.setattr(wide, "ROWS_A_WRITE", 5)
     taken = []
     monkeypatch.setattr(runner, "_run_wide", _spy(runner._run_wide, taken))
     runner.rebuild(app)
@@ -50,24 +52,68 @@ def test_a_rebuild_on_worker_processes_writes_the_same_rows(generated, monkeypat
     assert all(s["behind"] == 0 for s in runner.status(app))
 
 
+def test_a_view_far_behind_takes_in_what_is_new_the_same_way(pg_schema_url: str, monkeypatch) -> None:
+    """Caught up half way, then far behind: the workers fold whole the records touched
+    since (more on old plans, a new child and plan), and the rows are those of an
+    in-process rebuild."""
+    app = open_app(pg_schema_url, FixedClock(datetime(2026, 1, 5, 9, tzinfo=UTC)))
+    try:
+        if not wide.available(app):
+            pytest.skip("the worker path needs a second core")
+        desk = Desk(app, app.clock).staff()
+        half: list[int] = []
+
+        def catch_up_half_way() -> None:
+            if not half and app.recorder.max_notification_id() >= 1200:
+                half.append(runner.catch_up(app))
+
+        generate(desk, seed=9, events=2500, after_save=catch_up_half_way)
+        desk.action(desk.plan(desk.child("K9")))
+        assert half and all(0 < s["position"] < s["log_position"] for s in runner.status(app))
+        monkeypatch.setattr(runner, "WIDE_FROM", 1)
+        taken = []
+        monkeypatch.setattr(runner, "_run_wide", _spy(runner._run_wide, taken))
+        runner.catch_up(app)
+        assert taken, "the catch-up did not take the worker path"
+        caught_up = _tables(app)
+        monkeypatch.setattr(runner, "WIDE_FROM", 10**9)
+        runner.rebuild(app)
+        assert len(taken) == 1
+        assert _tables(app) == caught_up
+    finally:
+        app.close()
+
+
 def test_workers_that_break_leave_the_rebuild_to_finish_in_process(generated, monkeypatch) -> None:
+    """The workers write some rows and then break: the views have not moved, the
+    catch-up in this process writes the rest, and the rows are the same."""
     app, caught_up = generated
     monkeypatch.setattr(runner, "WIDE_FROM", 1)
-    monkeypatch.setattr(runner, "WIDE_BATCH", 300)
+    real_fold = wide.fold_records
     folds = []
-    real_fold = wide.Workers.fold
 
-    def fold_then_break(self, touched):  # type: ignore[no-untyped-def]
+    def fold_then_break(app, views, after, upto):  # type: ignore[no-untyped-def]
         folds.append(1)
-        if len(folds) == 3:
-            raise BrokenProcessPool("a worker died")
-        return real_fold(self, touched)
+        real_fold(app, views, after, upto)
+        assert all(s["position"] == after for s in runner.status(app))
+        raise BrokenProcessPool("a worker died")
 
-    monkeypatch.setattr(wide.Workers, "fold", fold_then_break)
+    monkeypatch.setattr(wide, "fold_records", fold_then_break)
     runner.rebuild(app)
-    assert len(folds) >= 3
+    assert folds
     assert _tables(app) == caught_up
     assert all(s["behind"] == 0 for s in runner.status(app))
+
+
+def test_a_row_never_goes_back_to_an_earlier_position(generated) -> None:
+    """Two processes bringing a view up to date at once: the one behind cannot undo the other."""
+    app, caught_up = generated
+    view = next(v for v in VIEWS if v.name == "plans")
+    newest = caught_up[view.table][0]
+    older = {**newest, "status": "an older state", "position": newest["position"] - 1}
+    with transaction(app, commit=True) as tx:
+        view.upsert(tx, [tuple(older[c] for c in view.columns)])
+    assert _tables(app) == caught_up
 
 
 def _spy(function, calls):  # type: ignore[no-untyped-def]
