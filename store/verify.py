@@ -8,6 +8,7 @@ rows as stored; the server is never asked whether the chain holds.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import sqlite3
 from bisect import bisect_left
@@ -60,9 +61,13 @@ class _Source:
     # Whether the next batch may be fetched on another thread (sqlite3 connections refuse).
     threaded = False
 
+    # For the fast path: a batch of links as three columns (positions, prevs, links).
+    link_columns: Callable[[int, int], tuple[tuple[int, ...], tuple[int, ...], tuple[bytes, ...]]]
+
     def __init__(self) -> None:
         self.hashables = lambda after, n: _positions_and_rows(self.events(after, n))
         self.chain = _chain_rows
+        self.link_columns = lambda after, n: _columns(self.links(after, n), 3)
 
     def highest_issued(self) -> int | None:
         return None
@@ -70,6 +75,10 @@ class _Source:
 
 def _positions_and_rows(rows: list[Event]) -> tuple[tuple[int, ...], Sequence[Event]]:
     return tuple(r[0] for r in rows), rows
+
+
+def _columns(rows: Sequence[tuple], width: int) -> tuple[tuple, ...]:
+    return tuple(zip(*rows)) if rows else ((),) * width
 
 
 def _chain_rows(prev: bytes, rows: Sequence[Event]) -> list[bytes] | None:
@@ -122,8 +131,17 @@ def verify(url: str, checkpoints: Sequence[Any] = (), trusted_keys: Sequence[str
     from store.checkpoint import load_checkpoint
 
     cps = sorted((load_checkpoint(c, trusted_keys) for c in checkpoints), key=lambda c: c["position"])
-    with _open(url) as src:
-        return _walk(src, cps)
+    # Without the cyclic garbage collector: the walk makes a few objects an event and
+    # no cycles, so each collection would only walk whatever else the process holds
+    # (in a process holding an application's records, a fifth of the walk's time).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with _open(url) as src:
+            return _walk(src, cps)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class _Progress:
@@ -189,11 +207,10 @@ class _Batch(NamedTuple):
 
 def _fetch_batch(src: _Source, after: int, n: int) -> _Batch:
     positions, hashables = src.hashables(after, n)
-    link_rows = src.links(after, n)
-    link_positions, prevs, links = zip(*link_rows) if link_rows else ((), (), ())
+    link_positions, prevs, links = src.link_columns(after, n)
     last = max(positions[-1:] + link_positions[-1:], default=after)
     return _Batch(positions, hashables, link_positions, prevs, links,
-                  len(positions) == n or len(link_rows) == n, last)
+                  len(positions) == n or len(link_positions) == n, last)
 
 
 def _batches(src: _Source, after: int) -> Iterator[_Batch]:
@@ -385,6 +402,14 @@ def _pg_source(u: PostgresURL) -> Iterator[_Source]:
         curs = conn.cursor(binary=True)
         src.events = lambda after, n: curs.execute(q_events, (after, n)).fetchall()
         src.links = (lambda after, n: curs.execute(q_links, (after, n)).fetchall()) if row[1] else (lambda a, n: [])
+        if row[1]:
+            # The fast path's links as three arrays, one row: half the client's time for them.
+            q_link_columns = sql.SQL("SELECT array_agg(position), array_agg(prev_position), array_agg(link) FROM"
+                                     " (SELECT position, prev_position, link FROM {s}.{c}"
+                                     " WHERE position > %s ORDER BY position LIMIT %s) AS batch").format(**fmt)
+            columns = conn.cursor(binary=True)
+            src.link_columns = lambda after, n: tuple(
+                tuple(column or ()) for column in columns.execute(q_link_columns, (after, n)).fetchone())
         if _pg_canonical_agrees(conn):
             _hash_canonicals_from_server(src, conn, sql.SQL(
                 "SELECT notification_id, " + _PG_CANONICAL + " FROM {s}.{e} "
