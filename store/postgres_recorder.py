@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -153,6 +154,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             "SELECT {s}.{fn}(" + ", ".join(f"%s::{kind}" for _, kind in RECORD_PARAMS) + ")"
         ).format(s=schema, fn=sql.Identifier(RECORD_FUNCTION)).as_string()
         self._lock_wait = f"{self.datastore.lock_timeout}s"
+        self._cursors: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
         self._select_statements: dict[tuple[bool, bool, bool, bool], str] = {}
         self.command_result_statement = sql.SQL("SELECT result FROM {s}.{t} WHERE command_id = %s").format(
             s=schema, t=sql.Identifier(COMMANDS_TABLE))
@@ -194,7 +196,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         """
         commands = command_rows(kwargs)
         read = unchanged_reads(kwargs)
-        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+        with self.datastore.get_connection() as conn:
+            curs = self._cursor(conn)
             curs.execute(self.record_statement, (
                 UUIDs([e.originator_id for e in stored_events]),
                 Int8s([e.originator_version for e in stored_events]),
@@ -226,10 +229,20 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                                              t=sql.Identifier(EVENTS_TABLE)).as_string()
             self._select_statements[key] = statement
         params = [originator_id, *(p for p in (gt, lte, limit) if p is not None)]
-        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+        with self.datastore.get_connection() as conn:
+            curs = self._cursor(conn)
             curs.execute(statement, params, prepare=True)
             return [StoredEvent(originator_id=r[0], originator_version=r[1], topic=r[2], state=bytes(r[3]))
                     for r in curs.fetchall()]
+
+    def _cursor(self, conn: Any) -> Any:
+        """The connection's own cursor for saves and record reads, made once: a new cursor
+        sets up its dumpers and loaders afresh, ~40 µs of a ~100 µs save's client time.
+        Only whoever holds the connection (taken from the pool) uses it."""
+        curs = self._cursors.get(conn)
+        if curs is None or curs.closed:
+            curs = self._cursors[conn] = conn.cursor(row_factory=tuple_row)
+        return curs
 
     def command_result(self, command_id: str) -> str | None:
         """The result JSON recorded with a command id, or None if it was never recorded."""
