@@ -3,11 +3,12 @@
 A pull loop over ``select_notifications`` from each view's tracked position works
 the same on SQLite and PostgreSQL (the library's ProjectionRunner needs
 LISTEN/NOTIFY). Each batch's rows and the view's new position are committed in one
-transaction, so a view is never ahead of or behind what it says. The position is
+transaction, so a view is never behind what it says. The position is
 advanced compare-and-set: when two processes catch up at once, the slower one's
 batch is refused and it carries on from where the other got to. A view far behind
 (a rebuild) is brought up to date record by record by worker processes, one a core
-(``projections.wide``), with the same code, so its rows are the same.
+(``projections.wide``), with the same code, so its rows are the same; they are
+written before the positions move, so until then its rows may be ahead of it.
 """
 
 from __future__ import annotations
