@@ -252,9 +252,11 @@ class PlanRecords(Application):
         """Application.save for records known to be ours: the library's save checks every
         object against runtime Protocols first, which costs more than the rest of a command.
         Snapshots are taken from what the store then holds, not from the records."""
-        recordings = self._record(processing)
+        # The library's _record, without the Recording it makes of every event for
+        # _notify, which does nothing here.
+        stored = [self.mapper.to_stored_event(event) for event in processing.events]
+        self.recorder.insert_events(stored, tracking=processing.tracking, **processing.saved_kwargs)
         self._take_snapshots(processing)
-        self._notify(recordings)
 
     # ================================================================== staff
     @command
