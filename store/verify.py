@@ -404,6 +404,8 @@ def _pg_source(u: PostgresURL) -> Iterator[_Source]:
         src.links = (lambda after, n: curs.execute(q_links, (after, n)).fetchall()) if row[1] else (lambda a, n: [])
         if row[1]:
             # The fast path's links as three arrays, one row: half the client's time for them.
+            # They come in the subquery's order; were that ever not so, the batch would not
+            # be in step, and the careful walk would check it link by link.
             q_link_columns = sql.SQL("SELECT array_agg(position), array_agg(prev_position), array_agg(link) FROM"
                                      " (SELECT position, prev_position, link FROM {s}.{c}"
                                      " WHERE position > %s ORDER BY position LIMIT %s) AS batch").format(**fmt)
