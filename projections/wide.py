@@ -86,8 +86,8 @@ def _start(app_class: type, env: dict[str, str]) -> None:
     Finalize(app, app.close, exitpriority=10)  # closes its connection as the worker exits
     _app.append(app)
     # No cyclic garbage collection in a worker: folding makes no reference cycles
-    # (a collection after each of 8 batches of 10,000 events found none), and the
-    # worker lives no longer than the rebuild.
+    # (collections after folding 80,000 events found none), and the worker lives no
+    # longer than the catch-up.
     gc.disable()
 
 
