@@ -29,8 +29,10 @@ from projections.views import TRACKING_DDL, VIEWS, Session, View
 
 BATCH = 2000
 # A view this many events behind (a rebuild) is folded on every core, record by
-# record; below it, starting the worker processes (half a second, most of a CPU-second)
-# costs more: measured here, a 50,000-event rebuild took 3.7 s on workers, ~2.4 s without.
+# record. Starting the workers costs about half a second; measured here, a 50,000-event
+# rebuild took 1.0-1.2 s on workers and 1.3-1.7 s without, so the gain below this is
+# small, and the threshold stays high: a catch-up after ordinary writes never spawns
+# processes (nor needs the caller's ``__main__`` guard, docs/projections.md).
 WIDE_FROM = 200_000
 _ready: weakref.WeakSet[Any] = weakref.WeakSet()
 

@@ -1,5 +1,6 @@
 """On PostgreSQL a batch's rows are written as one statement of column arrays
-(``View.upsert``, ``projections.db.column_arrays``): every value arrives as given."""
+(``View.upsert``, ``projections.db.column_arrays``): every value arrives as given. On
+both stores a row never goes back to an earlier position."""
 
 from __future__ import annotations
 
@@ -61,3 +62,29 @@ def test_a_value_of_another_type_fails_the_write_and_is_not_converted(app) -> No
         with transaction(app, commit=True) as tx:
             PLANS.upsert(tx, [_row("a", version="1")])
     assert _stored(app) == []
+
+
+@pytest.fixture
+def either_app(store_url: str):
+    app = open_app(store_url, FixedClock(datetime(2026, 1, 5, 9, tzinfo=UTC)))
+    runner.ensure_tables(app)
+    try:
+        yield app
+    finally:
+        app.close()
+
+
+def test_a_row_never_goes_back_to_an_earlier_position(either_app) -> None:
+    """Two processes writing one view at once (a rebuild's workers write rows before the
+    view's position moves): the row folded from fewer events cannot replace the other."""
+    newer = _row("a", status="closed", position=7)
+    with transaction(either_app, commit=True) as tx:
+        PLANS.upsert(tx, [newer])
+    with transaction(either_app, commit=True) as tx:
+        PLANS.upsert(tx, [_row("a", status="open", position=5)])
+    assert _stored(either_app) == [newer]
+    again = _row("a", status="closed", position=7, document='{"same": "position"}')
+    later = _row("b", position=8)
+    with transaction(either_app, commit=True) as tx:
+        PLANS.upsert(tx, [again, later])
+    assert _stored(either_app) == [again, later]
