@@ -9,6 +9,7 @@ A later line names an earlier line's result (a plan_id, action_id, review_id) as
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 from collections.abc import Iterator
@@ -22,6 +23,10 @@ import click
 from cli.context import emit, invocation
 
 DEFAULT_BATCH = 2000
+# Lines decided between runs of the cyclic garbage collector while an import runs (see
+# import_lines): often enough that cycles made by anything else cannot pile up over a
+# long import, rarely enough that its walks of everything alive cost nothing measurable.
+COLLECT_EVERY = 100_000
 
 # command -> (application method, positional argument names after the actor)
 COMMAND_METHODS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -182,13 +187,21 @@ def import_lines(app: Any, lines: Any, *, batch_size: int = DEFAULT_BATCH,
     saved while the next is decided (``app.batches()``); a refused save is still the
     first error reported, and nothing after it is recorded.
     """
+    from projections.fold import gc_paused
+
     results: dict[int, Any] = {}
     seen_ids: dict[str, int] = {}
     counts = {"lines": 0, "events": 0, "batches": 0}
     handed: list[tuple[Any, int, int]] = []  # (batch, lines, bytes) handed to the store, not yet confirmed
     running = None  # the batch whose lines are running
+    decided = 0  # lines since the collector last ran
     try:
-        with app.batches() as batch:
+        # Without the cyclic collector, but every COLLECT_EVERY lines: each of its runs
+        # walked every record a batch builds (the saver thread's too), and re-enabling it
+        # between batches made a walk of the whole batch just decided. Commands make no
+        # reference cycles (checked in tests/cli/test_cli_import.py); refcounting frees a
+        # batch once it is saved.
+        with gc_paused(), app.batches() as batch:
             for chunk in _chunks(lines, batch_size):
                 with batch() as running:
                     running.first = running.label = chunk[0][0]
@@ -196,6 +209,10 @@ def import_lines(app: Any, lines: Any, *, batch_size: int = DEFAULT_BATCH,
                 handed.append((running, len(chunk), size))
                 running = None
                 _count_saved(handed, counts, progress)
+                decided += len(chunk)
+                if decided >= COLLECT_EVERY:
+                    gc.collect()
+                    decided = 0
     except Exception as error:
         refused = _line_error(error, [saved for saved, _, _ in handed], running)
         if refused is None:
@@ -228,30 +245,24 @@ def _run_chunk(app: Any, chunk: list[tuple[int, bytes]], saved: Any, results: di
     """Run a batch's lines on the application; the bytes read."""
     import orjson
 
-    from projections.fold import gc_paused
-
     size = 0
-    # Without the cyclic collector while the batch is decided: its runs walked every
-    # record the batch builds and holds, a fifth of an import's time. Commands make
-    # no reference cycles; whatever does is collected once the batch is decided.
-    with gc_paused():
-        for lineno, text in chunk:
-            size += len(text)
-            if not text.strip():
-                continue
-            saved.label = lineno
-            try:
-                line = orjson.loads(text)
-            except orjson.JSONDecodeError as e:
-                raise _bad(f"not JSON ({e})") from None
-            cid = line.get("command_id") if isinstance(line, dict) else None
-            if isinstance(cid, str) and cid in seen_ids:
-                # The same command id again in this file: answered with the first result.
-                results[lineno] = results.get(seen_ids[cid])
-                continue
-            call_line(app, line, lineno, results)
-            if isinstance(cid, str):
-                seen_ids[cid] = lineno
+    for lineno, text in chunk:
+        size += len(text)
+        if not text.strip():
+            continue
+        saved.label = lineno
+        try:
+            line = orjson.loads(text)
+        except orjson.JSONDecodeError as e:
+            raise _bad(f"not JSON ({e})") from None
+        cid = line.get("command_id") if isinstance(line, dict) else None
+        if isinstance(cid, str) and cid in seen_ids:
+            # The same command id again in this file: answered with the first result.
+            results[lineno] = results.get(seen_ids[cid])
+            continue
+        call_line(app, line, lineno, results)
+        if isinstance(cid, str):
+            seen_ids[cid] = lineno
     return size
 
 
