@@ -77,8 +77,9 @@ def drop_raw_table(url: str) -> None:
         conn.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def raw_commits(url: str, seconds: float, start: Any = None, out: Any = None) -> float:
-    """One row per transaction (autocommit INSERT), psycopg, as fast as one client can."""
+def raw_commits(url: str, seconds: float, start: Any = None, out: Any = None) -> int:
+    """One row per transaction (autocommit INSERT), psycopg, as fast as one client can:
+    the rows committed in ``seconds``."""
     import psycopg
 
     base, table = _raw_table(url)
@@ -91,14 +92,14 @@ def raw_commits(url: str, seconds: float, start: Any = None, out: Any = None) ->
         while time.perf_counter() - t0 < seconds:
             conn.execute(stmt, (uuid.uuid4(), TOPIC, STATE), prepare=True)
             n += 1
-        rate = n / (time.perf_counter() - t0)
     if out is not None:
         out.put(n)
-    return rate
+    return n
 
 
 def raw_batches(url: str, rows: int, batch: int) -> float:
-    """``batch`` rows per transaction, with the same column-array INSERT the store uses."""
+    """``batch`` rows per transaction, with the same column-array INSERT the store uses:
+    seconds taken for ``rows``."""
     import psycopg
 
     base, table = _raw_table(url)
@@ -112,7 +113,7 @@ def raw_batches(url: str, rows: int, batch: int) -> float:
                 conn.execute(stmt, ([uuid.uuid4() for _ in range(n)], [1] * n, [TOPIC] * n, [STATE] * n),
                              binary=True)
             done += n
-        return done / (time.perf_counter() - t0)
+        return time.perf_counter() - t0
 
 
 def parallel(target: Any, args: tuple, clients: int, seconds: float) -> float:
@@ -138,28 +139,47 @@ def _raw_client(url: str, _i: int, seconds: float, start: Any, out: Any) -> None
 
 # ---------------------------------------------------------------------------- plantrail
 
-def commands(url: str, prefix: str, seconds: float, start: Any = None, out: Any = None) -> tuple[float, list[float]]:
-    """Realistic commands (bench.workload.CASE_STEPS), one command per transaction."""
-    app = wl.open_app(url)
-    try:
-        wl.run_case_commands(app, 0, prefix + "w")  # warm up: connections, prepared statements
-        if start is not None:
-            start.wait()
-        n, case, timings = 0, 0, []
-        t0 = time.perf_counter()
+class Writer:
+    """One application running the realistic mix (bench.workload.CASE_STEPS) case after case,
+    one command per transaction; its command timings kept across phases."""
+
+    def __init__(self, url: str, prefix: str) -> None:
+        self.app, self.prefix, self.case, self.timings = wl.open_app(url), prefix, 0, []
+        wl.run_case_commands(self.app, 0, prefix + "w")  # warm up: connections, prepared statements
+
+    def run(self, seconds: float) -> int:
+        """Commands run in ``seconds``."""
+        n, t0 = 0, time.perf_counter()
         while time.perf_counter() - t0 < seconds:
-            case += 1
-            n += wl.run_case_commands(app, case, prefix, timings)
-        rate = n / (time.perf_counter() - t0)
-    finally:
-        app.close()
-    if out is not None:
-        out.put(n)
-    return rate, timings
+            self.case += 1
+            n += wl.run_case_commands(self.app, self.case, self.prefix, self.timings)
+        return n
+
+    def close(self) -> None:
+        self.app.close()
+
+
+def in_turn(rounds: int, seconds: float, phases: dict[str, Any]) -> dict[str, float]:
+    """Each phase (seconds -> count) for ``seconds / rounds`` in turn, ``rounds`` times: each
+    one's count per second. The machine's speed drifts within minutes; measured in turn, a
+    figure and the raw limit beside it see the same machine."""
+    counts = {name: 0 for name in phases}
+    elapsed = {name: 0.0 for name in phases}
+    for _ in range(rounds):
+        for name, phase in phases.items():
+            t0 = time.perf_counter()
+            counts[name] += phase(seconds / rounds)
+            elapsed[name] += time.perf_counter() - t0
+    return {name: counts[name] / elapsed[name] for name in phases}
 
 
 def _writer(url: str, i: int, seconds: float, start: Any, out: Any) -> None:
-    commands(url, f"P{i}-", seconds, start, out)
+    writer = Writer(url, f"P{i}-")
+    try:
+        start.wait()
+        out.put(writer.run(seconds))
+    finally:
+        writer.close()
 
 
 def import_file(app: Any, path: str, batch: int, label: str) -> dict[str, Any]:
@@ -187,15 +207,24 @@ def plan_ids(app: Any) -> list[Any]:
 
 
 def timed_reads(app: Any, ids: list[Any], n: int, read: Any) -> list[float]:
+    return reads_in_turn({"": (app, ids)}, n, read)[""]
+
+
+def reads_in_turn(stores: dict[str, tuple[Any, list[Any]]], n: int, read: Any, rounds: int = 10) -> dict[str, list[float]]:
+    """``n`` timed reads of random plans from each store (name -> (app, plan ids)), the stores
+    taking turns ``n / rounds`` reads at a time (so each sees the same machine); ms each."""
     rnd = random.Random(7)
-    for pid in ids[:20]:  # warm up
-        read(app, pid)
-    out = []
-    for _ in range(n):
-        pid = rnd.choice(ids)
-        t = time.perf_counter()
-        read(app, pid)
-        out.append((time.perf_counter() - t) * 1000)
+    for app, ids in stores.values():
+        for pid in ids[:20]:  # warm up
+            read(app, pid)
+    out: dict[str, list[float]] = {name: [] for name in stores}
+    for _ in range(rounds):
+        for name, (app, ids) in stores.items():
+            for _ in range(n // rounds):
+                pid = rnd.choice(ids)
+                t = time.perf_counter()
+                read(app, pid)
+                out[name].append((time.perf_counter() - t) * 1000)
     return out
 
 
@@ -283,55 +312,61 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     batch = args.batch
     r: dict[str, Any] = {"mode": "quick" if quick else "full", "machine": machine()}
 
-    with wl.scratch_store(args.db) as url:
+    from projections.runner import catch_up
+
+    # Two stores: the large one (every write phase, then the import up to the target), and
+    # a small one kept at 10k events, whose reads take turns with the large one's at the end.
+    with wl.scratch_store(args.db) as url, wl.scratch_store(args.db, suffix="_small") as small_url, \
+            tempfile.TemporaryDirectory() as tmp:
         r["store"] = {**pg_info(url), "url": url.split("@")[-1]}
+        small = wl.open_app(small_url)
+        wl.add_staff(small)
+        path = os.path.join(tmp, "small.jsonl")
+        wl.write_import_file(path, (small_events - 3) // 11 + 1, prefix="M", with_staff=False)
+        import_file(small, path, batch, "small store")
+        catch_up(small)
+        settle(small_url)
+        r["events_small"] = small.recorder.max_notification_id()
+
         app = wl.open_app(url)
         make_raw_table(url)
         wl.add_staff(app)
-        from projections.runner import catch_up
-
         catch_up(app)
+        log(f"commands, 1 writer, and raw commits, 1 client: {seconds:.0f}s each, in turns")
+        writer = Writer(url, "S-")
+        try:
+            rates = in_turn(4, seconds, {"raw": lambda s: raw_commits(url, s), "commands": writer.run})
+        finally:
+            writer.close()
+        r["raw_commit_per_s"], r["command_per_s"] = rates["raw"], rates["commands"]
+        r["command_p50_ms"] = pct(writer.timings, 50) * 1000
+        r["command_p99_ms"] = pct(writer.timings, 99) * 1000
+        log(f"raw commits, 8 clients, {seconds:.0f}s")
+        r["raw_commit_per_s_8_clients"] = parallel(_raw_client, (url,), 8, seconds)
+        log(f"commands, 8 writers, {seconds:.0f}s")
+        r["command_per_s_8_writers"] = parallel(_writer, (url,), 8, seconds)
 
-        with tempfile.TemporaryDirectory() as tmp:
-            # The small store first (10k events), so its reads are timed at that size.
-            path = os.path.join(tmp, "small.jsonl")
-            wl.write_import_file(path, (small_events - 3) // 11 + 1, prefix="M", with_staff=False)
-            import_file(app, path, batch, "small store")
-            catch_up(app)
-            settle(url)  # as before the large store's reads
-            r["events_small"] = app.recorder.max_notification_id()
-            ids = plan_ids(app)
-            log(f"reads at {r['events_small']} events")
-            small = timed_reads(app, ids, reads, read_current)
-            r["read_p50_ms_small"], r["read_p99_ms_small"] = pct(small, 50), pct(small, 99)
-
-            log(f"raw commits, 1 client, {seconds:.0f}s")
-            r["raw_commit_per_s"] = raw_commits(url, seconds)
-            log(f"commands, 1 writer, {seconds:.0f}s")
-            r["command_per_s"], timings = commands(url, "S-", seconds)
-            r["command_p50_ms"] = pct(timings, 50) * 1000
-            r["command_p99_ms"] = pct(timings, 99) * 1000
-            log(f"raw commits, 8 clients, {seconds:.0f}s")
-            r["raw_commit_per_s_8_clients"] = parallel(_raw_client, (url,), 8, seconds)
-            log(f"commands, 8 writers, {seconds:.0f}s")
-            r["command_per_s_8_writers"] = parallel(_writer, (url,), 8, seconds)
-
-            have = app.recorder.max_notification_id() or 0
-            # Import at least 20,000 events, so its rate is measured on large batches even
-            # when the write phases have already filled the store to the target.
-            cases = max(20_000, target_events - have) // 11 + 1
-            raw_rows = min(200_000, max(20_000, cases * 11 // 5))
-            log(f"raw batched inserts, {raw_rows} rows, {batch}-row transactions")
-            r["raw_batch_rows_per_s"] = raw_batches(url, raw_rows, int(batch * 1.1))
-            path = os.path.join(tmp, "large.jsonl")
-            log(f"writing an import file of {cases} cases")
-            lines = wl.write_import_file(path, cases, prefix="L", with_staff=False)
-            log(f"importing {lines} lines, {batch} lines a transaction")
-            counts = import_file(app, path, batch, "import")
-            r["import_lines"], r["import_events"], r["import_batches"] = counts["lines"], counts["events"], counts["batches"]
-            r["import_events_per_s"] = counts["events"] / counts["seconds"]
-            r["import_lines_per_s"] = counts["lines"] / counts["seconds"]
-            log(f"  {r['import_events_per_s']:.0f} events/s; raw batched {r['raw_batch_rows_per_s']:.0f} rows/s")
+        have = app.recorder.max_notification_id() or 0
+        # Import at least 20,000 events, so its rate is measured on large batches even
+        # when the write phases have already filled the store to the target.
+        cases = max(20_000, target_events - have) // 11 + 1
+        path = os.path.join(tmp, "large.jsonl")
+        log(f"writing an import file of {cases} cases")
+        lines = wl.write_import_file(path, cases, prefix="L", with_staff=False)
+        # The raw batched rate is measured half before the import and half after it (the
+        # import takes minutes, in which the machine's speed drifts).
+        raw_rows = min(200_000, max(20_000, cases * 11 // 5))
+        log(f"raw batched inserts, {raw_rows // 2} rows, {batch}-row transactions")
+        raw_seconds = raw_batches(url, raw_rows // 2, int(batch * 1.1))
+        log(f"importing {lines} lines, {batch} lines a transaction")
+        counts = import_file(app, path, batch, "import")
+        log(f"raw batched inserts, {raw_rows // 2} rows, {batch}-row transactions")
+        raw_seconds += raw_batches(url, raw_rows // 2, int(batch * 1.1))
+        r["raw_batch_rows_per_s"] = raw_rows // 2 * 2 / raw_seconds
+        r["import_lines"], r["import_events"], r["import_batches"] = counts["lines"], counts["events"], counts["batches"]
+        r["import_events_per_s"] = counts["events"] / counts["seconds"]
+        r["import_lines_per_s"] = counts["lines"] / counts["seconds"]
+        log(f"  {r['import_events_per_s']:.0f} events/s; raw batched {r['raw_batch_rows_per_s']:.0f} rows/s")
 
         r["events_in_store"] = app.recorder.max_notification_id()
         log(f"catching the views up ({r['events_in_store']} events)")
@@ -340,11 +375,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         r["catch_up_s"] = time.perf_counter() - t0
         log("vacuum, analyze and checkpoint before the timed reads")
         settle(url)
-        ids = plan_ids(app)
-        log(f"reads at {r['events_in_store']} events")
-        large = timed_reads(app, ids, reads, read_current)
-        r["read_p50_ms"], r["read_p99_ms"] = pct(large, 50), pct(large, 99)
-        as_at = timed_reads(app, ids, reads, read_as_at)
+        log(f"reads at {r['events_in_store']} and at {r['events_small']} events, in turns")
+        current = reads_in_turn({"large": (app, plan_ids(app)), "small": (small, plan_ids(small))},
+                                reads, read_current)
+        small.close()
+        r["read_p50_ms"], r["read_p99_ms"] = pct(current["large"], 50), pct(current["large"], 99)
+        r["read_p50_ms_small"], r["read_p99_ms_small"] = pct(current["small"], 50), pct(current["small"], 99)
+        as_at = timed_reads(app, plan_ids(app), reads, read_as_at)
         r["as_at_p50_ms"], r["as_at_p99_ms"] = pct(as_at, 50), pct(as_at, 99)
 
         from projections.runner import rebuild

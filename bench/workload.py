@@ -42,16 +42,19 @@ def with_schema(base: str, schema: str) -> str:
 
 
 @contextmanager
-def scratch_store(base: str | None) -> Iterator[str]:
+def scratch_store(base: str | None, *, suffix: str = "") -> Iterator[str]:
     """A URL on a fresh schema of the given (default: local) PostgreSQL database, dropped after.
 
-    A URL that already names a schema is used as it is and kept.
+    A URL that already names a schema is used as it is (with ``suffix`` on the schema's name)
+    and kept.
     """
     import psycopg
 
     base = base or DEFAULT_BASE
     if "schema=" in base:
-        yield base
+        head, _, rest = base.partition("schema=")
+        name, amp, tail = rest.partition("&")
+        yield f"{head}schema={name}{suffix}{amp}{tail}"
         return
     schema = scratch_schema()
     try:

@@ -114,10 +114,8 @@ def current_plan(app: Any, plan_ref: str | UUID, *, fresh: bool = True) -> dict[
     """
     from projections import plans, runner
 
-    if fresh:
-        runner.catch_up(app)
     plan_id = plans.resolve_plan_id(app, plan_ref)
-    document = runner.plan_row_document(app, plan_id)
+    document = runner.plan_row_document(app, plan_id, fresh=fresh)
     if document is not None:
         return document
     plan = app.plan(plan_id)

@@ -64,14 +64,21 @@ def _create_tables(app: Any) -> None:
                        " ON CONFLICT (name) DO NOTHING", (view.name, view.version))
 
 
-def _tracking(app: Any) -> tuple[dict[str, dict[str, int]], int]:
-    """Every view's position and version, and the log's last position: one query."""
+def _tracking(app: Any, also: str = "", params: tuple[Any, ...] = ()) -> tuple[dict[str, dict[str, Any]], int]:
+    """Every view's position and version, and the log's last position: one query (with
+    ``also``, more columns read in the same statement)."""
     with transaction(app, commit=False) as tx:
         rows = tx.execute(
-            f"SELECT name, position, version, {max_position_sql(app)} AS log_position FROM {{view_tracking}}"
+            f"SELECT name, position, version, {max_position_sql(app)} AS log_position{also} FROM {{view_tracking}}",
+            params,
         ).fetchall()
     log = rows[0]["log_position"] if rows else 0
     return {r["name"]: r for r in rows}, log
+
+
+def _up_to_date(tracking: dict[str, dict[str, Any]], log: int) -> bool:
+    return all((row := tracking.get(view.name)) is not None and row["version"] == view.version
+               and row["position"] >= log for view in VIEWS)
 
 
 def catch_up(app: Any) -> int:
@@ -83,7 +90,10 @@ def catch_up(app: Any) -> int:
     Views at the same position read the log together, once.
     """
     ensure_tables(app)
-    tracking, log = _tracking(app)
+    return _bring_up(app, *_tracking(app))
+
+
+def _bring_up(app: Any, tracking: dict[str, dict[str, Any]], log: int) -> int:
     behind: dict[int, list[View]] = {}
     for view in VIEWS:
         row = tracking.get(view.name)
@@ -207,8 +217,21 @@ def status(app: Any) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------- reads
 
 
-def plan_row_document(app: Any, plan_id: UUID) -> dict[str, Any] | None:
+def plan_row_document(app: Any, plan_id: UUID, *, fresh: bool = False) -> dict[str, Any] | None:
+    """The plan's document in the plans view, None if it has no row.
+
+    ``fresh`` catches the views up first. When nothing is new, that check and the read
+    are one statement (one round trip, and one snapshot: the document is of the log as
+    the check saw it); otherwise the views catch up and the row is read again.
+    """
     ensure_tables(app)
+    if fresh:
+        tracking, log = _tracking(app, ", (SELECT document FROM {view_plans} WHERE plan_id = ?) AS document",
+                                  (str(plan_id),))
+        if _up_to_date(tracking, log):
+            document = next(iter(tracking.values()))["document"]
+            return orjson.loads(document) if document is not None else None
+        _bring_up(app, tracking, log)
     with transaction(app, commit=False) as tx:
         row = tx.execute("SELECT document FROM {view_plans} WHERE plan_id = ?", (str(plan_id),)).fetchone()
     return orjson.loads(row["document"]) if row else None
