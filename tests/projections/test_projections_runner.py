@@ -186,3 +186,20 @@ def test_show_document_has_the_contract_fields(desk):
     with transaction(app, commit=True) as tx:
         tx.execute("DELETE FROM {view_plans}")
     assert current_plan(app, second, fresh=False) == doc
+
+
+def test_a_fresh_read_shows_what_was_recorded_since_the_views_last_caught_up(desk):
+    # The check that nothing is new and the row are read in one statement; when something
+    # is new (or a view is of another version), the views catch up and the row is read again.
+    app = desk.app
+    _first, second = _two_plans(desk)
+    runner.catch_up(app)
+    assert current_plan(app, second)["actions"] == []
+    desk.action(second, area="corporate-parent-parenting-capacity", need="stable carers")
+    assert [a["action_id"] for a in current_plan(app, second)["actions"]] == ["A1"]
+    with transaction(app, commit=True) as tx:
+        tx.execute("UPDATE {view_tracking} SET version = version + 1 WHERE name = 'plans'")
+        tx.execute("DELETE FROM {view_plans}")
+    assert [a["action_id"] for a in current_plan(app, second)["actions"]] == ["A1"]
+    assert {r["name"]: r["position"] for r in runner.status(app)}["plans"] == app.recorder.max_notification_id()
+    assert runner.plan_row_document(app, second)["plan_id"] == str(second)  # the view was rebuilt
