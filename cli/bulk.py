@@ -199,7 +199,7 @@ def import_lines(app: Any, lines: Any, *, batch_size: int = DEFAULT_BATCH,
         # Without the cyclic collector, but every COLLECT_EVERY lines: each of its runs
         # walked every record a batch builds (the saver thread's too), and re-enabling it
         # between batches made a walk of the whole batch just decided. Commands make no
-        # reference cycles (checked in tests/cli/test_cli_import.py); refcounting frees a
+        # reference cycles (checked in tests/bulk/test_bulk_import.py); refcounting frees a
         # batch once it is saved.
         with gc_paused(), app.batches() as batch:
             for chunk in _chunks(lines, batch_size):

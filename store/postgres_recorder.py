@@ -147,13 +147,14 @@ def hottest_first(pool: Any) -> bool:
     """Make the pool hand out the connection returned last, not the one idle longest.
 
     psycopg_pool's queue is first in, first out: one writer's commands went round every
-    pooled connection, each a server process woken in turn, and commands ran 28-70 %
-    slower than on one connection (measured: 715-725 against 922-1,214 a second,
-    interleaved; docs/performance.md). SQLAlchemy offers this as ``pool_use_lifo``;
-    psycopg_pool has no option, so its queue is swapped under its own lock. Connections
-    under concurrent use are unaffected: whoever asks gets one. False (and nothing changed)
-    if a psycopg_pool release no longer keeps its queue that way:
-    tests/store/test_store_settings.py says so.
+    pooled connection, each a server process woken in turn, and ran at 715-869 a second
+    against 922-1,316 on the connection returned last (interleaved; docs/performance.md).
+    SQLAlchemy offers this as ``pool_use_lifo``; psycopg_pool has no option, so its queue
+    is swapped under its own lock. Concurrent users still each get a connection of their
+    own. (The pool's idle shrinking, every ten minutes at most, then closes the newest idle
+    connection rather than the oldest: one reconnect.) False, and nothing changed, if a
+    psycopg_pool release no longer keeps its queue this way: tests/store/test_store_settings.py
+    then fails.
     """
     queue, lock = getattr(pool, "_pool", None), getattr(pool, "_lock", None)
     if type(queue) is not deque or lock is None:
