@@ -27,6 +27,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import workload as wl  # noqa: E402
+from store.chain import canonical_sql  # noqa: E402
 
 STATE = "decode(repeat('ab', 420), 'hex')"
 TOPIC = "'domain.events:ActionAmended'"
@@ -34,10 +35,7 @@ ONE = f"ARRAY[gen_random_uuid()], ARRAY[1::bigint], ARRAY[{TOPIC}], ARRAY[{STATE
 READ = "ARRAY['00000000-0000-0000-0000-000000000001'::uuid], ARRAY[5::bigint]"
 LOG_COLUMNS = ("originator_id uuid NOT NULL, originator_version bigint NOT NULL, topic text, state bytea,"
                " notification_id bigserial, {extra} PRIMARY KEY (originator_id, originator_version)")
-LINK = ("sha256(prev || int8send(NEW.notification_id) || uuid_send(NEW.originator_id)"
-        " || int8send(NEW.originator_version) || int4send(octet_length(convert_to(coalesce(NEW.topic, ''), 'UTF8')))"
-        " || convert_to(coalesce(NEW.topic, ''), 'UTF8') || int4send(octet_length(coalesce(NEW.state, ''::bytea)))"
-        " || coalesce(NEW.state, ''::bytea))")
+LINK = f"sha256(prev || {canonical_sql('NEW.')})"  # the link as the chain trigger makes it
 READ_CHECK = ("IF EXISTS (SELECT 1 FROM unnest(read_ids, read_versions) AS r(id, version) CROSS JOIN LATERAL"
               " (SELECT 1 FROM {s}.{t} e WHERE e.originator_id = r.id AND e.originator_version > r.version LIMIT 1)"
               " AS later) THEN RAISE EXCEPTION 'changed'; END IF;")

@@ -1,8 +1,8 @@
 """The hash chain that binds every stored event to all before it.
 
 link_n = sha256(link_{n-1} || canonical(event_n)), starting from 32 zero bytes.
-The PostgreSQL trigger (postgres_recorder.py) computes the same bytes in SQL, so
-this module is the single definition of the encoding: change both or neither.
+The PostgreSQL trigger (postgres_recorder.py) computes the same bytes in SQL, from
+``canonical_sql`` here, so this module is the single definition of the encoding.
 """
 
 from __future__ import annotations
@@ -43,6 +43,16 @@ def canonical(
         struct.pack(">i", len(topic_b)), topic_b,
         struct.pack(">i", len(state_b)), state_b,
     ))
+
+
+def canonical_sql(row: str = "") -> str:
+    """``canonical()`` as a PostgreSQL expression over a stored event's columns, each named
+    ``row`` + column: ``"r."`` for a plpgsql record, ``"NEW."`` in a row trigger, ``""`` in
+    a query. The chain trigger and verify build their SQL from it."""
+    topic = f"convert_to(coalesce({row}topic, ''), 'UTF8')"
+    state = f"coalesce({row}state, ''::bytea)"
+    return (f"int8send({row}notification_id) || uuid_send({row}originator_id) || int8send({row}originator_version)"
+            f" || int4send(octet_length({topic})) || {topic} || int4send(octet_length({state})) || {state}")
 
 
 _HEAD = struct.Struct(">q16sqi")  # position, uuid, version, topic length

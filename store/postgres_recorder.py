@@ -17,7 +17,7 @@ from eventsourcing.utils import retry
 from psycopg import sql
 from psycopg.rows import tuple_row
 
-from store.chain import CHAIN_TABLE, EVENTS_TABLE
+from store.chain import CHAIN_TABLE, EVENTS_TABLE, canonical_sql
 from store.commands import COMMANDS_TABLE, command_rows, pg_command_statements, unchanged_reads
 from store.guards import PG_GUARD_TRIGGERS, pg_guard_statements
 from store.pg_arrays import Blobs, Int8s, Texts, UUIDs
@@ -75,10 +75,7 @@ def pg_chain_statements(schema: str) -> list[sql.Composed]:
         "    RAISE EXCEPTION 'plantrail: event position % is not after the chain head %', r.notification_id, head_pos;"
         "   END IF;"
         # The link, as {link_fn} computes it, written out: a function call per row costs more.
-        "   head_link := sha256(head_link || int8send(r.notification_id) || uuid_send(r.originator_id)"
-        "    || int8send(r.originator_version)"
-        "    || int4send(octet_length(convert_to(coalesce(r.topic, ''), 'UTF8'))) || convert_to(coalesce(r.topic, ''), 'UTF8')"
-        "    || int4send(octet_length(coalesce(r.state, ''::bytea))) || coalesce(r.state, ''::bytea));"
+        f"   head_link := sha256(head_link || {canonical_sql('r.')});"
         "   positions := positions || r.notification_id; prevs := prevs || head_pos; links := links || head_link;"
         "   head_pos := r.notification_id;"
         "  END LOOP;"

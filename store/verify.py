@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel
 
-from store.chain import CHAIN_TABLE, EVENTS_TABLE, GENESIS, canonical, next_link
+from store.chain import CHAIN_TABLE, EVENTS_TABLE, GENESIS, canonical, canonical_sql, next_link
 from store.errors import StoreUnavailable
 from store.settings import PostgresURL, SQLiteURL, parse_url, pg_connect
 
@@ -423,14 +423,11 @@ def _pg_source(u: PostgresURL) -> Iterator[_Source]:
         conn.close()
 
 
-# store.chain.canonical() written in SQL (as the chain trigger in postgres_recorder.py
-# writes it), so the server sends each event as the one byte string the verifier hashes:
-# the client still does all the hashing, of exactly what is stored, with no Python per
-# column. The careful walk, which names a fault, does not use it.
-_PG_CANONICAL = (
-    "int8send(notification_id) || uuid_send(originator_id) || int8send(originator_version)"
-    " || int4send(octet_length(convert_to(coalesce(topic, ''), 'UTF8'))) || convert_to(coalesce(topic, ''), 'UTF8')"
-    " || int4send(octet_length(coalesce(state, ''::bytea))) || coalesce(state, ''::bytea)")
+# store.chain.canonical() in SQL (store.chain.canonical_sql, as the chain trigger has it),
+# so the server sends each event as the one byte string the verifier hashes: the client
+# still does all the hashing, of exactly what is stored, with no Python per column. The
+# careful walk, which names a fault, does not use it.
+_PG_CANONICAL = canonical_sql()
 
 _CANONICAL_SAMPLES = (  # a multi-byte topic, binary state, and the empty and NULL cases
     (1, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", 7, "tópic:Événement", b"\x00\xff{\"a\":1}\n"),
