@@ -77,6 +77,14 @@ def drop_raw_table(url: str) -> None:
         conn.execute(f"DROP TABLE IF EXISTS {table}")
 
 
+def for_seconds(seconds: float, step: Any) -> int:
+    """Call ``step`` (-> how many it did) again and again for ``seconds``; the sum."""
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        n += step()
+    return n
+
+
 def raw_commits(url: str, seconds: float, start: Any = None, out: Any = None) -> int:
     """One row per transaction (autocommit INSERT), psycopg, as fast as one client can:
     the rows committed in ``seconds``."""
@@ -88,10 +96,12 @@ def raw_commits(url: str, seconds: float, start: Any = None, out: Any = None) ->
         conn.execute(stmt, (uuid.uuid4(), TOPIC, STATE))
         if start is not None:
             start.wait()
-        n, t0 = 0, time.perf_counter()
-        while time.perf_counter() - t0 < seconds:
+
+        def commit() -> int:
             conn.execute(stmt, (uuid.uuid4(), TOPIC, STATE), prepare=True)
-            n += 1
+            return 1
+
+        n = for_seconds(seconds, commit)
     if out is not None:
         out.put(n)
     return n
@@ -149,11 +159,11 @@ class Writer:
 
     def run(self, seconds: float) -> int:
         """Commands run in ``seconds``."""
-        n, t0 = 0, time.perf_counter()
-        while time.perf_counter() - t0 < seconds:
-            self.case += 1
-            n += wl.run_case_commands(self.app, self.case, self.prefix, self.timings)
-        return n
+        return for_seconds(seconds, self._next_case)
+
+    def _next_case(self) -> int:
+        self.case += 1
+        return wl.run_case_commands(self.app, self.case, self.prefix, self.timings)
 
     def close(self) -> None:
         self.app.close()
@@ -168,12 +178,13 @@ def store_saves(app: Any, seconds: float) -> int:
     from eventsourcing.persistence import StoredEvent
 
     staff = uuid.uuid4()
-    n, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < seconds:
+
+    def save() -> int:
         app.recorder.insert_events([StoredEvent(originator_id=uuid.uuid4(), originator_version=1, topic=TOPIC,
                                                 state=STATE)], unchanged=[(staff, 1)])
-        n += 1
-    return n
+        return 1
+
+    return for_seconds(seconds, save)
 
 
 def in_turn(rounds: int, seconds: float, phases: dict[str, Any]) -> dict[str, float]:
@@ -380,14 +391,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         lines = wl.write_import_file(path, cases, prefix="L", with_staff=False)
         # The raw batched rate is measured half before the import and half after it (the
         # import takes minutes, in which the machine's speed drifts).
-        raw_rows = min(200_000, max(20_000, cases * 11 // 5))
-        log(f"raw batched inserts, {raw_rows // 2} rows, {batch}-row transactions")
-        raw_seconds = raw_batches(url, raw_rows // 2, int(batch * 1.1))
+        half = min(200_000, max(20_000, cases * 11 // 5)) // 2
+        log(f"raw batched inserts, {half} rows, {batch}-row transactions")
+        raw_seconds = raw_batches(url, half, int(batch * 1.1))
         log(f"importing {lines} lines, {batch} lines a transaction")
         counts = import_file(app, path, batch, "import")
-        log(f"raw batched inserts, {raw_rows // 2} rows, {batch}-row transactions")
-        raw_seconds += raw_batches(url, raw_rows // 2, int(batch * 1.1))
-        r["raw_batch_rows_per_s"] = raw_rows // 2 * 2 / raw_seconds
+        log(f"raw batched inserts, {half} rows, {batch}-row transactions")
+        raw_seconds += raw_batches(url, half, int(batch * 1.1))
+        r["raw_batch_rows_per_s"] = 2 * half / raw_seconds
         r["import_lines"], r["import_events"], r["import_batches"] = counts["lines"], counts["events"], counts["batches"]
         r["import_events_per_s"] = counts["events"] / counts["seconds"]
         r["import_lines_per_s"] = counts["lines"] / counts["seconds"]

@@ -140,7 +140,7 @@ class _LastReturnedFirst(deque):  # type: ignore[type-arg]
         return self.pop()
 
 
-def hottest_first(pool: Any) -> bool:
+def hottest_first(pool: Any) -> None:
     """Make the pool hand out the connection returned last, not the one idle longest.
 
     psycopg_pool's queue is first in, first out: one writer's commands went round every
@@ -149,16 +149,14 @@ def hottest_first(pool: Any) -> bool:
     SQLAlchemy offers this as ``pool_use_lifo``; psycopg_pool has no option, so its queue
     is swapped under its own lock. Concurrent users still each get a connection of their
     own. (The pool's idle shrinking, every ten minutes at most, then closes the newest idle
-    connection rather than the oldest: one reconnect.) False, and nothing changed, if a
-    psycopg_pool release no longer keeps its queue this way: tests/store/test_store_settings.py
-    then fails.
+    connection rather than the oldest: one reconnect.) Nothing is changed if a psycopg_pool
+    release no longer keeps its queue this way: tests/store/test_store_settings.py then fails.
     """
     queue, lock = getattr(pool, "_pool", None), getattr(pool, "_lock", None)
     if type(queue) is not deque or lock is None:
-        return False
+        return
     with lock:
         pool._pool = _LastReturnedFirst(pool._pool)
-    return True
 
 
 class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
