@@ -2,7 +2,7 @@
 
     python bench/ab.py [--rounds 8] [--cases 20] [--db URL]
 
-Each variant gets its own fresh schema (the chain trigger is per schema). Add a variant as settings
+Each variant gets its own fresh schema (the save function is per schema). Add a variant as settings
 (e.g. an APPLICATION_RECORDER_TOPIC naming another recorder class, or POSTGRES_LOCK_TIMEOUT) to
 compare a change against the application as it is; `git show 6a79962:store/postgres_recorder.py`
 is the recorder before any of the work in docs/performance.md.

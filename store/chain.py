@@ -1,7 +1,7 @@
 """The hash chain that binds every stored event to all before it.
 
 link_n = sha256(link_{n-1} || canonical(event_n)), starting from 32 zero bytes.
-The PostgreSQL trigger (postgres_recorder.py) computes the same bytes in SQL, from
+PostgreSQL's save function (postgres_recorder.py) computes the same bytes in SQL, from
 ``canonical_sql`` here, so this module is the single definition of the encoding.
 """
 
@@ -48,7 +48,7 @@ def canonical(
 def canonical_sql(row: str = "") -> str:
     """``canonical()`` as a PostgreSQL expression over a stored event's columns, each named
     ``row`` + column: ``"r."`` for a plpgsql record, ``"NEW."`` in a row trigger, ``""`` in
-    a query. The chain trigger and verify build their SQL from it."""
+    a query. The save function and verify build their SQL from it."""
     topic = f"convert_to(coalesce({row}topic, ''), 'UTF8')"
     state = f"coalesce({row}state, ''::bytea)"
     return (f"int8send({row}notification_id) || uuid_send({row}originator_id) || int8send({row}originator_version)"

@@ -1,4 +1,4 @@
-"""PostgreSQL application recorder whose events are chained by a trigger in the same transaction."""
+"""PostgreSQL application recorder whose one save function writes events and their chain links together."""
 
 from __future__ import annotations
 
@@ -22,27 +22,24 @@ from store.commands import COMMANDS_TABLE, command_rows, pg_command_statements, 
 from store.guards import PG_GUARD_TRIGGERS, pg_guard_statements
 from store.pg_arrays import Blobs, Int8s, Texts, UUIDs
 
-LINK_FUNCTION = "plantrail_event_link"
-CHAIN_FUNCTION = "plantrail_chain_events"
-CHAIN_TRIGGER = f"{EVENTS_TABLE}_chain"
 # The name carries the body's version: a store opened by an owner gets a changed body
 # under a new name (the recorder checks that its version exists), never a stale one.
-RECORD_FUNCTION = "plantrail_record_v1"
+RECORD_FUNCTION = "plantrail_record_v2"
 # Its parameters, in order: the definition, the call and the installed check follow this.
 RECORD_PARAMS = (("oids", "uuid[]"), ("vers", "bigint[]"), ("topics", "text[]"), ("states", "bytea[]"),
                  ("command_ids", "text[]"), ("results", "text[]"), ("read_ids", "uuid[]"),
                  ("read_versions", "bigint[]"), ("wait", "text"))
 RECORD_SIGNATURE = "(" + ", ".join(kind for _, kind in RECORD_PARAMS) + ")"
-ALL_TRIGGERS = (CHAIN_TRIGGER, *(name for pair in PG_GUARD_TRIGGERS.values() for name in pair))
+ALL_TRIGGERS = tuple(name for pair in PG_GUARD_TRIGGERS.values() for name in pair)
+# What earlier versions installed and this one replaces (see pg_retired_statements): the
+# trigger that chained every insert, its function, an unused link function, the save v1.
+RETIRED_TRIGGER = f"{EVENTS_TABLE}_chain"
+RETIRED_FUNCTIONS = ("plantrail_chain_events()", "plantrail_event_link(bytea, bigint, uuid, bigint, text, bytea)",
+                     "plantrail_record_v1(uuid[], bigint[], text[], bytea[], text[], text[], uuid[], bigint[], text)")
 
 
 def pg_chain_statements(schema: str) -> list[sql.Composed]:
-    fmt = {
-        "s": sql.Identifier(schema), "events": sql.Identifier(EVENTS_TABLE),
-        "chain": sql.Identifier(CHAIN_TABLE), "link_fn": sql.Identifier(LINK_FUNCTION),
-        "chain_fn": sql.Identifier(CHAIN_FUNCTION), "trigger": sql.Identifier(CHAIN_TRIGGER),
-    }
-    return [sql.SQL(text).format(**fmt) for text in (
+    return [sql.SQL(
         # recorded_by/recorded_at: provenance from the server itself, not from the
         # client, so a writer cannot claim another identity or time.
         "CREATE TABLE IF NOT EXISTS {s}.{chain} ("
@@ -50,45 +47,18 @@ def pg_chain_statements(schema: str) -> list[sql.Composed]:
         " prev_position bigint NOT NULL UNIQUE,"  # the chain cannot fork
         " link bytea NOT NULL CHECK (octet_length(link) = 32),"
         " recorded_by text NOT NULL DEFAULT session_user,"
-        " recorded_at timestamptz NOT NULL DEFAULT clock_timestamp())",
-        # Byte-identical to store.chain.canonical()/next_link().
-        "CREATE OR REPLACE FUNCTION {s}.{link_fn}(prev bytea, pos bigint, oid uuid, ver bigint, topic text, state bytea)"
-        " RETURNS bytea LANGUAGE sql IMMUTABLE AS $body$"
-        " SELECT sha256(prev || int8send(pos) || uuid_send(oid) || int8send(ver)"
-        " || int4send(octet_length(convert_to(coalesce(topic, ''), 'UTF8'))) || convert_to(coalesce(topic, ''), 'UTF8')"
-        " || int4send(octet_length(coalesce(state, ''::bytea))) || coalesce(state, ''::bytea))"
-        " $body$",
-        # Statement-level, over the transition table, so a multi-row insert is chained
-        # in position order. It runs inside the inserting transaction, after the
-        # library's LOCK TABLE ... IN EXCLUSIVE MODE, so the head cannot move under it.
-        # SECURITY DEFINER: an application role needs no INSERT right on the chain.
-        "CREATE OR REPLACE FUNCTION {s}.{chain_fn}() RETURNS trigger LANGUAGE plpgsql"
-        " SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$"
-        " DECLARE head_pos bigint; head_link bytea; r record;"
-        "  positions bigint[] := '{{}}'; prevs bigint[] := '{{}}'; links bytea[] := '{{}}';"
-        " BEGIN"
-        "  SELECT position, link INTO head_pos, head_link FROM {s}.{chain} ORDER BY position DESC LIMIT 1;"
-        "  IF NOT FOUND THEN head_pos := 0; head_link := decode(repeat('00', 32), 'hex'); END IF;"
-        "  FOR r IN SELECT notification_id, originator_id, originator_version, topic, state"
-        "   FROM new_events ORDER BY notification_id LOOP"
-        "   IF r.notification_id <= head_pos THEN"
-        "    RAISE EXCEPTION 'plantrail: event position % is not after the chain head %', r.notification_id, head_pos;"
-        "   END IF;"
-        # The link, as {link_fn} computes it, written out: a function call per row costs more.
-        f"   head_link := sha256(head_link || {canonical_sql('r.')});"
-        "   positions := positions || r.notification_id; prevs := prevs || head_pos; links := links || head_link;"
-        "   head_pos := r.notification_id;"
-        "  END LOOP;"
-        # One INSERT for the whole statement's links (a row-by-row INSERT cost ~3x more
-        # on a large batch; see docs/performance.md).
-        "  INSERT INTO {s}.{chain} (position, prev_position, link)"
-        "   SELECT * FROM unnest(positions, prevs, links);"
-        "  RETURN NULL;"
-        " END $body$",
-        "CREATE OR REPLACE TRIGGER {trigger} AFTER INSERT ON {s}.{events}"
-        " REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION {s}.{chain_fn}()",
-        "ALTER TABLE {s}.{events} ENABLE TRIGGER {trigger}",
-    )]
+        " recorded_at timestamptz NOT NULL DEFAULT clock_timestamp())"
+    ).format(s=sql.Identifier(schema), chain=sql.Identifier(CHAIN_TABLE))]
+
+
+def pg_retired_statements(schema: str) -> list[sql.Composed]:
+    """Remove what earlier versions installed, in the transaction that installs the save
+    function: a process of an earlier version still calling plantrail_record_v1 then fails
+    loudly ("does not exist") instead of writing events that nothing chains."""
+    s = sql.Identifier(schema)
+    return [sql.SQL("DROP TRIGGER IF EXISTS {t} ON {s}.{e}").format(
+        t=sql.Identifier(RETIRED_TRIGGER), s=s, e=sql.Identifier(EVENTS_TABLE))] + [
+        sql.SQL("DROP FUNCTION IF EXISTS {s}.").format(s=s) + sql.SQL(signature) for signature in RETIRED_FUNCTIONS]
 
 
 def pg_record_statements(schema: str) -> list[sql.Composed]:
@@ -96,19 +66,25 @@ def pg_record_statements(schema: str) -> list[sql.Composed]:
 
     In one transaction (the statement's own): the command ids (their primary key refuses
     a repeat), the EXCLUSIVE table lock (positions are issued in commit order, and the
-    chain trigger needs a head that cannot move), the check that the records the
-    command only read are as it read them, and the events (chained by the trigger).
-    Any failure rolls all of it back; an integrity error says the command must be
-    decided again on what is now recorded.
+    chain's head cannot move), the check that the records the command only read are as
+    it read them, the events, and their links. Any failure rolls all of it back; an
+    integrity error says the command must be decided again on what is now recorded.
+
+    It is the only way in for events: SECURITY DEFINER, so a role needs EXECUTE on it
+    (granted by the owner; see docs/integrity.md) and no right to write the log, its
+    chain or the command log itself. An event put in any other way has no link, and
+    verify reports it. (Until 2026-12 a trigger chained every insert, whoever made it;
+    links made here cost a save ~25 us less: docs/performance.md.)
     """
     fmt = {"s": sql.Identifier(schema), "events": sql.Identifier(EVENTS_TABLE),
-           "commands": sql.Identifier(COMMANDS_TABLE), "fn": sql.Identifier(RECORD_FUNCTION)}
+           "chain": sql.Identifier(CHAIN_TABLE), "commands": sql.Identifier(COMMANDS_TABLE),
+           "fn": sql.Identifier(RECORD_FUNCTION)}
     return [sql.SQL(
         "CREATE OR REPLACE FUNCTION {s}.{fn}(" + ", ".join(f"{name} {kind}" for name, kind in RECORD_PARAMS) + ")"
-        # No SET search_path (every name is qualified; it costs ~6% of a save) and not
-        # SECURITY DEFINER: the caller's own rights apply.
-        " RETURNS bigint[] LANGUAGE plpgsql AS $body$"
-        " DECLARE positions bigint[];"
+        # A definer's function runs with the path it sets, never the caller's.
+        " RETURNS bigint[] LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$"
+        " DECLARE positions bigint[] := '{{}}'; prevs bigint[] := '{{}}'; links bytea[] := '{{}}';"
+        "  head_pos bigint; head_link bytea; w record;"
         " BEGIN"
         "  IF command_ids IS NOT NULL THEN"
         "   INSERT INTO {s}.{commands} (command_id, result) SELECT * FROM unnest(command_ids, results);"
@@ -124,13 +100,45 @@ def pg_record_statements(schema: str) -> list[sql.Composed]:
         "   RAISE EXCEPTION 'plantrail: a record this command read has changed meanwhile'"
         "    USING ERRCODE = 'integrity_constraint_violation';"
         "  END IF;"
-        "  WITH written AS ("
-        "   INSERT INTO {s}.{events} (originator_id, originator_version, topic, state)"
-        "   SELECT * FROM unnest(oids, vers, topics, states) RETURNING notification_id)"
-        "  SELECT array_agg(notification_id ORDER BY notification_id) INTO positions FROM written;"
+        "  SELECT position, link INTO head_pos, head_link FROM {s}.{chain} ORDER BY position DESC LIMIT 1;"
+        "  IF NOT FOUND THEN head_pos := 0; head_link := decode(repeat('00', 32), 'hex'); END IF;"
+        # The rows come back in the order they were numbered; the check below refuses
+        # the save (never chains it out of order) were that ever not so.
+        "  FOR w IN INSERT INTO {s}.{events} (originator_id, originator_version, topic, state)"
+        "   SELECT * FROM unnest(oids, vers, topics, states)"
+        "   RETURNING notification_id, originator_id, originator_version, topic, state LOOP"
+        "   IF w.notification_id <= head_pos THEN"
+        "    RAISE EXCEPTION 'plantrail: event position % is not after the chain head %', w.notification_id, head_pos;"
+        "   END IF;"
+        f"   head_link := sha256(head_link || {canonical_sql('w.')});"
+        "   positions := positions || w.notification_id; prevs := prevs || head_pos; links := links || head_link;"
+        "   head_pos := w.notification_id;"
+        "  END LOOP;"
+        # One INSERT for the whole save's links (a row-by-row INSERT cost ~3x more on a
+        # large batch; see docs/performance.md).
+        "  INSERT INTO {s}.{chain} (position, prev_position, link) SELECT * FROM unnest(positions, prevs, links);"
         "  RETURN positions;"
         " END $body$"
-    ).format(**fmt)]
+    ).format(**fmt),
+        # Only roles the owner names may save (docs/integrity.md); the owner always can.
+        sql.SQL("REVOKE ALL ON FUNCTION {s}.{fn}" + RECORD_SIGNATURE + " FROM PUBLIC").format(**fmt),
+    ]
+
+
+def pg_carry_over_grants(schema: str) -> sql.Composed:
+    """EXECUTE on the save function for every role that could insert into the log:
+    under earlier versions that INSERT right was what let a role save, so an upgrade
+    leaves the same roles able to save, and no others."""
+    fmt = {"s": sql.Identifier(schema), "fn": sql.Identifier(RECORD_FUNCTION)}
+    grant = sql.SQL("GRANT EXECUTE ON FUNCTION {s}.{fn}" + RECORD_SIGNATURE + " TO ").format(**fmt).as_string()
+    return sql.SQL(
+        "DO $grants$ DECLARE g text; BEGIN"
+        " FOR g IN SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(a.grantee::regrole::text) END"
+        "  FROM pg_class c, aclexplode(c.relacl) a"
+        "  WHERE c.oid = to_regclass({events}) AND a.privilege_type = 'INSERT' AND a.grantee <> c.relowner LOOP"
+        "  EXECUTE {grant} || g;"
+        " END LOOP; END $grants$"
+    ).format(events=sql.Literal(sql.Identifier(schema, EVENTS_TABLE).as_string()), grant=sql.Literal(grant))
 
 
 class _LastReturnedFirst(deque):  # type: ignore[type-arg]
@@ -200,7 +208,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                     super().create_table()
                     with self.datastore.transaction(commit=True) as curs:
                         for statement in (pg_chain_statements(schema) + pg_command_statements(schema)
-                                          + pg_record_statements(schema) + pg_guard_statements(schema)):
+                                          + pg_record_statements(schema) + [pg_carry_over_grants(schema)]
+                                          + pg_retired_statements(schema) + pg_guard_statements(schema)):
                             curs.execute(statement, prepare=False)
                 if self.snapshots_table and not self._exists(self.snapshots_table):
                     PostgresAggregateRecorder(self.datastore, events_table_name=self.snapshots_table).create_table()
@@ -210,7 +219,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        """Command ids, lock, read check, events (the trigger chains them): one statement,
+        """Command ids, lock, read check, events and their links: one statement,
         one round trip, its own transaction (the pool's connections are autocommit).
 
         An error anywhere (a repeated command id, a record changed meanwhile) is mapped by

@@ -423,7 +423,7 @@ def _pg_source(u: PostgresURL) -> Iterator[_Source]:
         conn.close()
 
 
-# store.chain.canonical() in SQL (store.chain.canonical_sql, as the chain trigger has it),
+# store.chain.canonical() in SQL (store.chain.canonical_sql, as the save function has it),
 # so the server sends each event as the one byte string the verifier hashes: the client
 # still does all the hashing, of exactly what is stored, with no Python per column. The
 # careful walk, which names a fault, does not use it.
@@ -442,7 +442,7 @@ def _pg_canonical_agrees(conn: Any) -> bool:
     If not (the SQL or the Python changed alone, or an odd server encoding), the fast
     path is not used and the careful walk, which hashes canonical() itself, checks the
     whole log. So the verdict always rests on store.chain's definition of the bytes:
-    were the SQL and the trigger to drift from it together, a fast path trusting the SQL
+    were the SQL and the save function to drift from it together, a fast path trusting the SQL
     would pass a log that canonical() says is broken.
     """
     import psycopg

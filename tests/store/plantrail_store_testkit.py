@@ -83,7 +83,7 @@ class Raw:
     def count(self) -> int:
         return self.run(f"SELECT count(*) FROM {EVENTS_TABLE}")[0][0]
 
-    def disable_guards(self, chain_trigger_too: bool = False) -> None:
+    def disable_guards(self) -> None:
         if self.is_sqlite:
             for table in (EVENTS_TABLE, CHAIN_TABLE):
                 for op in ("update", "delete"):
@@ -92,8 +92,6 @@ class Raw:
             for table in (EVENTS_TABLE, CHAIN_TABLE):
                 self.run(f"ALTER TABLE {table} DISABLE TRIGGER {table}_refuse_change")
                 self.run(f"ALTER TABLE {table} DISABLE TRIGGER {table}_refuse_truncate")
-            if chain_trigger_too:
-                self.run(f"ALTER TABLE {EVENTS_TABLE} DISABLE TRIGGER {EVENTS_TABLE}_chain")
 
 
 def rechain(raw: Raw) -> None:

@@ -80,18 +80,16 @@ def test_postgres_refuses_truncate(pg_url, apps, table):
         assert raw.count() == 6
 
 
-def test_postgres_refuses_out_of_order_insert(pg_url, apps):
-    """Even a raw INSERT (guards don't cover INSERT) is chained, and can't go behind the head."""
+def test_postgres_an_event_put_in_by_hand_has_no_link(pg_url, apps):
+    """Events get links only from the save function: one INSERTed by hand, even by the
+    owner, is not chained, and verify names it."""
     fill(apps(pg_url), 3)  # 6 events
     with Raw(pg_url) as raw:
-        raw.run(f"SELECT setval(pg_get_serial_sequence('{EVENTS_TABLE}', 'notification_id'), 100)")
         raw.run(f"INSERT INTO {EVENTS_TABLE} (originator_id, originator_version, topic, state) "
                 "VALUES (gen_random_uuid(), 1, 't', '\\x00')")
-        with pytest.raises(psycopg.Error, match="not after the chain head"):
-            raw.run(f"INSERT INTO {EVENTS_TABLE} (notification_id, originator_id, originator_version, topic, state) "
-                    "VALUES (50, gen_random_uuid(), 1, 't', '\\x00')")
+        assert raw.run(f"SELECT count(*) FROM {CHAIN_TABLE}") == [(6,)]
     report = verify(pg_url)
-    assert report.intact and report.events_checked == 7  # the raw insert was chained (and is on record)
+    assert (report.intact, report.problem, report.first_bad_position) == (False, "inserted", 7), report
 
 
 def test_install_guards_is_idempotent_and_restores_guards(store_url, apps):
@@ -112,3 +110,28 @@ def test_postgres_provenance(pg_url, apps):
     assert len(rows) == 4
     assert all(by == "postgres" for by, _, _ in rows)  # the login role, from the server
     assert all(age.total_seconds() < 60 for _, _, age in rows)
+
+
+def test_init_retires_the_chain_trigger_of_an_earlier_version(pg_url, apps):
+    """Earlier versions chained events by a trigger and saved through plantrail_record_v1.
+    Opening such a store as its owner installs this version's save function and removes
+    both in one transaction (an earlier process still running then fails loudly rather
+    than save events nothing chains), and the chain goes on unbroken."""
+    from store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE, RETIRED_TRIGGER
+
+    fill(apps(pg_url), 2)
+    with Raw(pg_url) as raw:
+        raw.run(f"DROP FUNCTION {RECORD_FUNCTION}{RECORD_SIGNATURE}")
+        raw.run("CREATE FUNCTION plantrail_chain_events() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$")
+        raw.run(f"CREATE TRIGGER {RETIRED_TRIGGER} AFTER INSERT ON {EVENTS_TABLE}"
+                " REFERENCING NEW TABLE AS new_events FOR EACH STATEMENT EXECUTE FUNCTION plantrail_chain_events()")
+        raw.run("CREATE FUNCTION plantrail_record_v1(uuid[], bigint[], text[], bytea[], text[], text[], uuid[],"
+                " bigint[], text) RETURNS bigint[] LANGUAGE sql AS 'SELECT NULL::bigint[]'")
+    fill(apps(pg_url), 2)  # opening it (as its owner) installs this version
+    with Raw(pg_url) as raw:
+        assert raw.run(f"SELECT tgname FROM pg_trigger WHERE tgrelid = '{EVENTS_TABLE}'::regclass AND tgname = ?",
+                       (RETIRED_TRIGGER,)) == []
+        assert raw.run("SELECT to_regprocedure('plantrail_chain_events()') IS NULL,"
+                       " to_regproc('plantrail_record_v1') IS NULL") == [(True, True)]
+    report = verify(pg_url)
+    assert report.intact and report.events_checked == 8

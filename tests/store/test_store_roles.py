@@ -9,6 +9,8 @@ import pytest
 from plantrail_store_testkit import ThingApp, fill
 
 from store.chain import CHAIN_TABLE, EVENTS_TABLE
+from store.commands import COMMANDS_TABLE
+from store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE
 from store.guards import install_guards
 from store.settings import env_for_url, parse_url
 from store.verify import verify
@@ -33,9 +35,8 @@ def split(pg_url):
         with psycopg.connect(**parse_url(owner_url).connect_kwargs(), autocommit=True) as conn:
             for grant in (
                 f"GRANT USAGE ON SCHEMA {s} TO {app_role}",
-                f"GRANT SELECT, INSERT, UPDATE ON {s}.{EVENTS_TABLE} TO {app_role}",
-                f"GRANT SELECT ON {s}.{CHAIN_TABLE} TO {app_role}",
-                f"GRANT USAGE ON SEQUENCE {s}.{EVENTS_TABLE}_notification_id_seq TO {app_role}",
+                f"GRANT SELECT ON {s}.{EVENTS_TABLE}, {s}.{CHAIN_TABLE}, {s}.{COMMANDS_TABLE} TO {app_role}",
+                f"GRANT EXECUTE ON FUNCTION {s}.{RECORD_FUNCTION}{RECORD_SIGNATURE} TO {app_role}",
                 f"GRANT SELECT, INSERT ON {s}.thingapp_snapshots TO {app_role}",
             ):
                 conn.execute(grant)
@@ -65,7 +66,9 @@ def test_app_role_appends_but_cannot_touch_guards(split):
     with psycopg.connect(**u.connect_kwargs(), autocommit=True) as conn:
         conn.execute(f"SET search_path TO {u.schema}")
         for statement, refusal in [
-            (f"UPDATE {EVENTS_TABLE} SET topic = 'x'", "append-only"),
+            (f"UPDATE {EVENTS_TABLE} SET topic = 'x'", "permission denied"),
+            (f"INSERT INTO {EVENTS_TABLE} (originator_id, originator_version) VALUES (gen_random_uuid(), 1)",
+             "permission denied"),
             (f"DELETE FROM {EVENTS_TABLE}", "permission denied"),
             (f"TRUNCATE {EVENTS_TABLE}", "permission denied"),
             (f"ALTER TABLE {EVENTS_TABLE} DISABLE TRIGGER USER", "must be owner"),
@@ -79,3 +82,48 @@ def test_app_role_appends_but_cannot_touch_guards(split):
     with psycopg.connect(**parse_url(owner_url).connect_kwargs()) as conn:
         who = conn.execute(f"SELECT DISTINCT recorded_by FROM {u.schema}.{CHAIN_TABLE}").fetchall()
     assert who == [(u.user,)]
+
+
+def _save_as(url: str) -> None:
+    app = ThingApp(env={**env_for_url(url), "CREATE_TABLE": "n"})
+    try:
+        fill(app, 1)
+    finally:
+        app.close()
+
+
+def _count(owner_url: str, schema: str) -> int:
+    with psycopg.connect(**parse_url(owner_url).connect_kwargs()) as conn:
+        return conn.execute(f"SELECT count(*) FROM {schema}.{EVENTS_TABLE}").fetchone()[0]
+
+
+def test_a_role_without_execute_on_the_save_function_records_nothing(split):
+    owner_url, app_url = split
+    schema = parse_url(app_url).schema
+    with psycopg.connect(**parse_url(owner_url).connect_kwargs(), autocommit=True) as conn:
+        conn.execute(f"REVOKE EXECUTE ON FUNCTION {schema}.{RECORD_FUNCTION}{RECORD_SIGNATURE}"
+                     f" FROM {parse_url(app_url).user}")
+    with pytest.raises(Exception, match="permission denied for function"):
+        _save_as(app_url)
+    assert _count(owner_url, schema) == 0
+
+
+def test_an_upgrade_lets_the_roles_that_could_insert_save(split):
+    """Earlier versions let a role save if it could INSERT into the log; the owner's init
+    of this version grants those roles EXECUTE on the new save function, and no others."""
+    owner_url, app_url = split
+    schema, app_role = parse_url(app_url).schema, parse_url(app_url).user
+    with psycopg.connect(**parse_url(owner_url).connect_kwargs(), autocommit=True) as conn:
+        # The store as an earlier version left it: no save function of this version; the
+        # application role allowed to INSERT, as docs/integrity.md then said.
+        conn.execute(f"DROP FUNCTION {schema}.{RECORD_FUNCTION}{RECORD_SIGNATURE}")
+        conn.execute(f"GRANT INSERT ON {schema}.{EVENTS_TABLE} TO {app_role}")
+    install_guards(owner_url)  # plantrail init, as the owner
+    _save_as(app_url)
+    assert _count(owner_url, schema) == 2  # a thing and its note
+    with psycopg.connect(**parse_url(owner_url).connect_kwargs(), autocommit=True) as conn:
+        granted = conn.execute(
+            "SELECT DISTINCT a.grantee::regrole::text FROM pg_proc p, aclexplode(p.proacl) a"
+            " WHERE p.oid = to_regprocedure(%s) AND a.privilege_type = 'EXECUTE'",
+            (f"{schema}.{RECORD_FUNCTION}{RECORD_SIGNATURE}",)).fetchall()
+    assert sorted(g for (g,) in granted) == sorted([app_role, parse_url(owner_url).user])
