@@ -126,19 +126,22 @@ def pg_record_statements(schema: str) -> list[sql.Composed]:
 
 
 def pg_carry_over_grants(schema: str) -> sql.Composed:
-    """EXECUTE on the save function for every role that could insert into the log:
-    under earlier versions that INSERT right was what let a role save, so an upgrade
-    leaves the same roles able to save, and no others."""
+    """On an upgrade from the save v1 (run before pg_retired_statements removes it): EXECUTE
+    on this save function for every role that could insert into the log, which is what
+    let a role save under v1. The same roles can save after the upgrade, and no others."""
     fmt = {"s": sql.Identifier(schema), "fn": sql.Identifier(RECORD_FUNCTION)}
     grant = sql.SQL("GRANT EXECUTE ON FUNCTION {s}.{fn}" + RECORD_SIGNATURE + " TO ").format(**fmt).as_string()
+    v1 = sql.SQL("{s}.").format(s=fmt["s"]).as_string() + RETIRED_FUNCTIONS[-1]
     return sql.SQL(
         "DO $grants$ DECLARE g text; BEGIN"
+        " IF to_regprocedure({v1}) IS NULL THEN RETURN; END IF;"
         " FOR g IN SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(a.grantee::regrole::text) END"
         "  FROM pg_class c, aclexplode(c.relacl) a"
         "  WHERE c.oid = to_regclass({events}) AND a.privilege_type = 'INSERT' AND a.grantee <> c.relowner LOOP"
         "  EXECUTE {grant} || g;"
         " END LOOP; END $grants$"
-    ).format(events=sql.Literal(sql.Identifier(schema, EVENTS_TABLE).as_string()), grant=sql.Literal(grant))
+    ).format(v1=sql.Literal(v1), events=sql.Literal(sql.Identifier(schema, EVENTS_TABLE).as_string()),
+             grant=sql.Literal(grant))
 
 
 class _LastReturnedFirst(deque):  # type: ignore[type-arg]

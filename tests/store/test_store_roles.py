@@ -10,7 +10,7 @@ from plantrail_store_testkit import ThingApp, fill
 
 from store.chain import CHAIN_TABLE, EVENTS_TABLE
 from store.commands import COMMANDS_TABLE
-from store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE
+from store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE, RETIRED_FUNCTIONS
 from store.guards import install_guards
 from store.settings import env_for_url, parse_url
 from store.verify import verify
@@ -117,6 +117,8 @@ def test_an_upgrade_lets_the_roles_that_could_insert_save(split):
         # The store as an earlier version left it: no save function of this version; the
         # application role allowed to INSERT, as docs/integrity.md then said.
         conn.execute(f"DROP FUNCTION {schema}.{RECORD_FUNCTION}{RECORD_SIGNATURE}")
+        conn.execute(f"CREATE FUNCTION {schema}.{RETIRED_FUNCTIONS[-1]} RETURNS bigint[] LANGUAGE sql"
+                     " AS 'SELECT NULL::bigint[]'")
         conn.execute(f"GRANT INSERT ON {schema}.{EVENTS_TABLE} TO {app_role}")
     install_guards(owner_url)  # plantrail init, as the owner
     _save_as(app_url)
@@ -127,3 +129,18 @@ def test_an_upgrade_lets_the_roles_that_could_insert_save(split):
             " WHERE p.oid = to_regprocedure(%s) AND a.privilege_type = 'EXECUTE'",
             (f"{schema}.{RECORD_FUNCTION}{RECORD_SIGNATURE}",)).fetchall()
     assert sorted(g for (g,) in granted) == sorted([app_role, parse_url(owner_url).user])
+
+
+def test_init_again_does_not_give_back_a_revoked_save(split):
+    """The carry-over is for an upgrade from v1 only: on a store of this version, a role
+    the owner took EXECUTE from stays unable to save through another init, whatever
+    table rights it still holds."""
+    owner_url, app_url = split
+    schema, app_role = parse_url(app_url).schema, parse_url(app_url).user
+    with psycopg.connect(**parse_url(owner_url).connect_kwargs(), autocommit=True) as conn:
+        conn.execute(f"REVOKE EXECUTE ON FUNCTION {schema}.{RECORD_FUNCTION}{RECORD_SIGNATURE} FROM {app_role}")
+        conn.execute(f"GRANT INSERT ON {schema}.{EVENTS_TABLE} TO {app_role}")
+        conn.execute(f"DROP TRIGGER {EVENTS_TABLE}_refuse_change ON {schema}.{EVENTS_TABLE}")  # init reinstalls
+    install_guards(owner_url)
+    with pytest.raises(Exception, match="permission denied for function"):
+        _save_as(app_url)
