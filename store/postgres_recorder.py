@@ -304,12 +304,18 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 " to_regprocedure(%(record)s) IS NOT NULL AS record,"
                 " (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
                 "  JOIN pg_namespace n ON n.oid = c.relnamespace"
-                "  WHERE n.nspname = %(schema)s AND t.tgname = ANY(%(names)s) AND t.tgenabled <> 'D') AS triggers",
+                "  WHERE n.nspname = %(schema)s AND t.tgname = ANY(%(names)s) AND t.tgenabled <> 'D') AS triggers,"
+                # An earlier version's chain trigger, put back by a process of that version
+                # run as the owner: with it, every save here would be chained twice (and refused).
+                " NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = to_regclass(%(events)s)"
+                "  AND t.tgname = %(retired)s) AS no_retired",
                 {"chain": sql.Identifier(schema, CHAIN_TABLE).as_string(),
                  "type": sql.Identifier(schema, self.stored_event_type_name).as_string(),
                  "record": sql.Identifier(schema, RECORD_FUNCTION).as_string() + RECORD_SIGNATURE,
-                 "schema": schema, "names": list(ALL_TRIGGERS)},
+                 "schema": schema, "names": list(ALL_TRIGGERS),
+                 "events": sql.Identifier(schema, EVENTS_TABLE).as_string(), "retired": RETIRED_TRIGGER},
             )
             row = curs.fetchone()
-        installed = bool(row and row["chain"] and row["type"] and row["record"] and row["triggers"] == len(ALL_TRIGGERS))
+        installed = bool(row and row["chain"] and row["type"] and row["record"] and row["triggers"] == len(ALL_TRIGGERS)
+                         and row["no_retired"])
         return installed and (not self.snapshots_table or self._exists(self.snapshots_table))
