@@ -53,8 +53,9 @@ def pg_chain_statements(schema: str) -> list[sql.Composed]:
 
 def pg_retired_statements(schema: str) -> list[sql.Composed]:
     """Remove what earlier versions installed, in the transaction that installs the save
-    function: a process of an earlier version still calling plantrail_record_v1 then fails
-    loudly ("does not exist") instead of writing events that nothing chains."""
+    function: a process of an earlier version still calling plantrail_record_v1 as a role
+    that cannot install it again then fails ("does not exist") instead of writing events
+    that nothing chains."""
     s = sql.Identifier(schema)
     return [sql.SQL("DROP TRIGGER IF EXISTS {t} ON {s}.{e}").format(
         t=sql.Identifier(RETIRED_TRIGGER), s=s, e=sql.Identifier(EVENTS_TABLE))] + [
@@ -74,7 +75,7 @@ def pg_record_statements(schema: str) -> list[sql.Composed]:
     (granted by the owner; see docs/integrity.md) and no right to write the log, its
     chain or the command log itself. An event put in any other way has no link, and
     verify reports it. (Until 2026-12 a trigger chained every insert, whoever made it;
-    links made here cost a save ~25 us less: docs/performance.md.)
+    with the links made here a command runs ~5 % faster: docs/performance.md.)
     """
     fmt = {"s": sql.Identifier(schema), "events": sql.Identifier(EVENTS_TABLE),
            "chain": sql.Identifier(CHAIN_TABLE), "commands": sql.Identifier(COMMANDS_TABLE),
