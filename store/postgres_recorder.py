@@ -34,8 +34,9 @@ ALL_TRIGGERS = tuple(name for pair in PG_GUARD_TRIGGERS.values() for name in pai
 # What earlier versions installed and this one replaces (see pg_retired_statements): the
 # trigger that chained every insert, its function, an unused link function, the save v1.
 RETIRED_TRIGGER = f"{EVENTS_TABLE}_chain"
+RETIRED_RECORD = "plantrail_record_v1(uuid[], bigint[], text[], bytea[], text[], text[], uuid[], bigint[], text)"
 RETIRED_FUNCTIONS = ("plantrail_chain_events()", "plantrail_event_link(bytea, bigint, uuid, bigint, text, bytea)",
-                     "plantrail_record_v1(uuid[], bigint[], text[], bytea[], text[], text[], uuid[], bigint[], text)")
+                     RETIRED_RECORD)
 
 
 def pg_chain_statements(schema: str) -> list[sql.Composed]:
@@ -132,7 +133,7 @@ def pg_carry_over_grants(schema: str) -> sql.Composed:
     let a role save under v1. The same roles can save after the upgrade, and no others."""
     fmt = {"s": sql.Identifier(schema), "fn": sql.Identifier(RECORD_FUNCTION)}
     grant = sql.SQL("GRANT EXECUTE ON FUNCTION {s}.{fn}" + RECORD_SIGNATURE + " TO ").format(**fmt).as_string()
-    v1 = sql.SQL("{s}.").format(s=fmt["s"]).as_string() + RETIRED_FUNCTIONS[-1]
+    v1 = sql.SQL("{s}.").format(s=fmt["s"]).as_string() + RETIRED_RECORD
     return sql.SQL(
         "DO $grants$ DECLARE g text; BEGIN"
         " IF to_regprocedure({v1}) IS NULL THEN RETURN; END IF;"

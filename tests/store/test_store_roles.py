@@ -10,7 +10,7 @@ from plantrail_store_testkit import ThingApp, fill
 
 from store.chain import CHAIN_TABLE, EVENTS_TABLE
 from store.commands import COMMANDS_TABLE
-from store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE, RETIRED_FUNCTIONS
+from store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE, RETIRED_RECORD
 from store.guards import install_guards
 from store.settings import env_for_url, parse_url
 from store.verify import verify
@@ -117,7 +117,7 @@ def test_an_upgrade_lets_the_roles_that_could_insert_save(split):
         # The store as an earlier version left it: no save function of this version; the
         # application role allowed to INSERT, as docs/integrity.md then said.
         conn.execute(f"DROP FUNCTION {schema}.{RECORD_FUNCTION}{RECORD_SIGNATURE}")
-        conn.execute(f"CREATE FUNCTION {schema}.{RETIRED_FUNCTIONS[-1]} RETURNS bigint[] LANGUAGE sql"
+        conn.execute(f"CREATE FUNCTION {schema}.{RETIRED_RECORD} RETURNS bigint[] LANGUAGE sql"
                      " AS 'SELECT NULL::bigint[]'")
         conn.execute(f"GRANT INSERT ON {schema}.{EVENTS_TABLE} TO {app_role}")
     install_guards(owner_url)  # plantrail init, as the owner
