@@ -137,7 +137,8 @@ def pg_carry_over_grants(schema: str) -> sql.Composed:
     return sql.SQL(
         "DO $grants$ DECLARE g text; BEGIN"
         " IF to_regprocedure({v1}) IS NULL THEN RETURN; END IF;"
-        " FOR g IN SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(a.grantee::regrole::text) END"
+        # regrole's text is already quoted where a name needs it ("Records Team").
+        " FOR g IN SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END"
         "  FROM pg_class c, aclexplode(c.relacl) a"
         "  WHERE c.oid = to_regclass({events}) AND a.privilege_type = 'INSERT' AND a.grantee <> c.relowner LOOP"
         "  EXECUTE {grant} || g;"

@@ -108,27 +108,36 @@ def test_a_role_without_execute_on_the_save_function_records_nothing(split):
     assert _count(owner_url, schema) == 0
 
 
-def test_an_upgrade_lets_the_roles_that_could_insert_save(split):
+def test_an_upgrade_lets_the_roles_that_could_insert_save(split, pg_url):
     """Earlier versions let a role save if it could INSERT into the log; the owner's init
-    of this version grants those roles EXECUTE on the new save function, and no others."""
+    of this version grants those roles EXECUTE on the new save function, and no others
+    (a role whose name needs quoting too)."""
     owner_url, app_url = split
     schema, app_role = parse_url(app_url).schema, parse_url(app_url).user
-    with psycopg.connect(**parse_url(owner_url).connect_kwargs(), autocommit=True) as conn:
-        # The store as an earlier version left it: no save function of this version; the
-        # application role allowed to INSERT, as docs/integrity.md then said.
-        conn.execute(f"DROP FUNCTION {schema}.{RECORD_FUNCTION}{RECORD_SIGNATURE}")
-        conn.execute(f"CREATE FUNCTION {schema}.{RETIRED_RECORD} RETURNS bigint[] LANGUAGE sql"
-                     " AS 'SELECT NULL::bigint[]'")
-        conn.execute(f"GRANT INSERT ON {schema}.{EVENTS_TABLE} TO {app_role}")
-    install_guards(owner_url)  # plantrail init, as the owner
-    _save_as(app_url)
-    assert _count(owner_url, schema) == 2  # a thing and its note
-    with psycopg.connect(**parse_url(owner_url).connect_kwargs(), autocommit=True) as conn:
-        granted = conn.execute(
-            "SELECT DISTINCT a.grantee::regrole::text FROM pg_proc p, aclexplode(p.proacl) a"
-            " WHERE p.oid = to_regprocedure(%s) AND a.privilege_type = 'EXECUTE'",
-            (f"{schema}.{RECORD_FUNCTION}{RECORD_SIGNATURE}",)).fetchall()
-    assert sorted(g for (g,) in granted) == sorted([app_role, parse_url(owner_url).user])
+    odd = f"Records Team-{uuid.uuid4().hex[:6]}"
+    admin = psycopg.connect(**parse_url(pg_url).connect_kwargs(), autocommit=True)
+    try:
+        admin.execute(f'CREATE ROLE "{odd}"')
+        with psycopg.connect(**parse_url(owner_url).connect_kwargs(), autocommit=True) as conn:
+            # The store as an earlier version left it: no save function of this version;
+            # roles allowed to INSERT, as docs/integrity.md then said.
+            conn.execute(f"DROP FUNCTION {schema}.{RECORD_FUNCTION}{RECORD_SIGNATURE}")
+            conn.execute(f"CREATE FUNCTION {schema}.{RETIRED_RECORD} RETURNS bigint[] LANGUAGE sql"
+                         " AS 'SELECT NULL::bigint[]'")
+            conn.execute(f'GRANT INSERT ON {schema}.{EVENTS_TABLE} TO {app_role}, "{odd}"')
+        install_guards(owner_url)  # plantrail init, as the owner
+        _save_as(app_url)
+        assert _count(owner_url, schema) == 2  # a thing and its note
+        with psycopg.connect(**parse_url(owner_url).connect_kwargs(), autocommit=True) as conn:
+            granted = conn.execute(
+                "SELECT DISTINCT r.rolname FROM pg_proc p, aclexplode(p.proacl) a JOIN pg_roles r ON r.oid = a.grantee"
+                " WHERE p.oid = to_regprocedure(%s) AND a.privilege_type = 'EXECUTE'",
+                (f"{schema}.{RECORD_FUNCTION}{RECORD_SIGNATURE}",)).fetchall()
+        assert sorted(g for (g,) in granted) == sorted([app_role, odd, parse_url(owner_url).user])
+    finally:
+        admin.execute(f'DROP OWNED BY "{odd}"') if _exists(admin, odd) else None
+        admin.execute(f'DROP ROLE IF EXISTS "{odd}"')
+        admin.close()
 
 
 def test_init_again_does_not_give_back_a_revoked_save(split):
