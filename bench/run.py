@@ -187,18 +187,22 @@ def store_saves(app: Any, seconds: float) -> int:
     return for_seconds(seconds, save)
 
 
-def in_turn(rounds: int, seconds: float, phases: dict[str, Any]) -> dict[str, float]:
+def in_turn(rounds: int, seconds: float, phases: dict[str, Any]) -> dict[str, dict[str, float]]:
     """Each phase (seconds -> count) for ``seconds / rounds`` in turn, ``rounds`` times: each
-    one's count per second. The machine's speed drifts within minutes; measured in turn, a
+    one's count per second, and the CPU this thread spent on each (µs; the rest of its time
+    it waited on the server). The machine's speed drifts within minutes; measured in turn, a
     figure and the raw limit beside it see the same machine."""
     counts = {name: 0 for name in phases}
     elapsed = {name: 0.0 for name in phases}
+    cpu = {name: 0.0 for name in phases}
     for _ in range(rounds):
         for name, phase in phases.items():
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             counts[name] += phase(seconds / rounds)
             elapsed[name] += time.perf_counter() - t0
-    return {name: counts[name] / elapsed[name] for name in phases}
+            cpu[name] += time.thread_time() - c0
+    return {name: {"per_s": counts[name] / elapsed[name], "cpu_us": cpu[name] / counts[name] * 1e6}
+            for name in phases}
 
 
 def _writer(url: str, i: int, seconds: float, start: Any, out: Any) -> None:
@@ -222,9 +226,10 @@ def import_file(app: Any, path: str, batch: int, label: str) -> dict[str, Any]:
             state["t"] = time.perf_counter()
             log(f"  {label}: {100 * state['bytes'] / size:.0f}% ({events} events)")
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     counts = import_lines(app, _numbered(path), batch_size=batch, progress=progress)
     counts["seconds"] = time.perf_counter() - t0
+    counts["cpu_seconds"] = time.process_time() - c0  # every thread: the deciding one and the saver
     return counts
 
 
@@ -375,8 +380,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     saver.close()
         finally:
             writer.close()
-        r["raw_commit_per_s"], r["command_per_s"] = rates["raw"], rates["commands"]
-        r["store_save_per_s"] = rates["saves"]
+        r["raw_commit_per_s"], r["command_per_s"] = rates["raw"]["per_s"], rates["commands"]["per_s"]
+        r["store_save_per_s"] = rates["saves"]["per_s"]
+        # Where each one's time goes: this process's CPU, and the rest (waiting on the server).
+        r["raw_commit_cpu_us"], r["command_cpu_us"] = rates["raw"]["cpu_us"], rates["commands"]["cpu_us"]
+        r["store_save_cpu_us"] = rates["saves"]["cpu_us"]
         r["command_p50_ms"] = pct(writer.timings, 50) * 1000
         r["command_p99_ms"] = pct(writer.timings, 99) * 1000
         log(f"raw commits, 8 clients, {seconds:.0f}s")
@@ -404,6 +412,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         r["import_lines"], r["import_events"], r["import_batches"] = counts["lines"], counts["events"], counts["batches"]
         r["import_events_per_s"] = counts["events"] / counts["seconds"]
         r["import_lines_per_s"] = counts["lines"] / counts["seconds"]
+        # This process's CPU an event: when it is about 1e6 / import_events_per_s, the import
+        # is bound by plantrail's Python (one interpreter lock), not by the server.
+        r["import_cpu_us_per_event"] = counts["cpu_seconds"] / counts["events"] * 1e6
         log(f"  {r['import_events_per_s']:.0f} events/s; raw batched {r['raw_batch_rows_per_s']:.0f} rows/s")
 
         r["events_in_store"] = app.recorder.max_notification_id()
@@ -489,8 +500,17 @@ def report(r: dict[str, Any]) -> str:
              f"read p50 ms small/large: {r['read_p50_ms_small']:.2f} / {r['read_p50_ms']:.2f}; "
              f"as-at p50 ms: {r['as_at_p50_ms']:.2f}; import {r['import_events']:,} events in "
              f"{r['import_batches']} transactions; views caught up in {r['catch_up_s']:.1f} s; "
-             f"verify intact: {r['verify_intact']}"]
+             f"verify intact: {r['verify_intact']}",
+             _time_split("a command", r["command_per_s"], r["command_cpu_us"]) + "; "
+             + _time_split("the save alone", r["store_save_per_s"], r["store_save_cpu_us"]) + "; "
+             + _time_split("a raw commit", r["raw_commit_per_s"], r["raw_commit_cpu_us"]),
+             f"an imported event: {1e6 / r['import_events_per_s']:.0f} µs, this process's CPU "
+             f"{r['import_cpu_us_per_event']:.0f} µs (all threads)"]
     return "\n".join(rows)
+
+
+def _time_split(what: str, per_s: float, cpu_us: float) -> str:
+    return f"{what}: {1e6 / per_s:.0f} µs = {cpu_us:.0f} CPU here + {1e6 / per_s - cpu_us:.0f} waiting"
 
 
 def main(argv: list[str] | None = None) -> None:

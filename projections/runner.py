@@ -14,7 +14,6 @@ written before the positions move, so until then its rows may be ahead of it.
 from __future__ import annotations
 
 import weakref
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 from uuid import UUID
 
@@ -31,8 +30,8 @@ BATCH = 2000
 # A view this many events behind (a rebuild) is folded on every core, record by
 # record. Starting the workers costs about half a second; measured here, a 50,000-event
 # rebuild took 1.0-1.2 s on workers and 1.3-1.7 s without, so the gain below this is
-# small, and the threshold stays high: a catch-up after ordinary writes never spawns
-# processes (nor needs the caller's ``__main__`` guard, docs/projections.md).
+# small, and the threshold stays high: a catch-up after ordinary writes never starts
+# processes.
 WIDE_FROM = 200_000
 _ready: weakref.WeakSet[Any] = weakref.WeakSet()
 
@@ -139,7 +138,7 @@ def _run_wide(app: Any, views: list[View], position: int, log: int) -> int:
             for view in views:
                 _advance(tx, view, position, log)
         return log - position
-    except (_Moved, BrokenProcessPool):
+    except (_Moved, wide.WorkersFailed):
         # Another process moved the views on meanwhile, or the workers could not
         # start (or died): go on from where each view is now, in this process.
         # Rows the workers wrote stay; none goes back to an earlier position.

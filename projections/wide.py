@@ -16,25 +16,31 @@ once every share is written. Until then each view says where it was; a catch-up
 that starts meanwhile does the work again, and no row ever goes back to an earlier
 position (``View.upsert``), so the two cannot leave a row behind its view.
 
-Workers are started with "spawn" (a fresh interpreter, no inherited connections
-or pool threads) and open their own application on the same store. Like any
-spawned process they import the caller's ``__main__``: a script that rebuilds
-must keep its work under ``if __name__ == "__main__"`` (the CLI and the benchmark
-do). If the workers cannot start, the runner carries on in its own process.
+Each worker is a fresh interpreter running this module (``python -m projections.wide``:
+no inherited connections or pool threads), told its share on stdin, and opens its own
+application on the same store. Not multiprocessing's "spawn": that runs the caller's
+``__main__`` again in every worker, so a script without an ``if __name__ == "__main__"``
+guard had its own writes made again by each worker (checked: a rebuild from such a
+script ran its top level three times on two cores). If a worker cannot start or fails,
+the runner carries on in its own process (``WorkersFailed``).
 """
 
 from __future__ import annotations
 
 import gc
-import multiprocessing
+import json
 import os
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from itertools import groupby
-from multiprocessing.util import Finalize
 from operator import attrgetter
 from typing import Any
 from uuid import UUID
+
+from eventsourcing.utils import get_topic, resolve_topic
 
 from projections.db import Logged, compress_fast, is_postgres, read_records, records_touched, transaction
 from projections.fold import Folding
@@ -54,19 +60,51 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+class WorkersFailed(Exception):
+    """A worker could not start, or did not finish its share."""
+
+
 def fold_records(app: Any, views: list[View], after: int, upto: int) -> None:
     """Write the rows, as they stand at position ``upto``, of every record of ``views``
     with an event after position ``after``; one worker a core, each a share of the ids."""
-    # The workers' own application: same store, no DDL, one connection each.
-    env = {**dict(app.env), "CREATE_TABLE": "n", "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "0"}
-    names = [view.name for view in views]
-    shares = _shares(_cores())
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(len(shares), mp_context=spawn, initializer=_start,
-                             initargs=(type(app), env)) as pool:
-        futures = [pool.submit(_fold_share, names, after, upto, first, below) for first, below in shares]
-        for future in futures:
-            future.result()
+    job = {
+        "app": get_topic(type(app)),
+        # The workers' own application: same store, no DDL, one connection each.
+        "env": {**dict(app.env), "CREATE_TABLE": "n", "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "0"},
+        "views": [view.name for view in views], "after": after, "upto": upto,
+        "records_a_read": RECORDS_A_READ, "rows_a_write": ROWS_A_WRITE,
+    }
+    # The caller's import path, as multiprocessing would pass it; the job (the store's URL
+    # among it) on stdin, not on the command line, where any user of the machine sees it.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    workers: list[tuple[subprocess.Popen[bytes], Any]] = []
+    with ExitStack() as files:
+        try:
+            for first, below in _shares(_cores()):
+                # stderr to a file, not a pipe: a worker writing much would wait on a full pipe.
+                err = files.enter_context(tempfile.TemporaryFile())
+                worker = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
+                                          stdout=subprocess.DEVNULL, stderr=err, env=env)
+                workers.append((worker, err))
+                _tell(worker, {**job, "first": str(first), "below": str(below) if below else None})
+            for worker, err in workers:
+                if worker.wait() != 0:
+                    err.seek(0)
+                    last = err.read().decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
+                    raise WorkersFailed(f"a worker exited with {worker.returncode}: {last[0]}")
+        except OSError as error:
+            raise WorkersFailed(f"a worker could not start: {error}") from error
+        finally:
+            for worker, _ in workers:
+                if worker.poll() is None:  # another failed, or this process was interrupted
+                    worker.kill()
+                    worker.wait()
+
+
+def _tell(worker: subprocess.Popen[bytes], share: dict[str, Any]) -> None:
+    assert worker.stdin is not None
+    worker.stdin.write(json.dumps(share).encode())
+    worker.stdin.close()
 
 
 def _shares(count: int) -> list[tuple[UUID, UUID | None]]:
@@ -78,21 +116,24 @@ def _shares(count: int) -> list[tuple[UUID, UUID | None]]:
 
 # ------------------------------------------------------------ in the worker process
 
-_app: list[Any] = []
 
-
-def _start(app_class: type, env: dict[str, str]) -> None:
-    app = app_class(env=env)
-    Finalize(app, app.close, exitpriority=10)  # closes its connection as the worker exits
-    _app.append(app)
+def _work(job: dict[str, Any]) -> None:
+    """A worker's whole life: its own application, its share folded and written."""
+    global RECORDS_A_READ, ROWS_A_WRITE
+    RECORDS_A_READ, ROWS_A_WRITE = job["records_a_read"], job["rows_a_write"]
     # No cyclic garbage collection in a worker: folding makes no reference cycles
     # (collections after folding 80,000 events found none), and the worker lives no
     # longer than the catch-up.
     gc.disable()
+    app = resolve_topic(job["app"])(env=job["env"])
+    try:
+        below = UUID(job["below"]) if job["below"] else None
+        _fold_share(app, job["views"], job["after"], job["upto"], UUID(job["first"]), below)
+    finally:
+        app.close()
 
 
-def _fold_share(names: list[str], after: int, upto: int, first: UUID, below: UUID | None) -> None:
-    app = _app[0]
+def _fold_share(app: Any, names: list[str], after: int, upto: int, first: UUID, below: UUID | None) -> None:
     views = [view for view in VIEWS if view.name in names]
     # A record belongs to the view of its first event (a correction is never first).
     owner = {topic: view for view in views for topic in view.own_topics}
@@ -120,3 +161,7 @@ def _write(app: Any, views: list[View], rows: dict[str, list[tuple[Any, ...]]]) 
         for view in views:
             view.upsert(tx, rows[view.name])
             rows[view.name].clear()
+
+
+if __name__ == "__main__":
+    _work(json.loads(sys.stdin.buffer.read()))

@@ -8,7 +8,9 @@ core: these tests lower the threshold so a small store takes it.
 
 from __future__ import annotations
 
-from concurrent.futures.process import BrokenProcessPool
+import subprocess
+import sys
+import textwrap
 from datetime import UTC, datetime
 
 import pytest
@@ -96,13 +98,76 @@ def test_workers_that_break_leave_the_rebuild_to_finish_in_process(generated, mo
         folds.append(1)
         real_fold(app, views, after, upto)
         assert all(s["position"] == after for s in runner.status(app))
-        raise BrokenProcessPool("a worker died")
+        raise wide.WorkersFailed("a worker died")
 
     monkeypatch.setattr(wide, "fold_records", fold_then_break)
     runner.rebuild(app)
     assert folds
     assert _tables(app) == caught_up
     assert all(s["behind"] == 0 for s in runner.status(app))
+
+
+def test_a_worker_that_fails_leaves_the_rebuild_to_finish_in_process(generated, monkeypatch) -> None:
+    """A real worker that cannot do its share (here: it cannot make the caller's
+    application, a class defined in a function) fails, and this process does the work."""
+    app, caught_up = generated
+    monkeypatch.setattr(runner, "WIDE_FROM", 1)
+
+    class Unreachable(type(app)):  # type: ignore[misc]
+        pass
+
+    own = Unreachable(env=dict(app.env))
+    failures = []
+    real_fold = wide.fold_records
+
+    def fold(*args):  # type: ignore[no-untyped-def]
+        try:
+            real_fold(*args)
+        except wide.WorkersFailed as error:
+            failures.append(str(error))
+            raise
+
+    monkeypatch.setattr(wide, "fold_records", fold)
+    try:
+        runner.rebuild(own)
+    finally:
+        own.close()
+    assert failures and "exited with" in failures[0]
+    assert _tables(app) == caught_up
+
+
+SCRIPT = """\
+import sys
+from store.settings import env_for_url, prepare
+from domain.application import PlanRecords
+from projections import runner, wide
+
+with open(sys.argv[2], "a") as marks:  # the script's own work, at the top level
+    marks.write("ran\\n")
+url = sys.argv[1]
+prepare(url)
+app = PlanRecords(env=env_for_url(url))
+runner.WIDE_FROM = 1
+folded = wide.fold_records
+wide.fold_records = lambda *a: (folded(*a), print("folded on workers"))
+runner.rebuild(app)
+app.close()
+"""
+
+
+def test_a_script_without_a_main_guard_runs_its_own_work_once(generated, pg_schema_url, tmp_path) -> None:
+    """The workers are fresh interpreters that do not import the caller's ``__main__``:
+    with multiprocessing's spawn, every worker ran this script's top level again (and
+    would have made its writes again)."""
+    app, caught_up = generated
+    script, marks = tmp_path / "rebuild.py", tmp_path / "marks"
+    script.write_text(textwrap.dedent(SCRIPT))
+    done = subprocess.run([sys.executable, str(script), pg_schema_url, str(marks)], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "folded on workers" in done.stdout
+    assert marks.read_text() == "ran\n"
+    assert _tables(app) == caught_up
 
 
 def test_a_row_never_goes_back_to_an_earlier_position(generated) -> None:
