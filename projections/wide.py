@@ -83,7 +83,9 @@ def fold_records(app: Any, views: list[View], after: int, upto: int) -> None:
             for first, below in _shares(_cores()):
                 # stderr to a file, not a pipe: a worker writing much would wait on a full pipe.
                 err = files.enter_context(tempfile.TemporaryFile())
-                worker = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE,
+                # -P: not the working directory first on the path, where any folder named
+                # "projections" would be run in this module's place.
+                worker = subprocess.Popen([sys.executable, "-P", "-m", __name__], stdin=subprocess.PIPE,
                                           stdout=subprocess.DEVNULL, stderr=err, env=env)
                 workers.append((worker, err))
                 _tell(worker, {**job, "first": str(first), "below": str(below) if below else None})
@@ -119,7 +121,7 @@ def _shares(count: int) -> list[tuple[UUID, UUID | None]]:
 
 def _work(job: dict[str, Any]) -> None:
     """A worker's whole life: its own application, its share folded and written."""
-    global RECORDS_A_READ, ROWS_A_WRITE
+    global RECORDS_A_READ, ROWS_A_WRITE  # the caller's sizes (a test makes them small)
     RECORDS_A_READ, ROWS_A_WRITE = job["records_a_read"], job["rows_a_write"]
     # No cyclic garbage collection in a worker: folding makes no reference cycles
     # (collections after folding 80,000 events found none), and the worker lives no

@@ -170,6 +170,22 @@ def test_a_script_without_a_main_guard_runs_its_own_work_once(generated, pg_sche
     assert _tables(app) == caught_up
 
 
+def test_the_workers_run_this_module_whatever_the_working_directory_holds(generated, monkeypatch,
+                                                                       tmp_path) -> None:
+    """A folder named like the package in the working directory is not run as the worker
+    (it would have "succeeded" without writing a row, and the views moved on regardless)."""
+    app, caught_up = generated
+    fake = tmp_path / "projections"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("")
+    (fake / "wide.py").write_text(f"open({str(tmp_path / 'ran')!r}, 'w').close()\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(runner, "WIDE_FROM", 1)
+    runner.rebuild(app)
+    assert not (tmp_path / "ran").exists()
+    assert _tables(app) == caught_up
+
+
 def test_a_row_never_goes_back_to_an_earlier_position(generated) -> None:
     """Two processes bringing a view up to date at once: the one behind cannot undo the other."""
     app, caught_up = generated
