@@ -4,9 +4,10 @@
 
 Default store: a fresh schema in the local PostgreSQL (postgresql://postgres@127.0.0.1:5432/test),
 dropped afterwards. ``--db URL`` names another database (a fresh schema is made there too, unless
-the URL names one with ?schema=, which is then used as it is and kept). ``--quick`` finishes
-within about 2 minutes; the full run loads 1,000,000 events. Progress goes to stderr; with
-``--json`` stdout holds one JSON object and nothing else. See docs/performance.md.
+the URL names one with ?schema=, which is then used as it is and kept; a second run on it is
+refused). ``--quick`` finishes within about 2 minutes; the full run loads 1,000,000 events.
+Progress goes to stderr; with ``--json`` stdout holds one JSON object and nothing else. See
+docs/performance.md.
 """
 
 from __future__ import annotations
@@ -355,6 +356,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             tempfile.TemporaryDirectory() as tmp:
         r["store"] = {**pg_info(url), "url": url.split("@")[-1]}
         small = wl.open_app(small_url)
+        if small.recorder.max_notification_id():  # a kept schema (--db ...?schema=S) run before
+            raise SystemExit(f"bench: {small_url.split('@')[-1]} already holds a store; name a new schema "
+                             "(or leave ?schema= out for fresh ones, dropped afterwards)")
         wl.add_staff(small)
         path = os.path.join(tmp, "small.jsonl")
         wl.write_import_file(path, (small_events - 3) // 11 + 1, prefix="M", with_staff=False)
