@@ -13,6 +13,7 @@ written before the positions move, so until then its rows may be ahead of it.
 
 from __future__ import annotations
 
+import logging
 import weakref
 from typing import Any
 from uuid import UUID
@@ -138,10 +139,12 @@ def _run_wide(app: Any, views: list[View], position: int, log: int) -> int:
             for view in views:
                 _advance(tx, view, position, log)
         return log - position
-    except (_Moved, wide.WorkersFailed):
+    except (_Moved, wide.WorkersFailed) as stopped:
         # Another process moved the views on meanwhile, or the workers could not
-        # start (or died): go on from where each view is now, in this process.
+        # start (or failed): go on from where each view is now, in this process.
         # Rows the workers wrote stay; none goes back to an earlier position.
+        if isinstance(stopped, wide.WorkersFailed):  # slower, so an operator should know why
+            logging.getLogger("plantrail").warning("views: %s; folding in one process instead", stopped)
         return _carry_on(app, views, parallel=False)
 
 

@@ -16,13 +16,14 @@ once every share is written. Until then each view says where it was; a catch-up
 that starts meanwhile does the work again, and no row ever goes back to an earlier
 position (``View.upsert``), so the two cannot leave a row behind its view.
 
-Each worker is a fresh interpreter running this module (``python -m projections.wide``:
-no inherited connections or pool threads), told its share on stdin, and opens its own
-application on the same store. Not multiprocessing's "spawn": that runs the caller's
-``__main__`` again in every worker, so a script without an ``if __name__ == "__main__"``
-guard had its own writes made again by each worker (checked: a rebuild from such a
-script ran its top level three times on two cores). If a worker cannot start or fails,
-the runner carries on in its own process (``WorkersFailed``).
+Each worker is a fresh, isolated interpreter (``python -I``: no inherited connections
+or pool threads) given its job on stdin: the caller's import path, its share, and its
+store. It checks that it runs the caller's copy of this module and views, then opens
+its own application on the same store. Not multiprocessing's "spawn": that runs the
+caller's ``__main__`` again in every worker, so a script without an ``if __name__ ==
+"__main__"`` guard had its own writes made again by each worker (checked: a rebuild from
+such a script ran its top level three times on two cores). If a worker cannot start or
+fails, the runner carries on in its own process (``WorkersFailed``), and says so.
 """
 
 from __future__ import annotations
@@ -64,6 +65,13 @@ class WorkersFailed(Exception):
     """A worker could not start, or did not finish its share."""
 
 
+# How a worker starts: isolated (-I: no PYTHON* variables, no user site, not the working
+# directory first on its path, where any folder named "projections" would be run in this
+# module's place), then the caller's import path exactly, then this module imported as it is.
+_BOOT = ("import json, sys; job = json.loads(sys.stdin.buffer.read()); sys.path[:] = job['path']; "
+         "from projections.wide import _work; _work(job)")
+
+
 def fold_records(app: Any, views: list[View], after: int, upto: int) -> None:
     """Write the rows, as they stand at position ``upto``, of every record of ``views``
     with an event after position ``after``; one worker a core, each a share of the ids."""
@@ -71,22 +79,20 @@ def fold_records(app: Any, views: list[View], after: int, upto: int) -> None:
         "app": get_topic(type(app)),
         # The workers' own application: same store, no DDL, one connection each.
         "env": {**dict(app.env), "CREATE_TABLE": "n", "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "0"},
-        "views": [view.name for view in views], "after": after, "upto": upto,
+        "views": [[view.name, view.version] for view in views], "after": after, "upto": upto,
         "records_a_read": RECORDS_A_READ, "rows_a_write": ROWS_A_WRITE,
+        "path": _import_path(), "module": os.path.realpath(__file__),
     }
-    # The caller's import path, as multiprocessing would pass it; the job (the store's URL
-    # among it) on stdin, not on the command line, where any user of the machine sees it.
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     workers: list[tuple[subprocess.Popen[bytes], Any]] = []
     with ExitStack() as files:
         try:
             for first, below in _shares(_cores()):
                 # stderr to a file, not a pipe: a worker writing much would wait on a full pipe.
                 err = files.enter_context(tempfile.TemporaryFile())
-                # -P: not the working directory first on the path, where any folder named
-                # "projections" would be run in this module's place.
-                worker = subprocess.Popen([sys.executable, "-P", "-m", __name__], stdin=subprocess.PIPE,
-                                          stdout=subprocess.DEVNULL, stderr=err, env=env)
+                # The job (the store's URL among it) on stdin, not on the command line,
+                # where any user of the machine sees it.
+                worker = subprocess.Popen([sys.executable, "-I", "-c", _BOOT], stdin=subprocess.PIPE,
+                                          stdout=subprocess.DEVNULL, stderr=err)
                 workers.append((worker, err))
                 _tell(worker, {**job, "first": str(first), "below": str(below) if below else None})
             for worker, err in workers:
@@ -94,7 +100,7 @@ def fold_records(app: Any, views: list[View], after: int, upto: int) -> None:
                     err.seek(0)
                     last = err.read().decode(errors="replace").strip().splitlines()[-1:] or ["no message"]
                     raise WorkersFailed(f"a worker exited with {worker.returncode}: {last[0]}")
-        except OSError as error:
+        except (OSError, ValueError) as error:
             raise WorkersFailed(f"a worker could not start: {error}") from error
         finally:
             for worker, _ in workers:
@@ -103,10 +109,18 @@ def fold_records(app: Any, views: list[View], after: int, upto: int) -> None:
                     worker.wait()
 
 
+def _import_path() -> list[str]:
+    """This process's import path, every entry absolute (the working directory for "")."""
+    entries = [os.fspath(p) for p in sys.path if isinstance(p, (str, os.PathLike))]
+    return [os.path.abspath(p) for p in entries if isinstance(p, str)]
+
+
 def _tell(worker: subprocess.Popen[bytes], share: dict[str, Any]) -> None:
     assert worker.stdin is not None
-    worker.stdin.write(json.dumps(share).encode())
-    worker.stdin.close()
+    try:
+        worker.stdin.write(json.dumps(share).encode())
+    finally:
+        worker.stdin.close()
 
 
 def _shares(count: int) -> list[tuple[UUID, UUID | None]]:
@@ -121,6 +135,14 @@ def _shares(count: int) -> list[tuple[UUID, UUID | None]]:
 
 def _work(job: dict[str, Any]) -> None:
     """A worker's whole life: its own application, its share folded and written."""
+    # The caller's code, or nothing: a worker that found another copy of plantrail on the
+    # path, or views of other names or versions, would write other rows, and the caller
+    # would move its views on over them.
+    if os.path.realpath(__file__) != job["module"]:
+        raise SystemExit(f"this worker runs {__file__}, its caller {job['module']}")
+    versions = {view.name: view.version for view in VIEWS}
+    if any(versions.get(name) != version for name, version in job["views"]):
+        raise SystemExit(f"this worker's views {versions} are not its caller's {job['views']}")
     global RECORDS_A_READ, ROWS_A_WRITE  # the caller's sizes (a test makes them small)
     RECORDS_A_READ, ROWS_A_WRITE = job["records_a_read"], job["rows_a_write"]
     # No cyclic garbage collection in a worker: folding makes no reference cycles
@@ -130,7 +152,8 @@ def _work(job: dict[str, Any]) -> None:
     app = resolve_topic(job["app"])(env=job["env"])
     try:
         below = UUID(job["below"]) if job["below"] else None
-        _fold_share(app, job["views"], job["after"], job["upto"], UUID(job["first"]), below)
+        names = [name for name, _ in job["views"]]
+        _fold_share(app, names, job["after"], job["upto"], UUID(job["first"]), below)
     finally:
         app.close()
 
@@ -163,7 +186,3 @@ def _write(app: Any, views: list[View], rows: dict[str, list[tuple[Any, ...]]]) 
         for view in views:
             view.upsert(tx, rows[view.name])
             rows[view.name].clear()
-
-
-if __name__ == "__main__":
-    _work(json.loads(sys.stdin.buffer.read()))

@@ -8,10 +8,12 @@ core: these tests lower the threshold so a small store takes it.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from plantrail_projections_generate import generate
@@ -46,10 +48,9 @@ def test_a_rebuild_on_worker_processes_writes_the_same_rows(generated, monkeypat
     monkeypatch.setattr(runner, "WIDE_FROM", 1)
     monkeypatch.setattr(wide, "RECORDS_A_READ", 7)  # many reads and writes a worker
     monkeypatch.setattr(wide, "ROWS_A_WRITE", 5)
-    taken = []
-    monkeypatch.setattr(runner, "_run_wide", _spy(runner._run_wide, taken))
+    folds = _folds_on_workers(monkeypatch)
     runner.rebuild(app)
-    assert taken, "the rebuild did not take the worker path"
+    assert folds == ["done"], "the rebuild did not fold on workers"
     assert _tables(app) == caught_up
     assert all(s["behind"] == 0 for s in runner.status(app))
 
@@ -73,14 +74,13 @@ def test_a_view_far_behind_takes_in_what_is_new_the_same_way(pg_schema_url: str,
         desk.action(desk.plan(desk.child("K9")))
         assert half and all(0 < s["position"] < s["log_position"] for s in runner.status(app))
         monkeypatch.setattr(runner, "WIDE_FROM", 1)
-        taken = []
-        monkeypatch.setattr(runner, "_run_wide", _spy(runner._run_wide, taken))
+        folds = _folds_on_workers(monkeypatch)
         runner.catch_up(app)
-        assert taken, "the catch-up did not take the worker path"
+        assert folds == ["done"], "the catch-up did not fold on workers"
         caught_up = _tables(app)
         monkeypatch.setattr(runner, "WIDE_FROM", 10**9)
         runner.rebuild(app)
-        assert len(taken) == 1
+        assert folds == ["done"]
         assert _tables(app) == caught_up
     finally:
         app.close()
@@ -107,9 +107,10 @@ def test_workers_that_break_leave_the_rebuild_to_finish_in_process(generated, mo
     assert all(s["behind"] == 0 for s in runner.status(app))
 
 
-def test_a_worker_that_fails_leaves_the_rebuild_to_finish_in_process(generated, monkeypatch) -> None:
+def test_a_worker_that_fails_leaves_the_rebuild_to_finish_in_process(generated, monkeypatch, caplog) -> None:
     """A real worker that cannot do its share (here: it cannot make the caller's
-    application, a class defined in a function) fails, and this process does the work."""
+    application, a class defined in a function) fails; this process does the work, and
+    says why it was slower."""
     app, caught_up = generated
     monkeypatch.setattr(runner, "WIDE_FROM", 1)
 
@@ -117,23 +118,25 @@ def test_a_worker_that_fails_leaves_the_rebuild_to_finish_in_process(generated, 
         pass
 
     own = Unreachable(env=dict(app.env))
-    failures = []
-    real_fold = wide.fold_records
-
-    def fold(*args):  # type: ignore[no-untyped-def]
-        try:
-            real_fold(*args)
-        except wide.WorkersFailed as error:
-            failures.append(str(error))
-            raise
-
-    monkeypatch.setattr(wide, "fold_records", fold)
+    folds = _folds_on_workers(monkeypatch)
     try:
         runner.rebuild(own)
     finally:
         own.close()
-    assert failures and "exited with" in failures[0]
+    assert len(folds) == 1 and "TopicError" in folds[0]
+    assert "folding in one process instead" in caplog.text
     assert _tables(app) == caught_up
+
+
+def test_a_worker_refuses_a_job_from_another_copy_of_plantrail() -> None:
+    """A worker that found other code on the path (another checkout, another version)
+    stops before it opens the store: its rows would not be the caller's."""
+    job = {"module": "/elsewhere/projections/wide.py", "views": [[v.name, v.version] for v in VIEWS]}
+    with pytest.raises(SystemExit, match="its caller /elsewhere"):
+        wide._work(job)
+    job = {"module": os.path.realpath(wide.__file__), "views": [["plans", VIEWS[0].version + 1]]}
+    with pytest.raises(SystemExit, match="not its caller's"):
+        wide._work(job)
 
 
 SCRIPT = """\
@@ -162,8 +165,9 @@ def test_a_script_without_a_main_guard_runs_its_own_work_once(generated, pg_sche
     app, caught_up = generated
     script, marks = tmp_path / "rebuild.py", tmp_path / "marks"
     script.write_text(textwrap.dedent(SCRIPT))
+    checkout = str(Path(__file__).resolve().parents[2])  # the code under test, not an installed copy
     done = subprocess.run([sys.executable, str(script), pg_schema_url, str(marks)], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=300)
+                          env={**os.environ, "PYTHONPATH": checkout}, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert "folded on workers" in done.stdout
     assert marks.read_text() == "ran\n"
@@ -181,8 +185,21 @@ def test_the_workers_run_this_module_whatever_the_working_directory_holds(genera
     (fake / "wide.py").write_text(f"open({str(tmp_path / 'ran')!r}, 'w').close()\n")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(runner, "WIDE_FROM", 1)
+    folds = _folds_on_workers(monkeypatch)
     runner.rebuild(app)
     assert not (tmp_path / "ran").exists()
+    assert folds == ["done"]
+    assert _tables(app) == caught_up
+
+
+def test_an_import_path_holding_a_path_object_still_folds_on_workers(generated, monkeypatch) -> None:
+    """``sys.path.append(Path(...))`` is common; the workers' path is made of text."""
+    app, caught_up = generated
+    monkeypatch.setattr(sys, "path", [*sys.path, Path("/nowhere/at/all")])
+    monkeypatch.setattr(runner, "WIDE_FROM", 1)
+    folds = _folds_on_workers(monkeypatch)
+    runner.rebuild(app)
+    assert folds == ["done"]
     assert _tables(app) == caught_up
 
 
@@ -197,8 +214,19 @@ def test_a_row_never_goes_back_to_an_earlier_position(generated) -> None:
     assert _tables(app) == caught_up
 
 
-def _spy(function, calls):  # type: ignore[no-untyped-def]
-    def spied(*args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(1)
-        return function(*args, **kwargs)
-    return spied
+def _folds_on_workers(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """How each fold on workers ended: "done", or the failure that sent it back in-process
+    (which would write the same rows, so the tables alone cannot tell the two apart)."""
+    ended: list[str] = []
+    fold = wide.fold_records
+
+    def watched(*args):  # type: ignore[no-untyped-def]
+        try:
+            fold(*args)
+        except wide.WorkersFailed as failed:
+            ended.append(str(failed))
+            raise
+        ended.append("done")
+
+    monkeypatch.setattr(wide, "fold_records", watched)
+    return ended
