@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -164,7 +163,7 @@ def test_a_script_without_a_main_guard_runs_its_own_work_once(generated, pg_sche
     would have made its writes again)."""
     app, caught_up = generated
     script, marks = tmp_path / "rebuild.py", tmp_path / "marks"
-    script.write_text(textwrap.dedent(SCRIPT))
+    script.write_text(SCRIPT)
     checkout = str(Path(__file__).resolve().parents[2])  # the code under test, not an installed copy
     done = subprocess.run([sys.executable, str(script), pg_schema_url, str(marks)], cwd=tmp_path,
                           env={**os.environ, "PYTHONPATH": checkout}, capture_output=True, text=True, timeout=300)
