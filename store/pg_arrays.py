@@ -5,7 +5,8 @@ of the list and an adapter lookup per array): for a save of one event that cost 
 client time than the whole rest of the command. These lists say what they hold, and
 their dumpers write ``array_send``'s format directly: ndim, has-nulls, element type,
 then (size, lower bound) and length-prefixed elements. Texts and Int8s may hold None
-(NULL: a view's empty column); the others never do.
+(NULL: a view's empty column); the others never do. The same formats are written
+for the save, which passes them to libpq itself (store.postgres_recorder).
 """
 
 from __future__ import annotations
@@ -36,6 +37,38 @@ def _prefixed(values: list[bytes]) -> bytes:
     return b"".join([_LENGTH.pack(len(v)) + v for v in values])
 
 
+def uuid_array(values: list[Any]) -> bytes:
+    return _array(2950, len(values), b"".join([_LENGTH_16 + u.bytes for u in values]))
+
+
+def int8_array(values: list[Any]) -> bytes:
+    if None in values:
+        return _array(20, len(values), b"".join([_NULL if v is None else _INT8.pack(8, v) for v in values]), True)
+    return _array(20, len(values), b"".join([_INT8.pack(8, v) for v in values]))
+
+
+def text_array(values: list[Any]) -> bytes:
+    if None in values:
+        elements = [_NULL if t is None else _LENGTH.pack(len(b := t.encode())) + b for t in values]
+        return _array(25, len(values), b"".join(elements), True)
+    return _array(25, len(values), _prefixed([t.encode() for t in values]))
+
+
+def bytea_array(values: list[bytes]) -> bytes:
+    return _array(17, len(values), _prefixed(values))
+
+
+def int8s_of(data: bytes | None) -> list[int]:
+    """The values of a bigint[] in ``array_send``'s format (no NULLs): the save's positions."""
+    if not data:
+        return []
+    ndim = _LENGTH.unpack_from(data)[0]
+    if ndim == 0:
+        return []
+    count = _HEAD.unpack_from(data)[3]
+    return [_INT8.unpack_from(data, _HEAD.size + 12 * i)[1] for i in range(count)]
+
+
 class UUIDs(list):
     """uuid[]"""
 
@@ -60,33 +93,28 @@ class _UUIDsDumper(_ArrayDumper):
     oid = 2951
 
     def dump(self, obj: Any) -> bytes:
-        return _array(2950, len(obj), b"".join([_LENGTH_16 + u.bytes for u in obj]))
+        return uuid_array(obj)
 
 
 class _Int8sDumper(_ArrayDumper):
     oid = 1016
 
     def dump(self, obj: Any) -> bytes:
-        if None in obj:
-            return _array(20, len(obj), b"".join([_NULL if v is None else _INT8.pack(8, v) for v in obj]), True)
-        return _array(20, len(obj), b"".join([_INT8.pack(8, v) for v in obj]))
+        return int8_array(obj)
 
 
 class _TextsDumper(_ArrayDumper):
     oid = 1009
 
     def dump(self, obj: Any) -> bytes:
-        if None in obj:
-            elements = [_NULL if t is None else _LENGTH.pack(len(b := t.encode())) + b for t in obj]
-            return _array(25, len(obj), b"".join(elements), True)
-        return _array(25, len(obj), _prefixed([t.encode() for t in obj]))
+        return text_array(obj)
 
 
 class _BlobsDumper(_ArrayDumper):
     oid = 1001
 
     def dump(self, obj: Any) -> bytes:
-        return _array(17, len(obj), _prefixed(obj))
+        return bytea_array(obj)
 
 
 _DUMPERS = ((UUIDs, _UUIDsDumper), (Int8s, _Int8sDumper), (Texts, _TextsDumper), (Blobs, _BlobsDumper))
