@@ -87,24 +87,37 @@ def for_seconds(seconds: float, step: Any) -> int:
 
 
 class RawCommitter:
-    """One psycopg connection inserting one row per transaction (autocommit INSERT), as
-    fast as one client can. It keeps its connection between turns (see in_turn): a
+    """One connection inserting one row per transaction (autocommit INSERT), as fast as one
+    client can, through the same libpq call as the store's save (a prepared statement,
+    binary parameters, psycopg's wait): the two differ in what the server does, not in
+    the client library's path. It keeps its connection between turns (see in_turn): a
     connect in each turn would be counted against the raw rate."""
 
     def __init__(self, url: str) -> None:
         import psycopg
+        from psycopg.generators import execute
+        from psycopg.pq import ExecStatus
 
         base, table = _raw_table(url)
         self.conn = psycopg.connect(base, autocommit=True)
-        self.stmt = f"INSERT INTO {table} (originator_id, originator_version, topic, state) VALUES (%s, 1, %s, %s)"
-        self.conn.execute(self.stmt, (uuid.uuid4(), TOPIC, STATE))
+        self.execute, self.ok, self.topic = execute, ExecStatus.COMMAND_OK, TOPIC.encode()
+        prepared = self.conn.pgconn.prepare(b"raw_insert", (
+            f"INSERT INTO {table} (originator_id, originator_version, topic, state)"
+            " VALUES ($1::uuid, 1, $2::text, $3::bytea)").encode())
+        if prepared.status != self.ok:
+            raise RuntimeError(prepared.error_message.decode())
+        self._commit()
 
     def run(self, seconds: float) -> int:
         """Rows committed in ``seconds``."""
         return for_seconds(seconds, self._commit)
 
     def _commit(self) -> int:
-        self.conn.execute(self.stmt, (uuid.uuid4(), TOPIC, STATE), prepare=True)
+        pgconn = self.conn.pgconn
+        pgconn.send_query_prepared(b"raw_insert", [uuid.uuid4().bytes, self.topic, STATE], [1, 1, 1], 1)
+        result = self.conn.wait(self.execute(pgconn))[-1]
+        if result.status != self.ok:
+            raise RuntimeError(result.error_message.decode())
         return 1
 
     def close(self) -> None:
@@ -126,20 +139,30 @@ def raw_commits(url: str, seconds: float, start: Any = None, out: Any = None) ->
 
 
 def raw_batches(url: str, rows: int, batch: int) -> float:
-    """``batch`` rows per transaction, with the same column-array INSERT the store uses:
-    seconds taken for ``rows``."""
+    """``batch`` rows per transaction, with the store's own column-array INSERT: the arrays
+    written by store.pg_arrays and sent by the same libpq call as the save (one statement,
+    its own transaction). Seconds taken for ``rows``."""
     import psycopg
+    from psycopg.generators import execute
+    from psycopg.pq import ExecStatus
+
+    from store.pg_arrays import bytea_array, int8_array, text_array, uuid_array
 
     base, table = _raw_table(url)
-    stmt = (f"INSERT INTO {table} (originator_id, originator_version, topic, state)"
-            " SELECT * FROM unnest(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[])")
     with psycopg.connect(base, autocommit=True) as conn:
+        pgconn = conn.pgconn
+        pgconn.prepare(b"raw_batch", (f"INSERT INTO {table} (originator_id, originator_version, topic, state)"
+                                      " SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::bytea[])"
+                                      ).encode())
         done, t0 = 0, time.perf_counter()
         while done < rows:
             n = min(batch, rows - done)
-            with conn.transaction():
-                conn.execute(stmt, ([uuid.uuid4() for _ in range(n)], [1] * n, [TOPIC] * n, [STATE] * n),
-                             binary=True)
+            pgconn.send_query_prepared(b"raw_batch", [
+                uuid_array([uuid.uuid4() for _ in range(n)]), int8_array([1] * n), text_array([TOPIC] * n),
+                bytea_array([STATE] * n)], [1, 1, 1, 1], 1)
+            result = conn.wait(execute(pgconn))[-1]
+            if result.status != ExecStatus.COMMAND_OK:
+                raise RuntimeError(result.error_message.decode())
             done += n
         return time.perf_counter() - t0
 
@@ -219,8 +242,11 @@ def in_turn(rounds: int, seconds: float, phases: dict[str, Any]) -> dict[str, di
     counts = {name: 0 for name in phases}
     elapsed = {name: 0.0 for name in phases}
     cpu = {name: 0.0 for name in phases}
-    for _ in range(rounds):
-        for name, phase in phases.items():
+    order = list(phases.items())
+    for turn in range(rounds):
+        # Each round in another order, so what one phase leaves behind (a cache, a
+        # background flush) does not always fall on the same next one.
+        for name, phase in order[turn % len(order):] + order[:turn % len(order)]:
             t0, c0 = time.perf_counter(), time.thread_time()
             counts[name] += phase(seconds / rounds)
             elapsed[name] += time.perf_counter() - t0

@@ -59,13 +59,15 @@ def bytea_array(values: list[bytes]) -> bytes:
 
 
 def int8s_of(data: bytes | None) -> list[int]:
-    """The values of a bigint[] in ``array_send``'s format (no NULLs): the save's positions."""
+    """The values of a one-dimensional bigint[] without NULLs, in ``array_send``'s format
+    (the save's positions); ValueError for anything else, never a misread."""
     if not data:
         return []
-    ndim = _LENGTH.unpack_from(data)[0]
-    if ndim == 0:
+    if len(data) == _EMPTY.size and _EMPTY.unpack(data) == (0, 0, 20):
         return []
-    count = _HEAD.unpack_from(data)[3]
+    ndim, has_nulls, oid, count, _ = _HEAD.unpack_from(data)
+    if (ndim, has_nulls, oid) != (1, 0, 20) or len(data) != _HEAD.size + 12 * count:
+        raise ValueError(f"not a one-dimensional bigint[] without NULLs: {data[:20].hex()}")
     return [_INT8.unpack_from(data, _HEAD.size + 12 * i)[1] for i in range(count)]
 
 

@@ -17,6 +17,7 @@ from eventsourcing.postgres import (
 )
 from eventsourcing.utils import retry
 from psycopg import sql
+from psycopg.generators import execute
 from psycopg.pq import ConnStatus, DiagnosticField, ExecStatus
 from psycopg.rows import tuple_row
 
@@ -221,7 +222,6 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         ).format(s=schema, fn=sql.Identifier(RECORD_FUNCTION)).as_string().encode()
         self._prepared: weakref.WeakSet[Any] = weakref.WeakSet()  # connections the save is prepared on
         self._lock_wait = f"{self.datastore.lock_timeout}s".encode()
-        self._cursors: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
         self._select_statements: dict[tuple[bool, bool, bool, bool], str] = {}
         self.command_result_statement = sql.SQL("SELECT result FROM {s}.{t} WHERE command_id = %s").format(
             s=schema, t=sql.Identifier(COMMANDS_TABLE))
@@ -280,12 +280,13 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     def _save(self, params: Sequence[bytes | None]) -> bytes | None:
         """Run the prepared save on a pooled connection; the positions it returns.
 
-        libpq runs it (PQexecPrepared: the interpreter lock is let go while the server
-        works), on a connection taken from the pool and given back, without psycopg's
-        cursor and the datastore's context managers: a command's client time fell by a
-        fifth, and commands ran ~10 % faster (docs/performance.md). Errors are mapped
-        to the library's as ``PostgresDatastore.get_connection`` maps them. (A save waits
-        for the table lock at most ``lock_timeout``; Ctrl-C is seen once it returns.)
+        Sent with libpq's ``PQsendQueryPrepared`` and waited for as psycopg waits for a
+        query (the interpreter lock let go; on Ctrl-C the query is cancelled in the server,
+        so an interrupted save records nothing), on a connection taken from the pool and
+        given back: no psycopg cursor, and neither the datastore's nor the pool's context
+        manager. A command's client CPU fell by a fifth, and commands ran ~10 % faster
+        (docs/performance.md). Errors are mapped to the library's as
+        ``PostgresDatastore.get_connection`` maps them.
         """
         pool = self.datastore.pool
         if pool.closed:  # the datastore opens its pool on first use
@@ -309,12 +310,26 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             pool.putconn(conn)
 
     def _run_save(self, conn: Any, params: Sequence[bytes | None]) -> Any:
+        """One run of the save on ``conn`` (prepared there first if need be): its result."""
         if conn not in self._prepared:
-            prepared = conn.pgconn.prepare(SAVE_STATEMENT, self.save_query)
-            if prepared.status != ExecStatus.COMMAND_OK:
-                raise _error(prepared, conn)
-            self._prepared.add(conn)
-        return conn.pgconn.exec_prepared(SAVE_STATEMENT, params, BINARY_PARAMS, 1)
+            self._prepare(conn)
+        conn.pgconn.send_query_prepared(SAVE_STATEMENT, params, BINARY_PARAMS, 1)
+        return conn.wait(execute(conn.pgconn))[-1]
+
+    def _prepare(self, conn: Any) -> None:
+        pgconn = conn.pgconn
+        result = pgconn.prepare(SAVE_STATEMENT, self.save_query)
+        if result.error_field(DiagnosticField.SQLSTATE) == b"42P05":
+            # A statement of that name this recorder did not note (an interrupt between the
+            # prepare and the note; another recorder on the connection): made afresh, or
+            # every save on the connection would be refused.
+            dropped = pgconn.exec_(b"DEALLOCATE " + SAVE_STATEMENT)
+            if dropped.status != ExecStatus.COMMAND_OK:
+                raise _error(dropped, conn)
+            result = pgconn.prepare(SAVE_STATEMENT, self.save_query)
+        if result.status != ExecStatus.COMMAND_OK:
+            raise _error(result, conn)
+        self._prepared.add(conn)
 
     def select_events(self, originator_id: Any, *, gt: int | None = None, lte: int | None = None,
                       desc: bool = False, limit: int | None = None) -> Any:
@@ -341,10 +356,11 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     def _cursor(self, conn: Any) -> Any:
         """The connection's own cursor for record reads, made once: a new cursor sets up
         its dumpers and loaders afresh (~20 µs, measured when saves went through it too).
-        Only whoever holds the connection (taken from the pool) uses it."""
-        curs = self._cursors.get(conn)
+        Kept on the connection (a cursor holds its connection: kept in a dictionary, neither
+        would ever be let go). Only whoever holds the connection (taken from the pool) uses it."""
+        curs = getattr(conn, "_plantrail_cursor", None)
         if curs is None or curs.closed:
-            curs = self._cursors[conn] = conn.cursor(row_factory=tuple_row)
+            curs = conn._plantrail_cursor = conn.cursor(row_factory=tuple_row)
         return curs
 
     def command_result(self, command_id: str) -> str | None:

@@ -1,7 +1,11 @@
-"""The PostgreSQL save as libpq runs it: positions back, and a connection that lost its
-prepared save or its server process still saves, once (store.postgres_recorder._save)."""
+"""The PostgreSQL save as libpq runs it: positions back; a connection that lost its prepared
+save, holds another of the same name, or lost its server process still saves, once; Ctrl-C
+cancels a waiting save (store.postgres_recorder._save)."""
 
 from __future__ import annotations
+
+import _thread
+import threading
 
 import psycopg
 import pytest
@@ -29,8 +33,8 @@ def test_a_connection_whose_prepared_save_was_dropped_still_saves(pg_url, apps):
     app.save(Thing("first"))  # the save is now prepared on the connection the pool hands out first
     pool = app.recorder.datastore.pool
     conns = [pool.getconn() for _ in range(pool.get_stats()["pool_size"])]
-    prepared = [conn for conn in conns
-                if conn.execute("SELECT count(*) FROM pg_prepared_statements").fetchone()["count"]]
+    prepared = [conn for conn in conns if conn.execute(
+        "SELECT count(*) FROM pg_prepared_statements WHERE name = 'plantrail_save_v2'").fetchone()["count"]]
     assert prepared == conns[:1]
     for conn in conns:  # e.g. a pooler or a DBA ran DEALLOCATE ALL on every connection
         conn.execute("DEALLOCATE ALL")
@@ -53,9 +57,51 @@ def test_a_save_whose_server_process_was_ended_is_made_again_on_another_connecti
     with psycopg.connect(**parse_url(pg_url).connect_kwargs(), autocommit=True) as admin:
         for pid in pids:  # a restart, or a DBA ending sessions: every pooled connection is dead
             admin.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))
+    bad_before = pool.get_stats().get("returns_bad", 0)
     app.save(Thing("second"))
+    assert pool.get_stats().get("returns_bad", 0) > bad_before  # a try met a dead connection
     with Raw(pg_url) as raw:
         assert raw.count() == 2  # each thing's one event, once
+    assert verify(pg_url).intact
+
+
+def test_a_connection_holding_another_statement_of_the_saves_name_still_saves(pg_url, apps):
+    app = apps(pg_url)  # nothing saved yet: the recorder has prepared nothing
+    pool = app.recorder.datastore.pool
+    conns = [pool.getconn() for _ in range(pool.get_stats()["pool_size"])]
+    for conn in conns:  # as if a save were prepared but the recorder never noted it
+        conn.execute("PREPARE plantrail_save_v2 AS SELECT 1")
+        pool.putconn(conn)
+    app.save(Thing("first"))
+    with Raw(pg_url) as raw:
+        assert raw.count() == 1
+    assert verify(pg_url).intact
+
+
+def test_ctrl_c_while_a_save_waits_cancels_it_and_records_nothing(pg_url, apps):
+    app = apps(pg_url)
+    app.save(Thing("first"))
+    locked = threading.Event()
+
+    def hold_the_log() -> None:  # another writer's transaction holds the log's table lock for 3 s
+        with psycopg.connect(**parse_url(pg_url).connect_kwargs()) as other:
+            other.execute(f'LOCK TABLE "{parse_url(pg_url).schema}".stored_events IN EXCLUSIVE MODE')
+            locked.set()
+            threading.Event().wait(3)  # (under the save's 5 s lock_timeout)
+            other.commit()
+
+    holder = threading.Thread(target=hold_the_log)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        threading.Timer(0.5, _thread.interrupt_main).start()  # the user presses Ctrl-C
+        with pytest.raises(KeyboardInterrupt):
+            app.save(Thing("second"))  # waits for the lock until interrupted
+    finally:
+        holder.join()  # the lock goes: a save not cancelled would now be recorded
+    app.save(Thing("third"))  # the connection is usable again
+    with Raw(pg_url) as raw:
+        assert raw.count() == 2  # "first" and "third"; nothing of the interrupted save
     assert verify(pg_url).intact
 
 
@@ -67,3 +113,13 @@ def test_bigint_arrays_read_back_from_the_server_binary_format(pg_base, values):
         assert cur.pgresult.fformat(0) == Format.BINARY
         assert int8s_of(cur.pgresult.get_value(0, 0)) == values
     assert int8s_of(None) == []
+
+
+@pytest.mark.parametrize("sql", ["SELECT ARRAY[1, NULL]::bigint[]", "SELECT ARRAY[[1, 2]]::bigint[]",
+                                 "SELECT ARRAY[1]::int4[]"])
+def test_anything_but_a_flat_bigint_array_is_refused_not_misread(pg_base, sql):
+    with psycopg.connect(**parse_url(pg_base).connect_kwargs()) as conn:
+        cur = conn.cursor(binary=True)
+        cur.execute(sql)
+        with pytest.raises(ValueError):
+            int8s_of(cur.pgresult.get_value(0, 0))
