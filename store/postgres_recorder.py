@@ -34,7 +34,7 @@ RECORD_PARAMS = (("oids", "uuid[]"), ("vers", "bigint[]"), ("topics", "text[]"),
                  ("command_ids", "text[]"), ("results", "text[]"), ("read_ids", "uuid[]"),
                  ("read_versions", "bigint[]"), ("wait", "text"))
 RECORD_SIGNATURE = "(" + ", ".join(kind for _, kind in RECORD_PARAMS) + ")"
-# The name the save is prepared under on each connection (see insert_events).
+# The name the save is prepared under on each connection (see _save).
 SAVE_STATEMENT = b"plantrail_save_v2"
 ALL_TRIGGERS = tuple(name for pair in PG_GUARD_TRIGGERS.values() for name in pair)
 # What earlier versions installed and this one replaces (see pg_retired_statements): the
