@@ -95,12 +95,13 @@ class RawCommitter:
 
     def __init__(self, url: str) -> None:
         import psycopg
-        from psycopg.generators import execute
         from psycopg.pq import ExecStatus
+
+        from store.postgres_recorder import run_prepared
 
         base, table = _raw_table(url)
         self.conn = psycopg.connect(base, autocommit=True)
-        self.execute, self.ok, self.topic = execute, ExecStatus.COMMAND_OK, TOPIC.encode()
+        self.run_prepared, self.ok, self.topic = run_prepared, ExecStatus.COMMAND_OK, TOPIC.encode()
         prepared = self.conn.pgconn.prepare(b"raw_insert", (
             f"INSERT INTO {table} (originator_id, originator_version, topic, state)"
             " VALUES ($1::uuid, 1, $2::text, $3::bytea)").encode())
@@ -113,9 +114,7 @@ class RawCommitter:
         return for_seconds(seconds, self._commit)
 
     def _commit(self) -> int:
-        pgconn = self.conn.pgconn
-        pgconn.send_query_prepared(b"raw_insert", [uuid.uuid4().bytes, self.topic, STATE], [1, 1, 1], 1)
-        result = self.conn.wait(self.execute(pgconn))[-1]
+        result = self.run_prepared(self.conn, b"raw_insert", [uuid.uuid4().bytes, self.topic, STATE])
         if result.status != self.ok:
             raise RuntimeError(result.error_message.decode())
         return 1
@@ -143,24 +142,22 @@ def raw_batches(url: str, rows: int, batch: int) -> float:
     written by store.pg_arrays and sent by the same libpq call as the save (one statement,
     its own transaction). Seconds taken for ``rows``."""
     import psycopg
-    from psycopg.generators import execute
     from psycopg.pq import ExecStatus
 
     from store.pg_arrays import bytea_array, int8_array, text_array, uuid_array
+    from store.postgres_recorder import run_prepared
 
     base, table = _raw_table(url)
     with psycopg.connect(base, autocommit=True) as conn:
-        pgconn = conn.pgconn
-        pgconn.prepare(b"raw_batch", (f"INSERT INTO {table} (originator_id, originator_version, topic, state)"
-                                      " SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::bytea[])"
-                                      ).encode())
+        conn.pgconn.prepare(b"raw_batch", (
+            f"INSERT INTO {table} (originator_id, originator_version, topic, state)"
+            " SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::bytea[])").encode())
         done, t0 = 0, time.perf_counter()
         while done < rows:
             n = min(batch, rows - done)
-            pgconn.send_query_prepared(b"raw_batch", [
+            result = run_prepared(conn, b"raw_batch", [
                 uuid_array([uuid.uuid4() for _ in range(n)]), int8_array([1] * n), text_array([TOPIC] * n),
-                bytea_array([STATE] * n)], [1, 1, 1, 1], 1)
-            result = conn.wait(execute(pgconn))[-1]
+                bytea_array([STATE] * n)])
             if result.status != ExecStatus.COMMAND_OK:
                 raise RuntimeError(result.error_message.decode())
             done += n

@@ -153,7 +153,14 @@ def pg_carry_over_grants(schema: str) -> sql.Composed:
              grant=sql.Literal(grant))
 
 
-BINARY_PARAMS = [1] * len(RECORD_PARAMS)
+def run_prepared(conn: Any, name: bytes, params: Sequence[bytes | None]) -> Any:
+    """Run a statement prepared on ``conn`` (binary parameters and results), waited for as
+    psycopg waits for a query: the interpreter lock let go, and on Ctrl-C the query is
+    cancelled in the server. Its last result. (The save, and the bench's raw limits.)"""
+    conn.pgconn.send_query_prepared(name, params, [1] * len(params), 1)
+    return conn.wait(execute(conn.pgconn))[-1]
+
+
 # psycopg's errors and the library's, in the order PostgresDatastore.get_connection maps them.
 _ERRORS = tuple((getattr(psycopg, name), getattr(persistence, name)) for name in (
     "InterfaceError", "OperationalError", "DataError", "IntegrityError", "InternalError", "ProgrammingError",
@@ -313,8 +320,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         """One run of the save on ``conn`` (prepared there first if need be): its result."""
         if conn not in self._prepared:
             self._prepare(conn)
-        conn.pgconn.send_query_prepared(SAVE_STATEMENT, params, BINARY_PARAMS, 1)
-        return conn.wait(execute(conn.pgconn))[-1]
+        return run_prepared(conn, SAVE_STATEMENT, params)
 
     def _prepare(self, conn: Any) -> None:
         pgconn = conn.pgconn
