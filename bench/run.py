@@ -33,6 +33,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import workload as wl  # noqa: E402
+from psycopg.pq import ExecStatus  # noqa: E402
+
+from store.postgres_recorder import run_prepared  # noqa: E402
 
 STATE = os.urandom(420)  # about the size of a stored plantrail event
 TOPIC = "domain.events:ActionAmended"
@@ -86,6 +89,20 @@ def for_seconds(seconds: float, step: Any) -> int:
     return n
 
 
+def _prepare(conn: Any, name: bytes, statement: str) -> None:
+    """Prepare ``statement`` on ``conn`` as ``name`` (for _run)."""
+    result = conn.pgconn.prepare(name, statement.encode())
+    if result.status != ExecStatus.COMMAND_OK:
+        raise RuntimeError(result.error_message.decode())
+
+
+def _run(conn: Any, name: bytes, params: list[bytes]) -> None:
+    """Run a prepared INSERT through the same libpq call as the store's save."""
+    result = run_prepared(conn, name, params)
+    if result.status != ExecStatus.COMMAND_OK:
+        raise RuntimeError(result.error_message.decode())
+
+
 class RawCommitter:
     """One connection inserting one row per transaction (autocommit INSERT), as fast as one
     client can, through the same libpq call as the store's save (a prepared statement,
@@ -95,18 +112,12 @@ class RawCommitter:
 
     def __init__(self, url: str) -> None:
         import psycopg
-        from psycopg.pq import ExecStatus
-
-        from store.postgres_recorder import run_prepared
 
         base, table = _raw_table(url)
         self.conn = psycopg.connect(base, autocommit=True)
-        self.run_prepared, self.ok, self.topic = run_prepared, ExecStatus.COMMAND_OK, TOPIC.encode()
-        prepared = self.conn.pgconn.prepare(b"raw_insert", (
-            f"INSERT INTO {table} (originator_id, originator_version, topic, state)"
-            " VALUES ($1::uuid, 1, $2::text, $3::bytea)").encode())
-        if prepared.status != self.ok:
-            raise RuntimeError(prepared.error_message.decode())
+        self.topic = TOPIC.encode()
+        _prepare(self.conn, b"raw_insert", f"INSERT INTO {table} (originator_id, originator_version, topic, state)"
+                                           " VALUES ($1::uuid, 1, $2::text, $3::bytea)")
         self._commit()
 
     def run(self, seconds: float) -> int:
@@ -114,9 +125,7 @@ class RawCommitter:
         return for_seconds(seconds, self._commit)
 
     def _commit(self) -> int:
-        result = self.run_prepared(self.conn, b"raw_insert", [uuid.uuid4().bytes, self.topic, STATE])
-        if result.status != self.ok:
-            raise RuntimeError(result.error_message.decode())
+        _run(self.conn, b"raw_insert", [uuid.uuid4().bytes, self.topic, STATE])
         return 1
 
     def close(self) -> None:
@@ -142,24 +151,18 @@ def raw_batches(url: str, rows: int, batch: int) -> float:
     written by store.pg_arrays and sent by the same libpq call as the save (one statement,
     its own transaction). Seconds taken for ``rows``."""
     import psycopg
-    from psycopg.pq import ExecStatus
 
     from store.pg_arrays import bytea_array, int8_array, text_array, uuid_array
-    from store.postgres_recorder import run_prepared
 
     base, table = _raw_table(url)
     with psycopg.connect(base, autocommit=True) as conn:
-        conn.pgconn.prepare(b"raw_batch", (
-            f"INSERT INTO {table} (originator_id, originator_version, topic, state)"
-            " SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::bytea[])").encode())
+        _prepare(conn, b"raw_batch", f"INSERT INTO {table} (originator_id, originator_version, topic, state)"
+                                     " SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::bytea[])")
         done, t0 = 0, time.perf_counter()
         while done < rows:
             n = min(batch, rows - done)
-            result = run_prepared(conn, b"raw_batch", [
-                uuid_array([uuid.uuid4() for _ in range(n)]), int8_array([1] * n), text_array([TOPIC] * n),
-                bytea_array([STATE] * n)])
-            if result.status != ExecStatus.COMMAND_OK:
-                raise RuntimeError(result.error_message.decode())
+            _run(conn, b"raw_batch", [uuid_array([uuid.uuid4() for _ in range(n)]), int8_array([1] * n),
+                                      text_array([TOPIC] * n), bytea_array([STATE] * n)])
             done += n
         return time.perf_counter() - t0
 
