@@ -79,9 +79,6 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(args.rounds):
             with wl.scratch_store(args.db) as url:
-                staffed = wl.open_app(url)
-                wl.add_staff(staffed)
-                staffed.close()
                 writer = Writer(url, f"R{r}-")
                 try:
                     seen["one command a transaction"].append(one_way(lambda: writer.run(args.seconds)))

@@ -196,6 +196,7 @@ class Writer:
 
     def __init__(self, url: str, prefix: str) -> None:
         self.app, self.prefix, self.case, self.timings = wl.open_app(url), prefix, 0, []
+        wl.add_staff(self.app)  # none added where they are already
         wl.run_case_commands(self.app, 0, prefix + "w")  # warm up: connections, prepared statements
 
     def run(self, seconds: float) -> int:
