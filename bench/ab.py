@@ -37,9 +37,9 @@ def main() -> None:
     parser.add_argument("--db")
     parser.add_argument("--only", nargs="*", default=list(VARIANTS))
     args = parser.parse_args()
-    from cli.bulk import _numbered, import_lines
-    from domain.application import PlanRecords
-    from store.settings import env_for_url, prepare
+    from plantrail.application.imports import import_lines, numbered_lines
+    from plantrail.application.records import PlanRecords
+    from plantrail.store.settings import env_for_url, prepare
 
     with ExitStack() as stack:
         apps = {}
@@ -65,7 +65,7 @@ def main() -> None:
                 path = f"/tmp/ab_{name}.jsonl"
                 wl.write_import_file(path, args.import_cases, prefix=f"I{r}-", with_staff=False)
                 t = time.perf_counter()
-                counts = import_lines(app, _numbered(path), batch_size=2000)
+                counts = import_lines(app, numbered_lines(path), batch_size=2000)
                 imp[name].append(counts["events"] / (time.perf_counter() - t))
         for name in apps:
             print(f"{name:16} commands/s median {statistics.median(cmd[name]):6.0f} (max {max(cmd[name]):6.0f})"

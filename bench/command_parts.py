@@ -2,9 +2,9 @@
 
     python bench/command_parts.py [--rounds 3] [--seconds 5] [--cases 1000] [--db URL]
 
-For each way, this thread's CPU a line spent parsing it (``cli.bulk.parse_line``), deciding it
-(``PlanRecords._run``: the actor, the rules, the pydantic event, the fold) and, one command per
-transaction, saving it (``PlanRecords._commit``: the mapping, the recorder, the libpq call). The
+For each way, this thread's CPU a line spent parsing it (``application.imports.parse_line``),
+deciding it (``UnitOfWork.run``: the actor, the rules, the pydantic event, the fold) and, one
+command per transaction, saving it (``PlanRecords.commit``: the mapping, the recorder, the libpq call). The
 import saves on another thread, so only its first two are here. The two ways take turns, each
 on a fresh schema of the local PostgreSQL (dropped after). Same code, same lines: a difference
 is what running one command per transaction costs the Python itself (docs/performance.md, "Where
@@ -47,12 +47,13 @@ def timed(part: str, fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def instrument() -> None:
     """Time the parts, in this process only (the bench's own copy of the classes)."""
-    import cli.bulk
-    from domain.application import PlanRecords
+    from plantrail.application import imports
+    from plantrail.application.records import PlanRecords
+    from plantrail.application.unit_of_work import UnitOfWork
 
-    cli.bulk.parse_line = timed("parse the line", cli.bulk.parse_line)
-    PlanRecords._run = timed("decide", PlanRecords._run)
-    PlanRecords._commit = timed("save", PlanRecords._commit)
+    imports.parse_line = timed("parse the line", imports.parse_line)
+    UnitOfWork.run = timed("decide", UnitOfWork.run)
+    PlanRecords.commit = timed("save", PlanRecords.commit)
 
 
 def one_way(run: Callable[[], int]) -> dict[str, float]:
@@ -73,7 +74,7 @@ def main() -> None:
     args = parser.parse_args()
     instrument()
     from bench.run import Writer
-    from cli.bulk import _numbered, import_lines
+    from plantrail.application.imports import import_lines, numbered_lines
 
     seen: dict[str, list[dict[str, float]]] = defaultdict(list)
     with tempfile.TemporaryDirectory() as tmp:
@@ -90,7 +91,7 @@ def main() -> None:
                 app = wl.open_app(url)
                 try:
                     seen["2,000 lines a transaction"].append(one_way(
-                        lambda: import_lines(app, _numbered(path), batch_size=2000)["lines"]))
+                        lambda: import_lines(app, numbered_lines(path), batch_size=2000)["lines"]))
                 finally:
                     app.close()
     for way, rounds in seen.items():

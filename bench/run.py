@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
 import platform
 import random
@@ -32,13 +31,21 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+
 from bench import workload as wl  # noqa: E402
-from psycopg.pq import ExecStatus  # noqa: E402
-
-from store.postgres_recorder import run_prepared  # noqa: E402
-
-STATE = os.urandom(420)  # about the size of a stored plantrail event
-TOPIC = "domain.events:ActionAmended"
+from bench.raw import (  # noqa: E402
+    STATE,
+    TOPIC,
+    RawCommitter,
+    drop_raw_table,
+    for_seconds,
+    make_raw_table,
+    parallel,
+    raw_batches,
+    raw_client,
+    raw_table,
+)
+from bench.report import report  # noqa: E402
 
 
 def log(msg: str) -> None:
@@ -52,143 +59,6 @@ def pct(values: list[float], q: float) -> float:
     k = min(len(values) - 1, max(0, round(q / 100 * (len(values) - 1))))
     return values[k]
 
-
-# ---------------------------------------------------------------------------- raw limits
-
-def _raw_table(url: str) -> tuple[str, str]:
-    """(base URL, qualified raw table): a table shaped like stored_events, no chain, no app."""
-    base, _, schema = url.partition("?schema=")
-    return base, f'"{schema}".raw_events'
-
-
-def make_raw_table(url: str) -> None:
-    import psycopg
-
-    base, table = _raw_table(url)
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"DROP TABLE IF EXISTS {table}")
-        conn.execute(f"CREATE TABLE {table} (originator_id uuid NOT NULL, originator_version bigint NOT NULL,"
-                     " topic text, state bytea, notification_id bigserial,"
-                     " PRIMARY KEY (originator_id, originator_version))")
-        conn.execute(f"CREATE UNIQUE INDEX ON {table} (notification_id)")
-
-
-def drop_raw_table(url: str) -> None:
-    import psycopg
-
-    base, table = _raw_table(url)
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"DROP TABLE IF EXISTS {table}")
-
-
-def for_seconds(seconds: float, step: Any) -> int:
-    """Call ``step`` (-> how many it did) again and again for ``seconds``; the sum."""
-    n, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < seconds:
-        n += step()
-    return n
-
-
-def _prepare(conn: Any, name: bytes, statement: str) -> None:
-    """Prepare ``statement`` on ``conn`` as ``name`` (for _run)."""
-    result = conn.pgconn.prepare(name, statement.encode())
-    if result.status != ExecStatus.COMMAND_OK:
-        raise RuntimeError(result.error_message.decode())
-
-
-def _run(conn: Any, name: bytes, params: list[bytes]) -> None:
-    """Run a prepared INSERT through the same libpq call as the store's save."""
-    result = run_prepared(conn, name, params)
-    if result.status != ExecStatus.COMMAND_OK:
-        raise RuntimeError(result.error_message.decode())
-
-
-class RawCommitter:
-    """One connection inserting one row per transaction (autocommit INSERT), as fast as one
-    client can, through the same libpq call as the store's save (a prepared statement,
-    binary parameters, psycopg's wait): the two differ in what the server does, not in
-    the client library's path. It keeps its connection between turns (see in_turn): a
-    connect in each turn would be counted against the raw rate."""
-
-    def __init__(self, url: str) -> None:
-        import psycopg
-
-        base, table = _raw_table(url)
-        self.conn = psycopg.connect(base, autocommit=True)
-        self.topic = TOPIC.encode()
-        _prepare(self.conn, b"raw_insert", f"INSERT INTO {table} (originator_id, originator_version, topic, state)"
-                                           " VALUES ($1::uuid, 1, $2::text, $3::bytea)")
-        self._commit()
-
-    def run(self, seconds: float) -> int:
-        """Rows committed in ``seconds``."""
-        return for_seconds(seconds, self._commit)
-
-    def _commit(self) -> int:
-        _run(self.conn, b"raw_insert", [uuid.uuid4().bytes, self.topic, STATE])
-        return 1
-
-    def close(self) -> None:
-        self.conn.close()
-
-
-def raw_commits(url: str, seconds: float, start: Any = None, out: Any = None) -> int:
-    """The rows one RawCommitter commits in ``seconds`` (after ``start``, into ``out``)."""
-    raw = RawCommitter(url)
-    try:
-        if start is not None:
-            start.wait()
-        n = raw.run(seconds)
-    finally:
-        raw.close()
-    if out is not None:
-        out.put(n)
-    return n
-
-
-def raw_batches(url: str, rows: int, batch: int) -> float:
-    """``batch`` rows per transaction, with the store's own column-array INSERT: the arrays
-    written by store.pg_arrays and sent by the same libpq call as the save (one statement,
-    its own transaction). Seconds taken for ``rows``."""
-    import psycopg
-
-    from store.pg_arrays import bytea_array, int8_array, text_array, uuid_array
-
-    base, table = _raw_table(url)
-    with psycopg.connect(base, autocommit=True) as conn:
-        _prepare(conn, b"raw_batch", f"INSERT INTO {table} (originator_id, originator_version, topic, state)"
-                                     " SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::bytea[])")
-        done, t0 = 0, time.perf_counter()
-        while done < rows:
-            n = min(batch, rows - done)
-            _run(conn, b"raw_batch", [uuid_array([uuid.uuid4() for _ in range(n)]), int8_array([1] * n),
-                                      text_array([TOPIC] * n), bytea_array([STATE] * n)])
-            done += n
-        return time.perf_counter() - t0
-
-
-def parallel(target: Any, args: tuple, clients: int, seconds: float) -> float:
-    """Run ``target(*args, seconds, start, out)`` in ``clients`` processes started together;
-    the sum of what they did, per second."""
-    ctx = mp.get_context("fork")
-    start, out = ctx.Barrier(clients + 1), ctx.Queue()
-    procs = [ctx.Process(target=target, args=(*args, i, seconds, start, out)) for i in range(clients)]
-    for p in procs:
-        p.start()
-    start.wait()
-    t0 = time.perf_counter()
-    total = sum(out.get() for _ in procs)
-    elapsed = time.perf_counter() - t0
-    for p in procs:
-        p.join()
-    return total / max(elapsed, seconds)
-
-
-def _raw_client(url: str, _i: int, seconds: float, start: Any, out: Any) -> None:
-    raw_commits(url, seconds, start, out)
-
-
-# ---------------------------------------------------------------------------- plantrail
 
 class Writer:
     """One application running the realistic mix (bench.workload.CASE_STEPS) case after case,
@@ -266,7 +136,7 @@ def _writer(url: str, i: int, seconds: float, start: Any, out: Any) -> None:
 
 
 def import_file(app: Any, path: str, batch: int, label: str) -> dict[str, Any]:
-    from cli.bulk import _numbered, import_lines
+    from plantrail.application.imports import import_lines, numbered_lines
 
     size = os.path.getsize(path)
     state = {"bytes": 0, "t": time.perf_counter()}
@@ -278,16 +148,18 @@ def import_file(app: Any, path: str, batch: int, label: str) -> dict[str, Any]:
             log(f"  {label}: {100 * state['bytes'] / size:.0f}% ({events} events)")
 
     t0, c0 = time.perf_counter(), time.process_time()
-    counts = import_lines(app, _numbered(path), batch_size=batch, progress=progress)
+    counts = import_lines(app, numbered_lines(path), batch_size=batch, progress=progress)
     counts["seconds"] = time.perf_counter() - t0
     counts["cpu_seconds"] = time.process_time() - c0  # every thread: the deciding one and the saver
     return counts
 
 
 def plan_ids(app: Any) -> list[Any]:
-    from projections import runner
+    from plantrail.projections import runner
+    from plantrail.store import view_tables
 
-    return [r["plan_id"] for r in runner.select(app, "SELECT plan_id FROM {view_plans}")]
+    runner.catch_up(app)
+    return [r["plan_id"] for r in view_tables.plan_rows(app)]
 
 
 def timed_reads(app: Any, ids: list[Any], n: int, read: Any) -> list[float]:
@@ -315,13 +187,13 @@ def reads_in_turn(stores: dict[str, tuple[Any, list[Any]]], n: int, read: Any) -
 
 
 def read_current(app: Any, pid: Any) -> Any:
-    from projections.current import current_plan
+    from plantrail.projections.current import current_plan
 
     return current_plan(app, pid)
 
 
 def read_as_at(app: Any, pid: Any) -> Any:
-    from projections.as_at import plan_as_at
+    from plantrail.projections.as_at import plan_as_at
 
     return plan_as_at(app, pid, recorded_at=datetime.now(timezone.utc))
 
@@ -379,7 +251,7 @@ def settle(url: str) -> None:
 def pg_info(url: str) -> dict[str, Any]:
     import psycopg
 
-    base, _ = _raw_table(url)
+    base, _ = raw_table(url)
     with psycopg.connect(base, autocommit=True) as conn:
         version = conn.execute("SHOW server_version").fetchone()[0]
         settings = {name: conn.execute(f"SHOW {name}").fetchone()[0]
@@ -400,7 +272,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     batch = args.batch
     r: dict[str, Any] = {"mode": "quick" if quick else "full", "machine": machine()}
 
-    from projections.runner import catch_up
+    from plantrail.projections.runner import catch_up
 
     # Two stores: the large one (every write phase, then the import up to the target), and
     # a small one kept at 10k events, whose reads take turns with the large one's at the end.
@@ -445,7 +317,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         r["command_p50_ms"] = pct(writer.timings, 50) * 1000
         r["command_p99_ms"] = pct(writer.timings, 99) * 1000
         log(f"raw commits, 8 clients, {seconds:.0f}s")
-        r["raw_commit_per_s_8_clients"] = parallel(_raw_client, (url,), 8, seconds)
+        r["raw_commit_per_s_8_clients"] = parallel(raw_client, (url,), 8, seconds)
         log(f"commands, 8 writers, {seconds:.0f}s")
         r["command_per_s_8_writers"] = parallel(_writer, (url,), 8, seconds)
 
@@ -490,21 +362,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         as_at = timed_reads(app, plan_ids(app), reads, read_as_at)
         r["as_at_p50_ms"], r["as_at_p99_ms"] = pct(as_at, 50), pct(as_at, 99)
 
-        from projections.runner import rebuild
+        from plantrail.projections.runner import rebuild
 
         log("rebuilding the views from the log")
         t0 = time.perf_counter()
         rebuild(app)
         r["rebuild_events_per_s"] = r["events_in_store"] / (time.perf_counter() - t0)
 
-        from store.verify import verify
+        from plantrail.store.verify import verify
 
         settle(url)  # the rebuild rewrote the views: let their vacuum be done first
         log("verifying the chain")
         t0 = time.perf_counter()
-        report = verify(url)
-        r["verify_events_per_s"] = report.events_checked / (time.perf_counter() - t0)
-        r["verify_intact"] = report.intact
+        checked = verify(url)
+        r["verify_events_per_s"] = checked.events_checked / (time.perf_counter() - t0)
+        r["verify_intact"] = checked.intact
         app.close()
         drop_raw_table(url)
 
@@ -518,56 +390,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "read_large_vs_small_p99": r["read_p99_ms"] / r["read_p99_ms_small"],
     }
     return r
-
-
-TARGETS = [
-    # (figure, raw limit beside it, target text, passes?)
-    ("command_per_s", "raw_commit_per_s", ">= 50% of raw", lambda r: r["command_per_s"] >= 0.5 * r["raw_commit_per_s"]),
-    ("store_save_per_s", "raw_commit_per_s", "(reported: the save alone)", None),
-    ("command_per_s_8_writers", "raw_commit_per_s_8_clients", "(reported)", None),
-    ("import_events_per_s", "raw_batch_rows_per_s", ">= 50% of raw",
-     lambda r: r["import_events_per_s"] >= 0.5 * r["raw_batch_rows_per_s"]),
-    ("read_p99_ms", "read_p99_ms_small", "<= 2 ms, no worse than small",
-     lambda r: r["read_p99_ms"] <= 2 and r["read_p99_ms"] <= r["read_p99_ms_small"] * 1.1),
-    ("read_p99_ms_small", None, "<= 2 ms", lambda r: r["read_p99_ms_small"] <= 2),
-    ("as_at_p99_ms", None, "(reported)", None),
-    ("rebuild_events_per_s", None, ">= 50,000", lambda r: r["rebuild_events_per_s"] >= 50_000),
-    ("verify_events_per_s", None, ">= 200,000", lambda r: r["verify_events_per_s"] >= 200_000),
-    ("cli_help_s", None, "<= 0.3 s", lambda r: r["cli_help_s"] <= 0.3),
-    ("events_in_store", None, ">= 1,000,000 (full run)", lambda r: r["events_in_store"] >= 1_000_000),
-]
-
-
-def report(r: dict[str, Any]) -> str:
-    rows = [f"plantrail bench ({r['mode']}): {r['machine']['cpus']} CPUs, {r['machine']['cpu']}, "
-            f"PostgreSQL {r['store']['postgres']} (synchronous_commit={r['store']['synchronous_commit']}, "
-            f"fsync={r['store']['fsync']}); load average {r['machine']['load_average_at_start']:.1f} at start",
-            "", f"{'figure':28} {'value':>12}   {'raw limit beside it':>34}   {'ratio':>6}   target",
-            "-" * 110]
-    for name, raw, target, ok in TARGETS:
-        value = r[name]
-        beside = ratio = ""
-        if raw:
-            beside = f"{raw} {r[raw]:,.2f}" if r[raw] < 100 else f"{raw} {r[raw]:,.0f}"
-            ratio = f"{value / r[raw]:.2f}"
-        shown = f"{value:,.3f}" if value < 100 else f"{value:,.0f}"
-        verdict = "" if ok is None else ("met" if ok(r) else "NOT met")
-        rows.append(f"{name:28} {shown:>12}   {beside:>34}   {ratio:>6}   {target} {verdict}")
-    rows += ["", f"command p50/p99 ms: {r['command_p50_ms']:.2f} / {r['command_p99_ms']:.2f}; "
-             f"read p50 ms small/large: {r['read_p50_ms_small']:.2f} / {r['read_p50_ms']:.2f}; "
-             f"as-at p50 ms: {r['as_at_p50_ms']:.2f}; import {r['import_events']:,} events in "
-             f"{r['import_batches']} transactions; views caught up in {r['catch_up_s']:.1f} s; "
-             f"verify intact: {r['verify_intact']}",
-             _time_split("a command", r["command_per_s"], r["command_cpu_us"]) + "; "
-             + _time_split("the save alone", r["store_save_per_s"], r["store_save_cpu_us"]) + "; "
-             + _time_split("a raw commit", r["raw_commit_per_s"], r["raw_commit_cpu_us"]),
-             f"an imported event: {1e6 / r['import_events_per_s']:.0f} µs, this process's CPU "
-             f"{r['import_cpu_us_per_event']:.0f} µs (all threads)"]
-    return "\n".join(rows)
-
-
-def _time_split(what: str, per_s: float, cpu_us: float) -> str:
-    return f"{what}: {1e6 / per_s:.0f} µs = {cpu_us:.0f} CPU here + {1e6 / per_s - cpu_us:.0f} waiting"
 
 
 def main(argv: list[str] | None = None) -> None:

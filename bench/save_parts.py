@@ -27,8 +27,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import workload as wl  # noqa: E402
-from store.chain import canonical_sql  # noqa: E402
-from store.postgres_recorder import RECORD_FUNCTION  # noqa: E402
+from plantrail.store.chain import canonical_sql  # noqa: E402
+from plantrail.store.postgres_recorder import RECORD_FUNCTION  # noqa: E402
 
 STATE = "decode(repeat('ab', 420), 'hex')"
 # No ':' in it: pgbench reads ":name" as a variable, and with -M prepared sends it as a parameter.

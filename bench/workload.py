@@ -65,8 +65,8 @@ def scratch_store(base: str | None, *, suffix: str = "") -> Iterator[str]:
 
 
 def open_app(url: str) -> Any:
-    from domain.application import PlanRecords
-    from store.settings import env_for_url, prepare
+    from plantrail.application.records import PlanRecords
+    from plantrail.store.settings import env_for_url, prepare
 
     prepare(url)
     return PlanRecords(env=env_for_url(url))
@@ -91,7 +91,7 @@ def add_staff(app: Any) -> None:
 
 
 def _staff_key(sid: str) -> Any:
-    from domain.staff import staff_id_key
+    from plantrail.domain.staff import staff_id_key
 
     return staff_id_key(sid)
 
@@ -163,7 +163,7 @@ def run_case_commands(app: Any, case: int, prefix: str, timings: list[float] | N
     """One case, one command per transaction, straight on the application. Returns commands run."""
     import time
 
-    from cli.bulk import call_line
+    from plantrail.application.imports import call_line
 
     results: dict[int, Any] = {}
     lines = case_lines(case, 1, prefix)

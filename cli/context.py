@@ -18,16 +18,16 @@ class Invocation:
 
     @property
     def url(self) -> str:
-        from store.settings import default_url
+        from plantrail.store.settings import default_url
 
         return self.db or os.environ.get("PLANTRAIL_DB") or default_url()
 
     def app(self) -> Any:
         """The application on the chosen store, opened on first use."""
         if self._app is None:
-            from domain.application import PlanRecords
-            from projections.plans import use_plans_view_for_prefixes
-            from store.settings import env_for_url, prepare
+            from plantrail.application.records import PlanRecords
+            from plantrail.projections.plans import use_plans_view_for_prefixes
+            from plantrail.store.settings import env_for_url, prepare
 
             prepare(self.url)
             self._app = PlanRecords(env=env_for_url(self.url))
@@ -37,7 +37,7 @@ class Invocation:
     def caught_up(self) -> Any:
         """The application, with the materialised views read up to the end of the log."""
         app = self.app()
-        from projections.runner import catch_up
+        from plantrail.projections.runner import catch_up
 
         catch_up(app)
         return app
@@ -65,7 +65,7 @@ def emit(data: Any, as_json: bool, human: Any = None) -> None:
 
 def written(result: dict[str, Any] | None, as_json: bool) -> None:
     """After a write: bring the views up to date, then print what the contract says."""
-    from projections.runner import catch_up
+    from plantrail.projections.runner import catch_up
 
     try:
         catch_up(invocation().app())

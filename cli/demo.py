@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from cli.context import emit, invocation, written
-from cli.params import json_option
+from plantrail.cli.context import emit, invocation, written
+from plantrail.cli.params import json_option
 
 # The demo's own staff, so that it runs on an empty store with no configuration.
 DEMO_STAFF = (
@@ -23,7 +23,7 @@ def demo(as_json: bool) -> None:
 
     Example: plantrail --db sqlite:///demo.sqlite demo
     """
-    from domain.examples import (
+    from plantrail.application.examples import (
         EXAMPLE_CHILDREN,
         record_examples,
         record_susan_first_review,
@@ -54,7 +54,7 @@ def demo(as_json: bool) -> None:
 
 
 def _already_recorded(app, refs) -> bool:  # type: ignore[no-untyped-def]
-    from domain.errors import NotFound
+    from plantrail.domain.errors import NotFound
 
     try:
         for ref in refs:
@@ -65,7 +65,7 @@ def _already_recorded(app, refs) -> bool:  # type: ignore[no-untyped-def]
 
 
 def _ensure_staff(app, actor) -> None:  # type: ignore[no-untyped-def]
-    from domain.errors import NotFound
+    from plantrail.domain.errors import NotFound
 
     for staff_id, name, initials, roles in DEMO_STAFF:
         try:
@@ -76,7 +76,7 @@ def _ensure_staff(app, actor) -> None:  # type: ignore[no-untyped-def]
 
 
 def _plans_of(app, ref):  # type: ignore[no-untyped-def]
-    from projections.plans import list_plans
+    from plantrail.projections.plans import list_plans
 
     return list_plans(app, child=ref)
 
@@ -88,9 +88,9 @@ def _summary(app, plan_id):  # type: ignore[no-untyped-def]
 
 
 def _review_pack(app, plan_id) -> None:  # type: ignore[no-untyped-def]
-    from cli.render import console, render_changes, render_plan
-    from projections.changes import changes_since
-    from projections.current import current_plan
+    from plantrail.cli.render import console, render_changes, render_plan
+    from plantrail.projections.changes import changes_since
+    from plantrail.projections.current import current_plan
 
     console.rule("Review pack")
     render_plan(current_plan(app, plan_id))

@@ -15,13 +15,14 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
     """The exit code and message for an error raised by a command."""
     from pydantic import ValidationError
 
-    from domain.errors import BadInput, DomainError, NotFound
-    from store.errors import (
+    from plantrail.domain.errors import BadInput, DomainError, NotFound
+    from plantrail.store.errors import (
         BadCheckpoint,
         BadStoreURL,
         ChainBroken,
         SigningKeyError,
         StoreUnavailable,
+        is_store_fault,
     )
 
     if isinstance(error, (BadInput, NotFound)):
@@ -36,7 +37,7 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
         return ALTERED, f"altered: {error}\nRun `plantrail verify` to see where."
     if isinstance(error, (StoreUnavailable, BadStoreURL)):
         return UNAVAILABLE, f"error: {error}\nCheck --db / PLANTRAIL_DB and that the database server is running."
-    if _is_store_fault(error):
+    if is_store_fault(error):
         return UNAVAILABLE, f"error: the store cannot be reached or opened: {_first_line(error)}"
     return UNEXPECTED, f"plantrail: unexpected error: {type(error).__name__}: {_first_line(error)}"
 
@@ -50,15 +51,6 @@ def describe_validation(error) -> str:  # type: ignore[no-untyped-def]
 def _with_fix(prefix: str, error) -> str:  # type: ignore[no-untyped-def]
     text = f"{prefix}: {error.message}"
     return f"{text}\n{error.fix}" if error.fix else text
-
-
-def _is_store_fault(error: BaseException) -> bool:
-    import sqlite3
-
-    import psycopg
-    from eventsourcing.persistence import InterfaceError, OperationalError
-
-    return isinstance(error, (InterfaceError, OperationalError, psycopg.OperationalError, sqlite3.OperationalError))
 
 
 def _first_line(error: BaseException) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from cli.context import invocation
+from plantrail.cli.context import invocation
 
 
 def _app():  # type: ignore[no-untyped-def]
@@ -25,7 +25,7 @@ def _write(output: str | None, content: str | bytes) -> None:
         return
     path = Path(output)
     if path.parent and not path.parent.exists():
-        from domain.errors import BadInput
+        from plantrail.domain.errors import BadInput
 
         raise BadInput(f"the folder {path.parent} does not exist", fix="give -o a path in an existing folder")
     if isinstance(content, bytes):
@@ -54,7 +54,7 @@ def cin_census(year: int, output: str | None, lea: str | None, serial_no: str | 
 
     Example: plantrail export cin-census --year 2025 -o cin-2025.xml
     """
-    from projections.exports.census import census_xml
+    from plantrail.projections.exports.census import census_xml
 
     _write(output, census_xml(_app(), year, lea=lea, serial_no=serial_no))
 
@@ -73,7 +73,7 @@ def export_child(child_ref: str, output: str | None, fmt: str | None, as_json: b
 
     Example: plantrail export child C123 --format html -o C123.html
     """
-    from projections.exports.subject_access import subject_access, to_html
+    from plantrail.projections.exports.subject_access import subject_access, to_html
 
     if as_json:
         fmt = "json"
@@ -101,8 +101,8 @@ def review_pack_command(plan_id: str, output: str | None) -> None:
 
     Example: plantrail report review-pack 3f2a9c1e -o pack.pdf
     """
-    from domain.errors import BadInput
-    from projections.exports.review_pack import review_pack, to_html, to_pdf
+    from plantrail.domain.errors import BadInput
+    from plantrail.projections.exports.review_pack import review_pack, to_html, to_pdf
 
     suffix = Path(output).suffix.lower() if output and output != "-" else ".html"
     if suffix not in (".html", ".htm", ".pdf"):
@@ -116,7 +116,7 @@ def review_pack_command(plan_id: str, output: str | None) -> None:
 
 def _pdf_available() -> None:
     """Refuse before any work when WeasyPrint is missing (exit 2, how to install it)."""
-    from domain.errors import BadInput
+    from plantrail.domain.errors import BadInput
 
     try:
         import weasyprint  # noqa: F401

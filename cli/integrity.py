@@ -6,9 +6,9 @@ import json
 
 import click
 
-from cli.context import emit, invocation
-from cli.errors import ALTERED
-from cli.params import json_option
+from plantrail.cli.context import emit, invocation
+from plantrail.cli.errors import ALTERED
+from plantrail.cli.params import json_option
 
 
 @click.command("verify")
@@ -20,7 +20,7 @@ def verify(checkpoints, as_json) -> None:  # type: ignore[no-untyped-def]
 
     Example: plantrail verify --against checkpoints/2026-11-01.json
     """
-    from store.verify import verify as verify_store
+    from plantrail.store.verify import verify as verify_store
 
     inv = invocation()
     inv.app()  # opens (and creates) the store, so an unreachable one exits 4
@@ -41,7 +41,7 @@ def checkpoint(output, key_path, as_json) -> None:  # type: ignore[no-untyped-de
 
     Example: plantrail checkpoint --key /secure/plantrail.pem -o checkpoints/2026-11-25.json
     """
-    from store.checkpoint import make_checkpoint
+    from plantrail.store.checkpoint import make_checkpoint
 
     if not key_path:
         raise click.UsageError("checkpoint needs a signing key: give --key FILE or set PLANTRAIL_SIGNING_KEY")
@@ -77,7 +77,7 @@ def key_create(path, as_json) -> None:  # type: ignore[no-untyped-def]
 
     Example: plantrail key create /secure/plantrail-signing.pem
     """
-    from store.checkpoint import create_key
+    from plantrail.store.checkpoint import create_key
 
     public = create_key(path)
     emit({"path": path, "public_key": public}, as_json, lambda: click.echo(f"public key: {public}"))

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import click
 
-from cli import bulk, demo, exports, integrity, reads, writes
-from cli.context import Invocation
+from plantrail.cli import bulk, demo, exports, integrity, plan_writes, reads, writes
+from plantrail.cli.context import Invocation
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,14 +32,14 @@ def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-for command in (*writes.COMMANDS, *reads.COMMANDS, *integrity.COMMANDS, *demo.COMMANDS, *exports.COMMANDS,
+for command in (*writes.COMMANDS, *plan_writes.COMMANDS, *reads.COMMANDS, *integrity.COMMANDS, *demo.COMMANDS, *exports.COMMANDS,
                 *bulk.COMMANDS):
     cli.add_command(command)
 
 
 def run(args: list[str] | None = None) -> int:
     """Run one command line and return its exit code (CLI.md, "Exit codes")."""
-    from cli.errors import report
+    from plantrail.cli.errors import report
 
     try:
         code = cli.main(args=args, standalone_mode=False)

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import click
 
-from domain import vocabulary as v
+from plantrail.domain import vocabulary as v
 
 
 class DateType(click.ParamType):

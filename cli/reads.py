@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from cli.context import emit, invocation
-from cli.params import DATE, TIME, json_option
+from plantrail.cli.context import emit, invocation
+from plantrail.cli.params import DATE, TIME, json_option
 
 
 def _app():  # type: ignore[no-untyped-def]
@@ -22,15 +22,15 @@ def show(plan_id, as_at, effective_on, as_json) -> None:  # type: ignore[no-unty
 
     Example: plantrail show 3f2a9c1e --effective-on 2026-04-01
     """
-    from projections.as_at import plan_as_at
-    from projections.current import current_plan, plan_document
+    from plantrail.projections.as_at import plan_as_at
+    from plantrail.projections.current import current_plan, plan_document
 
     app = _app()
     if as_at or effective_on:
         document = plan_document(plan_as_at(app, plan_id, recorded_at=as_at, effective_on=effective_on))
     else:
         document = current_plan(app, plan_id)
-    from cli.render import render_plan
+    from plantrail.cli.render import render_plan
 
     emit(document, as_json, lambda: render_plan(document))
 
@@ -44,10 +44,10 @@ def changes(plan_id, review_id, as_json) -> None:  # type: ignore[no-untyped-def
 
     Example: plantrail changes 3f2a9c1e --since-review R1
     """
-    from projections.changes import changes_since
+    from plantrail.projections.changes import changes_since
 
     document = changes_since(_app(), plan_id, review_id)
-    from cli.render import render_changes
+    from plantrail.cli.render import render_changes
 
     emit(document, as_json, lambda: render_changes(document))
 
@@ -60,10 +60,10 @@ def history(plan_id, as_json) -> None:  # type: ignore[no-untyped-def]
 
     Example: plantrail history 3f2a9c1e --json
     """
-    from projections.history import history as plan_history
+    from plantrail.projections.history import history as plan_history
 
     rows = plan_history(_app(), plan_id)
-    from cli.render import render_history
+    from plantrail.cli.render import render_history
 
     emit(rows, as_json, lambda: render_history(rows))
 
@@ -77,10 +77,10 @@ def plans(child_ref, status, as_json) -> None:  # type: ignore[no-untyped-def]
 
     Example: plantrail plans --status open
     """
-    from projections.plans import list_plans
+    from plantrail.projections.plans import list_plans
 
     rows = list_plans(_app(), child=child_ref, status=status)
-    from cli.render import render_rows
+    from plantrail.cli.render import render_rows
 
     emit(rows, as_json, lambda: render_rows("Plans", rows))
 
@@ -93,11 +93,11 @@ def due(on, as_json) -> None:  # type: ignore[no-untyped-def]
 
     Example: plantrail due --on 2026-06-01
     """
-    from projections.due import due as due_items
+    from plantrail.projections.due import due as due_items
 
     app = _app()
     rows = due_items(app, on or app.today())
-    from cli.render import render_rows
+    from plantrail.cli.render import render_rows
 
     emit(rows, as_json, lambda: render_rows("Due", rows))
 
@@ -114,10 +114,10 @@ def projections_status(as_json) -> None:  # type: ignore[no-untyped-def]
 
     Example: plantrail projections status
     """
-    from projections.runner import status
+    from plantrail.projections.runner import status
 
     rows = status(invocation().app())
-    from cli.render import render_rows
+    from plantrail.cli.render import render_rows
 
     emit(rows, as_json, lambda: render_rows("Projections", rows))
 
@@ -130,12 +130,12 @@ def projections_rebuild(name, as_json) -> None:  # type: ignore[no-untyped-def]
 
     Example: plantrail projections rebuild
     """
-    from projections.runner import rebuild, status
+    from plantrail.projections.runner import rebuild, status
 
     app = invocation().app()
     rebuild(app, name)
     rows = status(app)
-    from cli.render import render_rows
+    from plantrail.cli.render import render_rows
 
     emit(rows, as_json, lambda: render_rows("Projections", rows))
 

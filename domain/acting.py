@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from domain.errors import BadInput
+from plantrail.domain.errors import BadInput
 
 
 @dataclass(frozen=True)

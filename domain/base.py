@@ -2,8 +2,8 @@
 
 eventsourcing 9.5.6 ships no pydantic support; its examples (aggregate7, aggregate8)
 show the pattern written here: events are frozen pydantic models that also carry the
-library's mutate protocol, a mapper stores them with ``model_dump(mode="json")``, and
-snapshots hold a JSON-able state.
+library's mutate protocol, and snapshots hold a JSON-able state. How they are stored
+(the mapper and transcoder) is the store's business: ``plantrail.store.mapper``.
 
 Every aggregate here keeps the events it was built from (its *entries*), the field
 corrections made to them and the entries voided. Its state is always
@@ -15,18 +15,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import cache
+from itertools import count
 from typing import Any
 from uuid import UUID
 
-import orjson
 from eventsourcing.domain import (
     BaseAggregate,
     CanInitAggregate,
     CanMutateAggregate,
     CanSnapshotAggregate,
 )
-from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
-from eventsourcing.utils import get_topic, resolve_topic
+from eventsourcing.utils import get_topic, register_topic, resolve_topic
 from pydantic import BaseModel, ConfigDict
 
 # Fields every event carries that are about the recording, not the record: a
@@ -35,6 +34,23 @@ from pydantic import BaseModel, ConfigDict
 ENVELOPE_FIELDS = frozenset(
     {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "command_id", "authority"}
 )
+
+
+_changes = count(1)
+
+
+def stored_topic(cls: type) -> str:
+    """The name a class is stored under (an event's or a snapshot's topic, an aggregate's
+    ``originator_topic``): its module and name as they were before plantrail was installed
+    as one package. A topic is part of the stored format, written into every event and
+    hashed into the chain, so it never follows the code around: a class that moves keeps
+    the topic it was stored under (set ``TOPIC`` by hand there)."""
+    return f"{cls.__module__.removeprefix('plantrail.')}:{cls.__qualname__}"
+
+
+def _pin_topic(cls: type) -> None:
+    cls.TOPIC = stored_topic(cls)  # type: ignore[attr-defined]  # read by eventsourcing.utils.get_topic
+    register_topic(cls.TOPIC, cls)  # type: ignore[attr-defined]
 
 
 class Event(BaseModel, CanMutateAggregate[UUID]):
@@ -69,6 +85,11 @@ class Event(BaseModel, CanMutateAggregate[UUID]):
     def apply(self, aggregate: Any) -> None:
         aggregate.take(self)
 
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        _pin_topic(cls)
+
 
 class Created(Event, CanInitAggregate[UUID]):
     originator_topic: str
@@ -81,6 +102,26 @@ def event_id(originator_id: UUID, version: int) -> str:
 
 class Record(BaseAggregate[UUID]):
     """An aggregate whose state is a fold of its entries, corrections applied."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Before the library's own hook, which registers a TOPIC found in the class itself.
+        cls.TOPIC = stored_topic(cls)  # type: ignore[attr-defined]
+        super().__init_subclass__(**kwargs)
+
+    # When the record was first changed since it was last saved: a unit of work saves its
+    # records in that order, so each event's place in the log follows the command's story.
+    changed = 0  # (not annotated: the library would make an annotated attribute an __init__ argument)
+
+    @classmethod
+    def _create(cls, event_class: Any, *, id: Any = None, **kwargs: Any) -> Any:  # noqa: A002
+        record = super()._create(event_class, id=id, **kwargs)
+        record.changed = next(_changes)
+        return record
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        if not self.pending_events:
+            self.changed = next(_changes)
+        super().trigger_event(event_class, **kwargs)
 
     def __init__(self, **_: Any) -> None:
         self.entries: list[Event] = []
@@ -191,7 +232,7 @@ class Record(BaseAggregate[UUID]):
 def _correction_types() -> tuple[type, type]:
     """(Corrected, Voided), imported once (the catalogue imports this module; an import
     statement in ``take`` cost several percent of every fold)."""
-    from domain.events import Corrected, Voided
+    from plantrail.domain.events import Corrected, Voided
 
     return Corrected, Voided
 
@@ -208,51 +249,4 @@ def fold_events(record: Any, events: Any) -> Any:
     return record
 
 
-class PydanticMapper(Mapper):
-    """Stores pydantic events as JSON (after eventsourcing's aggregate7 example)."""
-
-    def to_stored_event(self, domain_event: Any) -> StoredEvent:
-        if isinstance(self.transcoder, OrjsonTranscoder):
-            # pydantic writes the JSON itself: the bytes orjson wrote from model_dump(mode=
-            # "json") (tests/domain/test_domain_storage.py), without the dict between.
-            state = domain_event.model_dump_json().encode()
-        else:
-            state = self.transcoder.encode(domain_event.model_dump(mode="json"))
-        if self.compressor:
-            state = self.compressor.compress(state)
-        if self.cipher:
-            state = self.cipher.encrypt(state)
-        return StoredEvent(
-            originator_id=domain_event.originator_id,
-            originator_version=domain_event.originator_version,
-            topic=get_topic(type(domain_event)),
-            state=state,
-        )
-
-    def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        state = stored_event.state
-        if self.cipher:
-            state = self.cipher.decrypt(state)
-        if self.compressor:
-            state = self.compressor.decompress(state)
-        cls = resolve_topic(stored_event.topic)
-        if isinstance(self.transcoder, OrjsonTranscoder):
-            return cls.model_validate_json(state)  # pydantic parses the JSON bytes itself: faster
-        return cls.model_validate(self.transcoder.decode(state))
-
-
-class OrjsonTranscoder(Transcoder):
-    """JSON bytes; orjson keeps key order and is fast on the hot path."""
-
-    def encode(self, obj: Any) -> bytes:
-        return orjson.dumps(obj)
-
-    def decode(self, data: bytes) -> Any:
-        return orjson.loads(data)
-
-
-# The settings that make an eventsourcing application store these events.
-PERSISTENCE_TOPICS: dict[str, str] = {
-    "MAPPER_TOPIC": get_topic(PydanticMapper),
-    "TRANSCODER_TOPIC": get_topic(OrjsonTranscoder),
-}
+_pin_topic(Record.Snapshot)

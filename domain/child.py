@@ -8,10 +8,10 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import BaseModel, Field
 
-from domain import events as ev
-from domain.acting import Acting
-from domain.errors import BadInput, RuleBroken
-from domain.record import CorrectableRecord
+from plantrail.domain import events as ev
+from plantrail.domain.acting import Acting
+from plantrail.domain.errors import BadInput, RuleBroken
+from plantrail.domain.record import CorrectableRecord
 
 
 class PlanPeriod(BaseModel):

@@ -14,8 +14,8 @@ from uuid import UUID
 
 from pydantic import Field, field_validator
 
-from domain.base import Created, Event
-from domain.vocabulary import (
+from plantrail.domain.base import Created, Event
+from plantrail.domain.vocabulary import (
     Agreement,
     Category,
     ClosureReason,

@@ -6,25 +6,25 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from domain import events as ev
-from domain.acting import Acting
-from domain.errors import BadInput, NotFound, RuleBroken
-from domain.plan_state import AMENDABLE, PlanState, Review, fold
-from domain.record import CorrectableRecord
-from domain.vocabulary import (
-    AIM_OPTION_WITH_MONTHS,
+from plantrail.domain import events as ev
+from plantrail.domain.acting import Acting
+from plantrail.domain.errors import BadInput, NotFound, RuleBroken
+from plantrail.domain.plan_rules import (
+    check_aim,
+    check_category,
+    check_closure_reason,
+    check_referral_codes,
+    check_replacement,
+)
+from plantrail.domain.plan_state import AMENDABLE, PlanState, Review, fold
+from plantrail.domain.record import CorrectableRecord
+from plantrail.domain.vocabulary import (
     AIM_REVIEW_KINDS,
     AREAS_BY_KIND,
-    CLOSED_AFTER_ASSESSMENT,
-    CLOSURE_CODE_FAMILIES,
-    CLOSURE_REASONS,
     INITIAL_PLAN_EXTENSION_WEEKS,
     KINDS_WITH_PART_ONE,
     KINDS_WITH_PLACEMENTS,
     PLAN_FAMILY,
-    PRIMARY_NEEDS,
-    REFERRAL_CODE_FAMILIES,
-    REFERRAL_SOURCES,
     REVIEW_KINDS_BY_FAMILY,
     kind_change_reviews,
 )
@@ -65,11 +65,11 @@ class Plan(CorrectableRecord):
         referral_source: str | None = None,
         primary_need: str | None = None,
     ) -> Plan:
-        _check_aim(kind, aim, aim_option, aim_months, opening=True)
-        _check_category(kind, category)
-        _check_referral_codes(kind, referral_source, primary_need)
+        check_aim(kind, aim, aim_option, aim_months, opening=True)
+        check_category(kind, category)
+        check_referral_codes(kind, referral_source, primary_need)
         if replaces is not None:
-            _check_replacement(replaces, child_ref, kind)
+            check_replacement(replaces, child_ref, kind)
         if review_by is not None and review_by < acting.on:
             raise BadInput("--review-by is before the plan starts", fix="give a later review date")
         return cls._create(
@@ -122,7 +122,7 @@ class Plan(CorrectableRecord):
             )
         if kind == self.state.kind:
             raise RuleBroken(f"the plan is already a {kind} plan", rule="kind change")
-        _check_category(kind, category)
+        check_category(kind, category)
         review = self._held_review(review_id, what="a kind change")
         allowed = kind_change_reviews(self.state.kind, kind)
         if review.kind not in allowed:
@@ -151,7 +151,7 @@ class Plan(CorrectableRecord):
                 rule="overall aim",
                 fix="hold the statutory review first, then change the aim naming it",
             )
-        _check_aim(self.state.kind, aim, aim_option, aim_months, opening=False)
+        check_aim(self.state.kind, aim, aim_option, aim_months, opening=False)
         self.trigger_event(
             ev.AimChanged,
             **acting.envelope(on=review.held_on, authority=f"review {review_id}"),
@@ -214,7 +214,7 @@ class Plan(CorrectableRecord):
         self._require_open()
         if not reason.strip():
             raise BadInput("closing a plan needs a reason", fix="give --reason TEXT")
-        _check_closure_reason(self.state.kind, closure_reason)
+        check_closure_reason(self.state.kind, closure_reason)
         self.trigger_event(ev.PlanClosed, **acting.envelope(reason=reason), replaced_by=replaced_by,
                            closure_reason=closure_reason)
 
@@ -344,7 +344,7 @@ class Plan(CorrectableRecord):
         if state.problems:
             raise RuleBroken(state.problems[0], rule="corrections",
                              fix="correct or void the entries that rest on it first")
-        _check_aim(state.kind, state.aim.text if state.aim else "", state.aim.option if state.aim else None,
+        check_aim(state.kind, state.aim.text if state.aim else "", state.aim.option if state.aim else None,
                    state.aim.months if state.aim else None, opening=False)
         families = {PLAN_FAMILY[k.kind] for k in state.kinds}
         if families != {PLAN_FAMILY[self.entries[0].kind]}:
@@ -355,12 +355,12 @@ class Plan(CorrectableRecord):
             )
         # A plan that stepped down from child protection keeps its latest category.
         if state.kind == "child-protection" or all(k.kind != "child-protection" for k in state.kinds):
-            _check_category(state.kind, state.category)
+            check_category(state.kind, state.category)
         for action in state.actions.values():
             if action.area not in AREAS_BY_KIND[state.kind]:
                 raise RuleBroken(f"'{action.area}' is not an area of a {state.kind} plan", rule="areas")
-        _check_referral_codes(state.kind, state.referral_source, state.primary_need)
-        _check_closure_reason(state.kind, state.closure_reason)
+        check_referral_codes(state.kind, state.referral_source, state.primary_need)
+        check_closure_reason(state.kind, state.closure_reason)
 
     # ------------------------------------------------------------------ helpers
     def _require_open(self) -> None:
@@ -388,79 +388,3 @@ class Plan(CorrectableRecord):
             raise RuleBroken(f"action {action_id} has ended ({action.ended_on})", rule="actions",
                              fix="add a new action instead")
         return action
-
-
-
-def _check_aim(kind: str, aim: str, option: int | None, months: int | None, *, opening: bool) -> None:
-    if not aim or not aim.strip():
-        raise BadInput("a plan has one overall aim, and it must be stated", fix="give --aim TEXT")
-    if option is not None and kind not in KINDS_WITH_PART_ONE:
-        raise BadInput(
-            f"aim options belong to Care Plan Part One, not a {kind} plan", fix="leave out --aim-option"
-        )
-    if kind == "care-plan" and option is None:
-        raise BadInput("a Care Plan's overall aim is one of the Part One options 1-10",
-                       fix="give --aim-option N (4 with --aim-months)")
-    if option == AIM_OPTION_WITH_MONTHS and months is None:
-        raise BadInput("aim option 4 (eventual return) needs the number of months", fix="give --aim-months N")
-    if months is not None and option != AIM_OPTION_WITH_MONTHS:
-        raise BadInput("--aim-months goes with aim option 4 only", fix="leave out --aim-months")
-
-
-def _check_category(kind: str, category: str | None) -> None:
-    if kind == "child-protection" and category is None:
-        raise BadInput("a child protection plan records its category of abuse",
-                       fix="give --category neglect|physical|emotional|sexual|multiple")
-    if kind != "child-protection" and category is not None:
-        raise BadInput(f"a category of abuse belongs to a child protection plan, not a {kind} plan",
-                       fix="leave out --category")
-
-
-def _check_referral_codes(kind: str, referral_source: str | None, primary_need: str | None) -> None:
-    """The census codes of a referral belong to the plans the census reports: a Child's
-    Plan, or the Initial Plan whose referral it carries on (DOMAIN.md, "Statutory return")."""
-    _check_code(referral_source, REFERRAL_SOURCES, "source of referral", "--referral-source")
-    _check_code(primary_need, PRIMARY_NEEDS, "primary need", "--primary-need")
-    if (referral_source or primary_need) and PLAN_FAMILY[kind] not in REFERRAL_CODE_FAMILIES:
-        raise RuleBroken(
-            f"census referral codes belong to a Child's Plan or an Initial Plan, not a {kind} plan "
-            "(the CIN census does not report it)",
-            rule="census codes", fix="leave out --referral-source and --primary-need",
-        )
-
-
-def _check_closure_reason(kind: str, closure_reason: str | None) -> None:
-    """A census reason for closure belongs to a Child's Plan, and is never "closed after
-    assessment" (RC8, RC9): a plan followed the assessment (DfE rule 2990)."""
-    if closure_reason is None:
-        return
-    _check_code(closure_reason, CLOSURE_REASONS, "reason for closure", "--closure-reason")
-    if PLAN_FAMILY[kind] not in CLOSURE_CODE_FAMILIES:
-        raise RuleBroken(
-            f"a census reason for closure belongs to a Child's Plan, not a {kind} plan (the CIN census "
-            "does not report it)", rule="census codes", fix="leave out --closure-reason",
-        )
-    if closure_reason in CLOSED_AFTER_ASSESSMENT:
-        raise RuleBroken(
-            f"{closure_reason} means the case closed after assessment with no plan, but this plan was made "
-            "(DfE rule 2990)", rule="census codes",
-            fix="give one of RC1-RC7 (RC7: services ceased for any other reason)",
-        )
-
-
-def _check_code(code: str | None, codes: dict[str, str], what: str, option: str) -> None:
-    if code is not None and code not in codes:
-        raise BadInput(f"'{code}' is not a DfE census {what} code", fix=f"give {option} one of " + ", ".join(codes))
-
-
-def _check_replacement(old: Plan, child_ref: str, kind: str) -> None:
-    if old.state.child != child_ref:
-        raise RuleBroken("a plan replaces only a plan of the same child", rule="replacement")
-    if old.state.kind != "initial" or PLAN_FAMILY[kind] != "childs-plan":
-        raise RuleBroken(
-            "only an Initial Plan is replaced, and by a Child's Plan "
-            "(child-in-need, child-in-need-short-breaks or child-protection)",
-            rule="replacement",
-        )
-    if not old.state.is_open:
-        raise RuleBroken("the plan to replace is already closed", rule="replacement")

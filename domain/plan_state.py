@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
 
-from domain import events as ev
-from domain.base import Event
-from domain.vocabulary import AIM_REVIEW_KINDS, INITIAL_PLAN_WEEKS
+from plantrail.domain import events as ev
+from plantrail.domain.base import Event
+from plantrail.domain.vocabulary import AIM_REVIEW_KINDS, INITIAL_PLAN_WEEKS
 
 
 @dataclass(slots=True, kw_only=True)

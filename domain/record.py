@@ -6,10 +6,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from domain.acting import Acting
-from domain.base import ENVELOPE_FIELDS, Event, Record
-from domain.errors import BadInput, NotFound, RuleBroken
-from domain.events import (
+from plantrail.domain.acting import Acting
+from plantrail.domain.base import ENVELOPE_FIELDS, Event, Record
+from plantrail.domain.errors import BadInput, NotFound, RuleBroken
+from plantrail.domain.events import (
     CORRECTABLE,
     Corrected,
     PlanClosed,

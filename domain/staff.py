@@ -1,4 +1,4 @@
-"""The staff register: each member's name, initials and roles, and what each role may do."""
+"""The staff register: each member's name, initials and roles."""
 
 from __future__ import annotations
 
@@ -7,39 +7,10 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import BaseModel, Field
 
-from domain import events as ev
-from domain.acting import Acting
-from domain.errors import NotPermitted, RuleBroken
-from domain.record import CorrectableRecord
-
-SOCIAL_WORK = frozenset({"social-worker", "team-manager"})  # a team manager may do what a social worker may
-
-# Who may do what (CLI.md, "Writes"). One table, read by the application before every command.
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "add_staff": frozenset({"team-manager"}),
-    "grant_role": frozenset({"team-manager"}),
-    "register_child": SOCIAL_WORK,
-    "open_plan": SOCIAL_WORK,
-    "approve_plan": frozenset({"team-manager"}),
-    "change_kind": frozenset({"review-chair"}),
-    "close_plan": frozenset({"team-manager"}),
-    "add_action": SOCIAL_WORK,
-    "amend_action": SOCIAL_WORK,
-    "end_action": SOCIAL_WORK,
-    "record_view": SOCIAL_WORK,
-    "record_signature": SOCIAL_WORK,
-    "hold_review": frozenset({"review-chair"}),
-    "change_aim": frozenset({"review-chair"}),
-    "record_details": SOCIAL_WORK,
-    "extend_initial_plan": frozenset({"team-manager"}),
-    "distribute_plan": SOCIAL_WORK,
-    "record_contact": SOCIAL_WORK,
-    "record_visit": SOCIAL_WORK,
-    "record_placement": SOCIAL_WORK,
-    "record_supervision": SOCIAL_WORK,
-    "correct": frozenset({"records-officer"}),
-    "void": frozenset({"records-officer"}),
-}
+from plantrail.domain import events as ev
+from plantrail.domain.acting import Acting
+from plantrail.domain.errors import NotPermitted, RuleBroken
+from plantrail.domain.record import CorrectableRecord
 
 
 class StaffState(BaseModel):
@@ -86,12 +57,12 @@ class StaffMember(CorrectableRecord):
             raise RuleBroken(f"{self.state.staff_id} already has the role {role}", rule="roles")
         self.trigger_event(ev.RoleGranted, **acting.envelope(), role=role)
 
-    def authorise(self, command: str) -> None:
-        """Raise NotPermitted unless one of this member's roles may do the command."""
-        allowed = PERMISSIONS[command]
+    def authorise(self, allowed: frozenset[str], what: str) -> None:
+        """Raise NotPermitted unless one of this member's roles is ``allowed`` to do ``what``
+        (who may do what: ``plantrail.application.permissions``)."""
         if not allowed.intersection(self.state.roles):
             raise NotPermitted(
-                f"{self.state.staff_id} ({', '.join(self.state.roles)}) may not {command.replace('_', ' ')}; "
+                f"{self.state.staff_id} ({', '.join(self.state.roles)}) may not {what}; "
                 f"that needs the role {' or '.join(sorted(allowed))}",
                 rule="roles", fix="act as a staff member who holds that role (--as STAFF_ID)",
             )

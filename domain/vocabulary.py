@@ -6,7 +6,7 @@ aggregates refer to these names and nothing else.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 PlanKind = Literal[
     "initial",
@@ -130,6 +130,7 @@ ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 Party = Literal["child", "parent", "carer", "agency", "other"]
 Agreement = Literal["yes", "no", "unstated"]
 Rating = Literal["achieved", "partly", "not-achieved"]
+RATINGS: tuple[str, ...] = get_args(Rating)
 Nation = Literal["england", "wales", "scotland"]
 Sex = Literal["F", "M", "U"]
 

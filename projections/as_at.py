@@ -12,17 +12,17 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from domain.errors import BadInput
-from domain.plan_state import PlanState
-from projections.fold import as_effective, as_recorded
-from projections.walk import plan_events
+from plantrail.domain.errors import BadInput
+from plantrail.domain.plan_state import PlanState
+from plantrail.projections.fold import as_effective, as_recorded
+from plantrail.projections.walk import plan_events
 
 
 def plan_as_at(app: Any, plan_ref: str | UUID, *, recorded_at: datetime | None = None,
                effective_on: date | None = None) -> PlanState:
     """``recorded_at`` (a time; naive means UTC), ``effective_on``, or both: both is
     "what the record said at T about the plan on D" (only what was written by T)."""
-    from projections.plans import resolve_plan_id
+    from plantrail.projections.plans import resolve_plan_id
 
     if recorded_at is None and effective_on is None:
         raise BadInput("give --as-at TIME or --effective-on DATE (or both)")

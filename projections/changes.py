@@ -13,11 +13,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from domain.base import Event
-from domain.errors import NotFound
-from domain.events import ActionAdded, ActionAmended, ActionEnded, Corrected, ReviewHeld, Voided
-from projections.diff import action_section, diff, row, section_of, section_rank
-from projections.walk import Step, envelope, steps
+from plantrail.domain.base import Event
+from plantrail.domain.errors import NotFound
+from plantrail.domain.events import ActionAdded, ActionAmended, ActionEnded, Corrected, ReviewHeld, Voided
+from plantrail.projections.diff import action_section, diff, row, section_of, section_rank
+from plantrail.projections.walk import Step, envelope, steps
 
 # The section an entry belongs to when what it did shows no difference in the document.
 TYPE_SECTION = {
@@ -31,7 +31,7 @@ TYPE_SECTION = {
 
 
 def changes_since(app: Any, plan_ref: str | UUID, review_id: str | None = None) -> dict[str, Any]:
-    from projections.plans import resolve_plan_id
+    from plantrail.projections.plans import resolve_plan_id
 
     walked = list(steps(app, resolve_plan_id(app, plan_ref)))
     review = _since_review(walked, review_id)

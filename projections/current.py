@@ -12,8 +12,8 @@ from uuid import UUID
 
 from pydantic_core import to_jsonable_python
 
-from domain.plan_state import PlanState
-from domain.vocabulary import AIM_OPTIONS
+from plantrail.domain.plan_state import PlanState
+from plantrail.domain.vocabulary import AIM_OPTIONS
 
 
 def _number(item_id: str) -> tuple[int, str]:
@@ -112,7 +112,7 @@ def current_plan(app: Any, plan_ref: str | UUID, *, fresh: bool = True) -> dict[
     a caller that has just caught up passes ``fresh=False``. A plan missing from
     the view (views not yet built, e.g. a read-only role) is folded from the log.
     """
-    from projections import plans, runner
+    from plantrail.projections import plans, runner
 
     plan_id = plans.resolve_plan_id(app, plan_ref)
     document = runner.plan_row_document(app, plan_id, fresh=fresh)

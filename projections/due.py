@@ -20,9 +20,10 @@ from typing import Any
 
 import orjson
 
-from domain.vocabulary import KINDS_WITH_PLACEMENTS
-from projections import runner
-from projections.timescales import Policy, add_months, add_working_days, load_policy
+from plantrail.domain.vocabulary import KINDS_WITH_PLACEMENTS
+from plantrail.projections import runner
+from plantrail.projections.timescales import Policy, add_months, add_working_days, load_policy
+from plantrail.store import view_tables
 
 CIN_KINDS = ("child-in-need", "child-in-need-short-breaks")
 CHILDS_PLAN_KINDS = (*CIN_KINDS, "child-protection")
@@ -36,11 +37,8 @@ def due(app: Any, on: date, policy: Policy | str | os.PathLike[str] | None = Non
     rules = policy if isinstance(policy, dict) else load_policy(policy)
     if fresh:
         runner.catch_up(app)
-    rows = runner.select(
-        app,
-        "SELECT p.document, c.nation FROM {view_plans} p LEFT JOIN {view_children} c ON c.child_ref = p.child"
-        " WHERE p.status = 'open'",
-    )
+    runner.ensure_tables(app)
+    rows = view_tables.open_plans_with_nations(app)
     items = [i for r in rows for i in plan_due(orjson.loads(r["document"]), r["nation"] or "england", on, rules)]
     return sorted(items, key=lambda i: (i["due_on"], i["plan_id"], i["what"]))
 

@@ -14,12 +14,12 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from domain.base import Event, Record
-from domain.child import Child, ChildState
-from domain.errors import NotFound
-from domain.events import Corrected, Voided
-from domain.plan import Plan
-from domain.plan_state import PlanState
+from plantrail.domain.base import Event, Record
+from plantrail.domain.child import Child, ChildState
+from plantrail.domain.errors import NotFound
+from plantrail.domain.events import Corrected, Voided
+from plantrail.domain.plan import Plan
+from plantrail.domain.plan_state import PlanState
 
 
 def bare(cls: type[Record]) -> Record:

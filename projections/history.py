@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from domain.base import event_id
-from domain.events import Corrected, Voided, type_name
-from projections.diff import diff
-from projections.walk import data, envelope, steps
+from plantrail.domain.base import event_id
+from plantrail.domain.events import Corrected, Voided, type_name
+from plantrail.projections.diff import diff
+from plantrail.projections.walk import data, envelope, steps
 
 
 def history(app: Any, plan_ref: str | UUID) -> list[dict[str, Any]]:
-    from projections.plans import resolve_plan_id
+    from plantrail.projections.plans import resolve_plan_id
 
     plan_id = resolve_plan_id(app, plan_ref)
     entries: list[dict[str, Any]] = []

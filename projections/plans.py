@@ -6,8 +6,9 @@ import re
 from typing import Any
 from uuid import UUID
 
-from domain.errors import BadInput
-from projections import runner
+from plantrail.domain.errors import BadInput
+from plantrail.projections import runner
+from plantrail.store import view_tables
 
 _PREFIX = re.compile(r"[0-9a-f-]+")
 STATUSES = ("open", "closed")
@@ -19,22 +20,8 @@ def list_plans(app: Any, child: str | None = None, status: str | None = None, *,
         raise BadInput(f"no plan status {status!r}", fix="give --status open or --status closed")
     if fresh:
         runner.catch_up(app)
-    where, params = [], []
-    if child is not None:
-        where.append("child = ?")
-        params.append(child)
-    if status is not None:
-        where.append("status = ?")
-        params.append(status)
-    rows = runner.select(
-        app,
-        "SELECT plan_id, child, kind, status, aim, opened_on, closed_on, next_review, approved_version,"
-        " changed_since_approval, version FROM {view_plans}"
-        + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY opened_on, plan_id",
-        tuple(params),
-    )
-    return [_row(r) for r in rows]
+    runner.ensure_tables(app)
+    return [_row(r) for r in view_tables.plan_rows(app, child=child, status=status)]
 
 
 def _row(r: dict[str, Any]) -> dict[str, Any]:
@@ -67,9 +54,7 @@ def _matches(app: Any, text: str) -> list[UUID]:
     if not _PREFIX.fullmatch(text):
         return []
     dashed = text if "-" in text else _dashed_prefix(text)
-    # Only hex digits and dashes reach here, so the pattern has no wildcards but its own.
-    rows = runner.select(app, "SELECT plan_id FROM {view_plans} WHERE plan_id LIKE ?", (dashed + "%",))
-    return [UUID(r["plan_id"]) for r in rows]
+    return view_tables.plan_ids_starting(app, dashed)
 
 
 def _dashed_prefix(hex_prefix: str) -> str:

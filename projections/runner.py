@@ -21,11 +21,13 @@ from uuid import UUID
 import orjson
 from eventsourcing.persistence import PersistenceError
 
-from domain.errors import BadInput
-from projections import wide
-from projections.db import compress_fast, max_position_sql, read_log, transaction
-from projections.fold import gc_paused
-from projections.views import TRACKING_DDL, VIEWS, Session, View
+from plantrail.domain.errors import BadInput
+from plantrail.projections import wide
+from plantrail.projections.fold import gc_paused
+from plantrail.projections.views import VIEWS, Session, View
+from plantrail.store import view_tables
+from plantrail.store.log import read_log
+from plantrail.store.view_tables import compress_fast, transaction
 
 BATCH = 2000
 # A view this many events behind (a rebuild) is folded on every core, record by
@@ -55,25 +57,13 @@ def ensure_tables(app: Any) -> None:
 
 
 def _create_tables(app: Any) -> None:
-    with transaction(app, commit=True) as tx:
-        tx.execute(TRACKING_DDL)
-        for view in VIEWS:
-            for statement in view.ddl:
-                tx.execute(statement)
-            tx.execute("INSERT INTO {view_tracking} (name, position, version) VALUES (?, 0, ?)"
-                       " ON CONFLICT (name) DO NOTHING", (view.name, view.version))
+    view_tables.create_tables(app, [(view.name, view.version, view.table) for view in VIEWS])
 
 
-def _tracking(app: Any, also: str = "", params: tuple[Any, ...] = ()) -> tuple[dict[str, dict[str, Any]], int]:
-    """Every view's position and version, and the log's last position: one query (with
-    ``also``, more columns read in the same statement)."""
-    with transaction(app, commit=False) as tx:
-        rows = tx.execute(
-            f"SELECT name, position, version, {max_position_sql(app)} AS log_position{also} FROM {{view_tracking}}",
-            params,
-        ).fetchall()
-    log = rows[0]["log_position"] if rows else 0
-    return {r["name"]: r for r in rows}, log
+def _tracking(app: Any) -> tuple[dict[str, dict[str, Any]], int]:
+    """Every view's position and version, and the log's last position: one query."""
+    tracking, log, _ = view_tables.tracking(app)
+    return tracking, log
 
 
 def _up_to_date(tracking: dict[str, dict[str, Any]], log: int) -> bool:
@@ -171,18 +161,12 @@ def _carry_on(app: Any, views: list[View], *, parallel: bool = True) -> int:
 
 
 def _advance(tx: Any, view: View, expected: int, to: int) -> None:
-    # Written first: on SQLite this takes the write lock before anything is read.
-    tx.execute("UPDATE {view_tracking} SET position = ? WHERE name = ? AND position = ?", (to, view.name, expected))
-    if tx.rowcount != 1:
+    if not view_tables.advance(tx, view.name, expected, to):
         raise _Moved
 
 
 def _reset(app: Any, view: View) -> None:
-    with transaction(app, commit=True) as tx:
-        view.clear(tx)
-        tx.execute("INSERT INTO {view_tracking} (name, position, version) VALUES (?, 0, ?)"
-                   " ON CONFLICT (name) DO UPDATE SET position = 0, version = excluded.version",
-                   (view.name, view.version))
+    view_tables.reset(app, view.name, view.version, view.table)
 
 
 def rebuild(app: Any, name: str | None = None) -> list[dict[str, Any]]:
@@ -211,7 +195,7 @@ def status(app: Any) -> list[dict[str, Any]]:
         row = tracking.get(view.name, {"position": 0, "version": None})
         stale = row["version"] != view.version
         position = 0 if stale else row["position"]
-        out.append({"name": view.name, "table": view.table, "position": position, "log_position": log,
+        out.append({"name": view.name, "table": view.table.name, "position": position, "log_position": log,
                     "behind": log - position, "version": view.version})
     return out
 
@@ -228,18 +212,9 @@ def plan_row_document(app: Any, plan_id: UUID, *, fresh: bool = False) -> dict[s
     """
     ensure_tables(app)
     if fresh:
-        tracking, log = _tracking(app, ", (SELECT document FROM {view_plans} WHERE plan_id = ?) AS document",
-                                  (str(plan_id),))
+        tracking, log, document = view_tables.tracking(app, document_of=plan_id)
         if _up_to_date(tracking, log):
-            document = next(iter(tracking.values()))["document"]
             return orjson.loads(document) if document is not None else None
         _bring_up(app, tracking, log)
-    with transaction(app, commit=False) as tx:
-        row = tx.execute("SELECT document FROM {view_plans} WHERE plan_id = ?", (str(plan_id),)).fetchone()
-    return orjson.loads(row["document"]) if row else None
-
-
-def select(app: Any, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-    ensure_tables(app)
-    with transaction(app, commit=False) as tx:
-        return tx.execute(sql, params).fetchall()
+    document = view_tables.plan_document(app, plan_id)
+    return orjson.loads(document) if document is not None else None

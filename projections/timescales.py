@@ -17,7 +17,7 @@ from typing import Any
 
 import holidays
 
-from domain.errors import BadInput
+from plantrail.domain.errors import BadInput
 
 DEFAULT_PATH = Path(__file__).with_name("timescales.toml")
 ENV = "PLANTRAIL_TIMESCALES"

@@ -21,12 +21,13 @@ from uuid import UUID
 import orjson
 from eventsourcing.utils import get_topic
 
-from domain import events as ev
-from domain.child import Child
-from domain.plan import Plan
-from projections.current import plan_document
-from projections.db import Tx, column_arrays
-from projections.fold import Folding
+from plantrail.domain import events as ev
+from plantrail.domain.child import Child
+from plantrail.domain.plan import Plan
+from plantrail.projections.current import plan_document
+from plantrail.projections.fold import Folding
+from plantrail.store import view_tables
+from plantrail.store.view_tables import Table, Tx
 
 CORRECTION_TOPICS = frozenset({get_topic(ev.Corrected), get_topic(ev.Voided)})
 CHILD_TOPICS = frozenset(get_topic(c) for c in (ev.ChildRegistered, ev.ChildPlanStarted, ev.ChildPlanEnded))
@@ -64,11 +65,7 @@ class Session:
 class View:
     name: str
     version: int  # bump when rows change shape: a view stored by another version is rebuilt
-    table: str
-    key: str
-    columns: tuple[str, ...]
-    bigints: frozenset[str]  # the integer columns (the others are text)
-    ddl: tuple[str, ...]
+    table: Table  # its rows' table (plantrail.store.view_tables): row() returns its columns, in order
     record_class: type
     own_topics: frozenset[str]
 
@@ -100,60 +97,21 @@ class View:
         return rows
 
     def known_ids(self, tx: Tx, ids: set[UUID]) -> set[UUID]:
-        marks = ", ".join("?" for _ in ids)
-        rows = tx.execute(f"SELECT {self.key} AS id FROM {{{self.table}}} WHERE {self.key} IN ({marks})",
-                          [str(i) for i in ids]).fetchall()
-        return {UUID(r["id"]) for r in rows}
+        return view_tables.known_ids(tx, self.table, ids)
 
     def row(self, record_id: UUID, folding: Folding, position: int) -> tuple[Any, ...]:  # pragma: no cover
         raise NotImplementedError
 
     def upsert(self, tx: Tx, rows: list[tuple[Any, ...]]) -> None:
-        """One row a record (a batch never holds two rows of one record).
-
-        A row never goes back to an earlier position: two processes bringing a view
-        up to date at once (a rebuild on every core writes rows before the view's
-        position moves) leave each record's row folded the furthest.
-        """
-        if not rows:
-            return
-        cols = ", ".join(self.columns)
-        sets = ", ".join(f"{c} = excluded.{c}" for c in self.columns if c != self.key)
-        conflict = f"ON CONFLICT ({self.key}) DO UPDATE SET {sets} WHERE kept.position <= excluded.position"
-        if tx.postgres:
-            # One statement a batch, a column an array: a statement a row cost the
-            # runner and the server more than the rows themselves.
-            bigint = [c in self.bigints for c in self.columns]
-            arrays = ", ".join("?::bigint[]" if b else "?::text[]" for b in bigint)
-            tx.execute_columns(f"INSERT INTO {{{self.table}}} AS kept ({cols}) SELECT * FROM unnest({arrays}) {conflict}",
-                               column_arrays(rows, bigint))
-            return
-        marks = ", ".join("?" for _ in self.columns)
-        tx.executemany(f"INSERT INTO {{{self.table}}} AS kept ({cols}) VALUES ({marks}) {conflict}", rows)
-
-    def clear(self, tx: Tx) -> None:
-        tx.execute(f"DELETE FROM {{{self.table}}}")
+        view_tables.upsert(tx, self.table, rows)
 
 
 class PlansView(View):
     name = "plans"
     version = 2  # 2: placements and census codes in the document
-    table = "view_plans"
-    key = "plan_id"
+    table = view_tables.PLANS
     record_class = Plan
     own_topics = PLAN_TOPICS
-    columns = ("plan_id", "child", "kind", "status", "aim", "opened_on", "closed_on", "next_review",
-               "approved_version", "changed_since_approval", "version", "position", "document")
-    bigints = frozenset({"approved_version", "changed_since_approval", "version", "position"})
-    ddl = (
-        ("CREATE TABLE IF NOT EXISTS {view_plans} ("
-        " plan_id TEXT PRIMARY KEY, child TEXT NOT NULL, kind TEXT NOT NULL, status TEXT NOT NULL,"
-        " aim TEXT, opened_on TEXT, closed_on TEXT, next_review TEXT, approved_version BIGINT,"
-        " changed_since_approval INTEGER NOT NULL, version BIGINT NOT NULL, position BIGINT NOT NULL,"
-        " document TEXT NOT NULL)"),
-        "CREATE INDEX IF NOT EXISTS view_plans_child ON {view_plans} (child)",
-        "CREATE INDEX IF NOT EXISTS view_plans_status ON {view_plans} (status)",
-    )
 
     def row(self, record_id: UUID, folding: Folding, position: int) -> tuple[Any, ...]:
         d = plan_document(folding.state, version=folding.version)
@@ -165,18 +123,9 @@ class PlansView(View):
 class ChildrenView(View):
     name = "children"
     version = 1
-    table = "view_children"
-    key = "child_id"
+    table = view_tables.CHILDREN
     record_class = Child
     own_topics = CHILD_TOPICS
-    columns = ("child_id", "child_ref", "name", "born", "nation", "position")
-    bigints = frozenset({"position"})
-    ddl = (
-        ("CREATE TABLE IF NOT EXISTS {view_children} ("
-        " child_id TEXT PRIMARY KEY, child_ref TEXT NOT NULL, name TEXT NOT NULL, born TEXT,"
-        " nation TEXT NOT NULL, position BIGINT NOT NULL)"),
-        "CREATE INDEX IF NOT EXISTS view_children_ref ON {view_children} (child_ref)",
-    )
 
     def row(self, record_id: UUID, folding: Folding, position: int) -> tuple[Any, ...]:
         s = folding.state
@@ -184,7 +133,3 @@ class ChildrenView(View):
 
 
 VIEWS: tuple[View, ...] = (PlansView(), ChildrenView())
-TRACKING_DDL = (
-    "CREATE TABLE IF NOT EXISTS {view_tracking} ("
-    " name TEXT PRIMARY KEY, position BIGINT NOT NULL, version INTEGER NOT NULL)"
-)

@@ -15,13 +15,13 @@ from uuid import UUID
 
 from pydantic_core import to_jsonable_python
 
-from domain.base import ENVELOPE_FIELDS, Event
-from domain.errors import NotFound
-from domain.events import ActionAmended, Corrected, PlanDetailsRecorded, PlanOpened, Voided, type_name
-from domain.plan import Plan
-from projections.current import plan_document
-from projections.db import event_positions
-from projections.fold import Folding
+from plantrail.domain.base import ENVELOPE_FIELDS, Event
+from plantrail.domain.errors import NotFound
+from plantrail.domain.events import ActionAmended, Corrected, PlanDetailsRecorded, PlanOpened, Voided, type_name
+from plantrail.domain.plan import Plan
+from plantrail.projections.current import plan_document
+from plantrail.projections.fold import Folding
+from plantrail.store.log import event_positions
 
 # The envelope: about the recording, not the record; shown beside ``data``.
 NOT_DATA = ENVELOPE_FIELDS | {"initials", "effective_on", "reason", "authority"}

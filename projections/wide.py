@@ -43,9 +43,10 @@ from uuid import UUID
 
 from eventsourcing.utils import get_topic, resolve_topic
 
-from projections.db import Logged, compress_fast, is_postgres, read_records, records_touched, transaction
-from projections.fold import Folding
-from projections.views import VIEWS, View
+from plantrail.projections.fold import Folding
+from plantrail.projections.views import VIEWS, View
+from plantrail.store.log import Logged, read_records, records_touched
+from plantrail.store.view_tables import compress_fast, is_postgres, transaction
 
 RECORDS_A_READ = 1000  # records whose events one query reads (~10,000 events)
 ROWS_A_WRITE = 2000  # rows a worker writes in one transaction
@@ -69,7 +70,7 @@ class WorkersFailed(Exception):
 # directory first on its path, where any folder named "projections" would be run in this
 # module's place), then the caller's import path exactly, then this module imported as it is.
 _BOOT = ("import json, sys; job = json.loads(sys.stdin.buffer.read()); sys.path[:] = job['path']; "
-         "from projections.wide import _work; _work(job)")
+         "from plantrail.projections.wide import _work; _work(job)")
 
 
 def fold_records(app: Any, views: list[View], after: int, upto: int) -> None:
@@ -110,9 +111,11 @@ def fold_records(app: Any, views: list[View], after: int, upto: int) -> None:
 
 
 def _import_path() -> list[str]:
-    """This process's import path, every entry absolute (the working directory for "")."""
+    """This process's import path, every folder absolute (the working directory for "").
+    Entries that are not folders stay as they are: an editable install's finder puts a
+    name of its own on the path for the ``plantrail`` namespace, which only it reads."""
     entries = [os.fspath(p) for p in sys.path if isinstance(p, (str, os.PathLike))]
-    return [os.path.abspath(p) for p in entries if isinstance(p, str)]
+    return [os.path.abspath(p) if p == "" or os.path.exists(p) else p for p in entries if isinstance(p, str)]
 
 
 def _tell(worker: subprocess.Popen[bytes], share: dict[str, Any]) -> None:

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from store.errors import BadCheckpoint, ChainBroken, SigningKeyError
+from plantrail.store.errors import BadCheckpoint, ChainBroken, SigningKeyError
 
 KEY_ENV = "PLANTRAIL_SIGNING_KEY"
 SIGNED_FIELDS = ("position", "link", "events", "made_at", "public_key")
@@ -71,7 +71,7 @@ def _message(cp: dict[str, Any]) -> bytes:
 
 def make_checkpoint(url: str, key_path: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     """Verify the log, then sign its head. Raises ChainBroken rather than vouch for an altered log."""
-    from store.verify import verify
+    from plantrail.store.verify import verify
 
     key = load_key(key_path)
     report = verify(url)

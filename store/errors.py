@@ -23,3 +23,13 @@ class ChainBroken(Exception):
     def __init__(self, report: object) -> None:
         self.report = report
         super().__init__(getattr(report, "detail", None) or "the record has been altered")
+
+
+def is_store_fault(error: BaseException) -> bool:
+    """Whether an error is the database's: the store could not be reached or used (exit 4)."""
+    import sqlite3
+
+    import psycopg
+    from eventsourcing.persistence import InterfaceError, OperationalError
+
+    return isinstance(error, (InterfaceError, OperationalError, psycopg.OperationalError, sqlite3.OperationalError))

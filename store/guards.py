@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from psycopg import sql
 
-from store.chain import CHAIN_TABLE, EVENTS_TABLE
-from store.commands import COMMANDS_TABLE
+from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE
+from plantrail.store.commands import COMMANDS_TABLE
 
 GUARDED_TABLES = (EVENTS_TABLE, CHAIN_TABLE, COMMANDS_TABLE)
 
@@ -58,7 +58,7 @@ def install_guards(url: str) -> None:
     from eventsourcing.persistence import InfrastructureFactory
     from eventsourcing.utils import Environment
 
-    from store.settings import env_for_url, prepare
+    from plantrail.store.settings import env_for_url, prepare
 
     prepare(url)
     factory = InfrastructureFactory.construct(Environment("", {**env_for_url(url), "CREATE_TABLE": "y"}))

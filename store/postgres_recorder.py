@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import weakref
-from collections import deque
 from collections.abc import Sequence
+from importlib import resources
 from typing import Any
 
 import psycopg
@@ -19,16 +19,17 @@ from eventsourcing.utils import retry
 from psycopg import sql
 from psycopg.generators import execute
 from psycopg.pq import ConnStatus, DiagnosticField, ExecStatus
-from psycopg.rows import tuple_row
 
-from store.chain import CHAIN_TABLE, EVENTS_TABLE, canonical_sql
-from store.commands import COMMANDS_TABLE, command_rows, pg_command_statements, unchanged_reads
-from store.guards import PG_GUARD_TRIGGERS, pg_guard_statements
-from store.pg_arrays import bytea_array, int8_array, int8s_of, text_array, uuid_array
+from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE, canonical_sql
+from plantrail.store.commands import COMMANDS_TABLE, command_rows, pg_command_statements, unchanged_reads
+from plantrail.store.guards import PG_GUARD_TRIGGERS, pg_guard_statements
+from plantrail.store.pg_arrays import bytea_array, int8_array, int8s_of, text_array, uuid_array
+from plantrail.store.quirks import hottest_first, kept_cursor
 
 # The name carries the body's version: a store opened by an owner gets a changed body
 # under a new name (the recorder checks that its version exists), never a stale one.
 RECORD_FUNCTION = "plantrail_record_v2"
+SAVE_SQL = "save_v2.sql"
 # Its parameters, in order: the definition, the call and the installed check follow this.
 RECORD_PARAMS = (("oids", "uuid[]"), ("vers", "bigint[]"), ("topics", "text[]"), ("states", "bytea[]"),
                  ("command_ids", "text[]"), ("results", "text[]"), ("read_ids", "uuid[]"),
@@ -70,65 +71,15 @@ def pg_retired_statements(schema: str) -> list[sql.Composed]:
 
 
 def pg_record_statements(schema: str) -> list[sql.Composed]:
-    """The save as one statement: a command is then one round trip, like a bare INSERT.
-
-    In one transaction (the statement's own): the command ids (their primary key refuses
-    a repeat), the EXCLUSIVE table lock (positions are issued in commit order, and the
-    chain's head cannot move), the check that the records the command only read are as
-    it read them, the events, and their links. Any failure rolls all of it back; an
-    integrity error says the command must be decided again on what is now recorded.
-
-    It is the only way in for events: SECURITY DEFINER, so a role needs EXECUTE on it
-    (granted by the owner; see docs/integrity.md) and no right to write the log, its
-    chain or the command log itself. An event put in any other way has no link, and
-    verify reports it. (Until 2026-12 a trigger chained every insert, whoever made it;
-    with the links made here a command runs ~5 % faster: docs/performance.md.)
-    """
+    """The save function (``save_v2.sql``, which says what it does and why), and EXECUTE on
+    it taken from PUBLIC: only roles the owner names may save (docs/integrity.md)."""
     fmt = {"s": sql.Identifier(schema), "events": sql.Identifier(EVENTS_TABLE),
            "chain": sql.Identifier(CHAIN_TABLE), "commands": sql.Identifier(COMMANDS_TABLE),
            "fn": sql.Identifier(RECORD_FUNCTION)}
-    return [sql.SQL(
-        "CREATE OR REPLACE FUNCTION {s}.{fn}(" + ", ".join(f"{name} {kind}" for name, kind in RECORD_PARAMS) + ")"
-        # A definer's function runs with the path it sets, never the caller's.
-        " RETURNS bigint[] LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$"
-        " DECLARE positions bigint[] := '{{}}'; prevs bigint[] := '{{}}'; links bytea[] := '{{}}';"
-        "  head_pos bigint; head_link bytea; w record;"
-        " BEGIN"
-        "  IF command_ids IS NOT NULL THEN"
-        "   INSERT INTO {s}.{commands} (command_id, result) SELECT * FROM unnest(command_ids, results);"
-        "  END IF;"
-        "  PERFORM set_config('lock_timeout', wait, true);"
-        "  LOCK TABLE {s}.{events} IN EXCLUSIVE MODE;"
-        # LATERAL ... LIMIT 1: one index probe per record read. (A plain join gets a
-        # generic plan that may scan the whole log: it did, and slowed with every event.)
-        "  IF read_ids IS NOT NULL AND EXISTS ("
-        "   SELECT 1 FROM unnest(read_ids, read_versions) AS r(id, version) CROSS JOIN LATERAL ("
-        "    SELECT 1 FROM {s}.{events} e WHERE e.originator_id = r.id AND e.originator_version > r.version"
-        "    LIMIT 1) AS later) THEN"
-        "   RAISE EXCEPTION 'plantrail: a record this command read has changed meanwhile'"
-        "    USING ERRCODE = 'integrity_constraint_violation';"
-        "  END IF;"
-        "  SELECT position, link INTO head_pos, head_link FROM {s}.{chain} ORDER BY position DESC LIMIT 1;"
-        "  IF NOT FOUND THEN head_pos := 0; head_link := decode(repeat('00', 32), 'hex'); END IF;"
-        # The rows come back in the order they were numbered; the check below refuses
-        # the save (never chains it out of order) were that ever not so.
-        "  FOR w IN INSERT INTO {s}.{events} (originator_id, originator_version, topic, state)"
-        "   SELECT * FROM unnest(oids, vers, topics, states)"
-        "   RETURNING notification_id, originator_id, originator_version, topic, state LOOP"
-        "   IF w.notification_id <= head_pos THEN"
-        "    RAISE EXCEPTION 'plantrail: event position % is not after the chain head %', w.notification_id, head_pos;"
-        "   END IF;"
-        f"   head_link := sha256(head_link || {canonical_sql('w.')});"
-        "   positions := positions || w.notification_id; prevs := prevs || head_pos; links := links || head_link;"
-        "   head_pos := w.notification_id;"
-        "  END LOOP;"
-        # One INSERT for the whole save's links (a row-by-row INSERT cost ~3x more on a
-        # large batch; see docs/performance.md).
-        "  INSERT INTO {s}.{chain} (position, prev_position, link) SELECT * FROM unnest(positions, prevs, links);"
-        "  RETURN positions;"
-        " END $body$"
-    ).format(**fmt),
-        # Only roles the owner names may save (docs/integrity.md); the owner always can.
+    body = resources.files(__package__).joinpath(SAVE_SQL).read_text(encoding="utf-8")
+    params = sql.SQL(", ".join(f"{name} {kind}" for name, kind in RECORD_PARAMS))
+    return [
+        sql.SQL(body).format(**fmt, params=params, link=sql.SQL(canonical_sql("w."))),
         sql.SQL("REVOKE ALL ON FUNCTION {s}.{fn}" + RECORD_SIGNATURE + " FROM PUBLIC").format(**fmt),
     ]
 
@@ -180,32 +131,6 @@ def persistence_error(error: psycopg.Error) -> Exception:
         if isinstance(error, theirs):
             return ours(str(error))
     return persistence.PersistenceError(str(error))
-
-
-class _LastReturnedFirst(deque):  # type: ignore[type-arg]
-    """The pool's idle connections, handed out last returned first (the pool takes from the left)."""
-
-    def popleft(self) -> Any:
-        return self.pop()
-
-
-def hottest_first(pool: Any) -> None:
-    """Make the pool hand out the connection returned last, not the one idle longest.
-
-    psycopg_pool's queue is first in, first out: one writer's commands went round every
-    pooled connection, each a server process woken in turn, and ran at 715-869 a second
-    against 922-1,316 on the connection returned last (interleaved; docs/performance.md).
-    SQLAlchemy offers this as ``pool_use_lifo``; psycopg_pool has no option, so its queue
-    is swapped under its own lock. Concurrent users still each get a connection of their
-    own. (The pool's idle shrinking, every ten minutes at most, then closes the newest idle
-    connection rather than the oldest: one reconnect.) Nothing is changed if a psycopg_pool
-    release no longer keeps its queue this way: tests/store/test_store_settings.py then fails.
-    """
-    queue, lock = getattr(pool, "_pool", None), getattr(pool, "_lock", None)
-    if type(queue) is not deque or lock is None:
-        return
-    with lock:
-        pool._pool = _LastReturnedFirst(pool._pool)
 
 
 class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
@@ -354,20 +279,10 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             self._select_statements[key] = statement
         params = [originator_id, *(p for p in (gt, lte, limit) if p is not None)]
         with self.datastore.get_connection() as conn:
-            curs = self._cursor(conn)
+            curs = kept_cursor(conn)
             curs.execute(statement, params, prepare=True)
             return [StoredEvent(originator_id=r[0], originator_version=r[1], topic=r[2], state=bytes(r[3]))
                     for r in curs.fetchall()]
-
-    def _cursor(self, conn: Any) -> Any:
-        """The connection's own cursor for record reads, made once: a new cursor sets up
-        its dumpers and loaders afresh (~20 µs, measured when saves went through it too).
-        Kept on the connection (a cursor holds its connection: kept in a dictionary, neither
-        would ever be let go). Only whoever holds the connection (taken from the pool) uses it."""
-        curs = getattr(conn, "_plantrail_cursor", None)
-        if curs is None or curs.closed:
-            curs = conn._plantrail_cursor = conn.cursor(row_factory=tuple_row)
-        return curs
 
     def command_result(self, command_id: str) -> str | None:
         """The result JSON recorded with a command id, or None if it was never recorded."""

@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from store.errors import BadStoreURL, StoreUnavailable
+from plantrail.store.errors import BadStoreURL, StoreUnavailable
 
-SQLITE_RECORDER_TOPIC = "store.sqlite_recorder:ChainedSQLiteApplicationRecorder"
-POSTGRES_RECORDER_TOPIC = "store.postgres_recorder:ChainedPostgresApplicationRecorder"
+# Settings topics (where eventsourcing finds each part), not stored topics: they may move.
+MAPPER_TOPICS = {"MAPPER_TOPIC": "plantrail.store.mapper:PydanticMapper",
+                 "TRANSCODER_TOPIC": "plantrail.store.mapper:OrjsonTranscoder"}
+SQLITE_RECORDER_TOPIC = "plantrail.store.sqlite_recorder:ChainedSQLiteApplicationRecorder"
+POSTGRES_RECORDER_TOPIC = "plantrail.store.postgres_recorder:ChainedPostgresApplicationRecorder"
 CONNECT_TIMEOUT = 5  # seconds; keeps "store unavailable" well inside 10 s
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
@@ -99,7 +102,7 @@ def _hide_pw(url: str) -> str:
 def env_for_url(url: str) -> dict[str, str]:
     """The eventsourcing settings for a store URL (pass as Application(env=...))."""
     parsed = parse_url(url)
-    common = {"IS_SNAPSHOTTING_ENABLED": "y"}
+    common = dict(MAPPER_TOPICS)
     if isinstance(parsed, SQLiteURL):
         try:
             parsed.path.parent.mkdir(parents=True, exist_ok=True)

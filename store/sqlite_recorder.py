@@ -8,9 +8,9 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 
-from store.chain import CHAIN_TABLE, EVENTS_TABLE, GENESIS, next_link
-from store.commands import COMMANDS_TABLE, SQLITE_COMMANDS_TABLE, command_rows, unchanged_reads
-from store.guards import SQLITE_GUARDS
+from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE, GENESIS, next_link
+from plantrail.store.commands import COMMANDS_TABLE, SQLITE_COMMANDS_TABLE, command_rows, unchanged_reads
+from plantrail.store.guards import SQLITE_GUARDS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

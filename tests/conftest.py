@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from domain.application import PlanRecords
+from plantrail.application.records import PlanRecords
 from tests.support import Shell, open_app, postgres_base_url
 
 

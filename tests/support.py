@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.application import PlanRecords
-from store.settings import env_for_url, prepare
+from plantrail.application.records import PlanRecords
+from plantrail.store.settings import env_for_url, prepare
 
 PG_ENV = "PLANTRAIL_TEST_POSTGRES"
 

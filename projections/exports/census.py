@@ -38,9 +38,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from domain import events as ev
-from domain.errors import BadInput
-from domain.vocabulary import CENSUS_CATEGORY, PLAN_FAMILY
+from plantrail.domain import events as ev
+from plantrail.domain.errors import BadInput
+from plantrail.domain.vocabulary import CENSUS_CATEGORY, PLAN_FAMILY
 
 CIN_KINDS = ("child-in-need", "child-in-need-short-breaks")
 CP_KINDS = ("child-protection",)

@@ -18,8 +18,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from domain.errors import BadInput
-from domain.vocabulary import AREAS_BY_KIND, DEVELOPMENTAL_DIMENSIONS
+from plantrail.domain.errors import BadInput
+from plantrail.domain.vocabulary import AREAS_BY_KIND, DEVELOPMENTAL_DIMENSIONS
 
 ACTION_COLUMNS = (
     ("need", "Identified needs and strengths"),
@@ -51,8 +51,8 @@ PLAN_TITLES = {
 
 def review_pack(app: Any, plan_ref: str | UUID) -> dict[str, Any]:
     """Everything the pack shows, as plain values (the template only lays it out)."""
-    from projections.changes import changes_since
-    from projections.current import current_plan
+    from plantrail.projections.changes import changes_since
+    from plantrail.projections.current import current_plan
 
     plan = current_plan(app, plan_ref)
     listed = changes_since(app, plan["plan_id"])
@@ -156,7 +156,7 @@ def _shown(value: Any) -> Any:
 
 
 def to_html(pack: dict[str, Any]) -> str:
-    from projections.exports.render import environment
+    from plantrail.projections.exports.render import environment
 
     return environment().get_template("review_pack.html.j2").render(pack=pack)
 

@@ -16,9 +16,9 @@ from uuid import UUID
 
 from pydantic_core import to_jsonable_python
 
-from domain.errors import NotFound
-from domain.events import ChildRegistered, Corrected, Voided
-from projections.walk import data, envelope, iso_utc
+from plantrail.domain.errors import NotFound
+from plantrail.domain.events import ChildRegistered, Corrected, Voided
+from plantrail.projections.walk import data, envelope, iso_utc
 
 # What each event says, in words, for the narrative.
 SAYS = {
@@ -49,9 +49,9 @@ SAYS = {
 
 
 def subject_access(app: Any, child_ref: str) -> dict[str, Any]:
-    from projections.current import current_plan
-    from projections.history import history
-    from projections.plans import list_plans
+    from plantrail.projections.current import current_plan
+    from plantrail.projections.history import history
+    from plantrail.projections.plans import list_plans
 
     child = app.child(child_ref)  # NotFound: exit 2
     state = child.state
@@ -87,7 +87,7 @@ def subject_access(app: Any, child_ref: str) -> dict[str, Any]:
 
 def _record_history(app: Any, record_id: UUID) -> list[dict[str, Any]]:
     """The child record's events in the shape ``history`` gives a plan's."""
-    from projections.db import event_positions
+    from plantrail.store.log import event_positions
 
     events = app.events_of(record_id)
     if not events or not isinstance(events[0], ChildRegistered):
@@ -141,7 +141,7 @@ def _staff(app: Any, staff_id: str) -> dict[str, Any]:
 
 
 def to_html(document: dict[str, Any]) -> str:
-    from projections.exports.render import environment
+    from plantrail.projections.exports.render import environment
 
     return environment().get_template("subject_access.html.j2").render(doc=document, says=SAYS, describe=describe)
 

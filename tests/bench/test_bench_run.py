@@ -12,7 +12,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench.run import report
+from bench.report import report
 from bench.workload import with_schema
 from tests.support import postgres_base_url
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cli.bulk import import_command
-from cli.main import cli
+from plantrail.cli.bulk import import_command
+from plantrail.cli.main import cli
 from tests.support import open_app, stored_event_count
 
 STAFF = [
@@ -218,13 +218,13 @@ def test_a_batch_builds_on_records_the_batch_before_is_still_saving(store_url: s
 
 def test_an_import_makes_no_garbage_cycles_and_gives_the_collector_back(
         store_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The import runs without the cyclic garbage collector (cli.bulk.import_lines), so
+    # The import runs without the cyclic garbage collector (application.imports.import_lines), so
     # what it builds must be freed by reference counting alone: a cycle per line would
     # pile up between the collector's runs. Here it runs every 40 lines, and what each
     # run finds is counted.
     import gc
 
-    from cli import bulk
+    from plantrail.application import imports as bulk
 
     lines = STAFF + [line for i in range(30) for line in case(f"K{i}", 4 + 4 * i)]
     path = write(tmp_path / "many.jsonl", lines)
@@ -235,7 +235,7 @@ def test_an_import_makes_no_garbage_cycles_and_gives_the_collector_back(
     try:
         gc.collect()
         found.clear()
-        counts = bulk.import_lines(app, bulk._numbered(str(path)), batch_size=20)
+        counts = bulk.import_lines(app, bulk.numbered_lines(str(path)), batch_size=20)
         assert gc.isenabled()
     finally:
         app.close()

@@ -72,11 +72,10 @@ def plan_events(app: Any, plan_id: UUID) -> list[Any]:
 
 
 def save(app: Any, *records: Any) -> None:
-    """Save loaded-and-changed records as one command does: ``app._save`` inside the
-    application's unit of work (``app.batch()``), which commits them in one transaction."""
-    batch = getattr(app, "batch", None)
-    if batch is None:
-        app._save(*records)
-        return
-    with batch():
-        app._save(*records)
+    """Save records loaded and changed outside a command as a command's unit of work saves
+    them: in one transaction, a record changed meanwhile refused as a Conflict."""
+    from plantrail.application.unit_of_work import UnitOfWork
+
+    unit = UnitOfWork(app)
+    unit.records.update((record.id, record) for record in records)
+    app.commit(unit)

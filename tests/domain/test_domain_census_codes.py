@@ -10,10 +10,10 @@ from datetime import date
 import pytest
 from plantrail_domain_testkit import CHILD, RO, SW, TM, add_child, recorded, refused
 
-from domain import events as ev
-from domain.errors import BadInput, RuleBroken
-from domain.vocabulary import CLOSURE_REASONS, PRIMARY_NEEDS, REFERRAL_SOURCES
-from projections.current import plan_document
+from plantrail.domain import events as ev
+from plantrail.domain.errors import BadInput, RuleBroken
+from plantrail.domain.vocabulary import CLOSURE_REASONS, PRIMARY_NEEDS, REFERRAL_SOURCES
+from plantrail.projections.current import plan_document
 
 OPENED = date(2026, 10, 1)
 

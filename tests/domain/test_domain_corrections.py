@@ -20,8 +20,8 @@ from plantrail_domain_testkit import (
     refused,
 )
 
-from domain import events as ev
-from domain.errors import BadInput, NotPermitted, RuleBroken
+from plantrail.domain import events as ev
+from plantrail.domain.errors import BadInput, NotPermitted, RuleBroken
 
 OPENED = date(2026, 10, 1)
 
@@ -294,7 +294,7 @@ def test_a_corrected_opening_date_moves_the_childs_period(staffed):
 def test_a_record_with_many_corrections_is_folded_once_when_read(plan, monkeypatch):
     # Each correction used to re-fold the whole record as it was read: a long plan with
     # many corrections took a fold per correction. The state is folded once, when looked at.
-    from domain.plan import Plan
+    from plantrail.domain.plan import Plan
 
     app, pid, aid = plan
     added = event_of(app, pid, ev.ActionAdded)
@@ -304,7 +304,7 @@ def test_a_record_with_many_corrections_is_folded_once_when_read(plan, monkeypat
     folds = []
     real_refold = Plan.refold
     monkeypatch.setattr(Plan, "refold", lambda self: folds.append(1) or real_refold(self))
-    app._kept.clear()  # read it from the store, as another process would
+    app.kept.clear()  # read it from the store, as another process would
     state = app.plan(pid).state
     assert state.actions[aid].frequency == "7 times"
     assert len(folds) == 1

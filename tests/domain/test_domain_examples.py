@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from plantrail_domain_testkit import RC, SW, TM, refused
 
-from domain import examples as ex
-from domain.errors import RuleBroken
+from plantrail.application import examples as ex
+from plantrail.domain.errors import RuleBroken
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ from plantrail_domain_testkit import (
     refused,
 )
 
-from domain import events as ev
-from domain.errors import BadInput, RuleBroken
-from projections.current import plan_document
+from plantrail.domain import events as ev
+from plantrail.domain.errors import BadInput, RuleBroken
+from plantrail.projections.current import plan_document
 
 OPENED = date(2026, 10, 1)
 

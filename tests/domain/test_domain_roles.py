@@ -23,9 +23,10 @@ from plantrail_domain_testkit import (
     refused,
 )
 
-from domain import events as ev
-from domain.errors import BadInput, NotPermitted
-from domain.staff import PERMISSIONS
+from plantrail.application.commands import BY_METHOD
+from plantrail.application.permissions import PERMISSIONS
+from plantrail.domain import events as ev
+from plantrail.domain.errors import BadInput, NotPermitted
 
 OPENED = date(2026, 10, 1)
 SOCIAL = ("social-worker", "team-manager")
@@ -77,9 +78,9 @@ COMMANDS = {
 
 
 def test_the_table_covers_every_command_the_code_guards():
-    assert set(COMMANDS) == set(PERMISSIONS)
-    for command, (roles, _) in COMMANDS.items():
-        assert set(PERMISSIONS[command]) == set(roles), command
+    assert {BY_METHOD[method] for method in COMMANDS} == set(PERMISSIONS)
+    for method, (roles, _) in COMMANDS.items():
+        assert set(PERMISSIONS[BY_METHOD[method]]) == set(roles), method
 
 
 @pytest.fixture

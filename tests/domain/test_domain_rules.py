@@ -23,9 +23,9 @@ from plantrail_domain_testkit import (
 )
 from pydantic import ValidationError
 
-from domain import events as ev
-from domain.errors import BadInput, NotFound, RuleBroken
-from domain.vocabulary import (
+from plantrail.domain import events as ev
+from plantrail.domain.errors import BadInput, NotFound, RuleBroken
+from plantrail.domain.vocabulary import (
     AIM_REVIEW_KINDS,
     AREAS_BY_KIND,
     CARE_PLAN_AREAS,

@@ -92,7 +92,7 @@ JUNE_2025 = datetime(2025, 6, 30, 12, tzinfo=UTC)
 
 
 def examples_store(url: str):  # type: ignore[no-untyped-def]
-    from domain.examples import record_examples
+    from plantrail.application.examples import record_examples
 
     app, _ = staffed(url, MAY_2025)
     record_examples(app, social_worker="sw1", team_manager="tm2", review_chair="rc1")
@@ -188,7 +188,7 @@ class _Codes:
         self.on = on
 
     def opening(self) -> dict[str, str]:
-        from domain.vocabulary import PRIMARY_NEEDS, REFERRAL_SOURCES
+        from plantrail.domain.vocabulary import PRIMARY_NEEDS, REFERRAL_SOURCES
 
         if not self.on:
             return {}
@@ -282,7 +282,7 @@ def known_artefacts(xml: str, year: int) -> dict[str, str]:
 def review_store(url: str) -> tuple[Any, str]:
     """Susan Simpson's Care Plan (seed 003) after its first review: changes since it,
     by two social workers, an ended action, a new one and a records officer's correction."""
-    from domain.examples import EXAMPLE_CHILDREN
+    from plantrail.application.examples import EXAMPLE_CHILDREN
 
     app = examples_store(url)
     susan = list(app.plan_ids())[-1]
@@ -310,8 +310,8 @@ def run_cli(capsys: Any, url: str, *args: str, actor: str | None = None) -> tupl
     import os
     import sys
 
-    from cli import exports
-    from cli.main import cli, main
+    from plantrail.cli import exports
+    from plantrail.cli.main import cli, main
 
     for command in exports.COMMANDS:
         cli.commands.setdefault(command.name, command)

@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from plantrail_exports_testkit import HERE, examples_store, hand_made_store
 
-from domain.errors import BadInput
-from projections.exports.census import census_xml, collection_period
+from plantrail.domain.errors import BadInput
+from plantrail.projections.exports.census import census_xml, collection_period
 
 
 def _normal(xml: str) -> str:

@@ -8,7 +8,7 @@ from datetime import date
 
 from plantrail_exports_testkit import JUNE_2025, staffed
 
-from projections.exports.census import census_xml
+from plantrail.projections.exports.census import census_xml
 
 ORDER = ["CINreferralDate", "ReferralSource", "PrimaryNeedCode", "CINclosureDate", "ReasonForClosure",
          "DateOfInitialCPC", "CINPlanDates", "ChildProtectionPlans"]

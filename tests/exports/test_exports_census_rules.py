@@ -16,7 +16,7 @@ from plantrail_exports_testkit import (
     varied_store,
 )
 
-from projections.exports.census import census_return, census_xml, collection_period
+from plantrail.projections.exports.census import census_return, census_xml, collection_period
 
 # --------------------------------------------------------------------------- the DfE's rules
 

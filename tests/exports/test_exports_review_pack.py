@@ -9,7 +9,7 @@ import sys
 import pytest
 from plantrail_exports_testkit import review_store, run_cli
 
-from projections.exports.review_pack import review_pack, to_html
+from plantrail.projections.exports.review_pack import review_pack, to_html
 
 
 def _row(html: str, action_id: str) -> str:

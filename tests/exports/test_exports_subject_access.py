@@ -7,8 +7,8 @@ import json
 
 from plantrail_exports_testkit import review_store, run_cli
 
-from domain.child import child_id
-from projections.exports.subject_access import subject_access, to_html
+from plantrail.domain.child import child_id
+from plantrail.projections.exports.subject_access import subject_access, to_html
 
 
 def _all_event_ids(app, child_ref: str) -> set[str]:  # type: ignore[no-untyped-def]

@@ -6,9 +6,9 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from domain.acting import Acting
-from domain.errors import DomainError
-from domain.vocabulary import AREAS_BY_KIND
+from plantrail.domain.acting import Acting
+from plantrail.domain.errors import DomainError
+from plantrail.domain.vocabulary import AREAS_BY_KIND
 
 KINDS = ["child-in-need", "child-protection", "care-plan", "initial", "single-agency"]
 START = date(2025, 1, 6)

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from domain.errors import BadInput, NotFound
-from projections.as_at import plan_as_at
-from projections.current import current_plan, plan_document
-from projections.history import history
+from plantrail.domain.errors import BadInput, NotFound
+from plantrail.projections.as_at import plan_as_at
+from plantrail.projections.current import current_plan, plan_document
+from plantrail.projections.history import history
 
 
 def _at(day: date, hour: int = 23) -> datetime:

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from domain.errors import NotFound
-from projections.changes import changes_since
-from projections.history import history
+from plantrail.domain.errors import NotFound
+from plantrail.projections.changes import changes_since
+from plantrail.projections.history import history
 
 
 def _story(desk):

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from domain.errors import BadInput
-from projections.due import due
-from projections.timescales import add_months, add_working_days, load_policy
+from plantrail.domain.errors import BadInput
+from plantrail.projections.due import due
+from plantrail.projections.timescales import add_months, add_working_days, load_policy
 
 
 def _items(desk, on, pid=None, **kw):

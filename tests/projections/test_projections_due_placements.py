@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from projections.due import due
-from projections.timescales import load_policy
+from plantrail.projections.due import due
+from plantrail.projections.timescales import load_policy
 
 
 def _items(desk, on, pid=None, **kw):

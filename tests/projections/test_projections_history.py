@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from domain.events import EVENT_TYPES
-from projections.history import history
+from plantrail.domain.events import EVENT_TYPES
+from plantrail.projections.history import history
 
 
 def test_history_lists_every_event_with_its_place_in_the_log_and_both_times(desk):
@@ -65,9 +65,9 @@ def test_history_lists_corrections_with_the_original(desk):
 def test_history_is_json_and_names_only_plans(desk):
     import json
 
-    from domain.child import child_id
-    from domain.errors import NotFound
-    from projections.changes import changes_since
+    from plantrail.domain.child import child_id
+    from plantrail.domain.errors import NotFound
+    from plantrail.projections.changes import changes_since
 
     desk.at(date(2026, 1, 12))
     desk.child("K1")

@@ -16,18 +16,18 @@ from hypothesis import strategies as st
 from plantrail_projections_generate import generate
 from plantrail_projections_testkit import Desk, FixedClock, open_app
 
-from domain.errors import BadInput, NotFound
-from projections import runner
-from projections.current import current_plan, plan_document
-from projections.db import transaction
-from projections.plans import list_plans, resolve_plan_id
-from projections.views import VIEWS
+from plantrail.domain.errors import BadInput, NotFound
+from plantrail.projections import runner
+from plantrail.projections.current import current_plan, plan_document
+from plantrail.projections.plans import list_plans, resolve_plan_id
+from plantrail.projections.views import VIEWS
+from plantrail.store.view_tables import transaction
 from tests.support import postgres_base_url
 
 
 def _tables(app) -> dict[str, list[dict]]:
     with transaction(app, commit=False) as tx:
-        return {v.table: tx.execute(f"SELECT * FROM {{{v.table}}} ORDER BY {v.key}").fetchall() for v in VIEWS}
+        return {v.table.name: tx.execute(f"SELECT * FROM {{{v.table.name}}} ORDER BY {v.table.key}").fetchall() for v in VIEWS}
 
 
 def _matches_the_aggregates(app) -> None:

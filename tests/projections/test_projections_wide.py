@@ -18,14 +18,14 @@ import pytest
 from plantrail_projections_generate import generate
 from plantrail_projections_testkit import Desk, FixedClock, open_app
 
-from projections import runner, wide
-from projections.db import transaction
-from projections.views import VIEWS
+from plantrail.projections import runner, wide
+from plantrail.projections.views import VIEWS
+from plantrail.store.view_tables import transaction
 
 
 def _tables(app) -> dict[str, list[dict]]:
     with transaction(app, commit=False) as tx:
-        return {v.table: tx.execute(f"SELECT * FROM {{{v.table}}} ORDER BY {v.key}").fetchall() for v in VIEWS}
+        return {v.table.name: tx.execute(f"SELECT * FROM {{{v.table.name}}} ORDER BY {v.table.key}").fetchall() for v in VIEWS}
 
 
 @pytest.fixture
@@ -140,9 +140,9 @@ def test_a_worker_refuses_a_job_from_another_copy_of_plantrail() -> None:
 
 SCRIPT = """\
 import sys
-from store.settings import env_for_url, prepare
-from domain.application import PlanRecords
-from projections import runner, wide
+from plantrail.store.settings import env_for_url, prepare
+from plantrail.application.records import PlanRecords
+from plantrail.projections import runner, wide
 
 with open(sys.argv[2], "a") as marks:  # the script's own work, at the top level
     marks.write("ran\\n")
@@ -206,10 +206,10 @@ def test_a_row_never_goes_back_to_an_earlier_position(generated) -> None:
     """Two processes bringing a view up to date at once: the one behind cannot undo the other."""
     app, caught_up = generated
     view = next(v for v in VIEWS if v.name == "plans")
-    newest = caught_up[view.table][0]
+    newest = caught_up[view.table.name][0]
     older = {**newest, "status": "an older state", "position": newest["position"] - 1}
     with transaction(app, commit=True) as tx:
-        view.upsert(tx, [tuple(older[c] for c in view.columns)])
+        view.upsert(tx, [tuple(older[c] for c in view.table.columns)])
     assert _tables(app) == caught_up
 
 

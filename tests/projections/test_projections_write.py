@@ -1,5 +1,5 @@
 """On PostgreSQL a batch's rows are written as one statement of column arrays
-(``View.upsert``, ``projections.db.column_arrays``): every value arrives as given. On
+(``View.upsert``, ``store.view_tables.column_arrays``): every value arrives as given. On
 both stores a row never goes back to an earlier position."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import pytest
 from plantrail_projections_testkit import FixedClock, open_app
 
-from projections import runner
-from projections.db import transaction
-from projections.views import VIEWS
+from plantrail.projections import runner
+from plantrail.projections.views import VIEWS
+from plantrail.store.view_tables import transaction
 
 PLANS = next(v for v in VIEWS if v.name == "plans")
 
@@ -27,17 +27,17 @@ def app(pg_schema_url: str):
 
 
 def _row(plan_id: str, **values: object) -> tuple[object, ...]:
-    row = dict.fromkeys(PLANS.columns)
+    row = dict.fromkeys(PLANS.table.columns)
     row.update(plan_id=plan_id, child="C1", kind="child-in-need", status="open", changed_since_approval=0,
                version=1, position=1, document="{}")
     row.update(values)
-    return tuple(row[c] for c in PLANS.columns)
+    return tuple(row[c] for c in PLANS.table.columns)
 
 
 def _stored(app) -> list[tuple[object, ...]]:
     with transaction(app, commit=False) as tx:
         rows = tx.execute("SELECT * FROM {view_plans} ORDER BY plan_id").fetchall()
-    return [tuple(r[c] for c in PLANS.columns) for r in rows]
+    return [tuple(r[c] for c in PLANS.table.columns) for r in rows]
 
 
 def test_rows_arrive_as_given_nulls_text_and_integers(app) -> None:

@@ -43,7 +43,7 @@ def setup(url: str, children: int) -> None:
 
 def writer(url: str, name: str, children: int) -> None:
     """Run commands forever; print each command id once its command has returned."""
-    from projections.runner import catch_up
+    from plantrail.projections.runner import catch_up
     from tests.support import open_app
 
     app = open_app(url)
@@ -74,7 +74,7 @@ def writer(url: str, name: str, children: int) -> None:
 
 
 def _open_plan_of(app, child_ref):  # type: ignore[no-untyped-def]
-    from domain.errors import NotFound
+    from plantrail.domain.errors import NotFound
 
     try:
         periods = app.child(child_ref).state.open_plans()
@@ -132,8 +132,8 @@ def run(url: str, seconds: float, writers: int, children: int, seed: int = 0) ->
 
 
 def check(state: Run) -> dict[str, object]:
-    from projections.runner import catch_up, rebuild, select
-    from store.verify import verify
+    from plantrail.projections.runner import catch_up, rebuild
+    from plantrail.store.verify import verify
     from tests.support import open_app
 
     app = open_app(state.url)
@@ -154,18 +154,21 @@ def check(state: Run) -> dict[str, object]:
     if not report.intact:
         problems.append(f"chain: {report.problem} at {report.first_bad_position}: {report.detail}")
     catch_up(app)
-    caught_up = _views(app, select)
+    caught_up = _views(app)
     rebuild(app)
-    if _views(app, select) != caught_up:
+    if _views(app) != caught_up:
         problems.append("views caught up during the run differ from views rebuilt from the log")
     app.close()
     return {"commands_reported": len(state.reported), "commands_in_log": len(per_command),
             "events_checked": report.events_checked, "kills": state.kills, "problems": problems}
 
 
-def _views(app, select):  # type: ignore[no-untyped-def]
-    return (select(app, "SELECT * FROM {view_plans} ORDER BY plan_id"),
-            select(app, "SELECT * FROM {view_children} ORDER BY child_id"))
+def _views(app):  # type: ignore[no-untyped-def]
+    from plantrail.store.view_tables import transaction
+
+    with transaction(app, commit=False) as tx:
+        return (tx.execute("SELECT * FROM {view_plans} ORDER BY plan_id").fetchall(),
+                tx.execute("SELECT * FROM {view_children} ORDER BY child_id").fetchall())
 
 
 def _repo() -> str:

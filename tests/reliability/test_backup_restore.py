@@ -10,11 +10,11 @@ import uuid
 import psycopg
 import pytest
 
-from domain.examples import record_examples
-from projections.current import current_plan
-from projections.history import history
-from store.settings import parse_url
-from store.verify import verify
+from plantrail.application.examples import record_examples
+from plantrail.projections.current import current_plan
+from plantrail.projections.history import history
+from plantrail.store.settings import parse_url
+from plantrail.store.verify import verify
 from tests.support import open_app
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import date
 
-from domain.errors import Conflict
+from plantrail.domain.errors import Conflict
 from tests.support import open_app, stored_event_count
 
 

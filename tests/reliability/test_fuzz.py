@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cli.main import cli, run
+from plantrail.cli.main import cli, run
 from tests.support import open_app, stored_event_count
 
 WRITE_GROUPS = ("staff", "child", "plan", "action", "view", "contact", "review", "aim", "visit", "supervision")

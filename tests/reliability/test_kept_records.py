@@ -12,8 +12,8 @@ from datetime import date, datetime, timezone
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from domain.acting import Acting
-from domain.staff import staff_id_key
+from plantrail.domain.acting import Acting
+from plantrail.domain.staff import staff_id_key
 from tests.support import open_app, stored_event_count
 
 ON = date(2026, 3, 9)

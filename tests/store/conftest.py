@@ -23,7 +23,7 @@ def pg_base() -> str:
 def _fresh_pg_schema(base: str):
     import psycopg
 
-    from store.settings import parse_url
+    from plantrail.store.settings import parse_url
 
     schema = "pt_" + uuid.uuid4().hex[:12]
     sep = "&" if "?" in base else "?"

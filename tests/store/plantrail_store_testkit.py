@@ -8,8 +8,8 @@ import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
-from store.chain import CHAIN_TABLE, EVENTS_TABLE, GENESIS, next_link
-from store.settings import SQLiteURL, env_for_url, parse_url, prepare
+from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE, GENESIS, next_link
+from plantrail.store.settings import MAPPER_TOPICS, SQLiteURL, env_for_url, parse_url, prepare
 
 
 class Thing(Aggregate):
@@ -23,7 +23,11 @@ class Thing(Aggregate):
 
 
 class ThingApp(Application):
-    pass
+    """Stores Things with the library's own mapper and transcoder (Thing is a plain
+    eventsourcing aggregate, not one of plantrail's pydantic records)."""
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        super().__init__({k: v for k, v in (env or {}).items() if k not in MAPPER_TOPICS})
 
 
 def open_app(url: str) -> ThingApp:

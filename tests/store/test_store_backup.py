@@ -10,8 +10,8 @@ import uuid
 import pytest
 from plantrail_store_testkit import fill
 
-from store.settings import parse_url
-from store.verify import verify
+from plantrail.store.settings import parse_url
+from plantrail.store.verify import verify
 
 
 def test_sqlite_backup_verifies(tmp_path, apps):

@@ -4,9 +4,9 @@ import psycopg
 import pytest
 from plantrail_store_testkit import Raw, Thing, fill
 
-from store.chain import CHAIN_TABLE, EVENTS_TABLE, GENESIS, next_link
-from store.guards import install_guards
-from store.verify import verify
+from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE, GENESIS, next_link
+from plantrail.store.guards import install_guards
+from plantrail.store.verify import verify
 
 
 def test_chain_intact_after_many_saves(store_url, apps):
@@ -117,7 +117,7 @@ def test_init_retires_the_chain_trigger_of_an_earlier_version(pg_url, apps):
     Opening such a store as its owner installs this version's save function and removes
     both in one transaction (an earlier process still running then fails loudly rather
     than save events nothing chains), and the chain goes on unbroken."""
-    from store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE, RETIRED_TRIGGER
+    from plantrail.store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE, RETIRED_TRIGGER
 
     fill(apps(pg_url), 2)
     with Raw(pg_url) as raw:

@@ -6,10 +6,10 @@ import stat
 import pytest
 from plantrail_store_testkit import Raw, fill, rechain
 
-from store.chain import CHAIN_TABLE, EVENTS_TABLE
-from store.checkpoint import KEY_ENV, create_key, load_checkpoint, make_checkpoint
-from store.errors import BadCheckpoint, ChainBroken, SigningKeyError
-from store.verify import verify
+from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE
+from plantrail.store.checkpoint import KEY_ENV, create_key, load_checkpoint, make_checkpoint
+from plantrail.store.errors import BadCheckpoint, ChainBroken, SigningKeyError
+from plantrail.store.verify import verify
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ import sqlite3
 import pytest
 from plantrail_store_testkit import Raw
 
-from store.chain import EVENTS_TABLE
-from store.guards import install_guards
-from store.settings import prepare
-from store.verify import verify
+from plantrail.store.chain import EVENTS_TABLE
+from plantrail.store.guards import install_guards
+from plantrail.store.settings import prepare
+from plantrail.store.verify import verify
 
 WRITERS, SAVES = 4, 30
 
@@ -57,10 +57,10 @@ def test_concurrent_writers_keep_one_chain(store_url, fresh):
 
 def test_verify_while_writers_append(store_url, monkeypatch):
     """verify reads one snapshot: appends landing mid-walk never look like tampering."""
-    import store.verify
+    from plantrail.store import verify as verify_module
 
     install_guards(store_url)
-    monkeypatch.setattr(store.verify, "BATCH", 5)  # many small batches, spread over time
+    monkeypatch.setattr(verify_module, "BATCH", 5)  # many small batches, spread over time
     ctx = multiprocessing.get_context("fork")
     start = ctx.Event()
     procs = [ctx.Process(target=_writer, args=(store_url, SAVES, start)) for _ in range(2)]

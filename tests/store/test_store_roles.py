@@ -8,12 +8,12 @@ import psycopg
 import pytest
 from plantrail_store_testkit import ThingApp, fill
 
-from store.chain import CHAIN_TABLE, EVENTS_TABLE
-from store.commands import COMMANDS_TABLE
-from store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE, RETIRED_RECORD
-from store.guards import install_guards
-from store.settings import env_for_url, parse_url
-from store.verify import verify
+from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE
+from plantrail.store.commands import COMMANDS_TABLE
+from plantrail.store.guards import install_guards
+from plantrail.store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE, RETIRED_RECORD
+from plantrail.store.settings import env_for_url, parse_url
+from plantrail.store.verify import verify
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ import pytest
 from plantrail_store_testkit import Raw, Thing
 from psycopg.pq import Format
 
-from store.pg_arrays import int8s_of
-from store.settings import parse_url
-from store.verify import verify
+from plantrail.store.pg_arrays import int8s_of
+from plantrail.store.settings import parse_url
+from plantrail.store.verify import verify
 
 
 def test_the_save_returns_the_positions_it_recorded(pg_url, apps):

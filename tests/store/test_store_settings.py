@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from store.errors import BadStoreURL, StoreUnavailable
-from store.settings import default_url, env_for_url, prepare
+from plantrail.store.errors import BadStoreURL, StoreUnavailable
+from plantrail.store.settings import default_url, env_for_url, prepare
 
 
 def test_default_url_follows_xdg(monkeypatch, tmp_path):
@@ -20,8 +20,8 @@ def test_sqlite_env_creates_parent_dir(tmp_path):
     env = env_for_url(f"sqlite:///{tmp_path}/a/b/store.sqlite")
     assert env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
     assert env["SQLITE_DBNAME"] == f"{tmp_path}/a/b/store.sqlite"
-    assert env["APPLICATION_RECORDER_TOPIC"] == "store.sqlite_recorder:ChainedSQLiteApplicationRecorder"
-    assert env["IS_SNAPSHOTTING_ENABLED"] == "y"
+    assert env["APPLICATION_RECORDER_TOPIC"] == "plantrail.store.sqlite_recorder:ChainedSQLiteApplicationRecorder"
+    assert "IS_SNAPSHOTTING_ENABLED" not in env  # records load from their events, never snapshots
     assert (tmp_path / "a" / "b").is_dir()
 
 
@@ -37,7 +37,7 @@ def test_postgres_env():
     assert (env["POSTGRES_HOST"], env["POSTGRES_PORT"], env["POSTGRES_DBNAME"]) == ("db.example", "6543", "records")
     assert env["POSTGRES_SCHEMA"] == "plans"
     assert env["POSTGRES_LOCK_TIMEOUT"] == "5" and env["POSTGRES_CONNECT_TIMEOUT"] == "5"
-    assert env["APPLICATION_RECORDER_TOPIC"] == "store.postgres_recorder:ChainedPostgresApplicationRecorder"
+    assert env["APPLICATION_RECORDER_TOPIC"] == "plantrail.store.postgres_recorder:ChainedPostgresApplicationRecorder"
     plain = env_for_url("postgresql://bob@localhost/test")
     assert plain["POSTGRES_PORT"] == "5432" and plain["POSTGRES_PASSWORD"] == "" and "POSTGRES_SCHEMA" not in plain
 
@@ -69,7 +69,7 @@ def test_postgres_unavailable_is_quick_and_plain():
 
 
 def test_postgres_unknown_database(pg_base):
-    from store.settings import parse_url
+    from plantrail.store.settings import parse_url
 
     u = parse_url(pg_base)
     with pytest.raises(StoreUnavailable) as exc:
@@ -92,35 +92,10 @@ def test_sqlite_directory_not_creatable(tmp_path):
 def test_prepare_creates_schema(pg_url):
     import psycopg
 
-    from store.settings import parse_url
+    from plantrail.store.settings import parse_url
 
     prepare(pg_url)
     prepare(pg_url)  # idempotent
     u = parse_url(pg_url)
     with psycopg.connect(**u.connect_kwargs()) as conn:
         assert conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (u.schema,)).fetchone()
-
-
-def test_the_pool_hands_out_the_connection_returned_last(pg_url):
-    # First in, first out, one writer's commands went round every pooled connection and ran
-    # at 715-869 a second against 922-1,316 (store.postgres_recorder.hottest_first). If this
-    # fails after a psycopg_pool upgrade, the pool's queue has changed shape: find its new
-    # way to be LIFO.
-    from domain.application import PlanRecords
-
-    prepare(pg_url)
-    app = PlanRecords(env=env_for_url(pg_url))
-    try:
-        datastore = app.recorder.datastore
-        datastore.pool.wait()  # every connection of min_size opened and idle
-        with datastore.get_connection() as first:
-            pass
-        for _ in range(5):
-            with datastore.get_connection() as again:
-                assert again is first
-        with datastore.get_connection() as held, datastore.get_connection() as other:
-            assert other is not held  # under concurrent use, each still gets its own
-        with datastore.get_connection() as last:
-            assert last is held  # returned last (the inner block closed first): handed out first
-    finally:
-        app.close()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from plantrail_store_testkit import Raw, fill, rechain
 
-from store.chain import CHAIN_TABLE, EVENTS_TABLE
-from store.verify import verify
+from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE
+from plantrail.store.verify import verify
 
 
 @pytest.fixture
@@ -150,10 +150,10 @@ def test_sqlite_deleted_tail_is_truncated_even_without_checkpoint(tmp_path, apps
 
 
 def test_small_batches_find_the_same_faults(tampered, monkeypatch):
-    import store.verify
+    from plantrail.store import verify as verify_module
 
     url, raw = tampered
-    monkeypatch.setattr(store.verify, "BATCH", 3)
+    monkeypatch.setattr(verify_module, "BATCH", 3)
     assert verify(url).events_checked == raw.n
     a, b = raw.event(5), raw.event(16)
     raw.run(f"UPDATE {EVENTS_TABLE} SET topic = ?, state = ? WHERE {{pos}} = ?", (b[3], b[4], 5))

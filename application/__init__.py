@@ -1,0 +1,1 @@
+"""Running the commands users make: typed commands, units of work, kept records."""

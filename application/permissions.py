@@ -1,0 +1,41 @@
+"""Who may do what (CLI.md, "Writes"): one row a command, read before every command runs.
+
+A team manager may also do what a social worker may (``SOCIAL_WORK``). A test checks
+that every command has exactly one row here, so a new command cannot go unguarded.
+"""
+
+from __future__ import annotations
+
+from plantrail.application import commands as c
+from plantrail.application.commands import Command
+
+SOCIAL_WORK = frozenset({"social-worker", "team-manager"})
+TEAM_MANAGER = frozenset({"team-manager"})
+REVIEW_CHAIR = frozenset({"review-chair"})
+RECORDS_OFFICER = frozenset({"records-officer"})
+
+PERMISSIONS: dict[type[Command], frozenset[str]] = {
+    c.AddStaff: TEAM_MANAGER,
+    c.GrantRole: TEAM_MANAGER,
+    c.RegisterChild: SOCIAL_WORK,
+    c.OpenPlan: SOCIAL_WORK,
+    c.ApprovePlan: TEAM_MANAGER,
+    c.ChangeKind: REVIEW_CHAIR,
+    c.ClosePlan: TEAM_MANAGER,
+    c.AddAction: SOCIAL_WORK,
+    c.AmendAction: SOCIAL_WORK,
+    c.EndAction: SOCIAL_WORK,
+    c.RecordView: SOCIAL_WORK,
+    c.RecordSignature: SOCIAL_WORK,
+    c.HoldReview: REVIEW_CHAIR,
+    c.ChangeAim: REVIEW_CHAIR,
+    c.RecordDetails: SOCIAL_WORK,
+    c.ExtendInitialPlan: TEAM_MANAGER,
+    c.DistributePlan: SOCIAL_WORK,
+    c.RecordContact: SOCIAL_WORK,
+    c.RecordVisit: SOCIAL_WORK,
+    c.RecordPlacement: SOCIAL_WORK,
+    c.RecordSupervision: SOCIAL_WORK,
+    c.Correct: RECORDS_OFFICER,
+    c.Void: RECORDS_OFFICER,
+}

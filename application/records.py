@@ -1,0 +1,272 @@
+"""The plantrail application: one eventsourcing Application holding every record.
+
+``run`` is the whole story of a command: a unit of work is opened, the command's handler
+loads what it needs and decides (the aggregates keep the rules), and everything the
+unit changed is saved in one transaction, so a refused command records nothing. A
+conflicting concurrent change makes the command run again on what is now recorded.
+Persistence is wired in by settings (``env``), never imported: the store's
+``env_for_url`` names its recorder, mapper and transcoder.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import date, datetime, timezone
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
+
+from plantrail.application.commands import BY_METHOD, Command
+from plantrail.application.handlers import HANDLERS
+from plantrail.application.kept import KeptRecords
+from plantrail.application.results import CommandResult, decode_result
+from plantrail.application.saver import Batch, SavedBehind
+from plantrail.application.unit_of_work import UnitOfWork
+from plantrail.domain.base import Event, fold_events
+from plantrail.domain.child import Child, child_id
+from plantrail.domain.errors import BadInput, Conflict, DomainError, NotFound, RuleBroken
+from plantrail.domain.events import PlanOpened
+from plantrail.domain.plan import Plan
+from plantrail.domain.staff import StaffMember, staff_id_key
+
+Clock = Callable[[], datetime]
+PLAN_ID_MIN_PREFIX = 8
+CONFLICT_RETRIES = 10
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class PlanRecords(Application):
+    """Children's plans, the children they belong to, and the staff who keep them.
+
+    Python callers (tests, the worked examples, the bench) may call each command as a
+    method named by its ``method``: ``app.approve_plan(actor, plan_id, on=...)`` runs
+    ``ApprovePlan(plan_id=..., on=...)`` (see ``_command_methods`` below).
+    """
+
+    name = "plantrail"
+    # Records are loaded from their events, never from snapshots: a snapshot is a row
+    # the chain does not cover, and a forged one could give a staff member roles or a
+    # plan an approval (docs/integrity.md).
+    is_snapshotting_enabled = False
+
+    def __init__(self, env: dict[str, str] | None = None, *, clock: Clock = utc_now) -> None:
+        super().__init__(env)
+        self.clock = clock
+        self.kept = KeptRecords()
+        self._unit: UnitOfWork | None = None  # the unit of work under way, if any
+        self._behind: SavedBehind | None = None  # batches(): the save under way on its thread
+
+    # ================================================================== commands
+    def run(self, command: Command, *, actor: str | None = None, command_id: str | None = None) -> Any:
+        """Run one command as a unit of work: saved in one transaction, or, if refused,
+        not at all. A client-chosen ``command_id`` is saved with its events; the same id
+        again records nothing new and answers with the first result (the store's command
+        log keeps each id once)."""
+        if command_id is not None:
+            done = self.command_result(command_id)
+            if done is not None:
+                return done.value
+        handler = HANDLERS[type(command)]
+        if self._unit is not None:  # part of a larger unit of work (a batch, a bulk import)
+            return self._unit.run(handler, command, actor, command_id)
+        rechecked = False
+        for attempt in range(1, CONFLICT_RETRIES + 1):
+            unit = self._unit = UnitOfWork(self, kept=self.kept)
+            try:
+                result = unit.run(handler, command, actor, command_id)
+                self.commit(unit)
+                self.kept.keep(unit.records.values())
+                return result
+            except Conflict:
+                done = self.command_result(command_id) if command_id is not None else None
+                if done is not None:
+                    return done.value
+                if attempt == CONFLICT_RETRIES:
+                    raise
+                # Someone changed the same records meanwhile: decide again on what is now
+                # recorded. The rules run again, so a retry is as safe as a first try.
+                time.sleep(random.uniform(0.0, 0.01 * 2 ** min(attempt, 5)))
+            except DomainError:
+                # Refused on records kept from earlier commands: they may be stale (another
+                # process wrote since), so decide once more on what is recorded now. The
+                # refused unit's records were not put back, so this reads them afresh.
+                if not unit.took_kept or rechecked:
+                    raise
+                rechecked = True
+            finally:
+                self._unit = None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @contextmanager
+    def batch(self) -> Iterator[Batch]:
+        """Run many commands as one unit: all their records are saved in one transaction
+        at the end, or, if any command is refused, none of them (the bulk import path).
+        The ``Batch`` it gives says, once saved, how many events were recorded."""
+        outcome = Batch()
+        unit = self._unit = UnitOfWork(self, batch=outcome)
+        try:
+            yield outcome
+            outcome.events = self.commit(unit)
+            outcome.saved = True
+            self.kept.keep(unit.records.values())
+        finally:
+            self._unit = None
+
+    @contextmanager
+    def batches(self) -> Iterator[Callable[[], AbstractContextManager[Batch]]]:
+        """Batch after batch (the bulk import): each batch is saved on a thread while the
+        next is decided (``application.saver``). It gives ``batch``, used like ``batch()``."""
+        with SavedBehind(self) as behind:
+            self._behind = behind
+            try:
+                yield self._batch_saved_behind
+            finally:
+                self._behind = None
+
+    @contextmanager
+    def _batch_saved_behind(self) -> Iterator[Batch]:
+        assert self._behind is not None, "a batch saved behind runs inside batches()"
+        outcome = Batch()
+        unit = self._unit = UnitOfWork(self, saving=self._behind.saving, batch=outcome)
+        try:
+            try:
+                yield outcome
+            finally:
+                self._behind.wait()  # an earlier batch's failure is the one to report
+            self.kept.forget(unit.records)
+            self._behind.submit(unit, outcome)
+        finally:
+            self._unit = None
+
+    def commit(self, unit: UnitOfWork) -> int:
+        """Save the unit's records in one transaction; how many events it recorded."""
+        if not unit.pending():
+            return 0
+        processing = unit.processing()
+        try:
+            self.save_processed(processing)
+        except IntegrityError:
+            raise self.refusal(unit.new) from None
+        return len(processing.events)
+
+    def save_processed(self, processing: ProcessingEvent[UUID]) -> None:
+        """Application.save for records known to be ours: the library's save checks every
+        object against runtime Protocols first, and makes a Recording of every event for
+        notifying, which does nothing here."""
+        stored = [self.mapper.to_stored_event(event) for event in processing.events]
+        self.recorder.insert_events(stored, tracking=processing.tracking, **processing.saved_kwargs)
+
+    def refusal(self, new: dict[UUID, tuple[str, Any]], label: Any = None) -> RuleBroken | Conflict:
+        """Why the store refused a unit: a new record that already exists, else a record
+        that another process changed meanwhile."""
+        for record_id, (already, new_label) in new.items():
+            if self.recorder.select_events(record_id, limit=1):
+                return RuleBroken(already, rule="unique ids", label=new_label)
+        return Conflict("the record changed meanwhile; run the command again", rule="concurrency", label=label)
+
+    def command_result(self, command_id: str) -> CommandResult | None:
+        """What a recorded command id answered, or None if it was never recorded."""
+        lookup = getattr(self.recorder, "command_result", None)
+        text = lookup(command_id) if lookup else None
+        return decode_result(text) if text is not None else None
+
+    # ================================================================== reads
+    def plan(self, plan_ref: str | UUID) -> Plan:
+        return self._get(self.plan_id(plan_ref), Plan, f"no plan {plan_ref}", fix="see `plantrail plans`")
+
+    def child(self, child_ref: str) -> Child:
+        return self._get(child_id(child_ref), Child, f"no child {child_ref}", fix="see `plantrail child add`")
+
+    def staff_member(self, staff_id: str) -> StaffMember:
+        return self._get(staff_id_key(staff_id), StaffMember, f"no staff member {staff_id}",
+                         fix="see `plantrail staff add`")
+
+    def _get(self, record_id: UUID, kind: type, missing: str, *, fix: str = "") -> Any:
+        if self._unit is not None:  # inside a command: through its unit of work
+            return self._unit.get(record_id, kind, missing, fix=fix)
+        try:
+            record = self.repository.get(record_id, projector_func=fold_events)
+        except AggregateNotFoundError:
+            raise NotFound(missing, fix=fix) from None
+        if not isinstance(record, kind):
+            raise NotFound(missing, fix=fix)
+        return record
+
+    def plan_id(self, plan_ref: str | UUID) -> UUID:
+        """A plan's id from the id or any unique prefix of at least 8 characters (CLI.md)."""
+        if isinstance(plan_ref, UUID):
+            return plan_ref
+        text = plan_ref.strip().lower()
+        try:
+            return UUID(text)
+        except ValueError:
+            pass
+        if len(text) < PLAN_ID_MIN_PREFIX:
+            raise BadInput(f"plan id '{plan_ref}' is too short",
+                           fix=f"give the plan id or a unique prefix of at least {PLAN_ID_MIN_PREFIX} characters")
+        matches = self.find_plans_by_prefix(text)
+        if len(matches) != 1:
+            what = "no plan" if not matches else f"{len(matches)} plans"
+            raise NotFound(f"{what} with an id starting '{plan_ref}'", fix="see `plantrail plans` for ids")
+        return matches[0]
+
+    def find_plans_by_prefix(self, text: str) -> list[UUID]:
+        """Plans whose id starts with ``text``. This reads the whole log; a projection
+        with an index replaces it where one is kept (projections.plans)."""
+        return [pid for pid in self.plan_ids() if str(pid).startswith(text) or pid.hex.startswith(text)]
+
+    def plan_ids(self) -> Iterator[UUID]:
+        yield from (n.originator_id for n in self.notifications(topics=[get_topic(PlanOpened)]))
+
+    def events_of(self, record_id: UUID) -> list[Event]:
+        return list(self.events.get(record_id))  # type: ignore[arg-type]
+
+    def notifications(self, start: int = 1, topics: list[str] | None = None, batch: int = 1000) -> Iterator[Any]:
+        """Every stored event in the order it was recorded, read in batches."""
+        while True:
+            page = self.recorder.select_notifications(start, batch, topics=topics or ())
+            yield from page
+            if len(page) < batch:
+                return
+            start = page[-1].id + 1
+
+    def is_empty(self) -> bool:
+        if self._unit is not None:
+            return self._unit.store_is_empty()
+        return not self.recorder.max_notification_id()
+
+    def today(self) -> date:
+        return self.clock().date()
+
+
+def _command_method(command_class: type[Command]) -> Callable[..., Any]:
+    positional = command_class.positional
+
+    def method(self: PlanRecords, actor: str | None, *args: Any, command_id: str | None = None,
+               **kwargs: Any) -> Any:
+        if len(args) > len(positional):
+            raise TypeError(f"{command_class.method} takes {len(positional)} arguments after the actor")
+        return self.run(command_class.model_validate({**dict(zip(positional, args)), **kwargs}),
+                        actor=actor, command_id=command_id)
+
+    method.__name__ = method.__qualname__ = command_class.method
+    method.__doc__ = command_class.__doc__
+    return method
+
+
+def _command_methods() -> None:
+    """Each command as a method of the application, named by its ``method``."""
+    for name, command_class in BY_METHOD.items():
+        setattr(PlanRecords, name, _command_method(command_class))
+
+
+_command_methods()

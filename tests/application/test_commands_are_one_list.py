@@ -1,0 +1,57 @@
+"""Each command is one typed model, and everything that names a command names one of
+them: the CLI's write commands and their options, the import's line kinds, the
+permissions, the handlers, the application's methods. A rename breaks a test here, not
+a user's import or a role silently."""
+
+from __future__ import annotations
+
+import click
+import pytest
+
+from plantrail.application.commands import BY_METHOD, BY_NAME, COMMANDS
+from plantrail.application.handlers import HANDLERS
+from plantrail.application.permissions import PERMISSIONS
+from plantrail.application.records import PlanRecords
+from plantrail.cli.main import cli
+from plantrail.cli.writes import WRITES
+
+# Options that are not fields of the command: how to run it, not what it is.
+HOW = {"command_id", "as_json"}
+# The CLI's names for fields it takes in another shape (the decorated function maps them).
+SHAPED = {"pairs": "fields"}
+
+
+def test_every_command_has_one_handler_one_permission_row_and_one_method():
+    assert set(HANDLERS) == set(COMMANDS) == set(PERMISSIONS)
+    assert len(BY_NAME) == len(BY_METHOD) == len(COMMANDS)
+    for command in COMMANDS:
+        assert callable(getattr(PlanRecords, command.method)), command
+
+
+def test_every_cli_write_is_a_command_and_its_options_are_the_commands_fields():
+    assert {command for _, command in WRITES} == set(COMMANDS)
+    for made, command in WRITES:
+        found = _command_at(command.command.split())
+        assert found is made, f"`plantrail {command.command}` is not the write made for {command.__name__}"
+        options = {SHAPED.get(p.name, p.name) for p in made.params} - HOW
+        assert options == set(command.model_fields), (command.__name__, options ^ set(command.model_fields))
+
+
+def test_every_import_line_kind_is_a_command_named_as_on_the_command_line():
+    for name, command in BY_NAME.items():
+        assert _command_at(name.split()) is not None, name
+        assert command.command == name
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.__name__)
+def test_positional_arguments_are_fields(command):
+    assert set(command.positional) <= set(command.model_fields)
+
+
+def _command_at(words: list[str]) -> click.Command | None:
+    group: click.Command = cli
+    for word in words:
+        if not isinstance(group, click.Group) or word not in group.commands:
+            return None
+        group = group.commands[word]
+    return group
