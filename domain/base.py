@@ -45,7 +45,10 @@ def stored_topic(cls: type) -> str:
     as one package. A topic is part of the stored format, written into every event and
     hashed into the chain, so it never follows the code around: a class that moves keeps
     the topic it was stored under (set ``TOPIC`` by hand there)."""
-    return f"{cls.__module__.removeprefix('plantrail.')}:{cls.__qualname__}"
+    module = cls.__module__.removeprefix("plantrail.")
+    if module.startswith("domain.events."):  # the catalogue is one package of modules, stored as one module
+        module = "domain.events"
+    return f"{module}:{cls.__qualname__}"
 
 
 def _pin_topic(cls: type) -> None:

@@ -1,0 +1,57 @@
+"""What every command is, and the shapes its fields take."""
+
+
+from datetime import date
+from typing import Annotated, Any, ClassVar
+from uuid import UUID
+
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, model_validator
+
+
+def day(value: Any) -> Any:
+    """A date object, or text written YYYY-MM-DD (an import line's JSON has no dates)."""
+    if isinstance(value, date) or value is None:
+        return value
+    if not isinstance(value, str):
+        raise ValueError("write a date as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a date; write it YYYY-MM-DD") from None
+
+
+def listed(value: Any) -> Any:
+    """A list, or one item given alone (``"to": "Ms Hawthorne"``)."""
+    return [value] if isinstance(value, str) else value
+
+
+Day = Annotated[date, BeforeValidator(day)]
+Texts = Annotated[list[str], BeforeValidator(listed)]
+PlanRef = str | UUID  # a plan id, or a unique prefix of at least 8 characters
+
+
+def also(*names: str) -> Any:
+    """A field also given under the CLI's option name (``review`` for ``review_id``)."""
+    return AliasChoices(*names)
+
+
+class Command(BaseModel):
+    """What every command is: a frozen value, no fields but its own."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    command: ClassVar[str]
+    method: ClassVar[str]
+    positional: ClassVar[tuple[str, ...]] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _underscores(cls, data: Any) -> Any:
+        """An import line may write ``review-id`` for ``review_id``: the same name."""
+        if isinstance(data, dict) and any("-" in key for key in data if isinstance(key, str)):
+            return {key.replace("-", "_") if isinstance(key, str) else key: v for key, v in data.items()}
+        return data
+
+    def given(self, *names: str) -> dict[str, Any]:
+        """These fields, by name, where given (not None)."""
+        return {n: getattr(self, n) for n in names if getattr(self, n) is not None}

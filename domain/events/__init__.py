@@ -1,0 +1,110 @@
+"""The closed catalogue of events: everything that can ever be recorded.
+
+Each event is a frozen pydantic model. Its docstring cites the rule it carries
+(DOMAIN.md and the seeds in shared/seeds). Events hold what was decided; they are
+validated as values here and as rules in the aggregates' command methods, never in
+the apply step (which runs again on every replay).
+"""
+
+from __future__ import annotations
+
+from plantrail.domain.base import Event
+from plantrail.domain.events.children import ChildPlanEnded, ChildPlanStarted, ChildRegistered
+from plantrail.domain.events.corrections import Corrected, Voided
+from plantrail.domain.events.part_two import ActionAdded, ActionAmended, ActionEnded
+from plantrail.domain.events.plan_entries import (
+    ContactArrangementRecorded,
+    PlacementRecorded,
+    ReviewHeld,
+    SignatureRecorded,
+    SupervisionDiscussed,
+    ViewRecorded,
+    VisitRecorded,
+)
+from plantrail.domain.events.plans import (
+    AimChanged,
+    InitialPlanExtended,
+    PlanApproved,
+    PlanClosed,
+    PlanDetailsRecorded,
+    PlanDistributed,
+    PlanKindChanged,
+    PlanOpened,
+)
+from plantrail.domain.events.staff import RoleGranted, StaffMemberRegistered
+from plantrail.domain.events.text import Text, not_blank
+
+__all__ = [
+    "ActionAdded", "ActionAmended", "ActionEnded", "AimChanged", "CATALOGUE", "CORRECTABLE", "ChildPlanEnded",
+    "ChildPlanStarted", "ChildRegistered", "ContactArrangementRecorded", "Corrected", "EVENT_TYPES", "Event",
+    "InitialPlanExtended", "PlacementRecorded", "PlanApproved", "PlanClosed", "PlanDetailsRecorded",
+    "PlanDistributed", "PlanKindChanged", "PlanOpened", "ReviewHeld", "RoleGranted", "SignatureRecorded",
+    "StaffMemberRegistered", "SupervisionDiscussed", "Text", "ViewRecorded", "VisitRecorded", "Voided",
+    "not_blank", "type_name",
+]
+
+
+CORRECTABLE: tuple[type[Event], ...] = (
+    StaffMemberRegistered,
+    ChildRegistered,
+    PlanOpened,
+    PlanApproved,
+    PlanKindChanged,
+    AimChanged,
+    PlanDetailsRecorded,
+    ActionAdded,
+    ActionAmended,
+    ActionEnded,
+    ViewRecorded,
+    SignatureRecorded,
+    ContactArrangementRecorded,
+    ReviewHeld,
+    SupervisionDiscussed,
+    VisitRecorded,
+    PlanDistributed,
+    InitialPlanExtended,
+    PlacementRecorded,
+    PlanClosed,
+)
+
+CATALOGUE: tuple[type[Event], ...] = (
+    *CORRECTABLE,
+    RoleGranted,
+    ChildPlanStarted,
+    ChildPlanEnded,
+    Corrected,
+    Voided,
+)
+
+# The names users and history see for each event.
+EVENT_TYPES: dict[type[Event], str] = {
+    StaffMemberRegistered: "staff-registered",
+    RoleGranted: "role-granted",
+    ChildRegistered: "child-registered",
+    ChildPlanStarted: "child-plan-started",
+    ChildPlanEnded: "child-plan-ended",
+    PlanOpened: "plan-opened",
+    PlanApproved: "plan-approved",
+    PlanKindChanged: "kind-changed",
+    AimChanged: "aim-changed",
+    PlanDetailsRecorded: "details-recorded",
+    ActionAdded: "action-added",
+    ActionAmended: "action-amended",
+    ActionEnded: "action-ended",
+    ViewRecorded: "view-recorded",
+    SignatureRecorded: "signature-recorded",
+    ContactArrangementRecorded: "contact-recorded",
+    ReviewHeld: "review-held",
+    SupervisionDiscussed: "supervision-discussed",
+    VisitRecorded: "visit-recorded",
+    PlanDistributed: "plan-distributed",
+    InitialPlanExtended: "initial-plan-extended",
+    PlacementRecorded: "placement-recorded",
+    PlanClosed: "plan-closed",
+    Corrected: "corrected",
+    Voided: "voided",
+}
+
+
+def type_name(event: Event) -> str:
+    return EVENT_TYPES[type(event)]

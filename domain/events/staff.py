@@ -1,0 +1,33 @@
+"""The staff register's events."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+
+from plantrail.domain.base import Created, Event
+from plantrail.domain.events.text import not_blank
+from plantrail.domain.vocabulary import (
+    Role,
+)
+
+# --------------------------------------------------------------------------- staff
+
+
+class StaffMemberRegistered(Created):
+    """A member of staff joins the register with their initials and roles (CLI.md, roles).
+
+    The initials are what the margin note of every later change carries by default.
+    """
+
+    staff_id: str
+    name: str
+    staff_initials: str
+    roles: list[Role] = Field(min_length=1)
+
+    _blank = field_validator("staff_id", "name", "staff_initials")(not_blank)
+
+
+class RoleGranted(Event):
+    """A team manager grants a further role to a staff member (CLI.md, roles)."""
+
+    role: Role
