@@ -15,7 +15,7 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
     """The exit code and message for an error raised by a command."""
     from pydantic import ValidationError
 
-    from plantrail.domain.errors import BadInput, DomainError, NotFound
+    from plantrail.domain.errors import Altered, BadInput, DomainError, NotFound
     from plantrail.store.errors import (
         BadCheckpoint,
         BadStoreURL,
@@ -33,6 +33,8 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
         return BAD_INPUT, "error: " + describe_validation(error)
     if isinstance(error, (BadCheckpoint, SigningKeyError)):
         return BAD_INPUT, f"error: {error}"
+    if isinstance(error, Altered):
+        return ALTERED, f"altered: {error}\nRun `plantrail verify` to see where."
     if isinstance(error, ChainBroken):
         return ALTERED, f"altered: {error}\nRun `plantrail verify` to see where."
     if isinstance(error, (StoreUnavailable, BadStoreURL)):
