@@ -35,7 +35,7 @@ def import_command(file: str, batch_size: int, as_json: bool) -> None:
     from plantrail.application.imports import LineError, import_lines, numbered_lines
 
     inv = invocation()
-    app = inv.app()
+    app = inv.writer()
     lines = enumerate(sys.stdin.buffer, start=1) if file == "-" else numbered_lines(file)
     total = None if file == "-" else os.path.getsize(file)
     progress, finish = _progress_bar(total, enabled=not as_json)

@@ -22,6 +22,7 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
         ChainBroken,
         SigningKeyError,
         StoreUnavailable,
+        SystemSchema,
         is_store_fault,
     )
 
@@ -31,7 +32,7 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
         return REFUSED, _with_fix("refused", error)
     if isinstance(error, ValidationError):
         return BAD_INPUT, "error: " + describe_validation(error)
-    if isinstance(error, (BadCheckpoint, SigningKeyError)):
+    if isinstance(error, (BadCheckpoint, SigningKeyError, SystemSchema)):
         return BAD_INPUT, f"error: {error}"
     if isinstance(error, Altered):
         return ALTERED, f"altered: {error}\nRun `plantrail verify` to see where."

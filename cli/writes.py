@@ -36,7 +36,7 @@ def write(group: click.Group | None, command: str | type, *, prints: str | None 
             from plantrail.application.commands import BY_NAME
 
             inv = invocation()
-            result = inv.app().run(BY_NAME[name].model_validate(fields_of(**options)), actor=inv.actor,
+            result = inv.writer().run(BY_NAME[name].model_validate(fields_of(**options)), actor=inv.actor,
                                    command_id=command_id)
             written({prints: str(result)} if prints else None, as_json)
 
@@ -65,7 +65,7 @@ def init(as_json: bool) -> None:
     from plantrail.store.guards import install_guards
 
     inv = invocation()
-    inv.app()
+    inv.writer()
     install_guards(inv.url)
     written(None, as_json)
     if not as_json:

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from plantrail.domain.acting import Acting
-from plantrail.domain.base import ENVELOPE_FIELDS, Event, Record
+from plantrail.domain.base import ENVELOPE_FIELDS, STORED, Event, Record, check_text
 from plantrail.domain.errors import BadInput, NotFound, RuleBroken
 from plantrail.domain.events import (
     CORRECTABLE,
@@ -46,10 +46,13 @@ class CorrectableRecord(Record):
                     fix="fields: " + ", ".join(sorted(allowed)),
                 )
         try:
+            check_text(fields)  # the new values; the rest was checked when it was recorded
             corrected = self.as_corrected(target).model_validate(
-                {**self.as_corrected(target).model_dump(), **fields}
+                {**self.as_corrected(target).model_dump(), **fields}, context=STORED
             )
-        except ValidationError as e:
+        except ValueError as e:
+            if not isinstance(e, ValidationError):
+                raise BadInput(str(e), fix="give a value of the right form") from None
             err = e.errors()[0]
             where = ".".join(str(p) for p in err["loc"])
             raise BadInput(f"{where}: {err['msg']}", fix="give a value of the right form") from None

@@ -33,6 +33,7 @@ from plantrail.store.commands import (
 from plantrail.store.guards import PG_GUARD_TRIGGERS, pg_guard_statements
 from plantrail.store.pg_arrays import bytea_array, int8_array, int8s_of, text_array, uuid_array
 from plantrail.store.quirks import hottest_first, kept_cursor
+from plantrail.store.view_tables import VIEW_TABLES, view_ddl
 
 # The name carries the body's version: a store opened by an owner gets a changed body
 # under a new name (the recorder checks that its version exists), never a stale one.
@@ -115,6 +116,10 @@ def pg_carry_over_grants(schema: str) -> sql.Composed:
              events=sql.Literal(sql.Identifier(schema, EVENTS_TABLE).as_string()), grant=sql.Literal(grant))
 
 
+def _view_names(schema: str) -> dict[str, str]:
+    return {table: sql.Identifier(schema, table).as_string() for table in VIEW_TABLES}
+
+
 def run_prepared(conn: Any, name: bytes, params: Sequence[bytes | None]) -> Any:
     """Run a statement prepared on ``conn`` (binary parameters and results), waited for as
     psycopg waits for a query: the interpreter lock let go, and on Ctrl-C the query is
@@ -189,7 +194,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                     with self.datastore.transaction(commit=True) as curs:
                         for statement in (pg_chain_statements(schema) + pg_command_statements(schema)
                                           + pg_record_statements(schema) + [pg_carry_over_grants(schema)]
-                                          + pg_retired_statements(schema) + pg_guard_statements(schema)):
+                                          + pg_retired_statements(schema) + pg_guard_statements(schema)
+                                          + [sql.SQL(s) for s in view_ddl(_view_names(schema))]):
                             curs.execute(statement, prepare=False)
                 if self.snapshots_table and not self._exists(self.snapshots_table):
                     PostgresAggregateRecorder(self.datastore, events_table_name=self.snapshots_table).create_table()
@@ -347,5 +353,6 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             )
             row = curs.fetchone()
         installed = bool(row and row["chain"] and row["type"] and row["record"] and row["triggers"] == len(ALL_TRIGGERS)
-                         and row["no_retired"] and row["added"] == len(ADDED_COLUMNS))
+                         and row["no_retired"] and row["added"] == len(ADDED_COLUMNS)
+                         and all(self._exists(table) for table in VIEW_TABLES))
         return installed and (not self.snapshots_table or self._exists(self.snapshots_table))

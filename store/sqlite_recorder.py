@@ -18,6 +18,7 @@ from plantrail.store.commands import (
     unchanged_reads,
 )
 from plantrail.store.guards import SQLITE_GUARDS
+from plantrail.store.view_tables import VIEW_TABLES, view_ddl
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -58,7 +59,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         )
 
     def construct_create_table_statements(self) -> list[str]:
-        return SQLITE_TABLES + SQLITE_GUARDS
+        return SQLITE_TABLES + SQLITE_GUARDS + view_ddl({t: t for t in VIEW_TABLES})
 
     def _create_table(self, c: SQLiteCursor) -> None:
         super()._create_table(c)
