@@ -58,6 +58,11 @@ def child_id(child_ref: str) -> UUID:
 
 class Child(CorrectableRecord):
 
+    def redecide(self, acting: Acting, entry: ev.Event) -> None:
+        from plantrail.domain.redecide import child_entry
+
+        child_entry(self, acting, entry)
+
     def blank(self) -> ChildState:
         return ChildState()
 

@@ -38,6 +38,11 @@ class Plan(CorrectableRecord):
     """One child's plan, from opening to closing."""
 
 
+    def redecide(self, acting: Acting, entry: ev.Event) -> None:
+        from plantrail.domain.redecide import plan_entry
+
+        plan_entry(self, acting, entry)
+
     def blank(self) -> PlanState:
         return PlanState()
 
