@@ -112,7 +112,8 @@ def _fields(command_class: type[Command]) -> str:
 def call_line(app: Any, line: Any, lineno: int, results: dict[int, Any], command_id: str | None = None) -> Any:
     """Run one line on the application; record its result for ``$N``; return it."""
     command, actor, given_id = parse_line(line, lineno, results)
-    result = app.run(command, actor=actor, command_id=given_id or command_id)
+    # A made id was looked up with its batch; a line's own id is looked up here, its digest checked.
+    result = app.run(command, actor=actor, command_id=given_id or command_id, looked_up=given_id is None)
     results[lineno] = str(result) if result is not None else None
     return result
 

@@ -67,16 +67,18 @@ class PlanRecords(Application):
         self._behind: SavedBehind | None = None  # batches(): the save under way on its thread
 
     # ================================================================== commands
-    def run(self, command: Command, *, actor: str | None = None, command_id: str | None = None) -> Any:
+    def run(self, command: Command, *, actor: str | None = None, command_id: str | None = None,
+            looked_up: bool = False) -> Any:
         """Run one command as a unit of work: saved in one transaction, or, if refused,
         not at all. Every command is saved with an id (the caller's, or a new one) and a
         digest of itself: the same id again records nothing new and answers with the first
         result; the same id with another command is bad input (the store's command log keeps
-        each id once). So a save whose reply was lost, sent again, is recognised as saved."""
+        each id once). So a save whose reply was lost, sent again, is recognised as saved.
+        ``looked_up``: the caller has looked the id up already (an import does, a batch at a time)."""
         digest = command_digest(command, actor)
         if command_id is None:
             command_id = new_command_id()  # new: nothing to look up
-        else:
+        elif not looked_up:
             done = self.recorded(command_id, digest)
             if done is not None:
                 return done.value

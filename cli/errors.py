@@ -32,7 +32,9 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
         return REFUSED, _with_fix("refused", error)
     if isinstance(error, ValidationError):
         return BAD_INPUT, "error: " + describe_validation(error)
-    if isinstance(error, (BadCheckpoint, SigningKeyError, SystemSchema)):
+    from plantrail.store.guards import BadRole
+
+    if isinstance(error, (BadCheckpoint, SigningKeyError, SystemSchema, BadRole)):
         return BAD_INPUT, f"error: {error}"
     if isinstance(error, Altered):
         return ALTERED, f"altered: {error}\nRun `plantrail verify` to see where."

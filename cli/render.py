@@ -7,6 +7,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from plantrail.cli.shown import shown
+
 console = Console(soft_wrap=False)
 
 
@@ -21,6 +23,7 @@ def _text(value: Any) -> str:
 
 
 def render_plan(doc: dict[str, Any]) -> None:
+    doc = shown(doc)
     console.print(f"[bold]{doc.get('kind', '')} plan[/bold] {doc.get('plan_id')}  child {doc.get('child')}  "
                   f"[{'green' if doc.get('status') == 'open' else 'red'}]{doc.get('status')}[/]")
     aim = doc.get("aim")
@@ -56,6 +59,7 @@ def _by_area(actions: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
 
 
 def render_changes(doc: dict[str, Any]) -> None:
+    doc = shown(doc)
     since = doc.get("since")
     heading = (f"Changes since review {since['review_id']} held {since['held_on']}" if since
                else "Changes since the plan was opened (no review held yet)")
@@ -75,6 +79,7 @@ def render_changes(doc: dict[str, Any]) -> None:
 
 
 def render_history(rows: list[dict[str, Any]]) -> None:
+    rows = shown(rows)
     table = Table(title="History", title_justify="left", show_lines=True, expand=True)
     for column in ("Position", "Event", "Type", "Recorded at", "Effective", "Actor", "Why / authority"):
         table.add_column(column)
@@ -86,6 +91,7 @@ def render_history(rows: list[dict[str, Any]]) -> None:
 
 
 def render_rows(title: str, rows: list[dict[str, Any]]) -> None:
+    rows = shown(rows)
     if not rows:
         console.print(f"{title}: none")
         return

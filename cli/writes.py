@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from plantrail.cli.context import invocation, written
+from plantrail.cli.context import emit, invocation, written
 from plantrail.cli.params import DATE, PAIR, ROLE, command_id_option, json_option, on_option
 
 # The write commands made here and in cli.plan_writes, with the command each runs (by its
@@ -56,20 +56,26 @@ def _with_params(run: Callable[..., Any], fields_of: Callable[..., Any]) -> Call
 
 # ------------------------------------------------------------------------- init
 @click.command("init")
+@click.option("--app-role", metavar="DB_ROLE",
+              help="PostgreSQL: grant this login role what plantrail's reads and writes need, and nothing that "
+                   "could change the log (run as the store's owner).")
 @json_option
-def init(as_json: bool) -> None:
+def init(app_role: str | None, as_json: bool) -> None:
     """Create or upgrade the store (idempotent); on PostgreSQL install the immutability guards.
 
-    Example: plantrail --db postgresql://postgres@127.0.0.1/test init
+    Example: plantrail --db postgresql://plantrail_owner@db/records init --app-role plantrail_app
     """
-    from plantrail.store.guards import install_guards
+    from plantrail.store.guards import grant_app_role, install_guards
 
     inv = invocation()
     inv.writer()
     install_guards(inv.url)
-    written(None, as_json)
-    if not as_json:
-        click.echo(f"store ready: {inv.url}")
+    granted = grant_app_role(inv.url, app_role) if app_role else []
+    written(None, False)  # the views catch up (an upgrade may have made them anew)
+    if as_json:
+        emit({"ok": True, "store": inv.url, "app_role": app_role, "granted": granted}, True)
+        return
+    click.echo(f"store ready: {inv.url}" + (f"\n{app_role} may read and write through plantrail" if app_role else ""))
 
 
 # ------------------------------------------------------------------------- staff

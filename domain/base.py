@@ -195,8 +195,10 @@ class Record(BaseAggregate[UUID]):
 
     # -- folding -------------------------------------------------------------
     def take(self, event: Event) -> None:
-        corrected, voided = _correction_types()
-        if isinstance(event, corrected):
+        corrected, voided, unrecognised = _correction_types()
+        if isinstance(event, unrecognised):
+            self.entries.append(event)  # listed, never folded: it changes nothing
+        elif isinstance(event, corrected):
             self.corrections.setdefault(event.target_version, {}).update(event.fields)
             self._stale = True
         elif isinstance(event, voided):
@@ -213,8 +215,9 @@ class Record(BaseAggregate[UUID]):
 
     def refold(self) -> None:
         state = self.blank()
+        unrecognised = _correction_types()[2]
         for entry in self.entries:
-            if entry.originator_version not in self.voided:
+            if entry.originator_version not in self.voided and not isinstance(entry, unrecognised):
                 self.evolve(state, self.as_corrected(entry))
         self.state = state
 
@@ -273,12 +276,12 @@ class Record(BaseAggregate[UUID]):
 
 
 @cache
-def _correction_types() -> tuple[type, type]:
-    """(Corrected, Voided), imported once (the catalogue imports this module; an import
-    statement in ``take`` cost several percent of every fold)."""
-    from plantrail.domain.events import Corrected, Voided
+def _correction_types() -> tuple[type, type, type]:
+    """(Corrected, Voided, Unrecognised), imported once (the catalogue imports this module;
+    an import statement in ``take`` cost several percent of every fold)."""
+    from plantrail.domain.events import Corrected, Unrecognised, Voided
 
-    return Corrected, Voided
+    return Corrected, Voided, Unrecognised
 
 
 def fold_events(record: Any, events: Any) -> Any:

@@ -18,6 +18,7 @@ from plantrail.domain.events import (
     PlanOpened,
     ReviewHeld,
     StaffMemberRegistered,
+    Unrecognised,
     Voided,
     type_name,
 )
@@ -152,7 +153,7 @@ class CorrectableRecord(Record):
         again = bare(type(self), self.id)
         for entry in self.entries:
             again.version = entry.originator_version - 1  # corrections between entries keep their places
-            if entry.originator_version in voided:
+            if entry.originator_version in voided or isinstance(entry, Unrecognised):
                 again.entries.append(entry)  # counted (action and review numbers), not in force
                 again.voided.add(entry.originator_version)
                 continue

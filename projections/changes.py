@@ -42,7 +42,7 @@ def changes_since(app: Any, plan_ref: str | UUID, review_id: str | None = None) 
     if review is not None:
         e = review.event
         since = {"review_id": e.review_id, "kind": e.kind, "held_on": e.effective_on.isoformat(),
-                 "event_id": e.event_id, "position": review.position}
+                 "event_id": e.event_id, "position": review.stored.position if review.stored else None}
     return {"since": since, "sections": sections, "changes": changes}
 
 
@@ -64,7 +64,7 @@ def _since_review(walked: list[Step], review_id: str | None) -> Step | None:
 def _rows(step: Step) -> list[dict[str, Any]]:
     event = step.event
     head = {
-        **envelope(event, step.position),
+        **envelope(event, step.stored),
         "discussed_with": getattr(event, "discussed_with", None),
         "correction": isinstance(event, Corrected),
         "voids": isinstance(event, Voided),

@@ -9,9 +9,10 @@ drop out — and ``Plan.evolve`` is ``domain.plan_state.fold``.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Any
 
 from plantrail.domain.base import Event, Record
@@ -74,10 +75,12 @@ def child_state(events: Iterable[Event]) -> ChildState:
     return Folding(Child, events).state
 
 
-def as_recorded(events: Iterable[Event], at: datetime) -> PlanState:
+def as_recorded(events: Iterable[Event], at: datetime,
+                when: Callable[[Event], datetime] = attrgetter("timestamp")) -> PlanState:
     """The plan as the record stood at ``at``: what had been written by then, with the
-    corrections written by then (a correction is itself an event with a timestamp)."""
-    known = [e for e in events if e.timestamp <= at]
+    corrections written by then (a correction is itself an event with a time), by ``when``
+    each was recorded (the server's clock, where the store keeps it)."""
+    known = [e for e in events if when(e) <= at]
     if not known:
         raise NotFound(f"the plan had not been recorded by {at.isoformat()}",
                        fix="give a later --as-at time")

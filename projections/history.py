@@ -26,7 +26,7 @@ def history(app: Any, plan_ref: str | UUID) -> list[dict[str, Any]]:
     for step in steps(app, plan_id):
         event = step.event
         entry = {
-            **envelope(event, step.position),
+            **envelope(event, step.stored),
             "command_id": event.command_id,
             "data": data(event),
             "changes": diff(step.before, step.after),

@@ -21,7 +21,7 @@ from plantrail.domain.events import ActionAmended, Corrected, PlanDetailsRecorde
 from plantrail.domain.plan import Plan
 from plantrail.projections.current import plan_document
 from plantrail.projections.fold import Folding
-from plantrail.store.log import event_positions
+from plantrail.store.log import Provenance, provenance
 
 # The envelope: about the recording, not the record; shown beside ``data``.
 NOT_DATA = ENVELOPE_FIELDS | {"initials", "effective_on", "reason", "authority"}
@@ -30,7 +30,7 @@ NOT_DATA = ENVELOPE_FIELDS | {"initials", "effective_on", "reason", "authority"}
 @dataclass
 class Step:
     event: Event
-    position: int | None
+    stored: Provenance | None  # its place in the log, and the server's provenance
     before: dict[str, Any]
     after: dict[str, Any]
     target: Event | None = None  # the entry a correction or void names, as first recorded
@@ -57,7 +57,7 @@ def plan_events(app: Any, plan_id: UUID) -> list[Event]:
 
 def steps(app: Any, plan_id: UUID) -> Iterator[Step]:
     events = plan_events(app, plan_id)
-    positions = event_positions(app, plan_id)
+    stored = provenance(app, plan_id)
     folding = Folding(Plan)
     before = plan_document(folding.state, version=0)
     for event in events:
@@ -67,17 +67,21 @@ def steps(app: Any, plan_id: UUID) -> Iterator[Step]:
             target_was = folding.record.as_corrected(target) if target is not None else None
         folding.take(event)
         after = plan_document(folding.state, version=folding.version)
-        yield Step(event, positions.get(event.originator_version), before, after, target, target_was)
+        yield Step(event, stored.get(event.originator_version), before, after, target, target_was)
         before = after
 
 
-def envelope(event: Event, position: int | None) -> dict[str, Any]:
-    """What every listed event shows about its recording (DOMAIN.md, "Time")."""
+def envelope(event: Event, stored: Provenance | None) -> dict[str, Any]:
+    """What every listed event shows about its recording (DOMAIN.md, "Time"): the client's
+    ``recorded_at`` and, where the server keeps them (PostgreSQL), its own clock
+    (``stored_at``) and the login that stored it (``stored_by``)."""
     return {
         "event_id": event.event_id,
-        "position": position,
+        "position": stored.position if stored else None,
         "type": type_name(event),
         "recorded_at": iso_utc(event.timestamp),
+        "stored_at": iso_utc(stored.stored_at) if stored and stored.stored_at else None,
+        "stored_by": stored.stored_by if stored else None,
         "effective_on": event.effective_on.isoformat(),
         "actor": event.actor,
         "initials": event.initials,

@@ -47,12 +47,19 @@ def canonical(
 
 def canonical_sql(row: str = "") -> str:
     """``canonical()`` as a PostgreSQL expression over a stored event's columns, each named
-    ``row`` + column: ``"r."`` for a plpgsql record, ``"NEW."`` in a row trigger, ``""`` in
-    a query. The save function and verify build their SQL from it."""
-    topic = f"convert_to(coalesce({row}topic, ''), 'UTF8')"
-    state = f"coalesce({row}state, ''::bytea)"
-    return (f"int8send({row}notification_id) || uuid_send({row}originator_id) || int8send({row}originator_version)"
-            f" || int4send(octet_length({topic})) || {topic} || int4send(octet_length({state})) || {state}")
+    ``row`` + column: ``"w."`` for a plpgsql record, ``""`` in a query. The save function and
+    verify build their SQL from it.
+
+    Every function and operator is pg_catalog's, named so: nothing anyone defines in another
+    schema (a ``public.||`` over bytea, a search_path put first) can stand in for them, so
+    neither the links the save makes nor the bytes verify hashes can be steered that way."""
+    cat = "OPERATOR(pg_catalog.||)"
+    topic = f"pg_catalog.convert_to(coalesce({row}topic, ''), 'UTF8')"
+    state = f"coalesce({row}state, ''::pg_catalog.bytea)"
+    return (f"pg_catalog.int8send({row}notification_id) {cat} pg_catalog.uuid_send({row}originator_id)"
+            f" {cat} pg_catalog.int8send({row}originator_version)"
+            f" {cat} pg_catalog.int4send(pg_catalog.octet_length({topic})) {cat} {topic}"
+            f" {cat} pg_catalog.int4send(pg_catalog.octet_length({state})) {cat} {state}")
 
 
 _HEAD = struct.Struct(">q16sqi")  # position, uuid, version, topic length

@@ -67,3 +67,50 @@ def install_guards(url: str) -> None:
         factory.application_recorder()
     finally:
         factory.close()
+
+
+def grant_app_role(url: str, role: str) -> list[str]:
+    """Give a login role exactly what plantrail's reads and writes need, and nothing that
+    could change the log, its chain or the command log; the statements run. Run by the
+    store's owner after ``init`` (PostgreSQL only).
+
+    The role may save (EXECUTE on the save function, which writes events, links and command
+    ids with the owner's rights), read the log, chain and command log, and read and keep up
+    the views' tables (their rows are derived: verify checks every one against the log). It
+    may not INSERT, UPDATE, DELETE or TRUNCATE the log, the chain or the command log, nor
+    change the guards or the save function, which only the owner can."""
+    from plantrail.store.derived import SNAPSHOT_TABLES
+    from plantrail.store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE
+    from plantrail.store.settings import PostgresURL, parse_url, pg_connect
+    from plantrail.store.view_tables import VIEW_TABLES
+
+    parsed = parse_url(url)
+    if not isinstance(parsed, PostgresURL):
+        raise BadRole("--app-role is for a PostgreSQL store: SQLite has no roles (protect its file instead)")
+    schema = sql.Identifier(parsed.schema or "public")
+    who = sql.Identifier(role)
+    log = sql.SQL(", ").join(sql.SQL("{}.{}").format(schema, sql.Identifier(t)) for t in GUARDED_TABLES)
+    views = sql.SQL(", ").join(sql.SQL("{}.{}").format(schema, sql.Identifier(t)) for t in VIEW_TABLES)
+    statements = [
+        sql.SQL("REVOKE ALL ON {log} FROM {who}").format(log=log, who=who),
+        sql.SQL("GRANT USAGE ON SCHEMA {s} TO {who}").format(s=schema, who=who),
+        sql.SQL("GRANT SELECT ON {log} TO {who}").format(log=log, who=who),
+        sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON {views} TO {who}").format(views=views, who=who),
+        sql.SQL("GRANT EXECUTE ON FUNCTION {s}.{fn}" + RECORD_SIGNATURE + " TO {who}").format(
+            s=schema, fn=sql.Identifier(RECORD_FUNCTION), who=who),
+    ]
+    with pg_connect(parsed, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+            raise BadRole(f"there is no role {role!r} at {parsed.where}; create it first (CREATE ROLE ... LOGIN)")
+        for table in SNAPSHOT_TABLES:  # an earlier version's snapshots, which verify checks
+            name = sql.Identifier(parsed.schema or "public", table)
+            if conn.execute("SELECT to_regclass(%s)", (name.as_string(conn),)).fetchone()[0]:
+                statements.append(sql.SQL("GRANT SELECT ON {t} TO {who}").format(t=name, who=who))
+        with conn.transaction():
+            for statement in statements:
+                conn.execute(statement)
+        return [statement.as_string(conn) for statement in statements]
+
+
+class BadRole(ValueError):
+    """An --app-role that cannot be granted (CLI exit code 2)."""

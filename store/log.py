@@ -6,6 +6,7 @@ recorders read it for the application, and ``plantrail.store.verify`` for the ch
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -14,22 +15,29 @@ from psycopg.rows import args_row, tuple_row
 from plantrail.store.view_tables import is_postgres, table_names, transaction
 
 
-def event_positions(app: Any, record_id: UUID) -> dict[int, int]:
-    """Each event's place in the whole log (its notification id), by version.
+class Provenance(NamedTuple):
+    """Where an event sits in the log, and (PostgreSQL) when the server stored it and for
+    which login: facts the client could not have chosen, unlike the event's own timestamp."""
 
-    Events do not carry their position, and the library reads a record's events
-    without it, so this asks the log table directly (one indexed query).
-    """
-    if is_postgres(app):
-        column, key = "notification_id", record_id
-    else:
-        column, key = "rowid", record_id.hex  # the SQLite recorder keeps ids as hex
+    position: int
+    stored_at: datetime | None = None
+    stored_by: str | None = None
+
+
+def provenance(app: Any, record_id: UUID) -> dict[int, Provenance]:
+    """Each event of a record's place in the log, and the server's provenance, by version
+    (events do not carry their position: one indexed query)."""
+    if not is_postgres(app):
+        with transaction(app, commit=False) as tx:
+            rows = tx.execute("SELECT rowid AS position, originator_version AS version FROM {events}"
+                              " WHERE originator_id = ?", (record_id.hex,)).fetchall()  # kept as hex
+        return {r["version"]: Provenance(r["position"]) for r in rows}
     with transaction(app, commit=False) as tx:
         rows = tx.execute(
-            f"SELECT {column} AS position, originator_version AS version FROM {{events}} WHERE originator_id = ?",
-            (key,),
-        ).fetchall()
-    return {r["version"]: r["position"] for r in rows}
+            "SELECT e.notification_id AS position, e.originator_version AS version, c.recorded_at, c.recorded_by"
+            " FROM {events} e LEFT JOIN {chain} c ON c.position = e.notification_id WHERE e.originator_id = ?",
+            (record_id,)).fetchall()
+    return {r["version"]: Provenance(r["position"], r["recorded_at"], r["recorded_by"]) for r in rows}
 
 
 class Logged(NamedTuple):

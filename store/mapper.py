@@ -7,9 +7,10 @@ from typing import Any
 
 import orjson
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
-from eventsourcing.utils import get_topic, resolve_topic
+from eventsourcing.utils import TopicError, get_topic, resolve_topic
 
 from plantrail.domain.base import STORED  # events read back are read as recorded
+from plantrail.domain.events import Unrecognised
 
 
 class PydanticMapper(Mapper):
@@ -39,10 +40,16 @@ class PydanticMapper(Mapper):
             state = self.cipher.decrypt(state)
         if self.compressor:
             state = self.compressor.decompress(state)
-        cls = resolve_topic(stored_event.topic)
-        if isinstance(self.transcoder, OrjsonTranscoder):
-            return cls.model_validate_json(state, context=STORED)  # pydantic parses the JSON bytes itself: faster
-        return cls.model_validate(self.transcoder.decode(state), context=STORED)
+        try:
+            cls = resolve_topic(stored_event.topic)
+            if isinstance(self.transcoder, OrjsonTranscoder):
+                return cls.model_validate_json(state, context=STORED)  # pydantic parses the JSON bytes itself: faster
+            return cls.model_validate(self.transcoder.decode(state), context=STORED)
+        except (TopicError, AttributeError, TypeError, ValueError):
+            # A kind of event this version does not know, or cannot read: shown as such, and
+            # the rest of its record stays readable (it changes nothing).
+            return Unrecognised.of(stored_event.originator_id, stored_event.originator_version,
+                                   stored_event.topic, state)
 
 
 class OrjsonTranscoder(Transcoder):

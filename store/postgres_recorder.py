@@ -11,7 +11,6 @@ import psycopg
 from eventsourcing import persistence
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import (
-    PostgresAggregateRecorder,
     PostgresApplicationRecorder,
     PostgresDatastore,
 )
@@ -157,10 +156,6 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         # The factory passes "<appname>_events"; a fixed name lets verify, guards
         # and checkpoints find the log from the URL alone (as on SQLite).
         super().__init__(datastore, events_table_name=EVENTS_TABLE, **kwargs)
-        # The factory will next create "<appname>_snapshots"; two processes opening a
-        # fresh store at once would race on it, so create_table makes it under our lock.
-        prefix = events_table_name.removesuffix("_events")
-        self.snapshots_table = None if prefix in ("", "stored") else f"{prefix}_snapshots"
         schema = sql.Identifier(self.datastore.schema)
         # The whole save is one prepared call (see pg_record_statements); its arrays
         # go in binary, not as the library's array of a composite type (dumped as
@@ -197,8 +192,6 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                                           + pg_retired_statements(schema) + pg_guard_statements(schema)
                                           + [sql.SQL(s) for s in view_ddl(_view_names(schema))]):
                             curs.execute(statement, prepare=False)
-                if self.snapshots_table and not self._exists(self.snapshots_table):
-                    PostgresAggregateRecorder(self.datastore, events_table_name=self.snapshots_table).create_table()
             finally:
                 lock_conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (f"plantrail:{schema}",))
         self.datastore.register_type_adapters()
@@ -355,4 +348,4 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         installed = bool(row and row["chain"] and row["type"] and row["record"] and row["triggers"] == len(ALL_TRIGGERS)
                          and row["no_retired"] and row["added"] == len(ADDED_COLUMNS)
                          and all(self._exists(table) for table in VIEW_TABLES))
-        return installed and (not self.snapshots_table or self._exists(self.snapshots_table))
+        return installed

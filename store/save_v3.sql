@@ -44,7 +44,7 @@ BEGIN
     IF w.notification_id <= head_pos THEN
       RAISE EXCEPTION 'plantrail: event position % is not after the chain head %', w.notification_id, head_pos;
     END IF;
-    head_link := sha256(head_link || {link});
+    head_link := pg_catalog.sha256(head_link OPERATOR(pg_catalog.||) {link});
     positions := positions || w.notification_id; prevs := prevs || head_pos; links := links || head_link;
     head_pos := w.notification_id;
   END LOOP;

@@ -258,6 +258,9 @@ def _pg_source(u: PostgresURL) -> Iterator[LogSource]:
         # can't show an event whose link we have already read past.
         conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
         conn.read_only = True
+        # Whatever the database or the role sets: names resolve in pg_catalog first, and no
+        # schema anyone can write to stands in for them (the SQL names pg_catalog's too).
+        conn.execute("SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', false)")
         row = conn.execute("SELECT to_regclass(%s), to_regclass(%s)", (
             sql.Identifier(schema, EVENTS_TABLE).as_string(conn),
             sql.Identifier(schema, CHAIN_TABLE).as_string(conn))).fetchone()

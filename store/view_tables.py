@@ -18,6 +18,7 @@ from uuid import UUID
 
 from eventsourcing.postgres import PostgresDatastore
 
+from plantrail.store.chain import CHAIN_TABLE
 from plantrail.store.commands import COMMANDS_TABLE
 from plantrail.store.pg_arrays import Int8s, Texts
 from plantrail.store.pg_arrays import register as register_arrays
@@ -121,7 +122,8 @@ def is_postgres(app: Any) -> bool:
 def table_names(app: Any) -> dict[str, str]:
     """Each table's name as SQL (``{events}``, ``{commands}``, the views'): schema-qualified on
     PostgreSQL (the store's schema)."""
-    names = {**{t: t for t in VIEW_TABLES}, "events": app.recorder.events_table_name, "commands": COMMANDS_TABLE}
+    names = {**{t: t for t in VIEW_TABLES}, "events": app.recorder.events_table_name, "commands": COMMANDS_TABLE,
+             "chain": CHAIN_TABLE}
     if not is_postgres(app):
         return names
     schema = app.recorder.datastore.schema

@@ -33,13 +33,14 @@ from plantrail.domain.events.plans import (
 )
 from plantrail.domain.events.staff import RoleGranted, StaffMemberRegistered
 from plantrail.domain.events.text import Text, not_blank
+from plantrail.domain.events.unrecognised import Unrecognised
 
 __all__ = [
     "ActionAdded", "ActionAmended", "ActionEnded", "AimChanged", "CATALOGUE", "CORRECTABLE", "ChildPlanEnded",
     "ChildPlanStarted", "ChildRegistered", "ContactArrangementRecorded", "Corrected", "EVENT_TYPES", "Event",
     "InitialPlanExtended", "PlacementRecorded", "PlanApproved", "PlanClosed", "PlanDetailsRecorded",
     "PlanDistributed", "PlanKindChanged", "PlanOpened", "ReviewHeld", "RoleGranted", "SignatureRecorded",
-    "StaffMemberRegistered", "SupervisionDiscussed", "Text", "ViewRecorded", "VisitRecorded", "Voided",
+    "StaffMemberRegistered", "SupervisionDiscussed", "Text", "Unrecognised", "ViewRecorded", "VisitRecorded", "Voided",
     "not_blank", "type_name",
 ]
 
@@ -103,6 +104,7 @@ EVENT_TYPES: dict[type[Event], str] = {
     PlanClosed: "plan-closed",
     Corrected: "corrected",
     Voided: "voided",
+    Unrecognised: "unrecognised",
 }
 
 

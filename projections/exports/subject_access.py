@@ -87,17 +87,17 @@ def subject_access(app: Any, child_ref: str) -> dict[str, Any]:
 
 def _record_history(app: Any, record_id: UUID) -> list[dict[str, Any]]:
     """The child record's events in the shape ``history`` gives a plan's."""
-    from plantrail.store.log import event_positions
+    from plantrail.store.log import provenance
 
     events = app.events_of(record_id)
     if not events or not isinstance(events[0], ChildRegistered):
         raise NotFound(f"no child record {record_id}")
-    positions = event_positions(app, record_id)
+    stored = provenance(app, record_id)
     rows: list[dict[str, Any]] = []
     by_id: dict[str, dict[str, Any]] = {}
     corrections: dict[int, dict[str, Any]] = {}
     for event in events:
-        row = {**envelope(event, positions.get(event.originator_version)), "command_id": event.command_id,
+        row = {**envelope(event, stored.get(event.originator_version)), "command_id": event.command_id,
                "data": data(event), "corrects": None, "voids": None, "corrected_by": [], "voided_by": None}
         if isinstance(event, (Corrected, Voided)):
             target_id = f"{event.originator_id}/{event.target_version}"

@@ -15,7 +15,9 @@ def test_show_as_it_was_and_as_the_record_stood(sh: Shell) -> None:
                  actor="sw1").out.strip()
     sh.ok("action", "add", plan, "--area", "health", "--need", "n", "--response", "r", "--frequency", "weekly",
           "--responsible", "HV", "--starts", "2026-03-09", "--outcome", "o", "--on", "2026-03-02", actor="sw1")
-    before_amendment = sh.ok("history", plan, "--json").json()[-1]["recorded_at"]
+    # --as-at counts by the server's clock where the store keeps one (PostgreSQL: stored_at).
+    last = sh.ok("history", plan, "--json").json()[-1]
+    before_amendment = last["stored_at"] or last["recorded_at"]
     time.sleep(0.01)
     sh.ok("action", "amend", plan, "A1", "--frequency", "daily", "--on", "2026-05-01", actor="sw1")
     assert sh.ok("show", plan, "--json").json()["actions"][0]["frequency"] == "daily"
