@@ -11,11 +11,12 @@ from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE, GENESIS, next_link
 from plantrail.store.commands import COMMANDS_TABLE, SQLITE_COMMANDS_TABLE, command_rows, unchanged_reads
 from plantrail.store.guards import SQLITE_GUARDS
+from plantrail.store.subscription import PollingSubscription
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from eventsourcing.persistence import StoredEvent
+    from eventsourcing.persistence import ApplicationRecorder, StoredEvent, Subscription
     from eventsourcing.sqlite import SQLiteCursor
 
 SQLITE_TABLES = [
@@ -53,6 +54,11 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return SQLITE_TABLES + SQLITE_GUARDS
 
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        if not stored_events and not command_rows(kwargs):
+            return []  # nothing to record: no transaction, no lock (as on PostgreSQL)
+        return super().insert_events(stored_events, **kwargs)
+
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any,
     ) -> Sequence[int] | None:
@@ -67,7 +73,8 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 s.originator_version, s.topic, s.state,
             ))
             positions.append(c.lastrowid)
-        if not positions:
+        if not positions:  # command ids alone (as on PostgreSQL)
+            c.executemany(f"INSERT INTO {COMMANDS_TABLE} (command_id, result) VALUES (?,?)", command_rows(kwargs))
             return positions
         _check_unchanged(c, unchanged_reads(kwargs))
         c.execute(f"SELECT position, link FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
@@ -81,6 +88,10 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         c.executemany(f"INSERT INTO {CHAIN_TABLE} (position, prev_position, link) VALUES (?,?,?)", rows)
         c.executemany(f"INSERT INTO {COMMANDS_TABLE} (command_id, result) VALUES (?,?)", command_rows(kwargs))
         return positions
+
+    def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> Subscription[ApplicationRecorder]:
+        """The library's SQLite recorder has none; this one polls (store/subscription.py)."""
+        return PollingSubscription(self, gt=gt, topics=topics)
 
     def command_result(self, command_id: str) -> str | None:
         """The result JSON recorded with a command id, or None if it was never recorded."""
