@@ -58,13 +58,19 @@ def init(as_json: bool) -> None:
     Example: plantrail --db postgresql://postgres@127.0.0.1/test init
     """
     from plantrail.store.guards import install_guards
+    from plantrail.store.maintenance import tune_autovacuum
 
     inv = invocation()
     inv.app()
     install_guards(inv.url)
+    autovacuum = tune_autovacuum(inv.app())  # the log's own settings (docs/database.md)
     written(None, as_json)
     if not as_json:
         click.echo(f"store ready: {inv.url}")
+    if autovacuum is not None:
+        from plantrail.cli.render import autovacuum_note
+
+        autovacuum_note(autovacuum, as_json)
 
 
 # ------------------------------------------------------------------------- staff
