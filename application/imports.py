@@ -7,12 +7,19 @@ the application exactly as the same CLI command would (same rules, same errors).
 ``batch_size`` lines at a time share one unit of work, so their events are saved in one
 transaction, or, if any line is refused, none of them. A later line names an earlier
 line's result (a plan_id, action_id, review_id) as ``"$N"``.
+
+Every line is saved with a command id: its own ``command_id``, or one made from the line
+itself (``line_ids``), so importing the same file again records nothing twice: a line
+already recorded is recognised and answered from the command log, its result feeding
+later lines' ``$N`` as before.
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
@@ -21,6 +28,7 @@ import orjson
 from pydantic import ValidationError
 
 from plantrail.application.commands import BY_NAME, Command
+from plantrail.application.results import decode_result
 from plantrail.domain.errors import BadInput, DomainError
 
 DEFAULT_BATCH = 2000
@@ -101,20 +109,57 @@ def _fields(command_class: type[Command]) -> str:
     return "arguments: " + ", ".join(sorted(command_class.model_fields))
 
 
-def call_line(app: Any, line: Any, lineno: int, results: dict[int, Any]) -> Any:
+def call_line(app: Any, line: Any, lineno: int, results: dict[int, Any], command_id: str | None = None) -> Any:
     """Run one line on the application; record its result for ``$N``; return it."""
-    command, actor, command_id = parse_line(line, lineno, results)
-    result = app.run(command, actor=actor, command_id=command_id)
+    command, actor, given_id = parse_line(line, lineno, results)
+    result = app.run(command, actor=actor, command_id=given_id or command_id)
     results[lineno] = str(result) if result is not None else None
     return result
 
 
-class LineError(Exception):
-    """A refused line: its number, and the error the command raised."""
+class LineIds:
+    """The command id of each line of one file that gives none: a digest of the line as
+    written (who, which command, its arguments), of the ids of the lines its ``$N`` name,
+    and of how many identical lines came before it in the file. The same file gives the
+    same ids every time it is read, so a second import of it is recognised line by line;
+    ``$3`` in two files means the same only if their line 3 is the same command too."""
 
-    def __init__(self, lineno: int, error: BaseException, first_of_batch: int) -> None:
+    def __init__(self) -> None:
+        self.by_line: dict[int, str] = {}
+        self._seen: Counter[str] = Counter()
+
+    def of(self, lineno: int, line: Any) -> str | None:
+        if not isinstance(line, dict):
+            return None
+        if isinstance(line.get("command_id"), str):
+            self.by_line[lineno] = line["command_id"]
+            return None  # the line's own id, run as given
+        refs = [self.by_line.get(int(m.group(1)), "?") for m in _refs(line.get("args"))]
+        written = orjson.dumps([line.get("as"), line.get("command"), line.get("args"), refs],
+                               option=orjson.OPT_SORT_KEYS)
+        base = hashlib.sha256(written).hexdigest()[:32]
+        command_id = self.by_line[lineno] = f"import:{base}:{self._seen[base]}"
+        self._seen[base] += 1
+        return command_id
+
+
+def _refs(args: Any) -> Iterator[re.Match[str]]:
+    """Every ``$N`` among a line's arguments (``$$...`` is text, not a reference)."""
+    values = args.values() if isinstance(args, dict) else ()
+    for value in values:
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and not item.startswith("$$") and (m := _REF.fullmatch(item)):
+                yield m
+
+
+class LineError(Exception):
+    """A refused line: its number, the error the command raised, the first line of its
+    batch, and the last line the store holds (None where the store could not say)."""
+
+    def __init__(self, lineno: int, error: BaseException, first_of_batch: int, recorded_to: int | None) -> None:
         super().__init__(f"line {lineno}: {error}")
         self.lineno, self.error, self.first_of_batch = lineno, error, first_of_batch
+        self.recorded_to = recorded_to
 
 
 def import_lines(app: Any, lines: Iterable[tuple[int, bytes]], *, batch_size: int = DEFAULT_BATCH,
@@ -128,10 +173,12 @@ def import_lines(app: Any, lines: Iterable[tuple[int, bytes]], *, batch_size: in
     """
     results: dict[int, Any] = {}
     seen_ids: dict[str, int] = {}
+    ids = LineIds()
     counts = {"lines": 0, "events": 0, "batches": 0}
     handed: list[tuple[Any, int, int]] = []  # (batch, lines, bytes) handed to the store, not yet confirmed
     running = None  # the batch whose lines are running
     decided = 0  # lines since the collector last ran
+    last_ids: dict[int, str] = {}  # each batch's first line -> its last line's command id
     collecting = gc.isenabled()
     try:
         # Without the cyclic collector, but every COLLECT_EVERY lines: each of its runs
@@ -142,9 +189,12 @@ def import_lines(app: Any, lines: Iterable[tuple[int, bytes]], *, batch_size: in
         gc.disable()
         with app.batches() as batch:
             for chunk in _chunks(lines, batch_size):
+                parsed = _parsed(chunk, ids)
+                known = app.recorder.command_records([cid for _, _, _, cid in parsed if cid])
                 with batch() as running:
                     running.first = running.label = chunk[0][0]
-                    size = _run_chunk(app, chunk, running, results, seen_ids)
+                    size = _run_chunk(app, parsed, running, results, seen_ids, known)
+                last_ids[chunk[0][0]] = ids.by_line.get(chunk[-1][0], "")
                 handed.append((running, len(chunk), size))
                 running = None
                 _count_saved(handed, counts, progress)
@@ -153,7 +203,7 @@ def import_lines(app: Any, lines: Iterable[tuple[int, bytes]], *, batch_size: in
                     gc.collect()
                     decided = 0
     except Exception as error:
-        refused = _line_error(error, [saved for saved, _, _ in handed], running)
+        refused = _line_error(app, error, [saved for saved, _, _ in handed], running, last_ids)
         if refused is None:
             raise  # not a line's (reading the file failed): an unexpected fault
         raise refused from error
@@ -164,14 +214,47 @@ def import_lines(app: Any, lines: Iterable[tuple[int, bytes]], *, batch_size: in
     return counts
 
 
-def _line_error(error: Exception, handed: list[Any], running: Any) -> LineError | None:
-    """The error, naming its line and the first line of its batch. A save refused after
-    its batch was handed over (``failed``) is reported first, with that batch's lines."""
+def _line_error(app: Any, error: Exception, handed: list[Any], running: Any,
+                last_ids: dict[int, str]) -> LineError | None:
+    """The error, naming its line, the first line of its batch, and the last line the store
+    holds. A save refused after its batch was handed over (``failed``) is reported first,
+    with that batch's lines. Where the store stopped answering, a batch handed over may
+    have been saved all the same: the command log says (if it can be read)."""
     failed = next((saved for saved in handed if saved.failed is not None), None)
     if failed is None:
-        return LineError(running.label, error, running.first) if running is not None else None
-    label = getattr(error, "label", None) if isinstance(error, DomainError) else None
-    return LineError(label if label is not None else failed.first, error, failed.first)
+        if running is None:
+            return None
+        lineno, batch = running.label, running
+    else:
+        label = getattr(error, "label", None) if isinstance(error, DomainError) else None
+        lineno, batch = (label if label is not None else failed.first), failed
+    refused = isinstance(error, DomainError)  # refused for sure: nothing of its batch was saved
+    recorded_to = batch.first - 1 if refused else _recorded_to(app, handed, batch, last_ids)
+    return LineError(lineno, error, batch.first, recorded_to)
+
+
+def _recorded_to(app: Any, handed: list[Any], batch: Any, last_ids: dict[int, str]) -> int | None:
+    """The last line of the last batch the store holds, up to and with ``batch`` (whose
+    save is in doubt); None where the store cannot be asked."""
+    doubtful = [saved for saved in [*handed, batch] if not saved.saved and saved.first in last_ids]
+    if not doubtful:
+        return batch.first - 1
+    try:
+        held = app.recorder.command_records([last_ids.get(saved.first, "") for saved in doubtful])
+    except Exception:  # noqa: BLE001 - the store is gone: what it holds is unknown
+        return None
+    last = doubtful[0].first - 1
+    for saved in doubtful:
+        if last_ids.get(saved.first) not in held:
+            break
+        last = _batch_end(saved, handed, batch)
+    return last
+
+
+def _batch_end(saved: Any, handed: list[Any], batch: Any) -> int:
+    """The last line of a handed-over batch: the line before the next batch's first."""
+    later = [other.first for other in [*handed, batch] if other.first > saved.first]
+    return min(later) - 1 if later else saved.first
 
 
 def _chunks(lines: Iterable[tuple[int, bytes]], size: int) -> Iterator[list[tuple[int, bytes]]]:
@@ -180,25 +263,44 @@ def _chunks(lines: Iterable[tuple[int, bytes]], size: int) -> Iterator[list[tupl
         yield chunk
 
 
-def _run_chunk(app: Any, chunk: list[tuple[int, bytes]], saved: Any, results: dict[int, Any],
-               seen_ids: dict[str, int]) -> int:
-    """Run a batch's lines on the application; the bytes read."""
-    size = 0
+def _parsed(chunk: list[tuple[int, bytes]], ids: LineIds) -> list[tuple[int, bytes, Any, str | None]]:
+    """Each line of a chunk as (lineno, text, its JSON or the error reading it, its made id)."""
+    out: list[tuple[int, bytes, Any, str | None]] = []
     for lineno, text in chunk:
-        size += len(text)
         if not text.strip():
+            out.append((lineno, text, None, None))
             continue
-        saved.label = lineno
         try:
             line = orjson.loads(text)
         except orjson.JSONDecodeError as e:
-            raise BadInput(f"not JSON ({e})") from None
+            out.append((lineno, text, BadInput(f"not JSON ({e})"), None))
+            continue
+        out.append((lineno, text, line, ids.of(lineno, line)))
+    return out
+
+
+def _run_chunk(app: Any, parsed: list[tuple[int, bytes, Any, str | None]], saved: Any, results: dict[int, Any],
+               seen_ids: dict[str, int], known: dict[str, Any]) -> int:
+    """Run a batch's lines on the application; the bytes read. A line the store already
+    holds (an earlier import of the same file) is answered from the command log."""
+    size = 0
+    for lineno, text, line, made_id in parsed:
+        size += len(text)
+        if line is None:
+            continue
+        saved.label = lineno
+        if isinstance(line, BadInput):
+            raise line
         cid = line.get("command_id") if isinstance(line, dict) else None
         if isinstance(cid, str) and cid in seen_ids:
             # The same command id again in this file: answered with the first result.
             results[lineno] = results.get(seen_ids[cid])
             continue
-        call_line(app, line, lineno, results)
+        if made_id in known:
+            value = decode_result(known[made_id].result).value
+            results[lineno] = str(value) if value is not None else None
+            continue
+        call_line(app, line, lineno, results, made_id)
         if isinstance(cid, str):
             seen_ids[cid] = lineno
     return size

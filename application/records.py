@@ -18,6 +18,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 from uuid import UUID
 
+import orjson
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
@@ -25,12 +26,12 @@ from eventsourcing.utils import get_topic
 from plantrail.application.commands import BY_METHOD, Command
 from plantrail.application.handlers import HANDLERS
 from plantrail.application.kept import KeptRecords
-from plantrail.application.results import CommandResult, decode_result
+from plantrail.application.results import CommandResult, command_digest, decode_result, new_command_id
 from plantrail.application.saver import Batch, SavedBehind
 from plantrail.application.unit_of_work import UnitOfWork
 from plantrail.domain.base import Event, fold_events
 from plantrail.domain.child import Child, child_id
-from plantrail.domain.errors import BadInput, Conflict, DomainError, NotFound, RuleBroken
+from plantrail.domain.errors import Altered, BadInput, Conflict, DomainError, NotFound, RuleBroken
 from plantrail.domain.events import PlanOpened
 from plantrail.domain.plan import Plan
 from plantrail.domain.staff import StaffMember, staff_id_key
@@ -68,26 +69,32 @@ class PlanRecords(Application):
     # ================================================================== commands
     def run(self, command: Command, *, actor: str | None = None, command_id: str | None = None) -> Any:
         """Run one command as a unit of work: saved in one transaction, or, if refused,
-        not at all. A client-chosen ``command_id`` is saved with its events; the same id
-        again records nothing new and answers with the first result (the store's command
-        log keeps each id once)."""
-        if command_id is not None:
-            done = self.command_result(command_id)
+        not at all. Every command is saved with an id (the caller's, or a new one) and a
+        digest of itself: the same id again records nothing new and answers with the first
+        result; the same id with another command is bad input (the store's command log keeps
+        each id once). So a save whose reply was lost, sent again, is recognised as saved."""
+        digest = command_digest(command, actor)
+        if command_id is None:
+            command_id = new_command_id()  # new: nothing to look up
+        else:
+            done = self.recorded(command_id, digest)
             if done is not None:
                 return done.value
         handler = HANDLERS[type(command)]
         if self._unit is not None:  # part of a larger unit of work (a batch, a bulk import)
-            return self._unit.run(handler, command, actor, command_id)
+            return self._unit.run(handler, command, actor, command_id, digest)
         rechecked = False
         for attempt in range(1, CONFLICT_RETRIES + 1):
             unit = self._unit = UnitOfWork(self, kept=self.kept)
             try:
-                result = unit.run(handler, command, actor, command_id)
+                result = unit.run(handler, command, actor, command_id, digest)
                 self.commit(unit)
                 self.kept.keep(unit.records.values())
                 return result
+            except Landed:
+                return self.recorded(command_id, digest).value  # type: ignore[union-attr]
             except Conflict:
-                done = self.command_result(command_id) if command_id is not None else None
+                done = self.recorded(command_id, digest)
                 if done is not None:
                     return done.value
                 if attempt == CONFLICT_RETRIES:
@@ -115,7 +122,10 @@ class PlanRecords(Application):
         unit = self._unit = UnitOfWork(self, batch=outcome)
         try:
             yield outcome
-            outcome.events = self.commit(unit)
+            try:
+                outcome.events = self.commit(unit)
+            except Landed as landed:
+                outcome.events = landed.events
             outcome.saved = True
             self.kept.keep(unit.records.values())
         finally:
@@ -148,15 +158,25 @@ class PlanRecords(Application):
             self._unit = None
 
     def commit(self, unit: UnitOfWork) -> int:
-        """Save the unit's records in one transaction; how many events it recorded."""
+        """Save the unit's records in one transaction; how many events it recorded. Landed
+        if the store refused the save because it already holds it (a reply lost, the save
+        sent again: the command log has the unit's command ids, with its digests)."""
         if not unit.pending():
             return 0
         processing = unit.processing()
         try:
             self.save_processed(processing)
         except IntegrityError:
+            if self.landed(unit.commands):
+                raise Landed(len(processing.events)) from None
             raise self.refusal(unit.new) from None
         return len(processing.events)
+
+    def landed(self, commands: list[tuple[str, str, str]]) -> bool:
+        """Whether the store already holds these commands (each id, with this digest)."""
+        rows = self.recorder.command_records([cid for cid, _, _ in commands])
+        return bool(commands) and all(cid in rows and rows[cid].digest in (None, digest)
+                                      for cid, _, digest in commands)
 
     def save_processed(self, processing: ProcessingEvent[UUID]) -> None:
         """Application.save for records known to be ours: the library's save checks every
@@ -173,11 +193,22 @@ class PlanRecords(Application):
                 return RuleBroken(already, rule="unique ids", label=new_label)
         return Conflict("the record changed meanwhile; run the command again", rule="concurrency", label=label)
 
-    def command_result(self, command_id: str) -> CommandResult | None:
-        """What a recorded command id answered, or None if it was never recorded."""
-        lookup = getattr(self.recorder, "command_result", None)
-        text = lookup(command_id) if lookup else None
-        return decode_result(text) if text is not None else None
+    def recorded(self, command_id: str, digest: str | None = None) -> CommandResult | None:
+        """What a recorded command id answered, or None if it was never recorded.
+
+        BadInput if it was recorded for another command (another digest); Altered if the
+        command log's row is not backed by the log (its first event does not carry the id):
+        a row put in by hand must not make a command record nothing."""
+        row = self.recorder.command_records([command_id]).get(command_id)
+        if row is None:
+            return None
+        if digest is not None and row.digest is not None and row.digest != digest:
+            raise BadInput(f"the command id {command_id!r} was given to another command",
+                           fix="give each command its own --command-id")
+        if row.position is not None and _command_id_of(self.recorder.event_state(row.position)) != command_id:
+            raise Altered(f"the command log holds {command_id!r} at position {row.position}, but the event "
+                          "there is not that command's")
+        return decode_result(row.result)
 
     # ================================================================== reads
     def plan(self, plan_ref: str | UUID) -> Plan:
@@ -246,6 +277,25 @@ class PlanRecords(Application):
 
     def today(self) -> date:
         return self.clock().date()
+
+
+class Landed(Exception):
+    """The store already holds the unit's save (sent again after its reply was lost)."""
+
+    def __init__(self, events: int) -> None:
+        super().__init__(f"{events} events already recorded")
+        self.events = events
+
+
+def _command_id_of(state: bytes | None) -> str | None:
+    """The command id an event's stored state carries (an event's envelope holds it)."""
+    if not state:
+        return None
+    try:
+        value = orjson.loads(state).get("command_id")
+    except (orjson.JSONDecodeError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 def _command_method(command_class: type[Command]) -> Callable[..., Any]:

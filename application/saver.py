@@ -70,7 +70,7 @@ class SavedBehind:
             return
         processing = unit.processing()
         assert self._pool is not None
-        self._in_flight = (outcome, self._pool.submit(self._save, processing, unit.new, outcome))
+        self._in_flight = (outcome, self._pool.submit(self._save, processing, unit, outcome))
         self.saving = dict(unit.records)
 
     def wait(self) -> None:
@@ -86,11 +86,15 @@ class SavedBehind:
             raise
         outcome.saved = True
 
-    def _save(self, processing: ProcessingEvent[UUID], new: dict[UUID, tuple[str, Any]], outcome: Batch) -> int:
-        """On the saving thread. It touches only the collected events and the store,
-        never the records, which the next batch is changing meanwhile."""
+    def _save(self, processing: ProcessingEvent[UUID], unit: UnitOfWork, outcome: Batch) -> int:
+        """On the saving thread. It touches only the collected events, the unit's command ids
+        and new-record refusals, and the store, never the records, which the next batch is
+        changing meanwhile. A save the store already holds (sent again after a lost reply)
+        counts as saved."""
         try:
             self.app.save_processed(processing)
         except IntegrityError:
-            raise self.app.refusal(new, label=outcome.first) from None
+            if self.app.landed(unit.commands):
+                return len(processing.events)
+            raise self.app.refusal(unit.new, label=outcome.first) from None
         return len(processing.events)

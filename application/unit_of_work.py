@@ -47,7 +47,8 @@ class UnitOfWork:
         # New records: the refusal to give if one already exists in the store, and the
         # label of the command that made it (an import names that command's line).
         self.new: dict[UUID, tuple[str, Any]] = {}
-        self.commands: list[tuple[str, str]] = []  # (command id, result JSON), saved with the events
+        # (command id, result JSON, digest), saved with the events
+        self.commands: list[tuple[str, str, str]] = []
         # A single command takes records kept from earlier commands (no read from the
         # store); a batch reads the store, or what the batch before it left while the
         # store saves it (``saving``).
@@ -61,15 +62,14 @@ class UnitOfWork:
 
     # ------------------------------------------------------------------ running
     def run(self, handler: Callable[[UnitOfWork, Any], Any], command: Command, actor: str | None,
-            command_id: str | None) -> Any:
+            command_id: str, digest: str) -> Any:
         """One command in this unit: its handler decides, the unit keeps what changed."""
         self.command, self.actor, self.command_id = command, actor, command_id
         try:
             result = handler(self, command)
         finally:
             self.command, self.actor, self.command_id = None, None, None
-        if command_id is not None:
-            self.commands.append((command_id, encode_result(result)))
+        self.commands.append((command_id, encode_result(result), digest))
         return result
 
     def acting(self, *, on: date | None = None, initials: str | None = None) -> Acting:
@@ -147,6 +147,10 @@ class UnitOfWork:
         for record in self.pending():
             processing.events.extend(record.collect_events())
             processing.aggregates[record.id] = record
-        processing.saved_kwargs.update(commands=self.commands, unchanged=unchanged)
+        first: dict[str | None, int] = {}
+        for index, event in enumerate(processing.events):  # each command's first event (its place in the log)
+            first.setdefault(event.command_id, index)
+        commands = [(cid, result, digest, first.get(cid)) for cid, result, digest in self.commands]
+        processing.saved_kwargs.update(commands=commands, unchanged=unchanged)
         return processing
 

@@ -35,7 +35,7 @@ def import_command(file: str, batch_size: int, as_json: bool) -> None:
     from plantrail.application.imports import LineError, import_lines, numbered_lines
 
     inv = invocation()
-    app = inv.app()
+    app = inv.writer()
     lines = enumerate(sys.stdin.buffer, start=1) if file == "-" else numbered_lines(file)
     total = None if file == "-" else os.path.getsize(file)
     progress, finish = _progress_bar(total, enabled=not as_json)
@@ -49,12 +49,7 @@ def import_command(file: str, batch_size: int, as_json: bool) -> None:
         head, _, rest = message.partition(": ")
         what, _, fix = (rest or head).partition("\n")
         click.echo(f"line {bad.lineno}: {what}" + (f" ({fix})" if fix else ""), err=True)
-        if bad.first_of_batch > 1:
-            click.echo(f"lines 1-{bad.first_of_batch - 1} were recorded; nothing from line "
-                       f"{bad.first_of_batch} on was. Fix line {bad.lineno} and import from line "
-                       f"{bad.first_of_batch} on.", err=True)
-        else:
-            click.echo("nothing was recorded.", err=True)
+        click.echo(_what_was_recorded(bad), err=True)
         click.get_current_context().exit(code)
     finish()
     from plantrail.projections.runner import catch_up
@@ -79,6 +74,21 @@ def _report(counts: dict[str, Any], analysed: list[str]) -> None:
     click.echo(f"imported {counts['lines']} lines: {counts['events']} events in {counts['batches']} transactions")
     if analysed:
         click.echo(f"statistics gathered (ANALYZE): {', '.join(analysed)}")
+
+
+def _what_was_recorded(bad: Any) -> str:
+    """What the store holds of the file, in one line, and how to carry on: the same file
+    may be imported again (lines already recorded are recognised, not recorded twice)."""
+    again = "import the same file again: lines already recorded are recognised, not recorded twice"
+    if bad.recorded_to is None:
+        return (f"lines before {bad.first_of_batch} were recorded; whether later ones were could not be read "
+                f"(the store stopped answering). When it answers, {again}.")
+    if bad.recorded_to < 1:
+        return f"nothing was recorded. Fix line {bad.lineno} and {again}."
+    if bad.recorded_to >= bad.lineno:
+        return f"lines 1-{bad.recorded_to} were recorded (the store confirmed them late). To go on, {again}."
+    return (f"lines 1-{bad.recorded_to} were recorded; nothing from line {bad.recorded_to + 1} on was. "
+            f"Fix line {bad.lineno} and {again}.")
 
 
 def _progress_bar(total: int | None, *, enabled: bool) -> tuple[Any, Any]:

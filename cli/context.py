@@ -15,6 +15,7 @@ class Invocation:
     db: str | None
     actor: str | None
     _app: Any = field(default=None, repr=False)
+    _writing: bool = field(default=False, repr=False)
 
     @property
     def url(self) -> str:
@@ -23,28 +24,38 @@ class Invocation:
         return self.db or os.environ.get("PLANTRAIL_DB") or default_url()
 
     def app(self) -> Any:
-        """The application on the chosen store, opened on first use."""
+        """The application on the chosen store, opened to read: the store must be there
+        already (a read never makes one: exit 4, naming it) and nothing is made or written."""
         if self._app is None:
-            from plantrail.application.records import PlanRecords
-            from plantrail.projections.plans import use_plans_view_for_prefixes
-            from plantrail.store.settings import env_for_url, prepare
+            from plantrail.store.settings import check_exists, reading_env
 
-            prepare(self.url)
-            self._app = PlanRecords(env=env_for_url(self.url))
-            use_plans_view_for_prefixes(self._app)
+            check_exists(self.url)
+            self._app = self._open(reading_env(self.url))
         return self._app
 
-    def caught_up(self) -> Any:
-        """The application, with the materialised views read up to the end of the log."""
-        app = self.app()
-        from plantrail.projections.runner import catch_up
+    def writer(self) -> Any:
+        """The application on the chosen store, opened to write: the store and its tables are
+        made if they are not there yet (the first write, or ``init``)."""
+        if self._app is None or not self._writing:
+            from plantrail.store.settings import env_for_url, prepare
 
-        catch_up(app)
+            self.close()
+            prepare(self.url)
+            self._app, self._writing = self._open(env_for_url(self.url)), True
+        return self._app
+
+    def _open(self, env: dict[str, str]) -> Any:
+        from plantrail.application.records import PlanRecords
+        from plantrail.projections.plans import use_plans_view_for_prefixes
+
+        app = PlanRecords(env=env)
+        use_plans_view_for_prefixes(app)
         return app
 
     def close(self) -> None:
         if self._app is not None:
             self._app.close()
+            self._app = None
 
 
 def invocation() -> Invocation:
@@ -68,7 +79,7 @@ def written(result: dict[str, Any] | None, as_json: bool) -> None:
     from plantrail.projections.runner import catch_up
 
     try:
-        catch_up(invocation().app())
+        catch_up(invocation().writer())
     except Exception as error:  # noqa: BLE001 - the write is recorded; the views catch up on the next read
         click.echo(f"warning: recorded, but the views could not catch up ({error}); "
                    "they will on the next read", err=True)

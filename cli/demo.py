@@ -30,7 +30,7 @@ def demo(as_json: bool) -> None:
     )
 
     inv = invocation()
-    app = inv.app()
+    app = inv.writer()
     if _already_recorded(app, EXAMPLE_CHILDREN):
         plan_ids = [row["plan_id"] for ref in EXAMPLE_CHILDREN for row in _plans_of(app, ref)]
         note = "already recorded"

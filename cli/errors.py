@@ -15,13 +15,14 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
     """The exit code and message for an error raised by a command."""
     from pydantic import ValidationError
 
-    from plantrail.domain.errors import BadInput, DomainError, NotFound
+    from plantrail.domain.errors import Altered, BadInput, DomainError, NotFound
     from plantrail.store.errors import (
         BadCheckpoint,
         BadStoreURL,
         ChainBroken,
         SigningKeyError,
         StoreUnavailable,
+        SystemSchema,
         is_store_fault,
     )
 
@@ -31,8 +32,10 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
         return REFUSED, _with_fix("refused", error)
     if isinstance(error, ValidationError):
         return BAD_INPUT, "error: " + describe_validation(error)
-    if isinstance(error, (BadCheckpoint, SigningKeyError)):
+    if isinstance(error, (BadCheckpoint, SigningKeyError, SystemSchema)):
         return BAD_INPUT, f"error: {error}"
+    if isinstance(error, Altered):
+        return ALTERED, f"altered: {error}\nRun `plantrail verify` to see where."
     if isinstance(error, ChainBroken):
         return ALTERED, f"altered: {error}\nRun `plantrail verify` to see where."
     if isinstance(error, (StoreUnavailable, BadStoreURL)):

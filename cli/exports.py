@@ -9,29 +9,23 @@ from pathlib import Path
 import click
 
 from plantrail.cli.context import invocation
+from plantrail.cli.output import force_option, write_file
 
 
 def _app():  # type: ignore[no-untyped-def]
-    return invocation().caught_up()
+    return invocation().app()
 
 
-def _write(output: str | None, content: str | bytes) -> None:
-    """To the file named by -o (created or replaced), else to stdout."""
+def _write(output: str | None, content: str | bytes, force: bool = False) -> None:
+    """To the file named by -o (a new file, or --force; readable by its owner only: it holds
+    children's records), else to stdout."""
     if output is None or output == "-":
         if isinstance(content, bytes):  # pragma: no cover - PDF always goes to a file
             click.get_binary_stream("stdout").write(content)
         else:
             click.echo(content, nl=not content.endswith("\n"))
         return
-    path = Path(output)
-    if path.parent and not path.parent.exists():
-        from plantrail.domain.errors import BadInput
-
-        raise BadInput(f"the folder {path.parent} does not exist", fix="give -o a path in an existing folder")
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
+    write_file(output, content, force=force)
 
 
 @click.group("export")
@@ -45,7 +39,8 @@ def export_group() -> None:
 @click.option("-o", "--output", metavar="FILE", help="Write the XML here. Default: stdout.")
 @click.option("--lea", metavar="CODE", help="The local authority's DfE LA code, for the header (not held in the store).")
 @click.option("--serial-no", metavar="N", help="The return's serial number, for the header.")
-def cin_census(year: int, output: str | None, lea: str | None, serial_no: str | None) -> None:
+@force_option
+def cin_census(year: int, output: str | None, lea: str | None, serial_no: str | None, force: bool) -> None:
     """The DfE Children in Need census XML for a collection year.
 
     One CINdetails per Child's Plan open in the year, with its child in need and child
@@ -56,7 +51,7 @@ def cin_census(year: int, output: str | None, lea: str | None, serial_no: str | 
     """
     from plantrail.projections.exports.census import census_xml
 
-    _write(output, census_xml(_app(), year, lea=lea, serial_no=serial_no))
+    _write(output, census_xml(_app(), year, lea=lea, serial_no=serial_no), force)
 
 
 @export_group.command("child")
@@ -65,7 +60,8 @@ def cin_census(year: int, output: str | None, lea: str | None, serial_no: str | 
 @click.option("--format", "fmt", type=click.Choice(["json", "html"]), default=None,
               help="json (default) or html; taken from -o's extension when not given.")
 @click.option("--json", "as_json", is_flag=True, help="The JSON document (the same as --format json).")
-def export_child(child_ref: str, output: str | None, fmt: str | None, as_json: bool) -> None:
+@force_option
+def export_child(child_ref: str, output: str | None, fmt: str | None, as_json: bool, force: bool) -> None:
     """Everything held about one child, for a subject access request.
 
     The child's record, each plan as it stands, every entry (event id, when it was
@@ -81,9 +77,9 @@ def export_child(child_ref: str, output: str | None, fmt: str | None, as_json: b
         fmt = "html" if output and output.lower().endswith((".html", ".htm")) else "json"
     document = subject_access(_app(), child_ref)
     if fmt == "html":
-        _write(output, to_html(document))
+        _write(output, to_html(document), force)
     else:
-        _write(output, json.dumps(document, default=str, ensure_ascii=False, indent=2) + "\n")
+        _write(output, json.dumps(document, default=str, ensure_ascii=False, indent=2) + "\n", force)
 
 
 @click.group("report")
@@ -95,7 +91,8 @@ def report_group() -> None:
 @click.argument("plan_id")
 @click.option("-o", "--output", metavar="FILE.html|FILE.pdf",
               help="Write HTML or PDF (by the extension). Default: HTML on stdout.")
-def review_pack_command(plan_id: str, output: str | None) -> None:
+@force_option
+def review_pack_command(plan_id: str, output: str | None, force: bool) -> None:
     """The review chair's pack: the plan laid out like the paper form, every change
     since the last review with initials and date in the margin, outcomes ready to rate.
 
@@ -111,7 +108,7 @@ def review_pack_command(plan_id: str, output: str | None) -> None:
     if suffix == ".pdf":
         _pdf_available()
     html = to_html(review_pack(_app(), plan_id))
-    _write(output, to_pdf(html) if suffix == ".pdf" else html)
+    _write(output, to_pdf(html) if suffix == ".pdf" else html, force)
 
 
 def _pdf_available() -> None:

@@ -15,12 +15,14 @@ class DateType(click.ParamType):
     name = "DATE"
 
     def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
-        if isinstance(value, date):
-            return value
         try:
-            return date.fromisoformat(value)
+            when = value if isinstance(value, date) else date.fromisoformat(value)
         except ValueError:
             self.fail(f"'{value}' is not a date; write it YYYY-MM-DD, e.g. 2026-03-01", param, ctx)
+        if not v.EARLIEST_DATE <= when <= v.LATEST_DATE:
+            self.fail(f"{when.isoformat()} is not a date a record can hold; give one between "
+                      f"{v.EARLIEST_DATE.isoformat()} and {v.LATEST_DATE.isoformat()}", param, ctx)
+        return when
 
 
 class TimeType(click.ParamType):
@@ -35,6 +37,8 @@ class TimeType(click.ParamType):
             when = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             self.fail(f"'{value}' is not a time; write it like 2026-03-01T12:00:00Z", param, ctx)
+        if not v.EARLIEST_DATE <= when.date() <= v.LATEST_DATE:
+            self.fail(f"{value} is not a time a record can hold", param, ctx)
         return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from plantrail.application import commands as c
 from plantrail.cli.params import (
     AGREES,
     AIM_OPTION,
@@ -39,7 +38,7 @@ def plan() -> None:
     """Open, approve, change the kind of, extend, distribute and close plans."""
 
 
-@write(plan, c.OpenPlan, prints="plan_id")
+@write(plan, "plan open", prints="plan_id")
 @click.argument("child_ref")
 @click.option("--kind", type=KIND, required=True)
 @click.option("--aim", required=True, help="The one overall aim, with its timescale.")
@@ -65,7 +64,7 @@ def plan_open(**options: Any) -> dict[str, Any]:
     return options
 
 
-@write(plan, c.ApprovePlan)
+@write(plan, "plan approve")
 @click.argument("plan_id")
 @on_option
 def plan_approve(**options: Any) -> dict[str, Any]:
@@ -76,7 +75,7 @@ def plan_approve(**options: Any) -> dict[str, Any]:
     return options
 
 
-@write(plan, c.ChangeKind)
+@write(plan, "plan kind")
 @click.argument("plan_id")
 @click.option("--kind", type=KIND, required=True)
 @click.option("--review", "review_id", required=True, help="The review or conference that decided it.")
@@ -89,7 +88,7 @@ def plan_kind(**options: Any) -> dict[str, Any]:
     return options
 
 
-@write(plan, c.ClosePlan)
+@write(plan, "plan close")
 @click.argument("plan_id")
 @click.option("--reason", required=True)
 @click.option("--closure-reason", type=CLOSURE_REASON, metavar="CODE",
@@ -104,7 +103,7 @@ def plan_close(**options: Any) -> dict[str, Any]:
     return options
 
 
-@write(plan, c.RecordDetails)
+@write(plan, "plan details")
 @click.argument("plan_id")
 @click.option("--legal-status")
 @click.option("--court")
@@ -124,7 +123,7 @@ def plan_details(**options: Any) -> dict[str, Any]:
     return options
 
 
-@write(plan, c.ExtendInitialPlan)
+@write(plan, "plan extend")
 @click.argument("plan_id")
 @click.option("--review", "review_id", required=True, help="The Children in Need review that agreed it.")
 @click.option("--until", type=DATE, required=True)
@@ -136,7 +135,7 @@ def plan_extend(**options: Any) -> dict[str, Any]:
     return options
 
 
-@write(plan, c.DistributePlan)
+@write(plan, "plan distribute")
 @click.argument("plan_id")
 @click.option("--to", "to", multiple=True, required=True, help="Who received a copy; repeat.")
 @on_option
@@ -154,7 +153,7 @@ def action() -> None:
     """Add, amend and end the actions of a plan (Part Two)."""
 
 
-@write(action, c.AddAction, prints="action_id")
+@write(action, "action add", prints="action_id")
 @click.argument("plan_id")
 @click.option("--area", type=AREA, required=True)
 @click.option("--need", required=True, help="Identified needs and strengths.")
@@ -175,7 +174,7 @@ def action_add(**options: Any) -> dict[str, Any]:
     return {**options, "outcomes": list(options["outcomes"])}
 
 
-@write(action, c.AmendAction)
+@write(action, "action amend")
 @click.argument("plan_id")
 @click.argument("action_id")
 @click.option("--need")
@@ -197,7 +196,7 @@ def action_amend(**options: Any) -> dict[str, Any]:
     return {**options, "outcomes": list(options["outcomes"]) or None}
 
 
-@write(action, c.EndAction)
+@write(action, "action end")
 @click.argument("plan_id")
 @click.argument("action_id")
 @click.option("--reason", required=True)
@@ -218,7 +217,7 @@ def view() -> None:
     """Record the views of the child, parents, carers and agencies."""
 
 
-@write(view, c.RecordView)
+@write(view, "view add")
 @click.argument("plan_id")
 @click.option("--party", type=PARTY, required=True)
 @click.option("--name", required=True)
@@ -232,7 +231,7 @@ def view_add(**options: Any) -> dict[str, Any]:
     return options
 
 
-@write(None, c.RecordSignature)
+@write(None, "sign")
 @click.argument("plan_id")
 @click.option("--party", type=PARTY, required=True)
 @click.option("--name", required=True)
@@ -252,7 +251,7 @@ def contact() -> None:
     """Record contact arrangements with the birth family."""
 
 
-@write(contact, c.RecordContact)
+@write(contact, "contact add")
 @click.argument("plan_id")
 @click.option("--person", required=True)
 @click.option("--relationship", required=True)
@@ -273,7 +272,7 @@ def review() -> None:
     """Record reviews, conferences and core groups."""
 
 
-@write(review, c.HoldReview, prints="review_id")
+@write(review, "review hold", prints="review_id")
 @click.argument("plan_id")
 @click.option("--kind", type=REVIEW_KIND, required=True)
 @click.option("--on", type=DATE, required=True, help="The date it was held.")
@@ -299,7 +298,7 @@ def aim() -> None:
     """Change a plan's overall aim at a review."""
 
 
-@write(aim, c.ChangeAim)
+@write(aim, "aim change")
 @click.argument("plan_id")
 @click.option("--review", "review_id", required=True, help="The held statutory review that decided it.")
 @click.option("--aim", required=True)
@@ -319,7 +318,7 @@ def visit() -> None:
     """Record visits to the child."""
 
 
-@write(visit, c.RecordVisit)
+@write(visit, "visit record")
 @click.argument("plan_id")
 @click.option("--on", type=DATE, required=True)
 @click.option("--seen-alone", type=YES_NO)
@@ -337,7 +336,7 @@ def placement() -> None:
     """Record a looked-after child's placements."""
 
 
-@write(placement, c.RecordPlacement)
+@write(placement, "placement record")
 @click.argument("plan_id")
 @click.option("--on", type=DATE, required=True, help="The day the child was placed (or moved).")
 @click.option("--emergency", is_flag=True, help="An emergency placement: the Care Plan is due within 14 days.")
@@ -357,7 +356,7 @@ def supervision() -> None:
     """Record supervision discussions of a plan."""
 
 
-@write(supervision, c.RecordSupervision)
+@write(supervision, "supervision record")
 @click.argument("plan_id")
 @click.option("--on", type=DATE, required=True)
 @click.option("--note")

@@ -9,7 +9,7 @@ from plantrail.cli.params import DATE, TIME, json_option
 
 
 def _app():  # type: ignore[no-untyped-def]
-    return invocation().caught_up()
+    return invocation().app()
 
 
 @click.command("show")

@@ -9,35 +9,40 @@ from typing import Any
 
 import click
 
-from plantrail.application import commands as c
 from plantrail.cli.context import invocation, written
 from plantrail.cli.params import DATE, PAIR, ROLE, command_id_option, json_option, on_option
 
-# The write commands made here and in cli.plan_writes, with the command each runs:
-# a test checks each one's options against its command's fields.
-WRITES: list[tuple[click.Command, type[c.Command]]] = []
+# The write commands made here and in cli.plan_writes, with the command each runs (by its
+# name in plantrail.application.commands): a test checks each one's options against its
+# command's fields. The models are looked up when the command runs, so that `--help` does
+# not build them.
+WRITES: list[tuple[click.Command, str]] = []
 
 
-def write(group: click.Group | None, command: type[c.Command], *, prints: str | None = None) -> Callable[..., Any]:
-    """A write command, named as its command (``plan approve`` in the group ``plan``).
+def write(group: click.Group | None, command: str | type, *, prints: str | None = None) -> Callable[..., Any]:
+    """A write command, named as its command (``plan approve`` in the group ``plan``): give the
+    name, not the model class, so that the CLI module does not import the models (a class is
+    taken too, by its ``command``).
 
     The decorated function is given the parsed options and returns the command's
     fields (most pass them on as they are). Every write takes --command-id and --json
     (CLI.md); ``prints`` names the result it prints (``plan_id``), if any.
     """
-    name = command.command.split()[-1]
+    name: str = command if isinstance(command, str) else command.command  # type: ignore[attr-defined]
     make = group.command if group is not None else click.command
 
     def decorate(fields_of: Callable[..., dict[str, Any]]) -> click.Command:
         def run(command_id: str | None, as_json: bool, **options: Any) -> None:
+            from plantrail.application.commands import BY_NAME
+
             inv = invocation()
-            result = inv.app().run(command.model_validate(fields_of(**options)), actor=inv.actor,
+            result = inv.writer().run(BY_NAME[name].model_validate(fields_of(**options)), actor=inv.actor,
                                    command_id=command_id)
             written({prints: str(result)} if prints else None, as_json)
 
         run.__doc__ = fields_of.__doc__
-        made = make(name)(command_id_option(json_option(_with_params(run, fields_of))))
-        WRITES.append((made, command))
+        made = make(name.split()[-1])(command_id_option(json_option(_with_params(run, fields_of))))
+        WRITES.append((made, name))
         return made
 
     return decorate
@@ -61,7 +66,7 @@ def init(as_json: bool) -> None:
     from plantrail.store.maintenance import tune_autovacuum
 
     inv = invocation()
-    inv.app()
+    inv.writer()
     install_guards(inv.url)
     autovacuum = tune_autovacuum(inv.app())  # the log's own settings (docs/database.md)
     written(None, as_json)
@@ -79,7 +84,7 @@ def staff() -> None:
     """Register staff members and their roles."""
 
 
-@write(staff, c.AddStaff)
+@write(staff, "staff add")
 @click.argument("staff_id")
 @click.option("--name", required=True, help="Full name.")
 @click.option("--initials", required=True, help="Initials for the margin notes.")
@@ -92,7 +97,7 @@ def staff_add(**options: Any) -> dict[str, Any]:
     return {**options, "roles": list(options["roles"])}
 
 
-@write(staff, c.GrantRole)
+@write(staff, "staff grant")
 @click.argument("staff_id")
 @click.option("--role", type=ROLE, required=True)
 def staff_grant(**options: Any) -> dict[str, Any]:
@@ -109,7 +114,7 @@ def child() -> None:
     """Register children."""
 
 
-@write(child, c.RegisterChild)
+@write(child, "child add")
 @click.argument("child_ref")
 @click.option("--name", required=True)
 @click.option("--born", type=DATE, required=True, help="Date of birth, YYYY-MM-DD.")
@@ -127,7 +132,7 @@ def child_add(**options: Any) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------- corrections
-@write(None, c.Correct, prints="event_id")
+@write(None, "correct", prints="event_id")
 @click.argument("event_id")
 @click.option("--set", "pairs", type=PAIR, multiple=True, required=True,
               help="FIELD=VALUE, FIELD as `show --json` names it; repeat.")
@@ -153,7 +158,7 @@ def _value(name: str, value: str) -> Any:
     return value
 
 
-@write(None, c.Void)
+@write(None, "void")
 @click.argument("event_id")
 @click.option("--reason", required=True)
 def void(**options: Any) -> dict[str, Any]:

@@ -13,6 +13,7 @@ record and the original event is never touched.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from functools import cache
 from itertools import count
@@ -26,7 +27,7 @@ from eventsourcing.domain import (
     CanSnapshotAggregate,
 )
 from eventsourcing.utils import get_topic, register_topic, resolve_topic
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
 
 # Fields every event carries that are about the recording, not the record: a
 # correction may not change them (who recorded what, when, and on whose authority,
@@ -56,6 +57,35 @@ def _pin_topic(cls: type) -> None:
     register_topic(cls.TOPIC, cls)  # type: ignore[attr-defined]
 
 
+# Text a record may hold: no control characters but newline and tab (a NUL made every
+# PostgreSQL read fail; an escape sequence printed raw takes over a terminal), and no
+# value longer than anyone writes on a plan (a guard against pasting a file by mistake).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+LONGEST_TEXT = 100_000
+# The validation context of events read back from the store: what was recorded is read as
+# it was, whatever rules were added since (the rules are for what is recorded now).
+STORED = {"stored": True}
+
+
+def check_text(value: Any, where: str = "") -> None:
+    """Refuse control characters (but newline and tab) and overlong text, in a value or
+    anywhere inside lists and mappings of it."""
+    if isinstance(value, str):
+        if len(value) > LONGEST_TEXT:
+            raise ValueError(f"{where or 'text'} is {len(value):,} characters long; at most {LONGEST_TEXT:,}")
+        bad = _CONTROL.search(value)
+        if bad:
+            raise ValueError(f"{where or 'text'} holds a control character (U+{ord(bad.group()):04X}); "
+                             "text may hold letters, digits, punctuation, spaces, new lines and tabs")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_text(key, where)
+            check_text(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            check_text(item, where)
+
+
 class Event(BaseModel, CanMutateAggregate[UUID]):
     """What every recorded event carries (DOMAIN.md, "Time" and "Corrections").
 
@@ -80,6 +110,17 @@ class Event(BaseModel, CanMutateAggregate[UUID]):
     @property
     def recorded_at(self) -> datetime:
         return self.timestamp
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_text(cls, data: Any, info: ValidationInfo) -> Any:
+        """Every text an event is made with is plain (``check_text``); every path in comes
+        here: options, import lines, corrections. Events read back from the store are not
+        checked again (``STORED``)."""
+        if isinstance(data, dict) and not (info.context and info.context.get("stored")):
+            for name, value in data.items():
+                check_text(value, name)
+        return data
 
     @property
     def event_id(self) -> str:
@@ -168,7 +209,7 @@ class Record(BaseAggregate[UUID]):
 
     def as_corrected(self, event: Event) -> Event:
         fields = self.corrections.get(event.originator_version)
-        return event.model_validate({**event.model_dump(), **fields}) if fields else event
+        return event.model_validate({**event.model_dump(), **fields}, context=STORED) if fields else event
 
     def refold(self) -> None:
         state = self.blank()
@@ -223,7 +264,7 @@ class Record(BaseAggregate[UUID]):
             record.modified_on = datetime.fromisoformat(self.state["modified_on"])
             Record.__init__(record)
             record.entries = [
-                resolve_topic(e["topic"]).model_validate(e["data"]) for e in self.state["entries"]
+                resolve_topic(e["topic"]).model_validate(e["data"], context=STORED) for e in self.state["entries"]
             ]
             record.corrections = {int(v): f for v, f in self.state["corrections"].items()}
             record.voided = set(self.state["voided"])

@@ -42,6 +42,13 @@ def _same_census_kind(one: str, other: str) -> bool:
     return (one == "child-protection") == (other == "child-protection")
 
 
+def _eighteenth_birthday(born: date) -> date:
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:  # born on 29 February: the birthday is 1 March in a common year
+        return date(born.year + 18, 3, 1)
+
+
 @lru_cache(maxsize=65536)  # uuid5 is a SHA-1: computed once per id, not once per command
 def child_id(child_ref: str) -> UUID:
     """A child's record id follows from the local authority's reference, so a reference
@@ -50,6 +57,11 @@ def child_id(child_ref: str) -> UUID:
 
 
 class Child(CorrectableRecord):
+
+    def redecide(self, acting: Acting, entry: ev.Event) -> None:
+        from plantrail.domain.redecide import child_entry
+
+        child_entry(self, acting, entry)
 
     def blank(self) -> ChildState:
         return ChildState()
@@ -99,6 +111,12 @@ class Child(CorrectableRecord):
                 )
         if self.state.born and on < self.state.born:
             raise RuleBroken("a plan cannot start before the child was born", rule="child")
+        adult = self.state.born and _eighteenth_birthday(self.state.born)
+        if adult and on >= adult:
+            raise RuleBroken(
+                f"{self.state.name} was 18 on {adult}; a plan of a children's service starts before then",
+                rule="child", fix="check the child's date of birth (correct it if it was mistyped) and the plan's date",
+            )
         self.trigger_event(ev.ChildPlanStarted, **acting.envelope(), plan_id=plan_id, family=family, kind=kind)
 
     def end_plan(self, acting: Acting, *, plan_id: UUID) -> None:

@@ -34,3 +34,8 @@ class NotFound(DomainError):
 
 class BadInput(DomainError):
     """A value that is not one the record can hold (bad input, exit code 2)."""
+
+
+class Altered(Exception):
+    """The record, or something derived from it, was altered outside plantrail: reported, never
+    decided on (CLI exit code 3; ``plantrail verify`` says where)."""

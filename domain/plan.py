@@ -29,6 +29,7 @@ from plantrail.domain.vocabulary import (
     kind_change_reviews,
 )
 
+DATED_BEFORE_OPENING = (ev.PlacementRecorded, ev.Corrected, ev.Voided)
 PART_ONE_DETAILS = ("legal_status", "court", "why_care", "prevention", "parallel_plan", "preferred_placement")
 SCOTTISH_DETAILS = ("contingency", "compulsory_measures")
 
@@ -37,11 +38,28 @@ class Plan(CorrectableRecord):
     """One child's plan, from opening to closing."""
 
 
+    def redecide(self, acting: Acting, entry: ev.Event) -> None:
+        from plantrail.domain.redecide import plan_entry
+
+        plan_entry(self, acting, entry)
+
     def blank(self) -> PlanState:
         return PlanState()
 
     def evolve(self, state: PlanState, event: ev.Event) -> None:
         fold(state, event)
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        """Nothing happens to a plan before it opened: an entry dated earlier cannot be true
+        (a mistyped year, a margin date from another plan). A placement may come first: in
+        an emergency the Care Plan follows it, within 14 days (seed 003)."""
+        on, opened = kwargs.get("effective_on"), self.state.opened_on if self.entries else None
+        if opened and on and on < opened and event_class not in DATED_BEFORE_OPENING:
+            raise RuleBroken(
+                f"the {ev.EVENT_TYPES[event_class].replace('-', ' ')} is dated {on}, before the plan opened on {opened}",
+                rule="dates", fix=f"give --on {opened} or later, or correct the plan's opening date first",
+            )
+        super().trigger_event(event_class, **kwargs)
 
     @property
     def family(self) -> str:

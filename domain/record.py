@@ -7,13 +7,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from plantrail.domain.acting import Acting
-from plantrail.domain.base import ENVELOPE_FIELDS, Event, Record
-from plantrail.domain.errors import BadInput, NotFound, RuleBroken
+from plantrail.domain.base import ENVELOPE_FIELDS, STORED, Event, Record, check_text
+from plantrail.domain.errors import BadInput, DomainError, NotFound, RuleBroken
 from plantrail.domain.events import (
     CORRECTABLE,
     Corrected,
+    PlanApproved,
     PlanClosed,
+    PlanKindChanged,
     PlanOpened,
+    ReviewHeld,
+    StaffMemberRegistered,
     Voided,
     type_name,
 )
@@ -25,6 +29,18 @@ IDENTITY_FIELDS = frozenset(
 )
 
 
+# Fields that carry authority: who may do what, and what a decision rests on. A correction
+# never changes them (that would route around the rules of who may act): roles change only
+# through staff grant and revoke; a review's chair and kind (what it could decide), an
+# approval's version and a decided change of kind are what they were; a wrong one is
+# voided, and recorded again by someone allowed to.
+AUTHORITY_FIELDS: dict[type[Event], frozenset[str]] = {
+    StaffMemberRegistered: frozenset({"roles"}),
+    PlanApproved: frozenset({"approved_version"}),
+    ReviewHeld: frozenset({"chair", "kind"}),
+    PlanKindChanged: frozenset({"kind"}),
+}
+
 # The plan periods of a child's record follow these; voiding them would leave it wrong.
 UNVOIDABLE = (PlanOpened, PlanClosed)
 
@@ -35,10 +51,24 @@ class CorrectableRecord(Record):
     def check(self, state: Any) -> None:
         """Raise RuleBroken if a folded state breaks a rule of the record."""
 
+    def redecide(self, acting: Acting, entry: Event) -> None:
+        """Decide ``entry`` again on this record with the command method that recorded it
+        (each record says how: ``domain.redecide``); the rules raise as they did."""
+        raise NotImplementedError  # pragma: no cover - each correctable record's own
+
     def correct(self, acting: Acting, target_version: int, fields: dict[str, Any], reason: str) -> None:
         target = self._correctable(target_version)
         _require_reason(reason)
-        allowed = set(type(target).model_fields) - ENVELOPE_FIELDS - IDENTITY_FIELDS
+        authority = AUTHORITY_FIELDS.get(type(target), frozenset())
+        for name in fields:
+            if name in authority:
+                raise RuleBroken(
+                    f"the {name.replace('_', ' ')} of a {type_name(target)} event carries authority and is not "
+                    "corrected", rule="corrections",
+                    fix="void the entry and have it recorded again by someone allowed to"
+                    + (" (roles change through `staff grant` and `staff revoke`)" if name == "roles" else ""),
+                )
+        allowed = set(type(target).model_fields) - ENVELOPE_FIELDS - IDENTITY_FIELDS - authority
         for name in fields:
             if name not in allowed:
                 raise BadInput(
@@ -46,10 +76,13 @@ class CorrectableRecord(Record):
                     fix="fields: " + ", ".join(sorted(allowed)),
                 )
         try:
+            check_text(fields)  # the new values; the rest was checked when it was recorded
             corrected = self.as_corrected(target).model_validate(
-                {**self.as_corrected(target).model_dump(), **fields}
+                {**self.as_corrected(target).model_dump(), **fields}, context=STORED
             )
-        except ValidationError as e:
+        except ValueError as e:
+            if not isinstance(e, ValidationError):
+                raise BadInput(str(e), fix="give a value of the right form") from None
             err = e.errors()[0]
             where = ".".join(str(p) for p in err["loc"])
             raise BadInput(f"{where}: {err['msg']}", fix="give a value of the right form") from None
@@ -62,6 +95,7 @@ class CorrectableRecord(Record):
             raise BadInput("the correction changes nothing", fix="give the value the record should hold")
         new_fields = corrected.model_dump(mode="json", include=set(fields))
         self.check(self.trial({target_version: new_fields}, set()))
+        self.rerun({target_version: new_fields}, set())
         self.trigger_event(
             Corrected,
             **acting.envelope(reason=reason, authority="records correction"),
@@ -85,6 +119,7 @@ class CorrectableRecord(Record):
                 fix="correct its fields, or close the plan with a reason",
             )
         self.check(self.trial({}, {target_version}))
+        self.rerun({}, {target_version})
         self.trigger_event(
             Voided,
             **acting.envelope(reason=reason, authority="records correction"),
@@ -103,6 +138,34 @@ class CorrectableRecord(Record):
             return self.state
         finally:
             self.corrections, self.voided, self.state = saved
+
+    def rerun(self, corrections: dict[int, dict[str, Any]], voids: set[int]) -> None:
+        """Every entry decided again, in order, as it would stand with these further
+        corrections and voids, by the record's own command methods: a correction must leave
+        the record as the rules would have accepted it (a review's date moved before the
+        plan opened, an extension past six weeks, an approval by the plan's own author). A
+        rule that refuses now is the correction's refusal."""
+        merged = {v: dict(f) for v, f in self.corrections.items()}
+        for version, fields in corrections.items():
+            merged.setdefault(version, {}).update(fields)
+        voided = self.voided | voids
+        again = bare(type(self), self.id)
+        for entry in self.entries:
+            again.version = entry.originator_version - 1  # corrections between entries keep their places
+            if entry.originator_version in voided:
+                again.entries.append(entry)  # counted (action and review numbers), not in force
+                again.voided.add(entry.originator_version)
+                continue
+            fields = merged.get(entry.originator_version)
+            entry = entry.model_validate({**entry.model_dump(), **fields}, context=STORED) if fields else entry
+            try:
+                again.redecide(Acting(staff_id=entry.actor, initials=entry.initials, on=entry.effective_on,
+                                      at=entry.timestamp, command_id=entry.command_id), entry)
+            except DomainError as refused:
+                raise RuleBroken(f"with that, the {type_name(entry)} entry (event {entry.originator_version}) "
+                                 f"would break a rule it passed: {refused.message}", rule="corrections",
+                                 fix=refused.fix or "correct it as the rules allow, or void it") from None
+            again.collect_events()
 
     def _correctable(self, version: int) -> Event:
         target = self.entry(version)
@@ -127,3 +190,12 @@ class CorrectableRecord(Record):
 def _require_reason(reason: str) -> None:
     if not reason or not reason.strip():
         raise BadInput("a correction needs a reason", fix="give --reason TEXT")
+
+
+def bare(cls: type[Record], record_id: Any = None) -> Any:
+    """A record of ``cls`` holding nothing yet (version 0), ready to take or decide events."""
+    record = object.__new__(cls)
+    Record.__init__(record)
+    if record_id is not None:
+        record.__base_init__(originator_id=record_id, originator_version=0, timestamp=None)  # type: ignore[arg-type]
+    return record

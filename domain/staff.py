@@ -28,6 +28,11 @@ def staff_id_key(staff_id: str) -> UUID:
 
 class StaffMember(CorrectableRecord):
 
+    def redecide(self, acting: Acting, entry: ev.Event) -> None:
+        from plantrail.domain.redecide import staff_entry
+
+        staff_entry(self, acting, entry)
+
     def blank(self) -> StaffState:
         return StaffState()
 

@@ -6,6 +6,7 @@ aggregates refer to these names and nothing else.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal, get_args
 
 PlanKind = Literal[
@@ -219,3 +220,9 @@ KINDS_WITH_PLACEMENTS = ("care-plan", "child-in-need-short-breaks")
 assert set(REFERRAL_SOURCES) == set(ReferralSource.__args__)  # type: ignore[attr-defined]
 assert set(PRIMARY_NEEDS) == set(PrimaryNeed.__args__)  # type: ignore[attr-defined]
 assert set(CLOSURE_REASONS) == set(ClosureReason.__args__)  # type: ignore[attr-defined]
+
+
+# The dates a record can hold: a child born, a plan opened, a review held or planned. Anything
+# outside is a mistyped year (0026 for 2026, 9999 as "never"), refused as bad input.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)

@@ -105,18 +105,11 @@ def _action(action: Any, reviews: list[Any]) -> dict[str, Any]:
     return row
 
 
-def current_plan(app: Any, plan_ref: str | UUID, *, fresh: bool = True) -> dict[str, Any]:
-    """The plan as it stands now, from the materialised view.
+def current_plan(app: Any, plan_ref: str | UUID) -> dict[str, Any]:
+    """The plan as it stands now, folded from its events in the log: what one plan's read
+    shows rests on nothing the chain does not cover (a view row could have been forged;
+    verify reports that, and no read of one plan believes it)."""
+    from plantrail.projections import plans
 
-    ``fresh`` catches the views up first (one cheap query when nothing is new);
-    a caller that has just caught up passes ``fresh=False``. A plan missing from
-    the view (views not yet built, e.g. a read-only role) is folded from the log.
-    """
-    from plantrail.projections import plans, runner
-
-    plan_id = plans.resolve_plan_id(app, plan_ref)
-    document = runner.plan_row_document(app, plan_id, fresh=fresh)
-    if document is not None:
-        return document
-    plan = app.plan(plan_id)
+    plan = app.plan(plans.resolve_plan_id(app, plan_ref))
     return plan_document(plan.state, version=plan.version)

@@ -21,8 +21,9 @@ from typing import Any
 import orjson
 
 from plantrail.domain.vocabulary import KINDS_WITH_PLACEMENTS
-from plantrail.projections import runner
+from plantrail.projections.tail import view_now
 from plantrail.projections.timescales import Policy, add_months, add_working_days, load_policy
+from plantrail.projections.views import CHILDREN, PLANS
 from plantrail.store import view_tables
 
 CIN_KINDS = ("child-in-need", "child-in-need-short-breaks")
@@ -31,16 +32,32 @@ CIN_REVIEW_KINDS = ("child-in-need", "statutory")
 CP_CONFERENCE_KINDS = ("initial-cp-conference", "cp-review-conference")
 
 
-def due(app: Any, on: date, policy: Policy | str | os.PathLike[str] | None = None, *,
-        fresh: bool = True) -> list[dict[str, Any]]:
+def due(app: Any, on: date, policy: Policy | str | os.PathLike[str] | None = None) -> list[dict[str, Any]]:
     """Every open plan's items due by ``on`` + the window, or overdue, soonest first."""
     rules = policy if isinstance(policy, dict) else load_policy(policy)
-    if fresh:
-        runner.catch_up(app)
-    runner.ensure_tables(app)
-    rows = view_tables.open_plans_with_nations(app)
-    items = [i for r in rows for i in plan_due(orjson.loads(r["document"]), r["nation"] or "england", on, rules)]
+    items = [i for doc, nation in open_plans(app) for i in plan_due(doc, nation, on, rules)]
     return sorted(items, key=lambda i: (i["due_on"], i["plan_id"], i["what"]))
+
+
+def open_plans(app: Any) -> list[tuple[dict[str, Any], str]]:
+    """Each open plan's document and its child's nation, as the log stands now: the views'
+    rows, with what they have not yet taken in folded in memory (``projections.tail``)."""
+    tracking = view_tables.tracking(app)
+    plans, children = view_now(app, PLANS, tracking), view_now(app, CHILDREN, tracking)
+    nations = {row["child_ref"]: row["nation"] for row in children.as_dicts().values()}
+    found: dict[str, tuple[str, str, Any]] = {}  # plan id -> (document, child, nation)
+    if plans.usable:
+        for r in view_tables.open_plans_with_nations(app):
+            found[r["plan_id"]] = (r["document"], r["child"], r["nation"])
+    for plan_id, row in plans.as_dicts().items():
+        found.pop(plan_id, None)
+        if row["status"] == "open":
+            found[plan_id] = (row["document"], row["child"], None)
+    missing = {child for _, child, nation in found.values() if nation is None and child not in nations}
+    if children.usable and missing:
+        nations.update(view_tables.child_nations(app, sorted(missing)))
+    return [(orjson.loads(document), nations.get(child) or nation or "england")
+            for document, child, nation in found.values()]
 
 
 def plan_due(doc: dict[str, Any], nation: str, on: date, policy: Policy) -> list[dict[str, Any]]:

@@ -1,4 +1,5 @@
-"""One row a plan (CLI.md, ``plans``), and plan ids from a prefix, off the plans view."""
+"""One row a plan (CLI.md, ``plans``), and plan ids from a prefix, off the plans view
+(with the records the view has not yet taken in folded in memory: ``projections.tail``)."""
 
 from __future__ import annotations
 
@@ -7,21 +8,24 @@ from typing import Any
 from uuid import UUID
 
 from plantrail.domain.errors import BadInput
-from plantrail.projections import runner
+from plantrail.projections.tail import view_now
+from plantrail.projections.views import PLANS
 from plantrail.store import view_tables
 
 _PREFIX = re.compile(r"[0-9a-f-]+")
 STATUSES = ("open", "closed")
 
 
-def list_plans(app: Any, child: str | None = None, status: str | None = None, *,
-               fresh: bool = True) -> list[dict[str, Any]]:
+def list_plans(app: Any, child: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
     if status is not None and status not in STATUSES:
         raise BadInput(f"no plan status {status!r}", fix="give --status open or --status closed")
-    if fresh:
-        runner.catch_up(app)
-    runner.ensure_tables(app)
-    return [_row(r) for r in view_tables.plan_rows(app, child=child, status=status)]
+    now = view_now(app, PLANS)
+    rows = {r["plan_id"]: r for r in (view_tables.plan_rows(app, child=child, status=status) if now.usable else [])}
+    for plan_id, row in now.as_dicts().items():
+        rows.pop(plan_id, None)
+        if (child is None or row["child"] == child) and (status is None or row["status"] == status):
+            rows[plan_id] = row
+    return [_row(r) for r in sorted(rows.values(), key=lambda r: (r["opened_on"] or "", r["plan_id"]))]
 
 
 def _row(r: dict[str, Any]) -> dict[str, Any]:
@@ -50,11 +54,12 @@ def use_plans_view_for_prefixes(app: Any) -> None:
 
 
 def _matches(app: Any, text: str) -> list[UUID]:
-    runner.catch_up(app)
     if not _PREFIX.fullmatch(text):
         return []
     dashed = text if "-" in text else _dashed_prefix(text)
-    return view_tables.plan_ids_starting(app, dashed)
+    now = view_now(app, PLANS)
+    found = set(view_tables.plan_ids_starting(app, dashed)) if now.usable else set()
+    return sorted(found | {UUID(key) for key in now.fresh if key.startswith(dashed)})
 
 
 def _dashed_prefix(hex_prefix: str) -> str:

@@ -18,9 +18,6 @@ import weakref
 from typing import Any
 from uuid import UUID
 
-import orjson
-from eventsourcing.persistence import PersistenceError
-
 from plantrail.domain.errors import BadInput
 from plantrail.projections import wide
 from plantrail.projections.fold import gc_paused
@@ -43,27 +40,19 @@ class _Moved(Exception):
     """Another process advanced the view meanwhile."""
 
 
-def ensure_tables(app: Any) -> None:
-    """Create the view tables once per application object (idempotent DDL)."""
+def ensure_tracking(app: Any) -> None:
+    """Each view's tracking row, once per application object (the tables themselves are
+    made with the log, by ``init`` and the first write: no read runs DDL). On the write
+    path only: catching up writes."""
     if app in _ready:
         return
-    try:
-        _create_tables(app)
-    except PersistenceError:
-        # Two processes creating the tables at once on PostgreSQL: one loses on the
-        # catalogue's unique index. The tables now exist; once more is a no-op.
-        _create_tables(app)
+    view_tables.track(app, [(view.name, view.version) for view in VIEWS])
     _ready.add(app)
-
-
-def _create_tables(app: Any) -> None:
-    view_tables.create_tables(app, [(view.name, view.version, view.table) for view in VIEWS])
 
 
 def _tracking(app: Any) -> tuple[dict[str, dict[str, Any]], int]:
     """Every view's position and version, and the log's last position: one query."""
-    tracking, log, _ = view_tables.tracking(app)
-    return tracking, log
+    return view_tables.tracking(app)
 
 
 def _up_to_date(tracking: dict[str, dict[str, Any]], log: int) -> bool:
@@ -75,11 +64,12 @@ def catch_up(app: Any) -> int:
     """Bring every view up to the end of the log; how many new events the views took
     in (the most any one view read).
 
-    Cheap when nothing is new (one query), so the CLI calls it after each write
-    and before each read. A view stored by another version of its code is rebuilt.
-    Views at the same position read the log together, once.
+    Cheap when nothing is new (one query), so the CLI calls it after each write (a read
+    never writes: it folds whatever the views lack in memory, ``projections.tail``). A
+    view stored by another version of its code is rebuilt. Views at the same position
+    read the log together, once.
     """
-    ensure_tables(app)
+    ensure_tracking(app)
     return _bring_up(app, *_tracking(app))
 
 
@@ -172,13 +162,12 @@ def _reset(app: Any, view: View) -> None:
 def rebuild(app: Any, name: str | None = None) -> list[dict[str, Any]]:
     """Empty one view (or all) and fold it again from the whole log; then status().
 
-    Readers meanwhile see the view partly built; ``show`` falls back to the log
-    for a plan not yet in it.
+    Readers meanwhile see the view partly built, and fold the rest in memory.
     """
     names = [v.name for v in VIEWS]
     if name is not None and name not in names:
         raise BadInput(f"no projection {name!r}", fix="projections: " + ", ".join(names))
-    ensure_tables(app)
+    ensure_tracking(app)
     for view in VIEWS:
         if name is None or view.name == name:
             _reset(app, view)
@@ -188,7 +177,6 @@ def rebuild(app: Any, name: str | None = None) -> list[dict[str, Any]]:
 
 def status(app: Any) -> list[dict[str, Any]]:
     """Each view's position against the log (CLI.md, ``projections status``)."""
-    ensure_tables(app)
     tracking, log = _tracking(app)
     out = []
     for view in VIEWS:
@@ -198,23 +186,3 @@ def status(app: Any) -> list[dict[str, Any]]:
         out.append({"name": view.name, "table": view.table.name, "position": position, "log_position": log,
                     "behind": log - position, "version": view.version})
     return out
-
-
-# ---------------------------------------------------------------------- reads
-
-
-def plan_row_document(app: Any, plan_id: UUID, *, fresh: bool = False) -> dict[str, Any] | None:
-    """The plan's document in the plans view, None if it has no row.
-
-    ``fresh`` catches the views up first. When nothing is new, that check and the read
-    are one statement (one round trip, and one snapshot: the document is of the log as
-    the check saw it); otherwise the views catch up and the row is read again.
-    """
-    ensure_tables(app)
-    if fresh:
-        tracking, log, document = view_tables.tracking(app, document_of=plan_id)
-        if _up_to_date(tracking, log):
-            return orjson.loads(document) if document is not None else None
-        _bring_up(app, tracking, log)
-    document = view_tables.plan_document(app, plan_id)
-    return orjson.loads(document) if document is not None else None

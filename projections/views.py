@@ -68,6 +68,7 @@ class View:
     table: Table  # its rows' table (plantrail.store.view_tables): row() returns its columns, in order
     record_class: type
     own_topics: frozenset[str]
+    first_topics: frozenset[str]  # the topics of the event that makes a record of this view
 
     def touched(self, tx: Tx, notifications: list[Any], session: Session) -> dict[UUID, list[Any]]:
         """The records of this view a batch touches, with their notifications."""
@@ -112,6 +113,7 @@ class PlansView(View):
     table = view_tables.PLANS
     record_class = Plan
     own_topics = PLAN_TOPICS
+    first_topics = frozenset({get_topic(ev.PlanOpened)})
 
     def row(self, record_id: UUID, folding: Folding, position: int) -> tuple[Any, ...]:
         d = plan_document(folding.state, version=folding.version)
@@ -126,10 +128,12 @@ class ChildrenView(View):
     table = view_tables.CHILDREN
     record_class = Child
     own_topics = CHILD_TOPICS
+    first_topics = frozenset({get_topic(ev.ChildRegistered)})
 
     def row(self, record_id: UUID, folding: Folding, position: int) -> tuple[Any, ...]:
         s = folding.state
         return (str(record_id), s.child_ref, s.name, s.born.isoformat() if s.born else None, s.nation, position)
 
 
-VIEWS: tuple[View, ...] = (PlansView(), ChildrenView())
+PLANS, CHILDREN = PlansView(), ChildrenView()
+VIEWS: tuple[View, ...] = (PLANS, CHILDREN)

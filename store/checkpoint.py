@@ -6,8 +6,11 @@ so rewriting the whole chain, or cutting off its tail, cannot go unnoticed.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -30,23 +33,65 @@ def _public_hex(key: Ed25519PrivateKey) -> str:
 
 
 def create_key(path: str | os.PathLike[str]) -> str:
-    """Write a new private key (PEM, mode 0600) to path; return its public key (hex).
+    """Write a new private key (PEM, mode 0600) to path, and its public key beside it
+    (``PATH.pub``: the hex, one line, for the records policy and ``verify --trusted-key``);
+    return the public key (hex).
 
-    Refuses to overwrite: losing the old key would orphan every checkpoint made with it.
+    Refuses to overwrite either: losing the old key would orphan every checkpoint made with it.
     """
     path = Path(path).expanduser()
+    public_path = public_key_path(path)
+    for existing in (path, public_path):
+        if existing.exists() or existing.is_symlink():
+            raise SigningKeyError(f"{existing} already exists; choose another path (keep the old key for its checkpoints)")
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise SigningKeyError(f"{path} already exists; choose another path (keep the old key for its checkpoints)") from None
-    with os.fdopen(fd, "wb") as f:
-        f.write(pem)
-    os.chmod(path, 0o600)  # exactly owner read/write, whatever the umask
+    _write_new(path, pem, 0o600)  # exactly owner read/write, whatever the umask
+    _write_new(public_path, (_public_hex(key) + "\n").encode(), 0o644)
     return _public_hex(key)
+
+
+def public_key_path(private: str | os.PathLike[str]) -> Path:
+    return Path(f"{Path(private).expanduser()}.pub")
+
+
+def _write_new(path: Path, data: bytes, mode: int) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
+    except FileExistsError:
+        raise SigningKeyError(f"{path} already exists; choose another path") from None
+    with os.fdopen(fd, "wb") as f:
+        os.fchmod(f.fileno(), mode)
+        f.write(data)
+
+
+def fingerprint(public_hex: str) -> str:
+    """How a person names a public key: ``SHA256:`` and the base64 of its digest (as ssh does)."""
+    digest = hashlib.sha256(bytes.fromhex(public_hex)).digest()
+    return "SHA256:" + base64.b64encode(digest).decode().rstrip("=")
+
+
+def load_trusted_keys(paths: Sequence[str | os.PathLike[str]]) -> set[str]:
+    """The public keys (hex) in these files: one a line (``key create``'s ``.pub`` files, or
+    a file of several); blank lines and lines starting # are skipped."""
+    keys: set[str] = set()
+    for raw in paths:
+        path = Path(raw).expanduser()
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as e:
+            raise BadCheckpoint(f"cannot read trusted keys from {path}: {getattr(e, 'strerror', None) or e}") from None
+        for number, line in enumerate(lines, start=1):
+            text = line.split("#", 1)[0].strip()
+            if not text:
+                continue
+            word = text.split()[0].lower()
+            if len(word) != 64 or any(c not in "0123456789abcdef" for c in word):
+                raise BadCheckpoint(f"{path}, line {number}: not a public key (64 hex digits, as key create writes)")
+            keys.add(word)
+    return keys
 
 
 def load_key(key_path: str | os.PathLike[str] | None = None) -> Ed25519PrivateKey:
@@ -88,11 +133,12 @@ def make_checkpoint(url: str, key_path: str | os.PathLike[str] | None = None) ->
     return cp
 
 
-def load_checkpoint(source: Any, trusted_keys: Any = None) -> dict[str, Any]:
+def load_checkpoint(source: Any) -> dict[str, Any]:
     """A checkpoint dict (or JSON file path) whose signature holds; BadCheckpoint otherwise.
 
-    trusted_keys: public keys (hex) to accept; None accepts any key that signed it,
-    which proves the file is unaltered but not who made it.
+    The signature proves the file unaltered, not who made it: whether its key is one the
+    auditor trusts is verify's to say (``untrusted-key``). The checkpoint carries its name
+    (``source``: the file, where it came from one).
     """
     name = "checkpoint"
     if not isinstance(source, dict):
@@ -115,8 +161,7 @@ def load_checkpoint(source: Any, trusted_keys: Any = None) -> dict[str, Any]:
         public.verify(signature, _message(cp))
     except InvalidSignature:
         raise BadCheckpoint(f"{name}: the signature does not match; the checkpoint file has been altered") from None
-    if trusted_keys is not None and cp["public_key"] not in set(trusted_keys):
-        raise BadCheckpoint(f"{name} was signed by a key that is not trusted ({cp['public_key'][:16]}…)")
+    cp["source"] = name
     return cp
 
 

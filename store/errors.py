@@ -6,7 +6,11 @@ class StoreUnavailable(Exception):
 
 
 class BadStoreURL(ValueError):
-    """A store URL that cannot be read (CLI exit code 2)."""
+    """A store URL that cannot be read: no store can be opened from it (CLI exit code 4)."""
+
+
+class SystemSchema(BadStoreURL):
+    """A URL naming one of PostgreSQL's own schemas: bad input (CLI exit code 2)."""
 
 
 class BadCheckpoint(ValueError):

@@ -9,6 +9,8 @@ import orjson
 from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import get_topic, resolve_topic
 
+from plantrail.domain.base import STORED  # events read back are read as recorded
+
 
 class PydanticMapper(Mapper):
     """Stores pydantic events as JSON (after eventsourcing's aggregate7 example)."""
@@ -39,8 +41,8 @@ class PydanticMapper(Mapper):
             state = self.compressor.decompress(state)
         cls = resolve_topic(stored_event.topic)
         if isinstance(self.transcoder, OrjsonTranscoder):
-            return cls.model_validate_json(state)  # pydantic parses the JSON bytes itself: faster
-        return cls.model_validate(self.transcoder.decode(state))
+            return cls.model_validate_json(state, context=STORED)  # pydantic parses the JSON bytes itself: faster
+        return cls.model_validate(self.transcoder.decode(state), context=STORED)
 
 
 class OrjsonTranscoder(Transcoder):

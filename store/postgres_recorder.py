@@ -21,32 +21,42 @@ from psycopg import sql
 from psycopg.errors import DuplicateObject
 from psycopg.generators import execute
 from psycopg.pq import ConnStatus, DiagnosticField, ExecStatus
+from psycopg.rows import tuple_row
 
 from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE, canonical_sql
-from plantrail.store.commands import COMMANDS_TABLE, command_rows, pg_command_statements, unchanged_reads
+from plantrail.store.commands import (
+    ADDED_COLUMNS,
+    COMMANDS_TABLE,
+    CommandRow,
+    command_rows,
+    pg_command_statements,
+    unchanged_reads,
+)
 from plantrail.store.guards import PG_GUARD_TRIGGERS, pg_guard_statements
 from plantrail.store.pg_arrays import bytea_array, int8_array, int8s_of, text_array, uuid_array
 from plantrail.store.quirks import hottest_first, kept_cursor
 from plantrail.store.subscription import PollingSubscription
+from plantrail.store.view_tables import VIEW_TABLES, view_ddl
 
 # The name carries the body's version: a store opened by an owner gets a changed body
 # under a new name (the recorder checks that its version exists), never a stale one.
-RECORD_FUNCTION = "plantrail_record_v2"
-SAVE_SQL = "save_v2.sql"
+RECORD_FUNCTION = "plantrail_record_v3"
+SAVE_SQL = "save_v3.sql"
 # Its parameters, in order: the definition, the call and the installed check follow this.
 RECORD_PARAMS = (("oids", "uuid[]"), ("vers", "bigint[]"), ("topics", "text[]"), ("states", "bytea[]"),
-                 ("command_ids", "text[]"), ("results", "text[]"), ("read_ids", "uuid[]"),
-                 ("read_versions", "bigint[]"), ("wait", "text"))
+                 ("command_ids", "text[]"), ("results", "text[]"), ("digests", "text[]"), ("firsts", "bigint[]"),
+                 ("read_ids", "uuid[]"), ("read_versions", "bigint[]"), ("wait", "text"))
 RECORD_SIGNATURE = "(" + ", ".join(kind for _, kind in RECORD_PARAMS) + ")"
 # The name the save is prepared under on each connection (see _save).
-SAVE_STATEMENT = b"plantrail_save_v2"
+SAVE_STATEMENT = b"plantrail_save_v3"
 ALL_TRIGGERS = tuple(name for pair in PG_GUARD_TRIGGERS.values() for name in pair)
 # What earlier versions installed and this one replaces (see pg_retired_statements): the
-# trigger that chained every insert, its function, an unused link function, the save v1.
+# trigger that chained every insert, its function, an unused link function, the saves v1, v2.
 RETIRED_TRIGGER = f"{EVENTS_TABLE}_chain"
-RETIRED_RECORD = "plantrail_record_v1(uuid[], bigint[], text[], bytea[], text[], text[], uuid[], bigint[], text)"
+RETIRED_V1 = "plantrail_record_v1(uuid[], bigint[], text[], bytea[], text[], text[], uuid[], bigint[], text)"
+RETIRED_V2 = "plantrail_record_v2(uuid[], bigint[], text[], bytea[], text[], text[], uuid[], bigint[], text)"
 RETIRED_FUNCTIONS = ("plantrail_chain_events()", "plantrail_event_link(bytea, bigint, uuid, bigint, text, bytea)",
-                     RETIRED_RECORD)
+                     RETIRED_V1, RETIRED_V2)
 
 
 def pg_chain_statements(schema: str) -> list[sql.Composed]:
@@ -88,23 +98,29 @@ def pg_record_statements(schema: str) -> list[sql.Composed]:
 
 
 def pg_carry_over_grants(schema: str) -> sql.Composed:
-    """On an upgrade from the save v1 (run before pg_retired_statements removes it): EXECUTE
-    on this save function for every role that could insert into the log, which is what
-    let a role save under v1. The same roles can save after the upgrade, and no others."""
+    """On an upgrade (run before pg_retired_statements removes the old saves): EXECUTE on this
+    save function for every role that could save before, and no others: under the save v2,
+    the roles with EXECUTE on it; under v1, the roles that could insert into the log."""
     fmt = {"s": sql.Identifier(schema), "fn": sql.Identifier(RECORD_FUNCTION)}
     grant = sql.SQL("GRANT EXECUTE ON FUNCTION {s}.{fn}" + RECORD_SIGNATURE + " TO ").format(**fmt).as_string()
-    v1 = sql.SQL("{s}.").format(s=fmt["s"]).as_string() + RETIRED_RECORD
+    prefix = sql.SQL("{s}.").format(s=fmt["s"]).as_string()
+    # regrole's text is already quoted where a name needs it ("Records Team").
+    grantee = "CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END"
     return sql.SQL(
         "DO $grants$ DECLARE g text; BEGIN"
-        " IF to_regprocedure({v1}) IS NULL THEN RETURN; END IF;"
-        # regrole's text is already quoted where a name needs it ("Records Team").
-        " FOR g IN SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE a.grantee::regrole::text END"
-        "  FROM pg_class c, aclexplode(c.relacl) a"
-        "  WHERE c.oid = to_regclass({events}) AND a.privilege_type = 'INSERT' AND a.grantee <> c.relowner LOOP"
+        " FOR g IN SELECT DISTINCT " + grantee + " FROM pg_proc p, aclexplode(p.proacl) a"
+        "  WHERE p.oid = to_regprocedure({v2}) AND a.privilege_type = 'EXECUTE' AND a.grantee <> p.proowner"
+        " UNION SELECT DISTINCT " + grantee + " FROM pg_class c, aclexplode(c.relacl) a"
+        "  WHERE to_regprocedure({v1}) IS NOT NULL AND c.oid = to_regclass({events})"
+        "  AND a.privilege_type = 'INSERT' AND a.grantee <> c.relowner LOOP"
         "  EXECUTE {grant} || g;"
         " END LOOP; END $grants$"
-    ).format(v1=sql.Literal(v1), events=sql.Literal(sql.Identifier(schema, EVENTS_TABLE).as_string()),
-             grant=sql.Literal(grant))
+    ).format(v1=sql.Literal(prefix + RETIRED_V1), v2=sql.Literal(prefix + RETIRED_V2),
+             events=sql.Literal(sql.Identifier(schema, EVENTS_TABLE).as_string()), grant=sql.Literal(grant))
+
+
+def _view_names(schema: str) -> dict[str, str]:
+    return {table: sql.Identifier(schema, table).as_string() for table in VIEW_TABLES}
 
 
 def run_prepared(conn: Any, name: bytes, params: Sequence[bytes | None]) -> Any:
@@ -158,8 +174,11 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         self._prepared: weakref.WeakSet[Any] = weakref.WeakSet()  # connections the save is prepared on
         self._lock_wait = f"{self.datastore.lock_timeout}s".encode()
         self._select_statements: dict[tuple[bool, bool, bool, bool], str] = {}
-        self.command_result_statement = sql.SQL("SELECT result FROM {s}.{t} WHERE command_id = %s").format(
+        self.command_records_statement = sql.SQL(
+            "SELECT command_id, result, digest, position FROM {s}.{t} WHERE command_id = ANY(%s)").format(
             s=schema, t=sql.Identifier(COMMANDS_TABLE))
+        self.event_state_statement = sql.SQL("SELECT state FROM {s}.{t} WHERE notification_id = %s").format(
+            s=schema, t=sql.Identifier(EVENTS_TABLE))
 
     def create_table(self) -> None:
         # Skip DDL when everything is in place, so an application role that
@@ -183,7 +202,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 _create(curs, self.sql_create_statements)
                 _create(curs, pg_chain_statements(schema) + pg_command_statements(schema)
                         + pg_record_statements(schema) + [pg_carry_over_grants(schema)]
-                        + pg_retired_statements(schema) + pg_guard_statements(schema))
+                        + pg_retired_statements(schema) + pg_guard_statements(schema)
+                        + [sql.SQL(s) for s in view_ddl(_view_names(schema))])
             if snapshots and not self._exists(snapshots.events_table_name, curs):
                 _create(curs, snapshots.sql_create_statements)
         self.datastore.register_type_adapters()
@@ -208,8 +228,10 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             text_array([e.topic for e in stored_events]),
             bytea_array([e.state for e in stored_events]),
             # NULL for an empty list: nothing to send, and the function skips the step.
-            text_array([c for c, _ in commands]) if commands else None,
-            text_array([r for _, r in commands]) if commands else None,
+            text_array([c.command_id for c in commands]) if commands else None,
+            text_array([c.result for c in commands]) if commands else None,
+            text_array([c.digest for c in commands]) if commands else None,
+            int8_array([c.first for c in commands]) if commands else None,
             uuid_array([i for i, _ in read]) if read else None,
             int8_array([v for _, v in read]) if read else None,
             self._lock_wait,
@@ -294,12 +316,20 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                     for r in curs.fetchall()]
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def command_result(self, command_id: str) -> str | None:
-        """The result JSON recorded with a command id, or None if it was never recorded."""
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(self.command_result_statement, (command_id,), prepare=True)
-            row = curs.fetchone()
-        return row["result"] if row else None
+    def command_records(self, command_ids: Sequence[str]) -> dict[str, CommandRow]:
+        """The command log's rows for these ids (those recorded)."""
+        if not command_ids:
+            return {}
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(self.command_records_statement, (list(command_ids),), prepare=True)
+            return {row[0]: CommandRow(*row[1:]) for row in curs.fetchall()}
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def event_state(self, position: int) -> bytes | None:
+        """The stored state of the event at a position, if there is one."""
+        with self.datastore.get_connection() as conn, conn.cursor(binary=True, row_factory=tuple_row) as curs:
+            row = curs.execute(self.event_state_statement, (position,), prepare=True).fetchone()
+        return bytes(row[0]) if row else None
 
     def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> Subscription[ApplicationRecorder]:
         """The log from position ``gt`` on, then each event as it is saved (polled:
@@ -330,16 +360,21 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             # An earlier version's chain trigger, put back by a process of that version
             # run as the owner: with it, every save here would be chained twice (and refused).
             " NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = to_regclass(%(events)s)"
-            "  AND t.tgname = %(retired)s) AS no_retired",
+            "  AND t.tgname = %(retired)s) AS no_retired,"
+            " (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass(%(commands)s)"
+            "  AND attname = ANY(%(added)s) AND NOT attisdropped) AS added",
             {"chain": sql.Identifier(schema, CHAIN_TABLE).as_string(),
              "type": sql.Identifier(schema, self.stored_event_type_name).as_string(),
              "record": sql.Identifier(schema, RECORD_FUNCTION).as_string() + RECORD_SIGNATURE,
              "schema": schema, "names": list(ALL_TRIGGERS),
-             "events": sql.Identifier(schema, EVENTS_TABLE).as_string(), "retired": RETIRED_TRIGGER},
+             "events": sql.Identifier(schema, EVENTS_TABLE).as_string(), "retired": RETIRED_TRIGGER,
+             "commands": sql.Identifier(schema, COMMANDS_TABLE).as_string(),
+             "added": [column for column, _ in ADDED_COLUMNS]},
         )
         row = curs.fetchone()
         installed = bool(row and row["chain"] and row["type"] and row["record"] and row["triggers"] == len(ALL_TRIGGERS)
-                         and row["no_retired"])
+                         and row["no_retired"] and row["added"] == len(ADDED_COLUMNS)
+                         and all(self._exists(table, curs) for table in VIEW_TABLES))
         return installed and (not self.snapshots_table or self._exists(self.snapshots_table, curs))
 
 

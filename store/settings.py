@@ -8,9 +8,9 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from plantrail.store.errors import BadStoreURL, StoreUnavailable
+from plantrail.store.errors import BadStoreURL, StoreUnavailable, SystemSchema
 
 # Settings topics (where eventsourcing finds each part), not stored topics: they may move.
 MAPPER_TOPICS = {"MAPPER_TOPIC": "plantrail.store.mapper:PydanticMapper",
@@ -91,6 +91,8 @@ def _parse_postgres(url: str) -> PostgresURL:
     schema = query.get("schema", [""])[-1]
     if schema and not _IDENT.fullmatch(schema):
         raise BadStoreURL(f"cannot read store URL {_hide_pw(url)!r}: schema {schema!r} is not a plain SQL name")
+    if schema.lower().startswith("pg_") or schema.lower() == "information_schema":
+        raise SystemSchema(f"cannot use schema {schema!r}: it is PostgreSQL's own; name a schema of plantrail's")
     return PostgresURL(parts.hostname, port, unquote(parts.username),
                        unquote(parts.password or ""), dbname, schema)
 
@@ -104,10 +106,6 @@ def env_for_url(url: str) -> dict[str, str]:
     parsed = parse_url(url)
     common = dict(MAPPER_TOPICS)
     if isinstance(parsed, SQLiteURL):
-        try:
-            parsed.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            pass  # prepare() reports this properly as StoreUnavailable
         return {**common,
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER_TOPIC,
@@ -128,8 +126,44 @@ def env_for_url(url: str) -> dict[str, str]:
     return env
 
 
+def reading_env(url: str) -> dict[str, str]:
+    """The settings for reading a store that must already be there (``check_exists``): no
+    table is made, nothing is written (a read runs no DDL)."""
+    return {**env_for_url(url), "CREATE_TABLE": "n"}
+
+
+def check_exists(url: str) -> None:
+    """A read never creates a store: StoreUnavailable, naming the store looked for, unless
+    it is there with its log."""
+    from plantrail.store.chain import EVENTS_TABLE
+
+    parsed = parse_url(url)
+    if isinstance(parsed, SQLiteURL):
+        missing = f"there is no plantrail store at {parsed.path}"
+        if not parsed.path.is_file():
+            raise StoreUnavailable(f"{missing} (a read never makes one)")
+        try:
+            conn = sqlite3.connect(f"file:{quote(str(parsed.path))}?mode=ro", uri=True, timeout=CONNECT_TIMEOUT)
+            try:
+                found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                     (EVENTS_TABLE,)).fetchone()
+            finally:
+                conn.close()
+        except sqlite3.Error as e:
+            raise StoreUnavailable(f"cannot open SQLite store {parsed.path}: {e}") from None
+        if not found:
+            raise StoreUnavailable(f"{missing}: the file holds no plantrail log")
+        return
+    with pg_connect(parsed, autocommit=True) as conn:
+        schema = parsed.schema or "public"
+        found = conn.execute("SELECT to_regclass(%s)", (f'"{schema}"."{EVENTS_TABLE}"',)).fetchone()[0]
+    if found is None:
+        raise StoreUnavailable(f"there is no plantrail store in schema {schema!r} at {parsed.where}/{parsed.dbname} "
+                               "(a read never makes one)")
+
+
 def prepare(url: str) -> None:
-    """Make the store reachable and ready before the application opens it."""
+    """Make the store reachable and ready before the application opens it to write."""
     parsed = parse_url(url)
     if isinstance(parsed, SQLiteURL):
         _prepare_sqlite(parsed)

@@ -9,9 +9,17 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 
 from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE, GENESIS, next_link
-from plantrail.store.commands import COMMANDS_TABLE, SQLITE_COMMANDS_TABLE, command_rows, unchanged_reads
+from plantrail.store.commands import (
+    ADDED_COLUMNS,
+    COMMANDS_TABLE,
+    SQLITE_COMMANDS_TABLE,
+    CommandRow,
+    command_rows,
+    unchanged_reads,
+)
 from plantrail.store.guards import SQLITE_GUARDS
 from plantrail.store.subscription import PollingSubscription
+from plantrail.store.view_tables import VIEW_TABLES, view_ddl
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -52,7 +60,16 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         )
 
     def construct_create_table_statements(self) -> list[str]:
-        return SQLITE_TABLES + SQLITE_GUARDS
+        return SQLITE_TABLES + SQLITE_GUARDS + view_ddl({t: t for t in VIEW_TABLES})
+
+    def _create_table(self, c: SQLiteCursor) -> None:
+        super()._create_table(c)
+        # A store made before the command log held digests and positions gains them.
+        c.execute(f"SELECT name FROM pragma_table_info('{COMMANDS_TABLE}')")
+        have = {row[0] for row in c.fetchall()}
+        for column, kind in ADDED_COLUMNS:
+            if column not in have:
+                c.execute(f"ALTER TABLE {COMMANDS_TABLE} ADD COLUMN {column} {kind}")
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if not stored_events and not command_rows(kwargs):
@@ -73,8 +90,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
                 s.originator_version, s.topic, s.state,
             ))
             positions.append(c.lastrowid)
-        if not positions:  # command ids alone (as on PostgreSQL)
-            c.executemany(f"INSERT INTO {COMMANDS_TABLE} (command_id, result) VALUES (?,?)", command_rows(kwargs))
+        if not positions:
             return positions
         _check_unchanged(c, unchanged_reads(kwargs))
         c.execute(f"SELECT position, link FROM {CHAIN_TABLE} ORDER BY position DESC LIMIT 1")
@@ -86,19 +102,35 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             rows.append((pos, prev_pos, link))
             prev_pos, prev_link = pos, link
         c.executemany(f"INSERT INTO {CHAIN_TABLE} (position, prev_position, link) VALUES (?,?,?)", rows)
-        c.executemany(f"INSERT INTO {COMMANDS_TABLE} (command_id, result) VALUES (?,?)", command_rows(kwargs))
+        c.executemany(
+            f"INSERT INTO {COMMANDS_TABLE} (command_id, result, digest, position) VALUES (?,?,?,?)",
+            [(cmd.command_id, cmd.result, cmd.digest, None if cmd.first is None else positions[cmd.first])
+             for cmd in command_rows(kwargs)])
         return positions
 
     def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> Subscription[ApplicationRecorder]:
         """The library's SQLite recorder has none; this one polls (store/subscription.py)."""
         return PollingSubscription(self, gt=gt, topics=topics)
 
-    def command_result(self, command_id: str) -> str | None:
-        """The result JSON recorded with a command id, or None if it was never recorded."""
+    def command_records(self, command_ids: Sequence[str]) -> dict[str, CommandRow]:
+        """The command log's rows for these ids (those recorded)."""
+        if not command_ids:
+            return {}
+        found: dict[str, CommandRow] = {}
         with self.datastore.transaction(commit=False) as c:
-            c.execute(f"SELECT result FROM {COMMANDS_TABLE} WHERE command_id = ?", (command_id,))
+            for start in range(0, len(command_ids), 500):  # SQLite's limit on host parameters
+                ids = list(command_ids[start:start + 500])
+                c.execute(f"SELECT command_id, result, digest, position FROM {COMMANDS_TABLE}"
+                          f" WHERE command_id IN ({', '.join('?' for _ in ids)})", ids)
+                found.update((row[0], CommandRow(*row[1:])) for row in c.fetchall())
+        return found
+
+    def event_state(self, position: int) -> bytes | None:
+        """The stored state of the event at a position, if there is one."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT state FROM {EVENTS_TABLE} WHERE rowid = ?", (position,))
             row = c.fetchone()
-        return row[0] if row else None
+        return bytes(row[0]) if row else None
 
 
 def _check_unchanged(c: SQLiteCursor, reads: list[tuple[Any, int]]) -> None:

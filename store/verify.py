@@ -22,7 +22,20 @@ from plantrail.store.verify_sources import Event, Link, LogSource, open_source
 
 BATCH = 10000  # rows a query; keyset pagination keeps memory to one batch
 
-Problem = Literal["edited", "missing", "inserted", "reordered", "truncated", "rewritten"]
+Problem = Literal["edited", "missing", "inserted", "reordered", "truncated", "rewritten", "untrusted-key",
+                  "derived", "pending"]
+
+
+class CheckpointSeen(BaseModel):
+    """A checkpoint verify was given: which file, what it vouches for, and the key that
+    signed it (``key``: its fingerprint; ``trusted``: among the trusted keys, or None where
+    none were given)."""
+
+    source: str
+    position: int
+    made_at: str
+    key: str
+    trusted: bool | None
 
 
 class VerifyReport(BaseModel):
@@ -34,6 +47,10 @@ class VerifyReport(BaseModel):
     head_position: int = 0  # last position that verified (0: empty log)
     head_link: str = GENESIS.hex()
     checkpoints_checked: int = 0
+    checkpoints: list[CheckpointSeen] = []
+    # Rows derived from the log (views, command log, snapshots) that the log does not give:
+    # each {table, record, detail}; filled by the caller that checks them (cli verify).
+    derived: list[dict[str, str]] = []
 
 
 class _Found(Exception):
@@ -70,14 +87,38 @@ def _link_of(prev: bytes, e: Event) -> bytes | None:
         return None
 
 
-def verify(url: str, checkpoints: Sequence[Any] = (), trusted_keys: Sequence[str] | None = None) -> VerifyReport:
-    """Verify the whole log; each checkpoint (dict or file path) must still hold.
+def verify(url: str, checkpoints: Sequence[Any] = (), trusted_keys: set[str] | None = None) -> VerifyReport:
+    """Verify the whole log; each checkpoint (dict or file path) must still hold, and, where
+    ``trusted_keys`` (public keys, hex) are given, be signed by one of them.
 
     Raises StoreUnavailable if the store can't be opened, BadCheckpoint for a bad checkpoint.
     """
     from plantrail.store.checkpoint import load_checkpoint
 
-    cps = sorted((load_checkpoint(c, trusted_keys) for c in checkpoints), key=lambda c: c["position"])
+    cps = sorted((load_checkpoint(c) for c in checkpoints), key=lambda c: c["position"])
+    report = _verified(url, cps)
+    return _trusted(report, cps, trusted_keys)
+
+
+def _trusted(report: VerifyReport, cps: list[dict], trusted_keys: set[str] | None) -> VerifyReport:
+    """Each checkpoint's key named in the report; the first one signed by a key the auditor
+    does not trust is ``untrusted-key`` (where nothing before it was found)."""
+    from plantrail.store.checkpoint import fingerprint
+
+    report.checkpoints = [
+        CheckpointSeen(source=cp["source"], position=cp["position"], made_at=cp["made_at"],
+                       key=fingerprint(cp["public_key"]),
+                       trusted=None if trusted_keys is None else cp["public_key"] in trusted_keys)
+        for cp in cps]
+    stranger = next((seen for seen in report.checkpoints if seen.trusted is False), None)
+    if report.intact and stranger is not None:
+        report.intact, report.problem, report.first_bad_position = False, "untrusted-key", stranger.position
+        report.detail = (f"the checkpoint {stranger.source} (made {stranger.made_at}) was signed by {stranger.key}, "
+                         "which is not one of the trusted keys")
+    return report
+
+
+def _verified(url: str, cps: list[dict]) -> VerifyReport:
     # Without the cyclic garbage collector: the walk makes a few objects an event and
     # no cycles, so each collection would only walk whatever else the process holds
     # (in a process holding an application's records, a fifth of the walk's time).

@@ -18,6 +18,7 @@ from uuid import UUID
 
 from eventsourcing.postgres import PostgresDatastore
 
+from plantrail.store.commands import COMMANDS_TABLE
 from plantrail.store.pg_arrays import Int8s, Texts
 from plantrail.store.pg_arrays import register as register_arrays
 
@@ -63,6 +64,7 @@ CHILDREN = Table(
         "CREATE INDEX IF NOT EXISTS view_children_ref ON {view_children} (child_ref)",
     ),
 )
+TABLES = (PLANS, CHILDREN)
 TRACKING_DDL = (
     "CREATE TABLE IF NOT EXISTS {view_tracking} ("
     " name TEXT PRIMARY KEY, position BIGINT NOT NULL, version INTEGER NOT NULL)"
@@ -117,13 +119,13 @@ def is_postgres(app: Any) -> bool:
 
 
 def table_names(app: Any) -> dict[str, str]:
-    """Each table's name as SQL: schema-qualified on PostgreSQL (the store's schema)."""
-    tables = (*VIEW_TABLES, "events")
-    events = app.recorder.events_table_name
+    """Each table's name as SQL (``{events}``, ``{commands}``, the views'): schema-qualified on
+    PostgreSQL (the store's schema)."""
+    names = {**{t: t for t in VIEW_TABLES}, "events": app.recorder.events_table_name, "commands": COMMANDS_TABLE}
     if not is_postgres(app):
-        return {t: (events if t == "events" else t) for t in tables}
+        return names
     schema = app.recorder.datastore.schema
-    return {t: f'"{schema}"."{events if t == "events" else t}"' for t in tables}
+    return {slot: f'"{schema}"."{table}"' for slot, table in names.items()}
 
 
 @contextmanager
@@ -188,29 +190,30 @@ def max_position_sql(app: Any) -> str:
 # ---------------------------------------------------------------------- tracking
 
 
-def create_tables(app: Any, views: Sequence[tuple[str, int, Table]]) -> None:
-    """Each view's table and its tracking row (position 0), if missing (idempotent)."""
+def view_ddl(names: dict[str, str]) -> list[str]:
+    """The views' tables, made with the log's by the recorders (``init``, the first write):
+    a read never runs DDL. ``names`` maps each table to its name as SQL."""
+    return [statement.format(**names) for statement in (TRACKING_DDL, *(s for t in TABLES for s in t.ddl))]
+
+
+def track(app: Any, views: Sequence[tuple[str, int]]) -> None:
+    """Each view's tracking row (position 0, this version), if missing: on the write path."""
     with transaction(app, commit=True) as tx:
-        tx.execute(TRACKING_DDL)
-        for name, version, table in views:
-            for statement in table.ddl:
-                tx.execute(statement)
+        for name, version in views:
             tx.execute("INSERT INTO {view_tracking} (name, position, version) VALUES (?, 0, ?)"
                        " ON CONFLICT (name) DO NOTHING", (name, version))
 
 
-def tracking(app: Any, document_of: UUID | None = None) -> tuple[dict[str, dict[str, Any]], int, Any]:
-    """Every view's position and version, the log's last position, and (given a plan id)
-    that plan's document in the plans view: one statement, one snapshot."""
-    also, params = ("", ()) if document_of is None else (
-        ", (SELECT document FROM {view_plans} WHERE plan_id = ?) AS document", (str(document_of),))
+def tracking(app: Any) -> tuple[dict[str, dict[str, Any]], int]:
+    """Every view's position and version, and the log's last position: one statement, one
+    snapshot (two where no view is tracked yet)."""
     with transaction(app, commit=False) as tx:
         rows = tx.execute(
-            f"SELECT name, position, version, {max_position_sql(app)} AS log_position{also} FROM {{view_tracking}}",
-            params,
+            f"SELECT name, position, version, {max_position_sql(app)} AS log_position FROM {{view_tracking}}"
         ).fetchall()
-    log = rows[0]["log_position"] if rows else 0
-    return {r["name"]: r for r in rows}, log, (rows[0].get("document") if rows else None)
+        if not rows:  # nothing has caught up yet: the log's position alone
+            return {}, tx.execute(f"SELECT {max_position_sql(app)} AS log_position").fetchone()["log_position"]
+    return {r["name"]: r for r in rows}, rows[0]["log_position"]
 
 
 def advance(tx: Tx, name: str, expected: int, to: int) -> bool:
@@ -233,17 +236,18 @@ def reset(app: Any, name: str, version: int, table: Table) -> None:
 
 
 def upsert(tx: Tx, table: Table, rows: list[tuple[Any, ...]]) -> None:
-    """One row a record (a batch never holds two rows of one record).
-
-    A row never goes back to an earlier position: two processes bringing a view up to
-    date at once (a rebuild on every core writes rows before the view's position moves)
-    leave each record's row folded the furthest.
-    """
+    """One row a record (a batch never holds two rows of one record), always written over
+    the row there: a row is never kept for claiming a later position (a forged one would
+    be). Two processes bringing a view up to date at once cannot leave a row behind its
+    view's position: a batch's rows and its move of the position are one transaction that
+    fails whole if another moved the view first, and where rebuild workers wrote rows
+    before the position moves, whoever moves it on next folds every record touched after
+    the position it moves from (``projections.runner``)."""
     if not rows:
         return
     cols = ", ".join(table.columns)
     sets = ", ".join(f"{c} = excluded.{c}" for c in table.columns if c != table.key)
-    conflict = f"ON CONFLICT ({table.key}) DO UPDATE SET {sets} WHERE kept.position <= excluded.position"
+    conflict = f"ON CONFLICT ({table.key}) DO UPDATE SET {sets}"
     if tx.postgres:
         # One statement a batch, a column an array: a statement a row cost the
         # runner and the server more than the rows themselves.
@@ -270,12 +274,6 @@ def known_ids(tx: Tx, table: Table, ids: set[UUID]) -> set[UUID]:
 def _select(app: Any, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
     with transaction(app, commit=False) as tx:
         return tx.execute(sql, params).fetchall()
-
-
-def plan_document(app: Any, plan_id: UUID) -> Any:
-    """A plan's document in the plans view (JSON text), None if it has no row."""
-    rows = _select(app, "SELECT document FROM {view_plans} WHERE plan_id = ?", (str(plan_id),))
-    return rows[0]["document"] if rows else None
 
 
 def plan_rows(app: Any, child: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
@@ -305,9 +303,16 @@ def plan_ids_starting(app: Any, dashed_prefix: str) -> list[UUID]:
 
 
 def open_plans_with_nations(app: Any) -> list[dict[str, Any]]:
-    """Each open plan's document (JSON text) and its child's nation."""
+    """Each open plan's id, child, document (JSON text) and its child's nation."""
     return _select(
         app,
-        "SELECT p.document, c.nation FROM {view_plans} p LEFT JOIN {view_children} c ON c.child_ref = p.child"
-        " WHERE p.status = 'open'",
+        "SELECT p.plan_id, p.child, p.document, c.nation FROM {view_plans} p"
+        " LEFT JOIN {view_children} c ON c.child_ref = p.child WHERE p.status = 'open'",
     )
+
+
+def child_nations(app: Any, refs: Sequence[str]) -> dict[str, str]:
+    """The nations of these children, by reference."""
+    marks = ", ".join("?" for _ in refs)
+    rows = _select(app, f"SELECT child_ref, nation FROM {{view_children}} WHERE child_ref IN ({marks})", refs)
+    return {r["child_ref"]: r["nation"] for r in rows}

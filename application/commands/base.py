@@ -7,17 +7,24 @@ from uuid import UUID
 
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, model_validator
 
+from plantrail.domain.vocabulary import EARLIEST_DATE, LATEST_DATE
+
 
 def day(value: Any) -> Any:
-    """A date object, or text written YYYY-MM-DD (an import line's JSON has no dates)."""
-    if isinstance(value, date) or value is None:
+    """A date object, or text written YYYY-MM-DD (an import line's JSON has no dates), in
+    the years a record can hold (``vocabulary.EARLIEST_DATE`` to ``LATEST_DATE``)."""
+    if value is None:
         return value
-    if not isinstance(value, str):
+    if not isinstance(value, (str, date)):
         raise ValueError("write a date as YYYY-MM-DD")
     try:
-        return date.fromisoformat(value)
+        when = value if isinstance(value, date) else date.fromisoformat(value)
     except ValueError:
         raise ValueError(f"'{value}' is not a date; write it YYYY-MM-DD") from None
+    if not EARLIEST_DATE <= when <= LATEST_DATE:
+        raise ValueError(f"{when.isoformat()} is not a date a record can hold; give one between "
+                         f"{EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}")
+    return when
 
 
 def listed(value: Any) -> Any:

@@ -59,7 +59,7 @@ def subject_access(app: Any, child_ref: str) -> dict[str, Any]:
                                    *(row["plan_id"] for row in list_plans(app, child=child_ref))]))
     plans = []
     for plan_id in plan_ids:
-        plans.append({"plan_id": plan_id, "plan": current_plan(app, plan_id, fresh=False),
+        plans.append({"plan_id": plan_id, "plan": current_plan(app, plan_id),
                       "events": history(app, plan_id)})
     plans.sort(key=lambda p: (p["plan"]["opened_on"] or "", p["plan_id"]))
     child_events = _record_history(app, child.id)

@@ -29,8 +29,9 @@ def test_every_command_has_one_handler_one_permission_row_and_one_method():
 
 
 def test_every_cli_write_is_a_command_and_its_options_are_the_commands_fields():
-    assert {command for _, command in WRITES} == set(COMMANDS)
-    for made, command in WRITES:
+    assert {name for _, name in WRITES} == set(BY_NAME)
+    for made, name in WRITES:
+        command = BY_NAME[name]
         found = _command_at(command.command.split())
         assert found is made, f"`plantrail {command.command}` is not the write made for {command.__name__}"
         options = {SHAPED.get(p.name, p.name) for p in made.params} - HOW

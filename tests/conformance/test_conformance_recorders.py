@@ -42,6 +42,7 @@ from plantrail_conformance_testkit import (
     new_sqlite_url,
     plantrail_factory,
 )
+from plantrail.store.commands import SavedCommand
 from plantrail.store.postgres_recorder import ChainedPostgresApplicationRecorder
 from plantrail.store.sqlite_recorder import ChainedSQLiteApplicationRecorder
 
@@ -290,12 +291,20 @@ class TestPostgresApplicationRecorder(_PgStore, ApplicationRecorderTestCase):
         close_own_connections()
         self.assertEqual(1, len(recorder.select_events(originator_id)))
 
-    def test_retry_command_result_after_closing_connection(self) -> None:
+    def test_retry_command_records_after_closing_connection(self) -> None:
         recorder = self.create_recorder()
         recorder.insert_events([StoredEvent(originator_id=self.new_originator_id(), originator_version=0,
-                                            topic="topic1", state=b"state1")], commands=[("c-1", '"done"')])
+                                            topic="topic1", state=b"state1")],
+                               commands=[SavedCommand("c-1", '"done"', None, 0)])
         close_own_connections()
-        self.assertEqual('"done"', recorder.command_result("c-1"))
+        self.assertEqual('"done"', recorder.command_records(["c-1"])["c-1"].result)
+
+    def test_retry_event_state_after_closing_connection(self) -> None:
+        recorder = self.create_recorder()
+        position = recorder.insert_events([StoredEvent(originator_id=self.new_originator_id(), originator_version=0,
+                                                       topic="topic1", state=b"state1")])[0]
+        close_own_connections()
+        self.assertEqual(b"state1", recorder.event_state(position))
 
     def test_insert_no_events_returns_at_once(self) -> None:
         """insert_events([]) records nothing and asks the server nothing (issue 28)."""

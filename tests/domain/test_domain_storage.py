@@ -31,7 +31,9 @@ from plantrail.domain.plan import Plan
 from plantrail.domain.vocabulary import PLAN_FAMILY
 
 # ---------------------------------------------------------------------- strategies for the catalogue
-TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40).filter(str.strip)
+# Text a record may hold: any character but surrogates and control characters (newline and tab excepted).
+TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc"), include_characters="\n\t"), min_size=1,
+               max_size=40).filter(str.strip)
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53), 2**53) | TEXT,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),

@@ -19,7 +19,7 @@ PLANS = next(v for v in VIEWS if v.name == "plans")
 @pytest.fixture
 def app(pg_schema_url: str):
     app = open_app(pg_schema_url, FixedClock(datetime(2026, 1, 5, 9, tzinfo=UTC)))
-    runner.ensure_tables(app)
+    runner.ensure_tracking(app)
     try:
         yield app
     finally:
@@ -67,7 +67,7 @@ def test_a_value_of_another_type_fails_the_write_and_is_not_converted(app) -> No
 @pytest.fixture
 def either_app(store_url: str):
     app = open_app(store_url, FixedClock(datetime(2026, 1, 5, 9, tzinfo=UTC)))
-    runner.ensure_tables(app)
+    runner.ensure_tracking(app)
     try:
         yield app
     finally:

@@ -148,7 +148,7 @@ def check(state: Run) -> dict[str, object]:
         if count not in EVENTS_PER_COMMAND.values() or (kind and command_id in state.reported
                                                         and state.reported[command_id] != "open"):
             problems.append(f"{command_id} has {count} events")
-        if app.command_result(command_id) is None:
+        if app.recorded(command_id) is None:
             problems.append(f"{command_id} has events but is not in the command log")
     report = verify(state.url)
     if not report.intact:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import threading
 from datetime import date
 
-from plantrail.domain.errors import Conflict
+import pytest
+
+from plantrail.domain.errors import BadInput, Conflict
 from tests.support import open_app, stored_event_count
 
 
@@ -64,10 +66,15 @@ def test_a_repeated_command_id_records_nothing_new(store_url: str) -> None:
     first = app.add_action("sw1", plan_id, area="health", need="n", response="r", frequency="weekly",
                            responsible="HV", starts=date(2026, 3, 9), outcomes=["o"], command_id="import-7")
     before = stored_event_count(app)
-    again = app.add_action("sw1", plan_id, area="health", need="other", response="r", frequency="weekly",
+    again = app.add_action("sw1", plan_id, area="health", need="n", response="r", frequency="weekly",
                            responsible="HV", starts=date(2026, 3, 9), outcomes=["o"], command_id="import-7")
     assert again == first == "A1"
     assert stored_event_count(app) == before
-    assert app.command_result("import-7").value == "A1"
+    # The id is bound to its command: given to another command it is bad input, and nothing is recorded.
+    with pytest.raises(BadInput, match="given to another command"):
+        app.add_action("sw1", plan_id, area="health", need="other", response="r", frequency="weekly",
+                       responsible="HV", starts=date(2026, 3, 9), outcomes=["o"], command_id="import-7")
+    assert stored_event_count(app) == before
+    assert app.recorded("import-7").value == "A1"
     assert [e.command_id for e in app.events_of(app.plan_id(plan_id))][-1] == "import-7"
     app.close()

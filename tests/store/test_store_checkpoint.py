@@ -7,7 +7,7 @@ import pytest
 from plantrail_store_testkit import Raw, fill, rechain
 
 from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE
-from plantrail.store.checkpoint import KEY_ENV, create_key, load_checkpoint, make_checkpoint
+from plantrail.store.checkpoint import KEY_ENV, create_key, fingerprint, load_checkpoint, make_checkpoint
 from plantrail.store.errors import BadCheckpoint, ChainBroken, SigningKeyError
 from plantrail.store.verify import verify
 
@@ -38,8 +38,9 @@ def test_checkpoint_round_trip(store_url, apps, key, tmp_path):
     file = tmp_path / "cp.json"
     file.write_text(json.dumps(cp))
     fill(app, 3)  # the log grows after the checkpoint: still fine
-    report = verify(store_url, [str(file)], trusted_keys=[public])
+    report = verify(store_url, [str(file)], trusted_keys={public})
     assert report.intact and report.checkpoints_checked == 1 and report.events_checked == n + 6
+    assert [(seen.key, seen.trusted) for seen in report.checkpoints] == [(fingerprint(public), True)]
 
 
 def test_key_from_environment(store_url, apps, key, monkeypatch):
@@ -89,8 +90,10 @@ def test_altered_or_untrusted_checkpoint(tmp_path, apps, key):
     cp = make_checkpoint(url, key[0])
     with pytest.raises(BadCheckpoint, match="altered"):
         load_checkpoint({**cp, "position": 3})
-    with pytest.raises(BadCheckpoint, match="not trusted"):
-        verify(url, [cp], trusted_keys=[create_key(tmp_path / "other.pem")])
+    # Signed by a key the auditor does not trust: exit 3's untrusted-key, the key named.
+    report = verify(url, [cp], trusted_keys={create_key(tmp_path / "other.pem")})
+    assert (report.intact, report.problem) == (False, "untrusted-key")
+    assert fingerprint(cp["public_key"]) in report.detail and report.checkpoints[0].trusted is False
     (tmp_path / "junk.json").write_text("{not json")
     with pytest.raises(BadCheckpoint):
         verify(url, [str(tmp_path / "junk.json")])

@@ -26,7 +26,6 @@ from typing import Any
 import psycopg
 import pytest
 
-from plantrail.projections.runner import ensure_tables
 from plantrail.store.log import event_positions, read_log, read_records, records_touched
 from plantrail.store.settings import parse_url
 from plantrail.store.verify_sources import PostgresServerHashingSource
@@ -63,7 +62,6 @@ def logs():
         for state, url in urls.items():
             apps[state] = app = open_app(url)
             app.url = url  # for verify's reads, which open their own connection
-            ensure_tables(app)
             schema = app.recorder.datastore.schema
             with psycopg.connect(base, autocommit=True) as conn:
                 for table in LOG_TABLES:

@@ -11,7 +11,7 @@ from plantrail_store_testkit import ThingApp, fill
 from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE
 from plantrail.store.commands import COMMANDS_TABLE
 from plantrail.store.guards import install_guards
-from plantrail.store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE, RETIRED_RECORD
+from plantrail.store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE, RETIRED_V1
 from plantrail.store.settings import env_for_url, parse_url
 from plantrail.store.verify import verify
 
@@ -122,7 +122,7 @@ def test_an_upgrade_lets_the_roles_that_could_insert_save(split, pg_url):
             # The store as an earlier version left it: no save function of this version;
             # roles allowed to INSERT, as docs/integrity.md then said.
             conn.execute(f"DROP FUNCTION {schema}.{RECORD_FUNCTION}{RECORD_SIGNATURE}")
-            conn.execute(f"CREATE FUNCTION {schema}.{RETIRED_RECORD} RETURNS bigint[] LANGUAGE sql"
+            conn.execute(f"CREATE FUNCTION {schema}.{RETIRED_V1} RETURNS bigint[] LANGUAGE sql"
                          " AS 'SELECT NULL::bigint[]'")
             conn.execute(f'GRANT INSERT ON {schema}.{EVENTS_TABLE} TO {app_role}, "{odd}"')
         install_guards(owner_url)  # plantrail init, as the owner

@@ -16,12 +16,14 @@ def test_default_url_follows_xdg(monkeypatch, tmp_path):
     assert default_url() == f"sqlite:///{tmp_path}/home/.local/share/plantrail/plantrail.sqlite"
 
 
-def test_sqlite_env_creates_parent_dir(tmp_path):
+def test_sqlite_settings_make_nothing_prepare_makes_the_folder(tmp_path):
     env = env_for_url(f"sqlite:///{tmp_path}/a/b/store.sqlite")
     assert env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
     assert env["SQLITE_DBNAME"] == f"{tmp_path}/a/b/store.sqlite"
     assert env["APPLICATION_RECORDER_TOPIC"] == "plantrail.store.sqlite_recorder:ChainedSQLiteApplicationRecorder"
     assert "IS_SNAPSHOTTING_ENABLED" not in env  # records load from their events, never snapshots
+    assert not (tmp_path / "a").exists()  # settings are settings: a read makes no folder (nor store)
+    prepare(f"sqlite:///{tmp_path}/a/b/store.sqlite")  # the first write's
     assert (tmp_path / "a" / "b").is_dir()
 
 

@@ -1,10 +1,12 @@
 -- The save: one statement, one round trip, its own transaction (plantrail.store.postgres_recorder).
 --
--- In one transaction: the command ids (their primary key refuses a repeat), the EXCLUSIVE
--- table lock (positions are issued in commit order, and the chain's head cannot move), the
--- check that the records the command only read are as it read them, the events, and their
--- links. Any failure rolls all of it back; an integrity error says the command must be
--- decided again on what is now recorded.
+-- In one transaction: the EXCLUSIVE table lock (positions are issued in commit order, and
+-- the chain's head cannot move), the check that the records the command only read are as
+-- it read them, the events, their links, and the command ids (their primary key refuses a
+-- repeat), each with a digest of its command and the position of its first event, which is
+-- what verify and the application check a command log row against. Any failure rolls all
+-- of it back; an integrity error says the command must be decided again on what is now
+-- recorded (or, for a repeated command id, that it was recorded already).
 --
 -- It is the only way in for events: SECURITY DEFINER, so a role needs EXECUTE on it
 -- (granted by the owner; docs/integrity.md) and no right to write the log, its chain or
@@ -21,9 +23,6 @@ DECLARE
   positions bigint[] := '{{}}'; prevs bigint[] := '{{}}'; links bytea[] := '{{}}';
   head_pos bigint; head_link bytea; w record;
 BEGIN
-  IF command_ids IS NOT NULL THEN
-    INSERT INTO {s}.{commands} (command_id, result) SELECT * FROM unnest(command_ids, results);
-  END IF;
   PERFORM set_config('lock_timeout', wait, true);
   LOCK TABLE {s}.{events} IN EXCLUSIVE MODE;
   -- LATERAL ... LIMIT 1: one index probe per record read. (A plain join gets a generic
@@ -51,5 +50,10 @@ BEGIN
   END LOOP;
   -- One INSERT for the whole save's links (row by row cost ~3x more on a large batch).
   INSERT INTO {s}.{chain} (position, prev_position, link) SELECT * FROM unnest(positions, prevs, links);
+  IF command_ids IS NOT NULL THEN
+    INSERT INTO {s}.{commands} (command_id, result, digest, position)
+      SELECT c.id, c.result, c.digest, positions[c.first::int + 1]
+      FROM unnest(command_ids, results, digests, firsts) AS c(id, result, digest, first);
+  END IF;
   RETURN positions;
 END $body$

@@ -1,0 +1,40 @@
+"""Writing `-o FILE`: never over a file that is there unless `--force` is given, never through
+a symbolic link, and readable by its owner only where it holds a child's records."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+force_option = click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+
+
+def write_file(path: str, content: str | bytes, *, force: bool = False, private: bool = True) -> None:
+    """Write ``content`` to ``path``: refused (bad input, exit 2) where the file is there
+    and ``force`` is not given, or where the path is a symbolic link (``force`` or not: a
+    link could send a child's records anywhere). ``private`` files are mode 0600."""
+    from plantrail.domain.errors import BadInput
+
+    target = Path(path)
+    if target.parent and not target.parent.is_dir():
+        raise BadInput(f"the folder {target.parent} does not exist", fix="give -o a path in an existing folder")
+    if target.is_symlink():
+        raise BadInput(f"{path} is a symbolic link; plantrail writes only to a file of its own",
+                       fix="give -o the path of a file, not a link")
+    if target.exists() and not force:
+        raise BadInput(f"{path} exists already; nothing was written", fix="give another -o FILE, or --force to replace it")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | (os.O_TRUNC if force else os.O_EXCL)
+    mode = 0o600 if private else 0o644
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        fd = os.open(target, flags, mode)
+    except FileExistsError:  # made meanwhile by someone else
+        raise BadInput(f"{path} exists already; nothing was written", fix="give --force to replace it") from None
+    except OSError as error:
+        raise BadInput(f"cannot write {path}: {error.strerror or error}", fix="give -o a file you may write") from None
+    with os.fdopen(fd, "wb") as out:
+        if private:
+            os.fchmod(out.fileno(), 0o600)  # a replaced file keeps its old mode otherwise
+        out.write(data)

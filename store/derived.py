@@ -1,0 +1,116 @@
+"""Reading what is derived from the log, for verify to check against it: the views' rows and
+how far each has read, the command log, any snapshots an earlier version left, and the
+events those rest on (every line of SQL that check needs)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
+from uuid import UUID
+
+from plantrail.store.log import Logged
+from plantrail.store.view_tables import Table, is_postgres, transaction
+
+CHUNK = 1000
+# Where earlier versions kept snapshots (plantrail reads none now): the library's names.
+SNAPSHOT_TABLES = ("plantrail_snapshots", "stored_snapshots")
+
+
+class CommandLogRow(NamedTuple):
+    command_id: str
+    digest: str | None
+    position: int | None
+
+
+class SnapshotRow(NamedTuple):
+    originator_id: UUID
+    version: int
+    topic: str
+    state: bytes
+
+
+def _key(app: Any, record_id: UUID) -> Any:
+    """A record id as the events table keeps it (SQLite: 32 hex digits)."""
+    return record_id if is_postgres(app) else record_id.hex
+
+
+def _id(app: Any, stored: Any) -> UUID:
+    return stored if isinstance(stored, UUID) else UUID(str(stored))
+
+
+def _position_column(app: Any) -> str:
+    return "notification_id" if is_postgres(app) else "rowid"
+
+
+def first_events(app: Any, topics: Sequence[str]) -> dict[UUID, int]:
+    """Every record whose log has an event of these topics (a record's first: what made it),
+    with that event's position. One pass over the events table."""
+    marks = ", ".join("?" for _ in topics)
+    with transaction(app, commit=False) as tx:
+        rows = tx.execute(f"SELECT originator_id AS id, MIN({_position_column(app)}) AS position FROM {{events}}"
+                          f" WHERE topic IN ({marks}) GROUP BY originator_id", list(topics)).fetchall()
+    return {_id(app, r["id"]): r["position"] for r in rows}
+
+
+def record_events(app: Any, ids: Sequence[UUID]) -> dict[UUID, list[Logged]]:
+    """Every event of these records, each record's in version order, with its position."""
+    out: dict[UUID, list[Logged]] = {record_id: [] for record_id in ids}
+    for start in range(0, len(ids), CHUNK):
+        chunk = [_key(app, i) for i in ids[start:start + CHUNK]]
+        marks = ", ".join("?" for _ in chunk)
+        with transaction(app, commit=False) as tx:
+            rows = tx.execute(
+                f"SELECT {_position_column(app)} AS position, originator_id AS id, originator_version AS version,"
+                f" topic, state FROM {{events}} WHERE originator_id IN ({marks})"
+                " ORDER BY originator_id, originator_version", chunk).fetchall()
+        for r in rows:
+            record_id = _id(app, r["id"])
+            out[record_id].append(Logged(r["position"], record_id, r["version"], r["topic"], bytes(r["state"])))
+    return out
+
+
+def view_rows(app: Any, table: Table) -> Iterator[dict[str, Any]]:
+    """Every row of a view's table, by key."""
+    with transaction(app, commit=False) as tx:
+        yield from tx.execute(f"SELECT * FROM {{{table.name}}} ORDER BY {table.key}").fetchall()
+
+
+def command_log(app: Any) -> list[CommandLogRow]:
+    """The command log's rows, by the position of their first event (rows without one last)."""
+    with transaction(app, commit=False) as tx:
+        rows = tx.execute("SELECT command_id, digest, position FROM {commands}"
+                          " ORDER BY position IS NULL, position").fetchall()
+    return [CommandLogRow(r["command_id"], r["digest"], r["position"]) for r in rows]
+
+
+def states_at(app: Any, positions: Sequence[int]) -> dict[int, bytes]:
+    """The stored state of the event at each of these positions (those there are)."""
+    out: dict[int, bytes] = {}
+    column = _position_column(app)
+    for start in range(0, len(positions), CHUNK):
+        chunk = list(positions[start:start + CHUNK])
+        marks = ", ".join("?" for _ in chunk)
+        with transaction(app, commit=False) as tx:
+            rows = tx.execute(f"SELECT {column} AS position, state FROM {{events}} WHERE {column} IN ({marks})",
+                              chunk).fetchall()
+        out.update((r["position"], bytes(r["state"])) for r in rows)
+    return out
+
+
+def snapshots(app: Any) -> list[SnapshotRow]:
+    """The rows of any snapshots table an earlier version of plantrail left."""
+    found: list[SnapshotRow] = []
+    for name in SNAPSHOT_TABLES:
+        qualified = (f'"{app.recorder.datastore.schema}"."{name}"' if is_postgres(app) else name)
+        with transaction(app, commit=False) as tx:
+            if is_postgres(app):
+                exists = tx.execute("SELECT to_regclass(?) IS NOT NULL AS found", (qualified,)).fetchone()["found"]
+            else:
+                exists = bool(tx.execute("SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                         (name,)).fetchall())
+            if not exists:
+                continue
+            rows = tx.execute(f"SELECT originator_id AS id, originator_version AS version, topic, state"
+                              f" FROM {qualified}").fetchall()
+        found += [SnapshotRow(_id(app, r["id"]), r["version"], r["topic"], bytes(r["state"])) for r in rows]
+    return found
