@@ -45,7 +45,8 @@ def test_a_small_run_prints_every_figure_and_drops_its_schemas():
     result = json.loads(done.stdout)  # stdout holds the JSON object and nothing else
     missing = [name for name in FIGURES if not isinstance(result.get(name), (int, float))]
     assert not missing
-    assert all(result[name] > 0 for name in FIGURES)
+    # A store this small is rebuilt in one process: no worker, no worker's memory.
+    assert all(result[name] > 0 for name in FIGURES if name != "rebuild_worker_peak_rss_mb")
     assert result["verify_intact"] is True
     assert result["events_in_store"] >= 20_000  # the import alone loads at least that many
     assert result["import_events"] <= result["events_in_store"]
