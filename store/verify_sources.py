@@ -159,9 +159,9 @@ class PostgresSource(_RowHashing):
                                     + events_in).format(**fmt)
         # The ends of the log and of the chain in this snapshot (verify reads one: where a
         # window comes back short, they say whether that is the end or a gap).
-        ends = conn.execute(sql.SQL("SELECT (SELECT MAX(notification_id) FROM {s}.{e}),"
-                                    " (SELECT MAX(position) FROM {s}.{c})" if has_chain else
-                                    "SELECT (SELECT MAX(notification_id) FROM {s}.{e}), NULL").format(**fmt)).fetchone()
+        chain_end = "(SELECT MAX(position) FROM {s}.{c})" if has_chain else "NULL"
+        ends = conn.execute(sql.SQL("SELECT (SELECT MAX(notification_id) FROM {s}.{e}), " + chain_end)
+                            .format(**fmt)).fetchone()
         self.events_end, self.links_end = (ends[0] or 0), (ends[1] or 0)
         # A cursor each: the fast path fetches on a worker thread, and cursors are not shared.
         self.event_rows = conn.cursor(binary=True, row_factory=args_row(Event))
