@@ -15,6 +15,7 @@ TARGETS = [
      lambda r: r["read_p99_ms"] <= 2 and r["read_p99_ms"] <= r["read_p99_ms_small"] * 1.1),
     ("read_p99_ms_small", None, "<= 2 ms", lambda r: r["read_p99_ms_small"] <= 2),
     ("as_at_p99_ms", None, "(reported)", None),
+    ("catch_up_events_per_s", None, ">= 50,000 (after the import)", lambda r: r["catch_up_events_per_s"] >= 50_000),
     ("rebuild_events_per_s", None, ">= 50,000", lambda r: r["rebuild_events_per_s"] >= 50_000),
     ("verify_events_per_s", None, ">= 200,000", lambda r: r["verify_events_per_s"] >= 200_000),
     ("cli_help_s", None, "<= 0.3 s", lambda r: r["cli_help_s"] <= 0.3),
@@ -46,7 +47,9 @@ def report(r: dict[str, Any]) -> str:
              + _time_split("the save alone", r["store_save_per_s"], r["store_save_cpu_us"]) + "; "
              + _time_split("a raw commit", r["raw_commit_per_s"], r["raw_commit_cpu_us"]),
              f"an imported event: {1e6 / r['import_events_per_s']:.0f} µs, this process's CPU "
-             f"{r['import_cpu_us_per_event']:.0f} µs (all threads)"]
+             f"{r['import_cpu_us_per_event']:.0f} µs (all threads)",
+             f"peak memory (RSS): rebuild {r['rebuild_peak_rss_mb']:.0f} MB, its largest worker "
+             f"{r['rebuild_worker_peak_rss_mb']:.0f} MB; verify {r['verify_peak_rss_mb']:.0f} MB"]
     return "\n".join(rows)
 
 

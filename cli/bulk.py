@@ -53,10 +53,27 @@ def import_command(file: str, batch_size: int, as_json: bool) -> None:
         click.get_current_context().exit(code)
     finish()
     from plantrail.projections.runner import catch_up
+    from plantrail.store.maintenance import LOG_TABLES, analyse
+    from plantrail.store.view_tables import VIEW_TABLES
 
+    # The tables it filled get their statistics now, as after any bulk load: autovacuum,
+    # where it runs at all, would come to them only after a tenth more of the log
+    # (docs/database.md). The log first, so that a long catch-up finds it analysed.
+    analysed, skipped = analyse(app, LOG_TABLES) if counts["events"] else ([], [])
     catch_up(app)
-    emit(counts, as_json, human=lambda: click.echo(
-        f"imported {counts['lines']} lines: {counts['events']} events in {counts['batches']} transactions"))
+    if counts["events"]:
+        views = analyse(app, VIEW_TABLES)
+        analysed, skipped = analysed + views[0], skipped + views[1]
+    emit({**counts, "analyzed": analysed}, as_json, human=lambda: _report(counts, analysed))
+    if skipped:
+        click.echo(f"warning: not analysed (only their owner may): {', '.join(skipped)}; "
+                   "have the store's owner run ANALYZE on them (docs/database.md)", err=True)
+
+
+def _report(counts: dict[str, Any], analysed: list[str]) -> None:
+    click.echo(f"imported {counts['lines']} lines: {counts['events']} events in {counts['batches']} transactions")
+    if analysed:
+        click.echo(f"statistics gathered (ANALYZE): {', '.join(analysed)}")
 
 
 def _what_was_recorded(bad: Any) -> str:

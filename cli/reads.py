@@ -115,11 +115,18 @@ def projections_status(as_json) -> None:  # type: ignore[no-untyped-def]
     Example: plantrail projections status
     """
     from plantrail.projections.runner import status
+    from plantrail.store.maintenance import log_statistics
 
-    rows = status(invocation().app())
+    app = invocation().app()
+    rows = status(app)
     from plantrail.cli.render import render_rows
 
     emit(rows, as_json, lambda: render_rows("Projections", rows))
+    stats = log_statistics(app)
+    if stats is not None and stats.far_behind:
+        click.echo(f"warning: the log's statistics are far behind it: {stats.changed:,} of its {stats.events:,} "
+                   f"events came after its last ANALYZE{'' if stats.analysed else ' (never run)'}", err=True)
+        click.echo("  run ANALYZE on the store's tables, and see that autovacuum runs (docs/database.md)", err=True)
 
 
 @projections.command("rebuild")

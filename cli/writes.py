@@ -66,16 +66,22 @@ def init(app_role: str | None, as_json: bool) -> None:
     Example: plantrail --db postgresql://plantrail_owner@db/records init --app-role plantrail_app
     """
     from plantrail.store.guards import grant_app_role, install_guards
+    from plantrail.store.maintenance import tune_autovacuum
 
     inv = invocation()
     inv.writer()
     install_guards(inv.url)
     granted = grant_app_role(inv.url, app_role) if app_role else []
+    autovacuum = tune_autovacuum(inv.app())  # the log's own settings (docs/database.md)
     written(None, False)  # the views catch up (an upgrade may have made them anew)
     if as_json:
         emit({"ok": True, "store": inv.url, "app_role": app_role, "granted": granted}, True)
-        return
-    click.echo(f"store ready: {inv.url}" + (f"\n{app_role} may read and write through plantrail" if app_role else ""))
+    else:
+        click.echo(f"store ready: {inv.url}" + (f"\n{app_role} may read and write through plantrail" if app_role else ""))
+    if autovacuum is not None:
+        from plantrail.cli.render import autovacuum_note
+
+        autovacuum_note(autovacuum, as_json)
 
 
 # ------------------------------------------------------------------------- staff

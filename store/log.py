@@ -13,6 +13,7 @@ from uuid import UUID
 from psycopg.rows import args_row, tuple_row
 
 from plantrail.store.view_tables import is_postgres, table_names, transaction
+from plantrail.store.windows import in_windows
 
 
 class Provenance(NamedTuple):
@@ -34,8 +35,11 @@ def provenance(app: Any, record_id: UUID) -> dict[int, Provenance]:
         return {r["version"]: Provenance(r["position"]) for r in rows}
     with transaction(app, commit=False) as tx:
         rows = tx.execute(
+            # LATERAL ... LIMIT 1: each event's link by its key (a join, even a LATERAL one the
+            # planner flattens, may hash the whole chain).
             "SELECT e.notification_id AS position, e.originator_version AS version, c.recorded_at, c.recorded_by"
-            " FROM {events} e LEFT JOIN {chain} c ON c.position = e.notification_id WHERE e.originator_id = ?",
+            " FROM {events} e LEFT JOIN LATERAL (SELECT recorded_at, recorded_by FROM {chain}"
+            " WHERE position = e.notification_id LIMIT 1) c ON true WHERE e.originator_id = ?",
             (record_id,)).fetchall()
     return {r["version"]: Provenance(r["position"], r["recorded_at"], r["recorded_by"]) for r in rows}
 
@@ -51,7 +55,7 @@ class Logged(NamedTuple):
 
 
 def read_log(app: Any, after: int, limit: int) -> list[Logged]:
-    """The log's next ``limit`` events after position ``after``, in order.
+    """The log's next ``limit`` events after position ``after``, in order (fewer only at its end).
 
     On PostgreSQL this reads in binary: the library's ``select_notifications`` reads
     text, so the server hex-encodes every state and the client decodes it again
@@ -60,31 +64,69 @@ def read_log(app: Any, after: int, limit: int) -> list[Logged]:
     if not is_postgres(app):
         return [Logged(n.id, n.originator_id, n.originator_version, n.topic, n.state)
                 for n in app.recorder.select_notifications(after + 1, limit)]
-    sql = (f"SELECT notification_id, originator_id, originator_version, topic, state"
-           f" FROM {table_names(app)['events']} WHERE notification_id > %s ORDER BY notification_id LIMIT %s")
+    events = table_names(app)["events"]
+    sql = (f"SELECT notification_id, originator_id, originator_version, topic, state FROM {events}"
+           " WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id LIMIT %s")
     with app.recorder.datastore.get_connection() as conn:  # one statement: no BEGIN/ROLLBACK (see transaction)
         binary = conn.cursor(binary=True, row_factory=args_row(Logged))
-        return binary.execute(sql, (after, limit), prepare=True).fetchall()
+
+        def window(low: int, high: int, n: int) -> list[Logged]:
+            return binary.execute(sql, (low, high, n), prepare=True).fetchall()
+
+        def end() -> int:
+            last = conn.cursor(row_factory=tuple_row).execute(f"SELECT MAX(notification_id) FROM {events}")
+            return last.fetchone()[0] or 0
+
+        return in_windows(window, after, limit, end)  # bounded windows: store/windows.py
+
+
+# Positions a walk of the log reads at a time (``records_touched``). A window is bounded at
+# both ends, so whatever plan the server picks reads that stretch of the position index and
+# no more: a query of the whole rest of the log, cut short by a LIMIT, is only as good as the
+# planner's guess of how much is left, and an unanalysed log led it to scan everything.
+WINDOW = 20_000
 
 
 def records_touched(app: Any, after: int, upto: int, first: UUID, below: UUID | None) -> list[UUID]:
     """The records with an event in positions (``after``, ``upto``] whose ids are in
-    [``first``, ``below``) (no upper bound when ``below`` is None), in id order (PostgreSQL)."""
-    bound = "" if below is None else " AND originator_id < %s"
+    [``first``, ``below``) (no upper bound when ``below`` is None), in id order (PostgreSQL).
+
+    One pass over the stretch in position order, a window at a time (each worker of a
+    rebuild reads the whole stretch: ~1 s a million events here). The share is a filter on
+    each window's rows, written ``(...) IS TRUE`` so that it cannot be used as an index
+    condition: as one, it let the planner AND in half of the id index on every window.
+    Holds the share's ids (~100 bytes a record).
+    """
+    share = "originator_id >= %s" + ("" if below is None else " AND originator_id < %s")
     sql = (f"SELECT DISTINCT originator_id FROM {table_names(app)['events']}"
-           f" WHERE notification_id > %s AND notification_id <= %s AND originator_id >= %s{bound} ORDER BY 1")
-    params = (after, upto, first) if below is None else (after, upto, first, below)
+           f" WHERE notification_id > %s AND notification_id <= %s AND ({share}) IS TRUE")
+    bounds = (first,) if below is None else (first, below)
+    touched: set[UUID] = set()
     with app.recorder.datastore.get_connection() as conn:
-        return [row[0] for row in conn.cursor(row_factory=tuple_row).execute(sql, params).fetchall()]
+        cursor = conn.cursor(binary=True, row_factory=tuple_row)
+        low = after
+        while low < upto:
+            high = min(low + WINDOW, upto)
+            touched.update(row[0] for row in cursor.execute(sql, (low, high, *bounds), prepare=True))
+            low = high
+    return sorted(touched)
 
 
 def read_records(app: Any, ids: list[UUID], upto: int) -> list[Logged]:
-    """Every event of these records up to position ``upto``, record by record in id order,
-    each record's in version order (PostgreSQL; in binary, as ``read_log``)."""
-    # The position is checked here, not in SQL: beside ``= ANY(ids)`` it led the
-    # planner to scan the whole log and sort it (0.2 s a read, not 0.02).
-    sql = (f"SELECT notification_id, originator_id, originator_version, topic, state"
-           f" FROM {table_names(app)['events']} WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version")
+    """Every event of these records up to position ``upto``, record by record in the order
+    of ``ids``, each record's in version order (PostgreSQL; in binary, as ``read_log``).
+
+    One index lookup a record (LATERAL): the only plans the server can choose read each
+    record by its id. ``originator_id = ANY(ids)`` left it free to read the whole log and
+    sort it, which an unanalysed log of 10M events made it do for every 1,000 records.
+    The position is checked here, not in SQL, where it would let the planner AND in the
+    position index up to ``upto`` (most of it) for every record.
+    """
+    sql = ("SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state"
+           " FROM unnest(%s::uuid[]) WITH ORDINALITY AS k(id, n) CROSS JOIN LATERAL ("
+           " SELECT notification_id, originator_id, originator_version, topic, state"
+           f" FROM {table_names(app)['events']} WHERE originator_id = k.id ORDER BY originator_version) AS e"
+           " ORDER BY k.n, e.originator_version")
     with app.recorder.datastore.get_connection() as conn:
         binary = conn.cursor(binary=True, row_factory=args_row(Logged))
         return [n for n in binary.execute(sql, (ids,), prepare=True) if n.id <= upto]

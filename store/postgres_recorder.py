@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import weakref
 from collections.abc import Sequence
 from importlib import resources
@@ -9,13 +10,14 @@ from typing import Any
 
 import psycopg
 from eventsourcing import persistence
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import ApplicationRecorder, InterfaceError, OperationalError, StoredEvent, Subscription
 from eventsourcing.postgres import (
     PostgresApplicationRecorder,
     PostgresDatastore,
 )
 from eventsourcing.utils import retry
 from psycopg import sql
+from psycopg.errors import DuplicateObject
 from psycopg.generators import execute
 from psycopg.pq import ConnStatus, DiagnosticField, ExecStatus
 from psycopg.rows import tuple_row
@@ -32,6 +34,7 @@ from plantrail.store.commands import (
 from plantrail.store.guards import PG_GUARD_TRIGGERS, pg_guard_statements
 from plantrail.store.pg_arrays import bytea_array, int8_array, int8s_of, text_array, uuid_array
 from plantrail.store.quirks import hottest_first, kept_cursor
+from plantrail.store.subscription import PollingSubscription
 from plantrail.store.view_tables import VIEW_TABLES, view_ddl
 
 # The name carries the body's version: a store opened by an owner gets a changed body
@@ -179,21 +182,19 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             self.datastore.register_type_adapters()
             return
         schema = self.datastore.schema
-        # Two processes opening a fresh store at once would race on CREATE TYPE and
-        # CREATE TABLE; an advisory lock (held only while creating) queues them.
-        with self.datastore.get_connection() as lock_conn:
-            lock_conn.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"plantrail:{schema}",))
-            try:
-                if not self._is_installed():
-                    super().create_table()
-                    with self.datastore.transaction(commit=True) as curs:
-                        for statement in (pg_chain_statements(schema) + pg_command_statements(schema)
-                                          + pg_record_statements(schema) + [pg_carry_over_grants(schema)]
-                                          + pg_retired_statements(schema) + pg_guard_statements(schema)
-                                          + [sql.SQL(s) for s in view_ddl(_view_names(schema))]):
-                            curs.execute(statement, prepare=False)
-            finally:
-                lock_conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (f"plantrail:{schema}",))
+        # One connection, one transaction: the lock, the check and every statement. Two
+        # processes opening a fresh store at once queue on the advisory lock (released when
+        # the transaction ends) and the second finds everything made; a pool of one
+        # connection is enough (it waited for a second one, for ever); a failure leaves
+        # nothing half made.
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"plantrail:{schema}",))
+            if not self._is_installed(curs):
+                _create(curs, self.sql_create_statements)
+                _create(curs, pg_chain_statements(schema) + pg_command_statements(schema)
+                        + pg_record_statements(schema) + [pg_carry_over_grants(schema)]
+                        + pg_retired_statements(schema) + pg_guard_statements(schema)
+                        + [sql.SQL(s) for s in view_ddl(_view_names(schema))])
         self.datastore.register_type_adapters()
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
@@ -204,10 +205,11 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         An error anywhere (a repeated command id, a record changed meanwhile) is mapped,
         as the datastore maps it, to the library's IntegrityError; nothing of the save is
         recorded. The library's version takes three round trips and sends a NOTIFY on
-        every insert (nothing in plantrail LISTENs: projections pull; and a NOTIFY
-        serialises every committing transaction in the database on the notify queue).
+        every insert; this one sends none (``subscribe()`` polls: store/subscription.py).
         """
         commands = command_rows(kwargs)
+        if not stored_events and not commands:
+            return []  # nothing to record: no lock, no round trip
         read = unchanged_reads(kwargs)
         return int8s_of(self._save((
             uuid_array([e.originator_id for e in stored_events]),
@@ -277,6 +279,9 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             raise _error(result, conn)
         self._prepared.add(conn)
 
+    # Retried as the library retries its reads: a connection the server closed (a restart,
+    # a failover, an idle-connection killer) is replaced, not reported to the command.
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def select_events(self, originator_id: Any, *, gt: int | None = None, lte: int | None = None,
                       desc: bool = False, limit: int | None = None) -> Any:
         # As the library's, with each shape of the statement composed once (the library
@@ -299,6 +304,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             return [StoredEvent(originator_id=r[0], originator_version=r[1], topic=r[2], state=bytes(r[3]))
                     for r in curs.fetchall()]
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def command_records(self, command_ids: Sequence[str]) -> dict[str, CommandRow]:
         """The command log's rows for these ids (those recorded)."""
         if not command_ids:
@@ -307,45 +313,66 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             curs.execute(self.command_records_statement, (list(command_ids),), prepare=True)
             return {row[0]: CommandRow(*row[1:]) for row in curs.fetchall()}
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def event_state(self, position: int) -> bytes | None:
         """The stored state of the event at a position, if there is one."""
         with self.datastore.get_connection() as conn, conn.cursor(binary=True, row_factory=tuple_row) as curs:
             row = curs.execute(self.event_state_statement, (position,), prepare=True).fetchone()
         return bytes(row[0]) if row else None
 
-    def _exists(self, table: str) -> bool:
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute("SELECT to_regclass(%s) IS NOT NULL AS found",
-                         (sql.Identifier(self.datastore.schema, table).as_string(),))
-            row = curs.fetchone()
+    def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> Subscription[ApplicationRecorder]:
+        """The log from position ``gt`` on, then each event as it is saved (polled:
+        the save sends no NOTIFY; store/subscription.py)."""
+        return PollingSubscription(self, gt=gt, topics=topics)
+
+    def _exists(self, table: str, curs: Any = None) -> bool:
+        if curs is None:  # a read-only transaction of its own
+            with self.datastore.transaction(commit=False) as curs:
+                return self._exists(table, curs)
+        curs.execute("SELECT to_regclass(%s) IS NOT NULL AS found",
+                     (sql.Identifier(self.datastore.schema, table).as_string(),))
+        row = curs.fetchone()
         return bool(row and row["found"])
 
-    def _is_installed(self) -> bool:
+    def _is_installed(self, curs: Any = None) -> bool:
+        if curs is None:  # a read-only transaction of its own
+            with self.datastore.transaction(commit=False) as curs:
+                return self._is_installed(curs)
         schema = self.datastore.schema
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(
-                "SELECT to_regclass(%(chain)s) IS NOT NULL AS chain,"
-                " to_regtype(%(type)s) IS NOT NULL AS type,"
-                " to_regprocedure(%(record)s) IS NOT NULL AS record,"
-                " (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
-                "  JOIN pg_namespace n ON n.oid = c.relnamespace"
-                "  WHERE n.nspname = %(schema)s AND t.tgname = ANY(%(names)s) AND t.tgenabled <> 'D') AS triggers,"
-                # An earlier version's chain trigger, put back by a process of that version
-                # run as the owner: with it, every save here would be chained twice (and refused).
-                " NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = to_regclass(%(events)s)"
-                "  AND t.tgname = %(retired)s) AS no_retired,"
-                " (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass(%(commands)s)"
-                "  AND attname = ANY(%(added)s) AND NOT attisdropped) AS added",
-                {"chain": sql.Identifier(schema, CHAIN_TABLE).as_string(),
-                 "type": sql.Identifier(schema, self.stored_event_type_name).as_string(),
-                 "record": sql.Identifier(schema, RECORD_FUNCTION).as_string() + RECORD_SIGNATURE,
-                 "schema": schema, "names": list(ALL_TRIGGERS),
-                 "events": sql.Identifier(schema, EVENTS_TABLE).as_string(), "retired": RETIRED_TRIGGER,
-                 "commands": sql.Identifier(schema, COMMANDS_TABLE).as_string(),
-                 "added": [column for column, _ in ADDED_COLUMNS]},
-            )
-            row = curs.fetchone()
+        curs.execute(
+            "SELECT to_regclass(%(chain)s) IS NOT NULL AS chain,"
+            " to_regtype(%(type)s) IS NOT NULL AS type,"
+            " to_regprocedure(%(record)s) IS NOT NULL AS record,"
+            " (SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            "  JOIN pg_namespace n ON n.oid = c.relnamespace"
+            "  WHERE n.nspname = %(schema)s AND t.tgname = ANY(%(names)s) AND t.tgenabled <> 'D') AS triggers,"
+            # An earlier version's chain trigger, put back by a process of that version
+            # run as the owner: with it, every save here would be chained twice (and refused).
+            " NOT EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = to_regclass(%(events)s)"
+            "  AND t.tgname = %(retired)s) AS no_retired,"
+            " (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass(%(commands)s)"
+            "  AND attname = ANY(%(added)s) AND NOT attisdropped) AS added",
+            {"chain": sql.Identifier(schema, CHAIN_TABLE).as_string(),
+             "type": sql.Identifier(schema, self.stored_event_type_name).as_string(),
+             "record": sql.Identifier(schema, RECORD_FUNCTION).as_string() + RECORD_SIGNATURE,
+             "schema": schema, "names": list(ALL_TRIGGERS),
+             "events": sql.Identifier(schema, EVENTS_TABLE).as_string(), "retired": RETIRED_TRIGGER,
+             "commands": sql.Identifier(schema, COMMANDS_TABLE).as_string(),
+             "added": [column for column, _ in ADDED_COLUMNS]},
+        )
+        row = curs.fetchone()
         installed = bool(row and row["chain"] and row["type"] and row["record"] and row["triggers"] == len(ALL_TRIGGERS)
                          and row["no_retired"] and row["added"] == len(ADDED_COLUMNS)
-                         and all(self._exists(table) for table in VIEW_TABLES))
+                         and all(self._exists(table, curs) for table in VIEW_TABLES))
         return installed
+
+
+def _create(curs: Any, statements: Sequence[sql.Composable]) -> None:
+    """DDL in the caller's transaction. CREATE TYPE has no IF NOT EXISTS (the library
+    makes its type in a transaction of its own for that): a savepoint does it here."""
+    for statement in statements:
+        if "CREATE TYPE" in statement.as_string():
+            with contextlib.suppress(DuplicateObject), curs.connection.transaction():
+                curs.execute(statement, prepare=False)
+        else:
+            curs.execute(statement, prepare=False)

@@ -18,12 +18,13 @@ from plantrail.store.commands import (
     unchanged_reads,
 )
 from plantrail.store.guards import SQLITE_GUARDS
+from plantrail.store.subscription import PollingSubscription
 from plantrail.store.view_tables import VIEW_TABLES, view_ddl
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from eventsourcing.persistence import StoredEvent
+    from eventsourcing.persistence import ApplicationRecorder, StoredEvent, Subscription
     from eventsourcing.sqlite import SQLiteCursor
 
 SQLITE_TABLES = [
@@ -70,6 +71,11 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             if column not in have:
                 c.execute(f"ALTER TABLE {COMMANDS_TABLE} ADD COLUMN {column} {kind}")
 
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        if not stored_events and not command_rows(kwargs):
+            return []  # nothing to record: no transaction, no lock (as on PostgreSQL)
+        return super().insert_events(stored_events, **kwargs)
+
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any,
     ) -> Sequence[int] | None:
@@ -101,6 +107,10 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
             [(cmd.command_id, cmd.result, cmd.digest, None if cmd.first is None else positions[cmd.first])
              for cmd in command_rows(kwargs)])
         return positions
+
+    def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> Subscription[ApplicationRecorder]:
+        """The library's SQLite recorder has none; this one polls (store/subscription.py)."""
+        return PollingSubscription(self, gt=gt, topics=topics)
 
     def command_records(self, command_ids: Sequence[str]) -> dict[str, CommandRow]:
         """The command log's rows for these ids (those recorded)."""

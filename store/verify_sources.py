@@ -18,6 +18,7 @@ from urllib.parse import quote
 from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE, canonical, canonical_sql, next_link
 from plantrail.store.errors import StoreUnavailable
 from plantrail.store.settings import PostgresURL, SQLiteURL, parse_url, pg_connect
+from plantrail.store.windows import in_windows
 
 
 class Event(NamedTuple):
@@ -132,7 +133,9 @@ class SQLiteSource(_RowHashing):
 
 class PostgresSource(_RowHashing):
     """Rows in binary (bytea arrives as bytes, with no hex to decode); the fast path's
-    links as three arrays in one row (half the client's time for them)."""
+    links as three arrays in one row (half the client's time for them). Each read asks for a
+    window of positions bounded at both ends (store/windows.py), so no plan the server may
+    choose reads more of the log than that window."""
 
     threaded = True  # psycopg lets go of the GIL while the server works
 
@@ -142,34 +145,49 @@ class PostgresSource(_RowHashing):
 
         self.has_chain = has_chain
         fmt = {"s": sql.Identifier(schema), "e": sql.Identifier(EVENTS_TABLE), "c": sql.Identifier(CHAIN_TABLE)}
-        self.q_events = sql.SQL("SELECT notification_id, originator_id, originator_version, topic, state FROM {s}.{e} "
-                                "WHERE notification_id > %s ORDER BY notification_id LIMIT %s").format(**fmt)
-        self.q_links = sql.SQL("SELECT position, prev_position, link FROM {s}.{c} "
-                               "WHERE position > %s ORDER BY position LIMIT %s").format(**fmt)
+        events_in = " WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id LIMIT %s"
+        links_in = " WHERE position > %s AND position <= %s ORDER BY position LIMIT %s"
+        self.q_events = sql.SQL("SELECT notification_id, originator_id, originator_version, topic, state FROM {s}.{e}"
+                                + events_in).format(**fmt)
+        self.q_links = sql.SQL("SELECT position, prev_position, link FROM {s}.{c}" + links_in).format(**fmt)
         # The links come in the subquery's order; were that ever not so, the batch would
         # not be in step, and the careful walk would check it link by link.
         self.q_link_columns = sql.SQL(
             "SELECT array_agg(position), array_agg(prev_position), array_agg(link) FROM"
-            " (SELECT position, prev_position, link FROM {s}.{c}"
-            " WHERE position > %s ORDER BY position LIMIT %s) AS batch").format(**fmt)
-        self.q_canonicals = sql.SQL("SELECT notification_id, " + canonical_sql() + " FROM {s}.{e} "
-                                    "WHERE notification_id > %s ORDER BY notification_id LIMIT %s").format(**fmt)
+            " (SELECT position, prev_position, link FROM {s}.{c}" + links_in + ") AS batch").format(**fmt)
+        self.q_canonicals = sql.SQL("SELECT notification_id, " + canonical_sql() + " FROM {s}.{e}"
+                                    + events_in).format(**fmt)
+        # The ends of the log and of the chain in this snapshot (verify reads one: where a
+        # window comes back short, they say whether that is the end or a gap).
+        chain_end = "(SELECT MAX(position) FROM {s}.{c})" if has_chain else "NULL"
+        ends = conn.execute(sql.SQL("SELECT (SELECT MAX(notification_id) FROM {s}.{e}), " + chain_end)
+                            .format(**fmt)).fetchone()
+        self.events_end, self.links_end = (ends[0] or 0), (ends[1] or 0)
         # A cursor each: the fast path fetches on a worker thread, and cursors are not shared.
         self.event_rows = conn.cursor(binary=True, row_factory=args_row(Event))
         self.link_rows = conn.cursor(binary=True, row_factory=args_row(Link))
         self.columns = conn.cursor(binary=True)
 
     def events(self, after: int, n: int) -> list[Event]:
-        return self.event_rows.execute(self.q_events, (after, n)).fetchall()
+        return in_windows(lambda low, high, k: self.event_rows.execute(self.q_events, (low, high, k)).fetchall(),
+                          after, n, lambda: self.events_end)
 
     def links(self, after: int, n: int) -> list[Link]:
-        return self.link_rows.execute(self.q_links, (after, n)).fetchall() if self.has_chain else []
+        if not self.has_chain:
+            return []
+        return in_windows(lambda low, high, k: self.link_rows.execute(self.q_links, (low, high, k)).fetchall(),
+                          after, n, lambda: self.links_end)
 
     def link_columns(self, after: int, n: int) -> LinkColumns:
         if not self.has_chain:
             return LinkColumns((), (), ())
-        row = self.columns.execute(self.q_link_columns, (after, n)).fetchone()
-        return LinkColumns(*(tuple(column or ()) for column in row))
+
+        def window(low: int, high: int, k: int) -> LinkColumns:
+            row = self.columns.execute(self.q_link_columns, (low, high, k)).fetchone()
+            return LinkColumns(*(tuple(column or ()) for column in row))
+
+        return in_windows(window, after, n, lambda: self.links_end, size=lambda c: len(c.positions),
+                          join=lambda cs: LinkColumns(*(sum(columns, ()) for columns in zip(*cs))))
 
 
 class PostgresServerHashingSource(PostgresSource):
@@ -183,7 +201,8 @@ class PostgresServerHashingSource(PostgresSource):
         self.hashing = conn.cursor(binary=True)
 
     def hashables(self, after: int, n: int) -> Hashables:
-        rows = self.hashing.execute(self.q_canonicals, (after, n)).fetchall()
+        rows = in_windows(lambda low, high, k: self.hashing.execute(self.q_canonicals, (low, high, k)).fetchall(),
+                          after, n, lambda: self.events_end)
         return Hashables(*zip(*rows)) if rows else Hashables((), ())
 
     def chain(self, prev: bytes, items: Sequence[Any]) -> list[bytes] | None:

@@ -29,7 +29,7 @@ def split(pg_url):
         admin.execute(f"GRANT CONNECT ON DATABASE {u.dbname} TO {owner}, {app_role}")
         owner_url = pg_url.replace(f"{u.user}@", f"{owner}@", 1)
         app_url = pg_url.replace(f"{u.user}@", f"{app_role}@", 1)
-        # The owner runs init, opening the application once so its snapshots table exists too.
+        # The owner runs init, opening the application once.
         install_guards(owner_url)
         ThingApp(env=env_for_url(owner_url)).close()
         with psycopg.connect(**parse_url(owner_url).connect_kwargs(), autocommit=True) as conn:
@@ -37,7 +37,6 @@ def split(pg_url):
                 f"GRANT USAGE ON SCHEMA {s} TO {app_role}",
                 f"GRANT SELECT ON {s}.{EVENTS_TABLE}, {s}.{CHAIN_TABLE}, {s}.{COMMANDS_TABLE} TO {app_role}",
                 f"GRANT EXECUTE ON FUNCTION {s}.{RECORD_FUNCTION}{RECORD_SIGNATURE} TO {app_role}",
-                f"GRANT SELECT, INSERT ON {s}.thingapp_snapshots TO {app_role}",
             ):
                 conn.execute(grant)
         yield owner_url, app_url
@@ -153,3 +152,24 @@ def test_init_again_does_not_give_back_a_revoked_save(split):
     install_guards(owner_url)
     with pytest.raises(Exception, match="permission denied for function"):
         _save_as(app_url)
+
+
+def test_statistics_and_autovacuum_are_the_owners_and_the_app_role_is_told_so(split):
+    """An application role may not ANALYZE the log or set its autovacuum (only the owner
+    may): it is told which tables it skipped, and nothing fails (store.maintenance)."""
+    from plantrail.store.maintenance import LOG_TABLES, analyse, tune_autovacuum
+
+    owner_url, app_url = split
+    app = ThingApp(env={**env_for_url(app_url), "CREATE_TABLE": "n"})
+    try:
+        assert analyse(app, LOG_TABLES) == ([], list(LOG_TABLES))
+        tuned = tune_autovacuum(app)
+        assert tuned is not None and tuned.tuned == [] and tuned.not_owned == sorted(LOG_TABLES)
+    finally:
+        app.close()
+    owner = ThingApp(env={**env_for_url(owner_url), "CREATE_TABLE": "n"})
+    try:
+        assert analyse(owner, LOG_TABLES) == (list(LOG_TABLES), [])
+        assert tune_autovacuum(owner).tuned == sorted(LOG_TABLES)
+    finally:
+        owner.close()
