@@ -38,4 +38,6 @@ PERMISSIONS: dict[type[Command], frozenset[str]] = {
     c.RecordSupervision: SOCIAL_WORK,
     c.Correct: RECORDS_OFFICER,
     c.Void: RECORDS_OFFICER,
+    c.WithdrawPlan: RECORDS_OFFICER,
+    c.CorrectChild: RECORDS_OFFICER,
 }

@@ -65,6 +65,9 @@ class PlanRecords(Application):
         self.kept = KeptRecords()
         self._unit: UnitOfWork | None = None  # the unit of work under way, if any
         self._behind: SavedBehind | None = None  # batches(): the save under way on its thread
+        # The events the last command or batch saved (none when its command id was already
+        # recorded): what the command line says it recorded.
+        self.saved_events: tuple[Event, ...] = ()
 
     # ================================================================== commands
     def run(self, command: Command, *, actor: str | None = None, command_id: str | None = None,
@@ -75,6 +78,7 @@ class PlanRecords(Application):
         result; the same id with another command is bad input (the store's command log keeps
         each id once). So a save whose reply was lost, sent again, is recognised as saved.
         ``looked_up``: the caller has looked the id up already (an import does, a batch at a time)."""
+        self.saved_events = ()
         digest = command_digest(command, actor)
         if command_id is None:
             command_id = new_command_id()  # new: nothing to look up
@@ -170,8 +174,10 @@ class PlanRecords(Application):
             self.save_processed(processing)
         except IntegrityError:
             if self.landed(unit.commands):
+                self.saved_events = tuple(processing.events)  # saved, though its reply was lost
                 raise Landed(len(processing.events)) from None
             raise self.refusal(unit.new) from None
+        self.saved_events = tuple(processing.events)
         return len(processing.events)
 
     def landed(self, commands: list[tuple[str, str, str]]) -> bool:

@@ -26,7 +26,9 @@ def import_command(file: str, batch_size: int, as_json: bool) -> None:
     batches stay. A later line names an earlier line's plan_id/action_id/review_id as "$N".
     Line format: docs/import.md. A line:
 
-        {"command": "plan open", "as": "sw1", "args": {"child_ref": "K1", "kind": "child-in-need", "aim": "..."}}
+    \b
+      {"command": "plan open", "as": "sw1",
+       "args": {"child_ref": "K1", "kind": "child-in-need", "aim": "..."}}
 
     Example: plantrail --db postgresql://postgres@127.0.0.1/test import legacy.jsonl --batch 5000
     """

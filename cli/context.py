@@ -74,15 +74,20 @@ def emit(data: Any, as_json: bool, human: Any = None) -> None:
         click.echo(json.dumps(data, default=str, ensure_ascii=False, indent=2))
 
 
-def written(result: dict[str, Any] | None, as_json: bool) -> None:
-    """After a write: bring the views up to date, then print what the contract says."""
+def views_after_write() -> None:
+    """After a write: bring the views up to date (the write stands if they cannot)."""
     from plantrail.projections.runner import catch_up
 
     try:
         catch_up(invocation().writer())
     except Exception as error:  # noqa: BLE001 - the write is recorded; the views catch up on the next read
         click.echo(f"warning: recorded, but the views could not catch up ({error}); "
-                   "they will on the next read", err=True)
+                   "reads fold what they lack meanwhile, and the next write catches them up", err=True)
+
+
+def written(result: dict[str, Any] | None, as_json: bool) -> None:
+    """After a write: bring the views up to date, then print what the contract says."""
+    views_after_write()
     if result is None:
         if as_json:
             emit({"ok": True}, True)

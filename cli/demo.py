@@ -71,8 +71,22 @@ def _ensure_staff(app, actor) -> None:  # type: ignore[no-untyped-def]
         try:
             app.staff_member(staff_id)
         except NotFound:
-            adder = None if app.is_empty() else (actor or "demo-manager")
+            adder = None if app.is_empty() else (actor or _demo_manager(app))
             app.add_staff(adder, staff_id, name=name, initials=initials, roles=roles)
+
+
+def _demo_manager(app) -> str:  # type: ignore[no-untyped-def]
+    """The demo's own team manager, who registers the rest of its staff; on a store that
+    has other staff and not the demo's, someone of that store must let the demo in."""
+    from plantrail.domain.errors import BadInput, NotFound
+
+    try:
+        app.staff_member("demo-manager")
+    except NotFound:
+        raise BadInput("this store already has staff of its own, and the demo registers its staff through a "
+                       "team manager", fix="give --as TEAM_MANAGER_ID, or run the demo on a store of its own: "
+                       "plantrail --db sqlite:///demo.sqlite demo") from None
+    return "demo-manager"
 
 
 def _plans_of(app, ref):  # type: ignore[no-untyped-def]
@@ -88,13 +102,18 @@ def _summary(app, plan_id):  # type: ignore[no-untyped-def]
 
 
 def _review_pack(app, plan_id) -> None:  # type: ignore[no-untyped-def]
-    from plantrail.cli.render import console, render_changes, render_plan
+    from plantrail.cli import layout
+    from plantrail.cli.reads import child_name, show_changes
+    from plantrail.cli.render import render_plan
     from plantrail.projections.changes import changes_since
     from plantrail.projections.current import current_plan
 
-    console.rule("Review pack")
-    render_plan(current_plan(app, plan_id))
-    render_changes(changes_since(app, plan_id))
+    layout.rule("Review pack")
+    plan = current_plan(app, plan_id)
+    render_plan(plan, child_name(app, plan["child"]))
+    layout.console().print()
+    layout.rule("Changes since the last review")
+    show_changes(app, changes_since(app, plan_id), plan_id)
 
 
 COMMANDS = [demo]

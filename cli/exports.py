@@ -44,8 +44,10 @@ def cin_census(year: int, output: str | None, lea: str | None, serial_no: str | 
     """The DfE Children in Need census XML for a collection year.
 
     One CINdetails per Child's Plan open in the year, with its child in need and child
-    protection periods, categories of abuse and review conferences. What the store does
-    not hold (referral source, primary need, closure reason, ethnicity...) is left out.
+    protection periods, categories of abuse and review conferences; the referral date,
+    source of referral, primary need and reason for closure where `plan open` and `plan
+    close` recorded them. Plans withdrawn as opened in error are left out. What the store
+    does not hold is left out, never invented.
 
     Example: plantrail export cin-census --year 2025 -o cin-2025.xml
     """
@@ -91,10 +93,16 @@ def report_group() -> None:
 @click.argument("plan_id")
 @click.option("-o", "--output", metavar="FILE.html|FILE.pdf",
               help="Write HTML or PDF (by the extension). Default: HTML on stdout.")
+@click.option("--marking", envvar="PLANTRAIL_MARKING", metavar="TEXT",
+              help="The protective marking at the top and foot of every page "
+                   "(or PLANTRAIL_MARKING). Default: OFFICIAL-SENSITIVE.")
 @force_option
-def review_pack_command(plan_id: str, output: str | None, force: bool) -> None:
+def review_pack_command(plan_id: str, output: str | None, marking: str | None, force: bool) -> None:
     """The review chair's pack: the plan laid out like the paper form, every change
     since the last review with initials and date in the margin, outcomes ready to rate.
+
+    Each PDF page is headed with the protective marking, the child's name, the plan and
+    the page number, and footed with the marking.
 
     Example: plantrail report review-pack 3f2a9c1e -o pack.pdf
     """
@@ -107,7 +115,7 @@ def review_pack_command(plan_id: str, output: str | None, force: bool) -> None:
                        fix="give -o a file ending .html or .pdf, or leave -o out for HTML on stdout")
     if suffix == ".pdf":
         _pdf_available()
-    html = to_html(review_pack(_app(), plan_id))
+    html = to_html(review_pack(_app(), plan_id, marking=marking))
     _write(output, to_pdf(html) if suffix == ".pdf" else html, force)
 
 

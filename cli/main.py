@@ -6,13 +6,25 @@ so `plantrail --help` stays quick.
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
 
-from plantrail.cli import bulk, demo, exports, integrity, plan_writes, reads, writes
+from plantrail.cli import bulk, children, completion, demo, exports, help_text, integrity, plan_writes, reads, writes
 from plantrail.cli.context import Invocation
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Plantrail(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        # Before click's own handling, which makes a closed pipe exit 1.
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise click.exceptions.Exit(_reader_gone()) from None
+
+
+@click.group(cls=Plantrail, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="PLANTRAIL_DB", metavar="URL",
               help="sqlite:///PATH or postgresql://... Default: an SQLite file in your data directory.")
 @click.option("--as", "actor", envvar="PLANTRAIL_AS", metavar="STAFF_ID",
@@ -22,19 +34,23 @@ from plantrail.cli.context import Invocation
 def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
     """plantrail: an audit-first record of children's plans.
 
-    Every change is an immutable event; corrections never erase. Example session:
+    Every change is an immutable event; corrections never erase. `plantrail COMMAND
+    --help` says what each command takes; docs/cli.md is the whole reference.
 
-        plantrail demo
-        plantrail plans
-        plantrail show PLAN_ID
+    Examples:
+    plantrail demo
+    plantrail plans
+    plantrail show PLAN_ID
+    plantrail changes PLAN_ID
     """
     ctx.obj = Invocation(db=db, actor=actor)
     ctx.call_on_close(ctx.obj.close)
 
 
 for command in (*writes.COMMANDS, *plan_writes.COMMANDS, *reads.COMMANDS, *integrity.COMMANDS, *demo.COMMANDS, *exports.COMMANDS,
-                *bulk.COMMANDS):
+                *bulk.COMMANDS, *children.COMMANDS, *completion.COMMANDS):
     cli.add_command(command)
+help_text.tidy(cli)  # examples a line each, no word broken at a hyphen
 
 
 def run(args: list[str] | None = None) -> int:
@@ -43,6 +59,9 @@ def run(args: list[str] | None = None) -> int:
 
     try:
         code = cli.main(args=args, standalone_mode=False)
+        sys.stdout.flush()  # a reader that went away is found here, not at the interpreter's exit
+    except BrokenPipeError:
+        return _reader_gone()
     except SystemExit as done:
         return int(done.code or 0)
     except click.exceptions.Exit as done:
@@ -60,6 +79,14 @@ def run(args: list[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - every failure gets a plain line and an exit code
         return report(error)
     return code if isinstance(code, int) else 0
+
+
+def _reader_gone() -> int:
+    """stdout's reader closed the pipe (``plantrail demo | head -1``): not an error. What
+    was not read is dropped, and stdout pointed at nothing so the exit's flush is quiet."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 0
 
 
 def _one_line(message: str) -> str:

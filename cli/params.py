@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import click
 
+from plantrail.cli.help_text import Choice
 from plantrail.domain import vocabulary as v
 
 
@@ -57,16 +58,19 @@ class PairType(click.ParamType):
 DATE = DateType()
 TIME = TimeType()
 PAIR = PairType()
-KIND = click.Choice(v.PLAN_KINDS)
-AREA = click.Choice(v.ALL_AREAS)
-ROLE = click.Choice(v.ROLES)
-CATEGORY = click.Choice(v.CATEGORIES)
-REVIEW_KIND = click.Choice(v.REVIEW_KINDS)
-PARTY = click.Choice(("child", "parent", "carer", "agency", "other"))
-AGREES = click.Choice(("yes", "no", "unstated"))
-YES_NO = click.Choice(("yes", "no"))
+KIND = Choice(v.PLAN_KINDS)
+AREA = Choice(v.ALL_AREAS)
+ROLE = Choice(v.ROLES)
+CATEGORY = Choice(v.CATEGORIES)
+REVIEW_KIND = Choice(v.REVIEW_KINDS)
+PARTY = Choice(("child", "parent", "carer", "agency", "other"))
+AGREES = Choice(("yes", "no", "unstated"))
+YES_NO = Choice(("yes", "no"))
 AIM_OPTION = click.IntRange(1, 10)
 MONTHS = click.IntRange(1, 240)
+# The Care Plan Part One aims (seed 003), for the help of the commands that take one.
+AIM_OPTIONS_HELP = "\b\nCare Plan Part One overall aims (--aim-option N; 4 needs --aim-months):\n" + "\n".join(
+    f"  {n:>2}  {words}" for n, words in v.AIM_OPTIONS.items())
 
 on_option = click.option("--on", type=DATE, help="Date it happened (YYYY-MM-DD). Default: today.")
 initials_option = click.option("--initials", help="Margin initials. Default: the acting staff member's.")

@@ -8,9 +8,11 @@ from typing import Any
 
 import click
 
+from plantrail.cli.help_text import Choice
 from plantrail.cli.params import (
     AGREES,
     AIM_OPTION,
+    AIM_OPTIONS_HELP,
     AREA,
     CATEGORY,
     DATE,
@@ -27,9 +29,9 @@ from plantrail.cli.writes import write
 from plantrail.domain.vocabulary import CLOSURE_REASONS, PRIMARY_NEEDS, RATINGS, REFERRAL_SOURCES
 
 # The DfE census code sets (domain.vocabulary), offered where the fact is recorded.
-REFERRAL_SOURCE = click.Choice(tuple(REFERRAL_SOURCES))
-PRIMARY_NEED = click.Choice(tuple(PRIMARY_NEEDS))
-CLOSURE_REASON = click.Choice(tuple(CLOSURE_REASONS))
+REFERRAL_SOURCE = Choice(tuple(REFERRAL_SOURCES))
+PRIMARY_NEED = Choice(tuple(PRIMARY_NEEDS))
+CLOSURE_REASON = Choice(tuple(CLOSURE_REASONS))
 
 
 # ------------------------------------------------------------------------- plans
@@ -42,7 +44,7 @@ def plan() -> None:
 @click.argument("child_ref")
 @click.option("--kind", type=KIND, required=True)
 @click.option("--aim", required=True, help="The one overall aim, with its timescale.")
-@click.option("--aim-option", type=AIM_OPTION, help="Care Plan Part One option 1-10.")
+@click.option("--aim-option", type=AIM_OPTION, help="Care Plan Part One option 1-10 (listed below).")
 @click.option("--aim-months", type=MONTHS, help="Months, with aim option 4.")
 @click.option("--review-by", type=DATE)
 @click.option("--category", type=CATEGORY, help="Category of abuse (child protection).")
@@ -301,9 +303,9 @@ def aim() -> None:
 @write(aim, "aim change")
 @click.argument("plan_id")
 @click.option("--review", "review_id", required=True, help="The held statutory review that decided it.")
-@click.option("--aim", required=True)
-@click.option("--aim-option", type=AIM_OPTION)
-@click.option("--aim-months", type=MONTHS)
+@click.option("--aim", required=True, help="The new overall aim, with its timescale.")
+@click.option("--aim-option", type=AIM_OPTION, help="Care Plan Part One option 1-10 (listed below).")
+@click.option("--aim-months", type=MONTHS, help="Months, with aim option 4.")
 def aim_change(**options: Any) -> dict[str, Any]:
     """Change the overall aim, only at a held statutory review of the plan (review chair).
 
@@ -367,5 +369,7 @@ def supervision_record(**options: Any) -> dict[str, Any]:
     """
     return options
 
+
+plan_open.epilog = aim_change.epilog = AIM_OPTIONS_HELP
 
 COMMANDS = [plan, action, view, sign, contact, review, aim, visit, placement, supervision]

@@ -32,7 +32,7 @@ def show(plan_id, as_at, effective_on, as_json) -> None:  # type: ignore[no-unty
         document = current_plan(app, plan_id)
     from plantrail.cli.render import render_plan
 
-    emit(document, as_json, lambda: render_plan(document))
+    emit(document, as_json, lambda: render_plan(document, child_name(app, document["child"])))
 
 
 @click.command("changes")
@@ -46,10 +46,22 @@ def changes(plan_id, review_id, as_json) -> None:  # type: ignore[no-untyped-def
     """
     from plantrail.projections.changes import changes_since
 
-    document = changes_since(_app(), plan_id, review_id)
-    from plantrail.cli.render import render_changes
+    app = _app()
+    document = changes_since(app, plan_id, review_id)
+    if as_json:
+        emit(document, True)
+        return
+    show_changes(app, document, plan_id)
 
-    emit(document, as_json, lambda: render_changes(document))
+
+def show_changes(app, document, plan_id) -> None:  # type: ignore[no-untyped-def]
+    """``changes`` as text: the plan on top, then the margin notes (also the demo's)."""
+    from plantrail.cli.render_changes import render_changes
+    from plantrail.projections.current import current_plan
+
+    plan = current_plan(app, plan_id)
+    actors = {c["actor"] for c in document.get("changes", []) if c.get("actor")}
+    render_changes(document, plan, child_name(app, plan["child"]), staff_names(app, actors))
 
 
 @click.command("history")
@@ -62,27 +74,35 @@ def history(plan_id, as_json) -> None:  # type: ignore[no-untyped-def]
     """
     from plantrail.projections.history import history as plan_history
 
-    rows = plan_history(_app(), plan_id)
-    from plantrail.cli.render import render_history
+    app = _app()
+    rows = plan_history(app, plan_id)
+    if as_json:
+        emit(rows, True)
+        return
+    from plantrail.cli.render_changes import plan_heading
+    from plantrail.cli.render_history import render_history
+    from plantrail.projections.current import current_plan
 
-    emit(rows, as_json, lambda: render_history(rows))
+    plan = current_plan(app, plan_id)
+    render_history(rows, "History of " + plan_heading(plan, child_name(app, plan["child"])))
 
 
 @click.command("plans")
-@click.option("--child", "child_ref")
-@click.option("--status", type=click.Choice(["open", "closed"]))
+@click.option("--child", "child_ref", metavar="CHILD_REF", help="Only this child's plans.")
+@click.option("--status", type=click.Choice(["open", "closed", "withdrawn"]),
+              help="Only plans of this status. Plans withdrawn as opened in error are listed only so.")
 @json_option
 def plans(child_ref, status, as_json) -> None:  # type: ignore[no-untyped-def]
-    """One row a plan.
+    """One row a plan (a block a plan where a row would not fit).
 
     Example: plantrail plans --status open
     """
     from plantrail.projections.plans import list_plans
 
     rows = list_plans(_app(), child=child_ref, status=status)
-    from plantrail.cli.render import render_rows
+    from plantrail.cli.render import render_plans
 
-    emit(rows, as_json, lambda: render_rows("Plans", rows))
+    emit(rows, as_json, lambda: render_plans(rows))
 
 
 @click.command("due")
@@ -96,10 +116,11 @@ def due(on, as_json) -> None:  # type: ignore[no-untyped-def]
     from plantrail.projections.due import due as due_items
 
     app = _app()
-    rows = due_items(app, on or app.today())
-    from plantrail.cli.render import render_rows
+    on = on or app.today()
+    rows = due_items(app, on)
+    from plantrail.cli.render import render_due
 
-    emit(rows, as_json, lambda: render_rows("Due", rows))
+    emit(rows, as_json, lambda: render_due(rows, on))
 
 
 @click.group("projections")
@@ -145,6 +166,29 @@ def projections_rebuild(name, as_json) -> None:  # type: ignore[no-untyped-def]
     from plantrail.cli.render import render_rows
 
     emit(rows, as_json, lambda: render_rows("Projections", rows))
+
+
+def child_name(app, child_ref: str) -> str:  # type: ignore[no-untyped-def]
+    """The child's name, for a heading ("" if the record cannot be read)."""
+    from plantrail.domain.errors import NotFound
+
+    try:
+        return str(app.child(child_ref).state.name)
+    except NotFound:
+        return ""
+
+
+def staff_names(app, staff_ids) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Each staff member's name by id (the id itself where the record cannot be read)."""
+    from plantrail.domain.errors import NotFound
+
+    names = {}
+    for staff_id in staff_ids:
+        try:
+            names[staff_id] = str(app.staff_member(staff_id).state.name)
+        except NotFound:
+            names[staff_id] = staff_id
+    return names
 
 
 COMMANDS = [show, changes, history, plans, due, projections]

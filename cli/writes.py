@@ -9,8 +9,9 @@ from typing import Any
 
 import click
 
-from plantrail.cli.context import emit, invocation, written
+from plantrail.cli.context import emit, invocation, views_after_write, written
 from plantrail.cli.params import DATE, PAIR, ROLE, command_id_option, json_option, on_option
+from plantrail.cli.said import tell
 
 # The write commands made here and in cli.plan_writes, with the command each runs (by its
 # name in plantrail.application.commands): a test checks each one's options against its
@@ -36,9 +37,11 @@ def write(group: click.Group | None, command: str | type, *, prints: str | None 
             from plantrail.application.commands import BY_NAME
 
             inv = invocation()
-            result = inv.writer().run(BY_NAME[name].model_validate(fields_of(**options)), actor=inv.actor,
-                                   command_id=command_id)
-            written({prints: str(result)} if prints else None, as_json)
+            app = inv.writer()
+            result = app.run(BY_NAME[name].model_validate(fields_of(**options)), actor=inv.actor,
+                             command_id=command_id)
+            views_after_write()
+            tell(app, prints, result, as_json)
 
         run.__doc__ = fields_of.__doc__
         made = make(name.split()[-1])(command_id_option(json_option(_with_params(run, fields_of))))
@@ -117,7 +120,7 @@ def staff_grant(**options: Any) -> dict[str, Any]:
 # ------------------------------------------------------------------------- children
 @click.group("child")
 def child() -> None:
-    """Register children."""
+    """Register, look up and correct children's records."""
 
 
 @write(child, "child add")

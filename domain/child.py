@@ -30,6 +30,8 @@ class ChildState(BaseModel):
     upn: str | None = None
     nation: str = "england"
     periods: list[PlanPeriod] = Field(default_factory=list)
+    # Periods of plans withdrawn as opened in error: no longer the child's, kept apart.
+    withdrawn: list[PlanPeriod] = Field(default_factory=list)
 
     def open_plans(self) -> list[PlanPeriod]:
         return [p for p in self.periods if p.ended_on is None]
@@ -77,6 +79,9 @@ class Child(CorrectableRecord):
             for period in state.periods:
                 if period.plan_id == event.plan_id:
                     period.ended_on = event.effective_on
+        elif isinstance(event, ev.ChildPlanWithdrawn):
+            state.withdrawn += [p for p in state.periods if p.plan_id == event.plan_id]
+            state.periods = [p for p in state.periods if p.plan_id != event.plan_id]
 
     @classmethod
     def register(
@@ -121,6 +126,11 @@ class Child(CorrectableRecord):
 
     def end_plan(self, acting: Acting, *, plan_id: UUID) -> None:
         self.trigger_event(ev.ChildPlanEnded, **acting.envelope(), plan_id=plan_id)
+
+    def withdraw_plan(self, acting: Acting, *, plan_id: UUID, reason: str) -> None:
+        """A plan opened in error on this child is no longer one of the child's."""
+        self.trigger_event(ev.ChildPlanWithdrawn, **acting.envelope(reason=reason, authority="records correction"),
+                           plan_id=plan_id)
 
     def move_period(self, acting: Acting, *, plan_id: UUID, started_on: date | None = None,
                     ended_on: date | None = None, reason: str) -> None:

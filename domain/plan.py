@@ -236,6 +236,14 @@ class Plan(CorrectableRecord):
         self.trigger_event(ev.PlanClosed, **acting.envelope(reason=reason), replaced_by=replaced_by,
                            closure_reason=closure_reason)
 
+    def withdraw(self, acting: Acting, *, reason: str) -> None:
+        """Withdraw a plan opened in error, open or closed (``ev.PlanWithdrawn``)."""
+        if self.state.status == "withdrawn":
+            raise RuleBroken(f"the plan was already withdrawn on {self.state.withdrawn_on}", rule="withdrawal")
+        if not reason.strip():
+            raise BadInput("withdrawing a plan needs a reason", fix="give --reason TEXT")
+        self.trigger_event(ev.PlanWithdrawn, **acting.envelope(reason=reason, authority="records correction"))
+
     def record_placement(self, acting: Acting, *, emergency: bool = False, long_term: bool = False,
                          placement: str | None = None) -> None:
         """The child is placed on ``acting.on`` (seed 003). The date may be before the plan
@@ -382,6 +390,9 @@ class Plan(CorrectableRecord):
 
     # ------------------------------------------------------------------ helpers
     def _require_open(self) -> None:
+        if self.state.status == "withdrawn":
+            raise RuleBroken(f"the plan was withdrawn as opened in error (on {self.state.withdrawn_on}); it takes "
+                             "nothing more", rule="withdrawn plan", fix="open a plan on the right child for the work")
         if not self.state.is_open:
             raise RuleBroken(
                 f"the plan is closed (since {self.state.closed_on}); a closed plan accepts nothing but corrections",

@@ -132,6 +132,10 @@ class PlanState:
     closed_on: date | None = None
     close_reason: str | None = None
     closure_reason: str | None = None
+    # A plan opened in error and withdrawn (status "withdrawn"): when, by whom, why.
+    withdrawn_on: date | None = None
+    withdrawn_by: str | None = None
+    withdraw_reason: str | None = None
     # References a correction or void left dangling; the aggregate refuses them.
     problems: list[str] = field(default_factory=list)
 
@@ -170,7 +174,7 @@ def fold(state: PlanState, event: Event) -> None:
     except KeyError:  # pragma: no cover - closed catalogue
         raise TypeError(f"a plan does not take {type(event).__name__} events") from None
     evolve(event, state)
-    if not isinstance(event, (ev.PlanApproved, ev.ReviewHeld, ev.PlanClosed)):
+    if not isinstance(event, (ev.PlanApproved, ev.ReviewHeld, ev.PlanClosed, ev.PlanWithdrawn)):
         if event.actor not in state.authors_since_approval:
             state.authors_since_approval.append(event.actor)
 
@@ -322,6 +326,11 @@ def _(e: ev.InitialPlanExtended, s: PlanState) -> None:
 def _(e: ev.PlanClosed, s: PlanState) -> None:
     s.status, s.closed_on, s.close_reason, s.replaced_by = "closed", e.effective_on, e.reason, e.replaced_by
     s.closure_reason = e.closure_reason
+
+
+@_handles(ev.PlanWithdrawn)
+def _(e: ev.PlanWithdrawn, s: PlanState) -> None:
+    s.status, s.withdrawn_on, s.withdrawn_by, s.withdraw_reason = "withdrawn", e.effective_on, e.actor, e.reason
 
 
 def _review_date(s: PlanState, e: ev.AimChanged | ev.PlanKindChanged) -> date:

@@ -40,6 +40,8 @@ def plan_entry(plan: Any, acting: Acting, e: ev.Event) -> None:
             plan.extend(acting, review_id=e.review_id, until=e.until)
         case ev.PlanClosed():
             plan.close(acting, reason=e.reason or "", replaced_by=e.replaced_by, closure_reason=e.closure_reason)
+        case ev.PlanWithdrawn():
+            plan.withdraw(acting, reason=e.reason or "")
         case _:
             plan_part(plan, acting, e)
 
@@ -90,6 +92,8 @@ def child_entry(child: Any, acting: Acting, e: ev.Event) -> None:
             child.start_plan(acting, plan_id=e.plan_id, family=e.family, kind=e.kind, replacing=None)
         case ev.ChildPlanEnded():
             child.end_plan(acting, plan_id=e.plan_id)
+        case ev.ChildPlanWithdrawn():
+            child.withdraw_plan(acting, plan_id=e.plan_id, reason=e.reason or "")
         case _:
             raise NotImplementedError(f"no way to decide a {type(e).__name__} again")  # pragma: no cover
 

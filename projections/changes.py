@@ -3,7 +3,8 @@
 "All changes to Part Two of the Care Plan should be considered at the next
 review" (seed 003). A change is listed when it was *recorded* after the review's
 own entry in the plan's sequence: a back-dated entry made after the review was not
-seen at it, so it is listed whatever its effective date. Each changed field is a
+seen at it, so it is listed whatever its effective date. What was decided *at* the
+review (an entry naming it: the aim or kind it changed) is not a change since it. Each changed field is a
 row carrying the margin note (initials, date) and whether it was discussed with
 the family; corrections and voids recorded since are listed too, marked.
 """
@@ -35,7 +36,8 @@ def changes_since(app: Any, plan_ref: str | UUID, review_id: str | None = None) 
 
     walked = list(steps(app, resolve_plan_id(app, plan_ref)))
     review = _since_review(walked, review_id)
-    listed = [s for s in walked if review is None or s.event.originator_version > review.event.originator_version]
+    listed = [s for s in walked if review is None or (s.event.originator_version > review.event.originator_version
+                                                      and not _decided_at(s.event, review.event))]
     changes = [c for s in listed for c in _rows(s)]
     sections = sorted({c["section"] for c in changes}, key=lambda s: (section_rank(s), s))
     since = None
@@ -59,6 +61,13 @@ def _since_review(walked: list[Step], review_id: str | None) -> Step | None:
             return step
     raise NotFound(f"no review {review_id} held on this plan",
                    fix="see the plan's reviews with `plantrail show`; omit --since-review for the last one")
+
+
+def _decided_at(event: Event, review: Event) -> bool:
+    """An entry naming the review as its authority (an aim or kind changed, an Initial
+    Plan extended at it) was decided at the review: not a change since it."""
+    return getattr(event, "review_id", None) == getattr(review, "review_id", None) and not isinstance(
+        event, ReviewHeld)
 
 
 def _rows(step: Step) -> list[dict[str, Any]]:

@@ -69,6 +69,10 @@ def plan_document(state: PlanState, *, version: int | None = None) -> dict[str, 
         "closed_on": s.closed_on,
         "close_reason": s.close_reason,
         "closure_reason": s.closure_reason,
+        # A plan opened in error and withdrawn (status "withdrawn"): it is in no list.
+        "withdrawn_on": s.withdrawn_on,
+        "withdrawn_by": s.withdrawn_by,
+        "withdraw_reason": s.withdraw_reason,
         "problems": s.problems,
         "version": version,
     }

@@ -13,19 +13,22 @@ from plantrail.projections.views import PLANS
 from plantrail.store import view_tables
 
 _PREFIX = re.compile(r"[0-9a-f-]+")
-STATUSES = ("open", "closed")
+STATUSES = ("open", "closed", "withdrawn")
+WITHDRAWN = "withdrawn"  # a plan opened in error: listed only when asked for by its status
 
 
 def list_plans(app: Any, child: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
     if status is not None and status not in STATUSES:
-        raise BadInput(f"no plan status {status!r}", fix="give --status open or --status closed")
+        raise BadInput(f"no plan status {status!r}", fix="give --status open, closed or withdrawn")
     now = view_now(app, PLANS)
     rows = {r["plan_id"]: r for r in (view_tables.plan_rows(app, child=child, status=status) if now.usable else [])}
     for plan_id, row in now.as_dicts().items():
         rows.pop(plan_id, None)
         if (child is None or row["child"] == child) and (status is None or row["status"] == status):
             rows[plan_id] = row
-    return [_row(r) for r in sorted(rows.values(), key=lambda r: (r["opened_on"] or "", r["plan_id"]))]
+    # A plan withdrawn as opened in error is listed only when asked for by its status.
+    listed = [r for r in rows.values() if status == WITHDRAWN or r["status"] != WITHDRAWN]
+    return [_row(r) for r in sorted(listed, key=lambda r: (r["opened_on"] or "", r["plan_id"]))]
 
 
 def _row(r: dict[str, Any]) -> dict[str, Any]:

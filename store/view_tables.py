@@ -318,3 +318,14 @@ def child_nations(app: Any, refs: Sequence[str]) -> dict[str, str]:
     marks = ", ".join("?" for _ in refs)
     rows = _select(app, f"SELECT child_ref, nation FROM {{view_children}} WHERE child_ref IN ({marks})", refs)
     return {r["child_ref"]: r["nation"] for r in rows}
+
+
+def child_rows(app: Any, search: str | None = None) -> list[dict[str, Any]]:
+    """The children view's rows whose reference or name holds ``search`` (any case)."""
+    where, params = "", []
+    if search:
+        pattern = "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where = " WHERE lower(child_ref) LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\'"
+        params = [pattern, pattern]
+    return _select(app, "SELECT child_id, child_ref, name, born, nation, position FROM {view_children}" + where,
+                   params)

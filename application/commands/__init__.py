@@ -14,7 +14,7 @@ the domain's, checked when the handler calls the aggregates.
 
 from __future__ import annotations
 
-from plantrail.application.commands import corrections, plan_entries, plans, staff
+from plantrail.application.commands import corrections, plan_entries, plans, records_officer, staff
 from plantrail.application.commands.base import Command, Day, PlanRef, Texts
 from plantrail.application.commands.corrections import Correct, Void
 from plantrail.application.commands.plan_entries import (
@@ -42,10 +42,12 @@ from plantrail.application.commands.plans import (
     OpenPlan,
     RecordDetails,
 )
+from plantrail.application.commands.records_officer import CorrectChild, WithdrawPlan
 from plantrail.application.commands.staff import AddStaff, GrantRole, RegisterChild
 
 # Every command, from each area's module: a new area adds its module here.
-COMMANDS: tuple[type[Command], ...] = (*staff.COMMANDS, *plans.COMMANDS, *plan_entries.COMMANDS, *corrections.COMMANDS)
+COMMANDS: tuple[type[Command], ...] = (*staff.COMMANDS, *plans.COMMANDS, *plan_entries.COMMANDS, *corrections.COMMANDS,
+                                       *records_officer.COMMANDS)
 BY_NAME: dict[str, type[Command]] = {c.command: c for c in COMMANDS}
 BY_METHOD: dict[str, type[Command]] = {c.method: c for c in COMMANDS}
 
@@ -55,4 +57,5 @@ __all__ = [
     "ExtendInitialPlan", "GrantRole", "HoldReview", "OnPlan", "OpenPlan", "PlanRef", "RecordContact",
     "RecordDetails", "RecordPlacement", "RecordSignature", "RecordSupervision", "RecordView", "RecordVisit",
     "RegisterChild", "Texts", "Void",
+    "CorrectChild", "WithdrawPlan",
 ]

@@ -32,8 +32,8 @@ def void(uow: UnitOfWork, cmd: c.Void) -> str:
 
 def _follow_period(uow: UnitOfWork, acting: Acting, plan: Plan, version: int, reason: str) -> None:
     """A corrected opening or closing date moves the child's plan period with it."""
-    if not isinstance(plan.entry(version), (PlanOpened, PlanClosed)):
-        return
+    if not isinstance(plan.entry(version), (PlanOpened, PlanClosed)) or plan.state.status == "withdrawn":
+        return  # (a withdrawn plan's period is no longer the child's)
     uow.child(plan.state.child).move_period(acting, plan_id=plan.id, started_on=plan.state.opened_on,
                                             ended_on=plan.state.closed_on, reason=reason)
 

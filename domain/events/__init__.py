@@ -9,7 +9,7 @@ the apply step (which runs again on every replay).
 from __future__ import annotations
 
 from plantrail.domain.base import Event
-from plantrail.domain.events.children import ChildPlanEnded, ChildPlanStarted, ChildRegistered
+from plantrail.domain.events.children import ChildPlanEnded, ChildPlanStarted, ChildPlanWithdrawn, ChildRegistered
 from plantrail.domain.events.corrections import Corrected, Voided
 from plantrail.domain.events.part_two import ActionAdded, ActionAmended, ActionEnded
 from plantrail.domain.events.plan_entries import (
@@ -30,6 +30,7 @@ from plantrail.domain.events.plans import (
     PlanDistributed,
     PlanKindChanged,
     PlanOpened,
+    PlanWithdrawn,
 )
 from plantrail.domain.events.staff import RoleGranted, StaffMemberRegistered
 from plantrail.domain.events.text import Text, not_blank
@@ -42,6 +43,7 @@ __all__ = [
     "PlanDistributed", "PlanKindChanged", "PlanOpened", "ReviewHeld", "RoleGranted", "SignatureRecorded",
     "StaffMemberRegistered", "SupervisionDiscussed", "Text", "Unrecognised", "ViewRecorded", "VisitRecorded", "Voided",
     "not_blank", "type_name",
+    "ChildPlanWithdrawn", "PlanWithdrawn",
 ]
 
 
@@ -75,6 +77,8 @@ CATALOGUE: tuple[type[Event], ...] = (
     ChildPlanEnded,
     Corrected,
     Voided,
+    PlanWithdrawn,
+    ChildPlanWithdrawn,
 )
 
 # The names users and history see for each event.
@@ -104,6 +108,8 @@ EVENT_TYPES: dict[type[Event], str] = {
     PlanClosed: "plan-closed",
     Corrected: "corrected",
     Voided: "voided",
+    PlanWithdrawn: "plan-withdrawn",
+    ChildPlanWithdrawn: "child-plan-withdrawn",
     Unrecognised: "unrecognised",
 }
 

@@ -48,3 +48,12 @@ class ChildPlanEnded(Event):
     """A plan of the child's is closed or replaced; its family is free again."""
 
     plan_id: UUID
+
+
+class ChildPlanWithdrawn(Event):
+    """A plan of the child's was withdrawn as opened in error: its period is no longer
+    one of the child's, so it frees the family and no census period comes of it. The
+    child's record keeps it apart (``ChildState.withdrawn``), for the subject access
+    export."""
+
+    plan_id: UUID

@@ -128,3 +128,15 @@ class PlanClosed(Event):
 
     replaced_by: UUID | None = None
     closure_reason: ClosureReason | None = None
+
+
+class PlanWithdrawn(Event):
+    """A plan opened in error (on the wrong child, or never meant) is withdrawn by a
+    records officer, with the reason in ``reason``.
+
+    Neither a void (an opening cannot be voided: the child's periods rest on it) nor a
+    closing (a closed plan still counts as a plan the child had): a withdrawn plan
+    leaves every list, due date, count and return, and stays whole in its history and
+    in the subject access export of the child it was opened on, marked withdrawn with
+    the reason (DOMAIN.md, "Corrections": nothing is erased). It takes nothing more.
+    """

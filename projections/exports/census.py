@@ -133,6 +133,8 @@ def census_return(app: Any, year: int, *, lea: str | None = None, serial_no: str
     by_child: dict[str, list[Any]] = {}
     for plan_id in dict.fromkeys(app.plan_ids()):
         plan = app.plan(plan_id)
+        if plan.state.status == "withdrawn":
+            continue  # opened in error: no plan of the child's, in no return
         if PLAN_FAMILY.get(plan.state.kind) == CENSUS_FAMILY:
             by_child.setdefault(plan.state.child, []).append(plan)
     children = []

@@ -6,6 +6,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from plantrail.projections.change_notes import field_label
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -22,6 +24,7 @@ def environment() -> Any:
     )
     env.filters["label"] = label
     env.filters["text"] = text
+    env.filters["field_label"] = field_label
     return env
 
 

@@ -20,6 +20,8 @@ from uuid import UUID
 
 from plantrail.domain.errors import BadInput
 from plantrail.domain.vocabulary import AREAS_BY_KIND, DEVELOPMENTAL_DIMENSIONS
+from plantrail.projections.change_notes import AREA_TITLES, notes
+from plantrail.projections.diff import action_section
 
 ACTION_COLUMNS = (
     ("need", "Identified needs and strengths"),
@@ -30,14 +32,6 @@ ACTION_COLUMNS = (
     ("outcomes", "Planned outcomes: progress to be achieved by the next review"),
 )
 RATINGS = (("achieved", "Achieved"), ("partly", "Partly achieved"), ("not-achieved", "Not achieved"))
-AREA_TITLES = {
-    "parenting-capacity": "Parenting capacity",
-    "family-and-environmental-factors": "Family and environmental factors",
-    "birth-family-parenting-capacity": "Birth family: parenting capacity",
-    "corporate-parent-parenting-capacity": "Corporate parent: parenting capacity",
-    "birth-family-environmental-factors": "Birth family: family and environmental factors",
-    "corporate-parent-environmental-factors": "Corporate parent: family and environmental factors",
-}
 PLAN_TITLES = {
     "initial": "Initial Plan",
     "child-in-need": "Child's Plan — Child in Need plan",
@@ -49,8 +43,14 @@ PLAN_TITLES = {
 }
 
 
-def review_pack(app: Any, plan_ref: str | UUID) -> dict[str, Any]:
-    """Everything the pack shows, as plain values (the template only lays it out)."""
+MARKING = "OFFICIAL-SENSITIVE"  # the protective marking of every page, unless another is given
+
+
+def review_pack(app: Any, plan_ref: str | UUID, *, marking: str | None = None) -> dict[str, Any]:
+    """Everything the pack shows, as plain values (the template only lays it out).
+
+    ``marking`` is the protective marking printed at the top and foot of every page
+    (default ``MARKING``)."""
     from plantrail.projections.changes import changes_since
     from plantrail.projections.current import current_plan
 
@@ -73,19 +73,29 @@ def review_pack(app: Any, plan_ref: str | UUID) -> dict[str, Any]:
 
     for c in changes:
         c["actor_name"] = who(c.get("actor"))
-    events = _by_event(changes)
-    areas = []
+    listed = pack_notes(changes, who)
+    withdrawn = withdrawn_entries(changes)
+    areas, empty = [], []
     for area in _areas(plan):
         rows = [_row(a, changes) for a in plan["actions"] if a["area"] == area]
-        areas.append({"area": area, "title": AREA_TITLES.get(area) or _title(area), "rows": rows})
+        rows += [{"action": a, "margin": [], "added": False, "changed": {}, "discussed_with": [], "voided": void}
+                 for a, void in withdrawn.get(action_section(area), [])]
+        title = AREA_TITLES.get(area) or _title(area)
+        if rows:
+            areas.append({"area": area, "title": title, "rows": rows})
+        else:
+            empty.append(title)
     return {
+        "marking": (marking or MARKING).strip() or MARKING,
+        "notes": listed,
+        "empty_areas": empty,
+        "withdrawn": {key: withdrawn.get(key, []) for key in ("views", "contacts", "signatures")},
         "plan": plan,
         "title": PLAN_TITLES.get(plan["kind"], plan["kind"]),
         "child": {"child_ref": child.child_ref, "name": child.name, "born": child.born, "sex": child.sex,
                   "upn": child.upn},
         "since": since,
         "changes": changes,
-        "events": events,
         "areas": areas,
         "columns": ACTION_COLUMNS,
         "ratings": RATINGS,
@@ -130,29 +140,30 @@ def _row(action: dict[str, Any], changes: list[dict[str, Any]]) -> dict[str, Any
             changed[field] = {"before": c.get("before"), "after": c.get("after")}
         else:
             changed[field]["after"] = c.get("after")
-    return {"action": action, "margin": margin, "added": added, "changed": changed,
+    return {"action": action, "margin": margin, "added": added, "changed": changed, "voided": None,
             "discussed_with": [c["discussed_with"] for c in mine if c.get("discussed_with")]}
 
 
-BOOKKEEPING = frozenset({"action_id", "area", "status", "added_on", "changed_on", "initials", "rating",
-                         "ended_on", "end_reason"})
+def pack_notes(changes: list[dict[str, Any]], who: Any) -> list[dict[str, Any]]:
+    """The margin notes of the changes (``projections.change_notes``), with the name of
+    whoever recorded each and the day, for the "Recorded" column; the footnote of each
+    number gives its event id and time."""
+    listed = notes(changes)
+    for note in listed:
+        note["actor_name"] = who(note.get("actor"))
+        note["recorded_on"] = str(note.get("recorded_at") or "")[:10]
+    return listed
 
 
-def _by_event(changes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The changes grouped by the event that made them: one row per margin note."""
-    events: dict[str, dict[str, Any]] = {}
+def withdrawn_entries(changes: list[dict[str, Any]]) -> dict[str, list[tuple[dict[str, Any], dict[str, Any]]]]:
+    """Whole entries withdrawn as recorded in error since the review, by section, each with
+    its void: shown struck through where they stood (an action in its area's table, a
+    view among the views)."""
+    found: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
     for c in changes:
-        e = events.setdefault(c["event_id"], {**c, "fields": []})
-        e["fields"].append({"field": c.get("field"), "before": _shown(c.get("before")),
-                            "after": _shown(c.get("after"))})
-    return list(events.values())
-
-
-def _shown(value: Any) -> Any:
-    """A whole added (or withdrawn) entry shows its columns, not its bookkeeping."""
-    if isinstance(value, dict):
-        return {k: v for k, v in value.items() if k not in BOOKKEEPING and v not in (None, "", [], {})}
-    return value
+        if c.get("voids") and isinstance(c.get("before"), dict) and c.get("after") is None:
+            found.setdefault(str(c.get("section")), []).append((c["before"], c))
+    return found
 
 
 def to_html(pack: dict[str, Any]) -> str:

@@ -45,6 +45,8 @@ SAYS = {
     "plan-closed": "The plan was closed",
     "corrected": "A recording error was corrected",
     "voided": "An entry was withdrawn as recorded in error",
+    "plan-withdrawn": "The plan was withdrawn as opened in error",
+    "child-plan-withdrawn": "A plan opened in error was withdrawn from the child's record",
 }
 
 
@@ -55,8 +57,11 @@ def subject_access(app: Any, child_ref: str) -> dict[str, Any]:
 
     child = app.child(child_ref)  # NotFound: exit 2
     state = child.state
-    plan_ids = list(dict.fromkeys([*(str(p.plan_id) for p in state.periods),
-                                   *(row["plan_id"] for row in list_plans(app, child=child_ref))]))
+    # Plans withdrawn as opened in error are in no list, but were held about the child: here, marked.
+    plan_ids = list(dict.fromkeys([*(str(p.plan_id) for p in [*state.periods, *state.withdrawn]),
+                                   *(row["plan_id"] for row in list_plans(app, child=child_ref)),
+                                   *(row["plan_id"] for row in list_plans(app, child=child_ref,
+                                                                          status="withdrawn"))]))
     plans = []
     for plan_id in plan_ids:
         plans.append({"plan_id": plan_id, "plan": current_plan(app, plan_id),
@@ -75,6 +80,7 @@ def subject_access(app: Any, child_ref: str) -> dict[str, Any]:
             "child_ref": state.child_ref, "name": state.name, "born": state.born, "sex": state.sex,
             "upn": state.upn, "nation": state.nation,
             "plans": [p.model_dump() for p in state.periods],
+            "withdrawn_plans": [p.model_dump() for p in state.withdrawn],
         },
         "staff": {a: _staff(app, a) for a in actors},
         "plans": plans,

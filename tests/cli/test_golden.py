@@ -34,8 +34,9 @@ def session_output(tmp_path: Path) -> str:
     lines = [line for line in script.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLANTRAIL_")}
     env.update({"PATH": f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}", "COLUMNS": "160"})
-    # One shell, each command's output framed, so PLAN and the exports carry through.
-    framed = "\n".join(f"echo '>>> {line.split('#')[0].strip()}'; {line}" for line in _joined(lines))
+    # One shell, each command's output framed, so PLAN and the exports carry through; stderr
+    # beside stdout, in order (a write that prints an id says its sentence on stderr).
+    framed = "exec 2>&1\n" + "\n".join(f"echo '>>> {line.split('#')[0].strip()}'; {line}" for line in _joined(lines))
     done = subprocess.run(["bash", "-euo", "pipefail", "-c", framed], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -53,10 +54,16 @@ def _joined(lines: list[str]) -> list[str]:
     return out
 
 
+_SHOWN_TIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?( UTC)?")  # a recording time, as text shows it
+
+
 def mask(text: str) -> str:
+    from datetime import UTC, datetime
+
     ids: dict[str, str] = {}
     text = _UUID.sub(lambda m: ids.setdefault(m.group(0), f"<id{len(ids) + 1}>"), text)
-    return _TIME.sub("<time>", _CUT_ID.sub("<id…>", text))
+    text = _SHOWN_TIME.sub("<time>", _TIME.sub("<time>", _CUT_ID.sub("<id…>", text)))
+    return text.replace(datetime.now(UTC).date().isoformat(), "<today>")  # a record opened today
 
 
 def test_the_worked_example_prints_what_it_printed(tmp_path: Path) -> None:

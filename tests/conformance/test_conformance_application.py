@@ -15,7 +15,6 @@ import gc
 from unittest import TestCase
 
 from eventsourcing.tests.application import ApplicationTestCase, ExampleApplicationTestCase
-
 from plantrail_conformance_testkit import EnvironSet, drop_store, new_pg_url, new_sqlite_url, plantrail_env
 
 

@@ -34,9 +34,8 @@ from eventsourcing.tests.projection import (
     SpannerThrownError,
 )
 from eventsourcing.utils import Environment
-from psycopg.sql import SQL, Identifier
-
 from plantrail_conformance_testkit import close_own_connections, drop_store, new_pg_url, new_sqlite_url, plantrail_env
+from psycopg.sql import SQL, Identifier
 
 
 class PostgresEventCounters(PostgresTrackingRecorder, EventCountersView):

@@ -26,14 +26,12 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 from eventsourcing.postgres import PostgresAggregateRecorder
-from psycopg.sql import SQL, Identifier
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 from eventsourcing.tests.persistence import (
     AggregateRecorderTestCase,
     ApplicationRecorderTestCase,
     NonInterleavingNotificationIDsBaseCase,
 )
-
 from plantrail_conformance_testkit import (
     LIBRARY_POOL,
     close_own_connections,
@@ -42,6 +40,8 @@ from plantrail_conformance_testkit import (
     new_sqlite_url,
     plantrail_factory,
 )
+from psycopg.sql import SQL, Identifier
+
 from plantrail.store.commands import SavedCommand
 from plantrail.store.postgres_recorder import ChainedPostgresApplicationRecorder
 from plantrail.store.sqlite_recorder import ChainedSQLiteApplicationRecorder

@@ -74,6 +74,10 @@ COMMANDS = {
         actor, s["action_event"], fields={"frequency": "Monthly"}, reason="mistyped")),
     "void": (("records-officer",), lambda app, s, actor, n: app.void(
         actor, s["view_event"], reason="wrong plan")),
+    "withdraw_plan": (("records-officer",), lambda app, s, actor, n: app.withdraw_plan(
+        actor, s["cin"], reason="opened on the wrong child")),
+    "correct_child": (("records-officer",), lambda app, s, actor, n: app.correct_child(
+        actor, CHILD, fields={"name": f"Alex Example {n}"}, reason="name mistyped")),
 }
 
 

@@ -1,0 +1,34 @@
+"""Handlers of the records officer's withdrawal of a plan and correction of a child."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plantrail.application import commands as c
+from plantrail.application.unit_of_work import UnitOfWork
+
+# A child's record opens with its registration: the entry ``child correct`` corrects.
+REGISTRATION = 1
+
+
+def withdraw_plan(uow: UnitOfWork, cmd: c.WithdrawPlan) -> str:
+    """The plan and the child's period both say so; the result is the plan's event id."""
+    acting = uow.acting()
+    plan = uow.plan(cmd.plan_id)
+    plan.withdraw(acting, reason=cmd.reason)
+    uow.child(plan.state.child).withdraw_plan(acting, plan_id=plan.id, reason=cmd.reason)
+    return f"{plan.id}/{plan.version}"
+
+
+def correct_child(uow: UnitOfWork, cmd: c.CorrectChild) -> str:
+    """The generic correction (``CorrectableRecord.correct``) of the child's registration."""
+    acting = uow.acting()
+    child = uow.child(cmd.child_ref)
+    child.correct(acting, REGISTRATION, cmd.fields, cmd.reason)
+    return f"{child.id}/{child.version}"
+
+
+HANDLERS: dict[type[c.Command], Any] = {
+    c.WithdrawPlan: withdraw_plan,
+    c.CorrectChild: correct_child,
+}

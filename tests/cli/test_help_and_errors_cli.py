@@ -1,0 +1,82 @@
+"""Issue 25, item 9: help that reads as written and errors as the README says, through the
+real executable (the sweep of every command's help runs in this process, at 80 columns)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import click
+from click.testing import CliRunner
+
+from plantrail.cli.help_text import walk
+from plantrail.cli.main import cli
+from tests.support import PLANTRAIL, Shell, staffed
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+BROKEN = re.compile(r"[A-Za-z0-9]-$")  # a line ending inside a hyphenated word
+
+
+def test_no_help_breaks_a_word_and_every_example_is_a_line_of_its_own() -> None:
+    runner = CliRunner()
+    for path, command in walk(cli):
+        done = runner.invoke(cli, [*path, "--help"], terminal_width=80, env={"COLUMNS": "80"})
+        assert done.exit_code == 0, path
+        lines = done.output.splitlines()
+        assert not [line for line in lines if BROKEN.search(line.rstrip())], (path, done.output)
+        if not isinstance(command, click.Group) or not path:
+            examples = done.output.split("Example:\n", 1)
+            assert len(examples) == 2, path
+            first = examples[1].splitlines()[0]
+            assert first.startswith("    plantrail"), (path, first)  # a command, as typed
+
+
+def test_the_root_help_gives_its_examples_a_line_each(sh: Shell) -> None:
+    text = sh.ok("--help").out
+    examples = text.split("Example:\n", 1)[1].splitlines()
+    assert examples[:3] == ["    plantrail demo", "    plantrail plans", "    plantrail show PLAN_ID"]
+    visit = sh("visit", "record", "--help", env={"COLUMNS": "80"}).out
+    assert "--seen-alone yes" in visit
+
+
+def test_the_census_help_says_what_the_store_holds(sh: Shell) -> None:
+    text = " ".join(sh.ok("export", "cin-census", "--help").out.split())
+    assert "source of referral, primary need and reason for closure where `plan open` and `plan close` recorded" \
+        in text
+    assert "not hold (referral source" not in text
+
+
+def test_a_mistyped_choice_gets_the_closest_one(sh: Shell) -> None:
+    staffed(sh)
+    done = sh.refused(2, "action", "add", "deadbeef", "--area", "helth", "--need", "n", "--response", "r",
+                      "--frequency", "f", "--responsible", "p", "--starts", "2026-03-01", "--outcome", "o",
+                      actor="sw1")
+    assert "did you mean 'health'?" in done.err and "education" not in done.err
+    assert "did you mean 'team-manager'?" in sh.refused(2, "staff", "add", "x", "--name", "X", "--initials", "X",
+                                                        "--role", "team-manger", actor="tm1").err
+
+
+def test_errors_are_what_the_readme_promises(sh: Shell) -> None:
+    promise = " ".join(README.read_text(encoding="utf-8").split())
+    assert "A refused command prints what was wrong on one line, and how to put it right on a second" in promise
+    staffed(sh)
+    refused = sh.refused(1, "staff", "grant", "sw1", "--role", "auditor", actor="sw1")
+    what, fix = refused.err.strip().splitlines()
+    assert what.startswith("refused: ") and "--as" in fix
+
+
+def test_a_closed_pipe_is_not_an_error(sh: Shell, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env = {"PLANTRAIL_DB": sh.url, "PATH": str(Path(PLANTRAIL).parent) + ":/usr/bin:/bin"}
+    for _ in range(3):  # the reader may go before or after plantrail's first write
+        done = subprocess.run(["bash", "-o", "pipefail", "-c", "plantrail demo | head -1"], env=env,
+                              capture_output=True, text=True, timeout=120, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith(("recorded: ", "already recorded: ")) and done.stderr == ""
+
+
+def test_demo_on_a_store_with_staff_of_its_own_says_what_to_do(sh: Shell) -> None:
+    sh.ok("staff", "add", "tm1", "--name", "Tina Moss", "--initials", "TM", "--role", "team-manager")
+    done = sh.refused(2, "demo")
+    assert "--as" in done.err and "store of its own" in done.err and "demo-manager" not in done.err
+    assert sh.ok("demo", actor="tm1").out.startswith("recorded: ")
