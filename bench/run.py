@@ -82,6 +82,31 @@ class Writer:
         self.app.close()
 
 
+class PeerWriter:
+    """The plain eventsourcing library running the same mix (bench/peer.py), case after case."""
+
+    def __init__(self, url: str) -> None:
+        from bench.peer import PeerRecords, peer_env
+        from plantrail.store.settings import env_for_url, parse_url, prepare
+
+        prepare(url)  # the schema
+        self.app = PeerRecords(env=peer_env(env_for_url(url), parse_url(url).schema or "public"))
+        self.case = 0
+        self.run(0.0)  # warm up: the tables, the connection
+
+    def run(self, seconds: float) -> int:
+        from bench.peer import run_case
+
+        def step() -> int:
+            self.case += 1
+            return run_case(self.app, self.case)
+
+        return for_seconds(seconds, step) if seconds else step()
+
+    def close(self) -> None:
+        self.app.close()
+
+
 def store_saves(app: Any, seconds: float) -> int:
     """The store's own save of one ready-made event shaped like the raw row, with one
     unchanged-read check as a command has (its actor), and no domain: what the audit
@@ -300,18 +325,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         writer, raw = Writer(url, "S-"), RawCommitter(url)
         try:
             # The bare saves go to a store of their own: their events are not plantrail's.
-            with wl.scratch_store(args.db, suffix="_saves") as saves_url:
-                saver = wl.open_app(saves_url)
+            # The peer (the plain eventsourcing library) in a schema of its own.
+            with wl.scratch_store(args.db, suffix="_saves") as saves_url, \
+                    wl.scratch_store(args.db, suffix="_peer") as peer_url:
+                saver, peer = wl.open_app(saves_url), PeerWriter(peer_url)
                 try:
                     rates = in_turn(TURNS, seconds, {"raw": raw.run, "commands": writer.run,
-                                                     "saves": lambda s: store_saves(saver, s)})
+                                                     "saves": lambda s: store_saves(saver, s), "peer": peer.run})
                 finally:
                     saver.close()
+                    peer.close()
         finally:
             writer.close()
             raw.close()
         r["raw_commit_per_s"], r["command_per_s"] = rates["raw"]["per_s"], rates["commands"]["per_s"]
         r["store_save_per_s"] = rates["saves"]["per_s"]
+        r["peer_command_per_s"], r["peer_command_cpu_us"] = rates["peer"]["per_s"], rates["peer"]["cpu_us"]
         # Where each one's time goes: this process's CPU, and the rest (waiting on the server).
         r["raw_commit_cpu_us"], r["command_cpu_us"] = rates["raw"]["cpu_us"], rates["commands"]["cpu_us"]
         r["store_save_cpu_us"] = rates["saves"]["cpu_us"]
@@ -383,6 +412,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     r["ratios"] = {
         "command_vs_raw_commit": r["command_per_s"] / r["raw_commit_per_s"],
         "store_save_vs_raw_commit": r["store_save_per_s"] / r["raw_commit_per_s"],
+        "command_vs_peer": r["command_per_s"] / r["peer_command_per_s"],
         "command_8_vs_raw_commit_8": r["command_per_s_8_writers"] / r["raw_commit_per_s_8_clients"],
         "import_vs_raw_batch": r["import_events_per_s"] / r["raw_batch_rows_per_s"],
         "read_large_vs_small_p99": r["read_p99_ms"] / r["read_p99_ms_small"],

@@ -8,15 +8,16 @@ from typing import Any
 
 import click
 
-from plantrail.cli import layout
 from plantrail.cli.context import emit, invocation
-from plantrail.cli.layout import Field
 from plantrail.cli.params import PAIR, json_option
 from plantrail.cli.plan_writes import plan
 from plantrail.cli.writes import child, write
 
-CHILD_FIELDS = (Field("child", "Child", "id"), Field("name", "Name"), Field("born", "Born", "id"),
-                Field("nation", "Nation", "short"), Field("open_plans", "Open plans", "short"))
+def child_fields():  # type: ignore[no-untyped-def]
+    from plantrail.cli.layout import Field  # rich: only when something is printed
+
+    return (Field("child", "Child", "id"), Field("name", "Name"), Field("born", "Born", "id"),
+            Field("nation", "Nation", "short"), Field("open_plans", "Open plans", "short"))
 CORRECTABLE = "name, born, sex, upn, nation, effective_on (the date the record was opened)"
 
 
@@ -37,6 +38,8 @@ def child_show(child_ref: str, as_json: bool) -> None:
 
 
 def _render_child(d: dict[str, Any]) -> None:
+    from plantrail.cli import layout
+    from plantrail.cli.layout import Field
     from plantrail.cli.render import render_plans
 
     layout.heading(f"{d['name']} ({d['child']})")
@@ -63,9 +66,11 @@ def child_list(search: str | None, as_json: bool) -> None:
     """
     from plantrail.projections.children import find_children
 
+    from plantrail.cli import layout
+
     rows = find_children(invocation().app(), search)
     title = f"Children matching '{search}'" if search else "Children"
-    emit(rows, as_json, lambda: layout.records(f"{title} ({len(rows)})", rows, CHILD_FIELDS,
+    emit(rows, as_json, lambda: layout.records(f"{title} ({len(rows)})", rows, child_fields(),
                                                empty=f"{title}: none"))
 
 

@@ -11,7 +11,6 @@ import click
 
 from plantrail.cli.context import emit, invocation, views_after_write, written
 from plantrail.cli.params import DATE, PAIR, ROLE, command_id_option, json_option, on_option
-from plantrail.cli.said import tell
 
 # The write commands made here and in cli.plan_writes, with the command each runs (by its
 # name in plantrail.application.commands): a test checks each one's options against its
@@ -35,6 +34,7 @@ def write(group: click.Group | None, command: str | type, *, prints: str | None 
     def decorate(fields_of: Callable[..., dict[str, Any]]) -> click.Command:
         def run(command_id: str | None, as_json: bool, **options: Any) -> None:
             from plantrail.application.commands import BY_NAME
+            from plantrail.cli.said import tell  # the event catalogue: not for --help
 
             inv = invocation()
             app = inv.writer()
