@@ -19,6 +19,8 @@ from uuid import UUID, uuid4
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
+from bench.raw import for_seconds
+
 
 class Child(Aggregate):
     @event("Registered")
@@ -94,3 +96,25 @@ def run_case(app: PeerRecords, case: int) -> int:
     app.change_plan(plan.id, "record_visit", on=on)
     app.change_plan(plan.id, "amend_action", action_id="A3", changes={"frequency": "monthly"})
     return 10
+
+
+class PeerWriter:
+    """The plain eventsourcing library running the same mix, case after case."""
+
+    def __init__(self, url: str) -> None:
+        from plantrail.store.settings import env_for_url, parse_url, prepare
+
+        prepare(url)  # the schema
+        self.app = PeerRecords(env=peer_env(env_for_url(url), parse_url(url).schema or "public"))
+        self.case = 0
+        self.run(0.0)  # warm up: the tables, the connection
+
+    def run(self, seconds: float) -> int:
+        def step() -> int:
+            self.case += 1
+            return run_case(self.app, self.case)
+
+        return for_seconds(seconds, step) if seconds else step()
+
+    def close(self) -> None:
+        self.app.close()

@@ -33,6 +33,8 @@ if str(ROOT) not in sys.path:
 
 
 from bench import workload as wl  # noqa: E402
+from bench.isolated import run_isolated  # noqa: E402
+from bench.peer import PeerWriter  # noqa: E402
 from bench.raw import (  # noqa: E402
     STATE,
     TOPIC,
@@ -45,7 +47,6 @@ from bench.raw import (  # noqa: E402
     raw_client,
     raw_table,
 )
-from bench.isolated import run_isolated  # noqa: E402
 from bench.report import report  # noqa: E402
 
 
@@ -77,31 +78,6 @@ class Writer:
     def _next_case(self) -> int:
         self.case += 1
         return wl.run_case_commands(self.app, self.case, self.prefix, self.timings)
-
-    def close(self) -> None:
-        self.app.close()
-
-
-class PeerWriter:
-    """The plain eventsourcing library running the same mix (bench/peer.py), case after case."""
-
-    def __init__(self, url: str) -> None:
-        from bench.peer import PeerRecords, peer_env
-        from plantrail.store.settings import env_for_url, parse_url, prepare
-
-        prepare(url)  # the schema
-        self.app = PeerRecords(env=peer_env(env_for_url(url), parse_url(url).schema or "public"))
-        self.case = 0
-        self.run(0.0)  # warm up: the tables, the connection
-
-    def run(self, seconds: float) -> int:
-        from bench.peer import run_case
-
-        def step() -> int:
-            self.case += 1
-            return run_case(self.app, self.case)
-
-        return for_seconds(seconds, step) if seconds else step()
 
     def close(self) -> None:
         self.app.close()
