@@ -44,8 +44,8 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
     if isinstance(error, StandbyRefused):
         return UNAVAILABLE, f"error: {error}"  # says itself where to go instead
     if _read_only_server(error):
-        return UNAVAILABLE, ("error: the server is a read-only standby (in recovery): "
-                             "send writes to the primary (give the primary as --db)")
+        return UNAVAILABLE, ("error: the server refused to write: it is read-only (a hot standby, or a read-only "
+                             "session): send writes to the primary (give the primary as --db)")
     if isinstance(error, (StoreUnavailable, BadStoreURL)):
         return UNAVAILABLE, f"error: {error}\nCheck --db / PLANTRAIL_DB and that the database server is running."
     if is_store_fault(error):
