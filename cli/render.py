@@ -34,10 +34,14 @@ SECTIONS = (  # (document key, title, fields) of the lists shown after the actio
     ("contacts", "Contact arrangements", (Field("person", "Person"), Field("relationship", "Relationship"),
                                           Field("arrangement", "Arrangement"), Field("on", "Date", "id"))),
     ("placements", "Placements", (Field("placed_on", "Placed", "id"), Field("placement", "Carer or setting"),
-                                  Field("emergency", "Emergency", "short"), Field("long_term", "Long term", "short"))),
+                                  Field("emergency", "Emergency", "short"), Field("long_term", "Long term", "short"),
+                                  Field("placement_type", "Type", "short"), Field("legal_status", "Legal status", "short"),
+                                  Field("reason_new_episode", "New episode", "short"),
+                                  Field("ended_on", "Ended", "id"), Field("end_reason", "Reason ceased", "short"))),
     ("reviews", "Reviews held", (Field("review_id", "Review", "id"), Field("kind", "Kind", "short"),
                                  Field("held_on", "Held", "id"), Field("chair", "Chair", "short"),
-                                 Field("next_review", "Next review", "id"), Field("ratings", "Ratings", "short"))),
+                                 Field("next_review", "Next review", "id"), Field("ratings", "Ratings", "short"),
+                                 Field("participation", "Participation", "short"))),
 )
 DATES = (("visits", "Visits"), ("supervisions", "Supervision discussions"), ("distributed", "Copies sent to"))
 # Parts of the document shown above (or kept for machines: internal, or said elsewhere).
