@@ -46,7 +46,9 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "PrevPerm": ("prevperm.csv", ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM")),
     "Missing": ("missing.csv", ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END")),
 }
-SEX = {"M": "1", "F": "2"}  # the 903's codes; "U" (not recorded) is returned blank
+# The child's sex: M, F or U from the 2024 to 2025 collection; before it 1 or 2 (U blank).
+SEX_AS_LETTER_FROM_YEAR = 2025
+SEX_BEFORE = {"M": "1", "F": "2"}
 CARRIED = ("placement_type", "legal_status", "provider", "postcode", "home_postcode", "urn", "need")
 LOOKED_AFTER_REVIEW = "statutory"
 
@@ -121,8 +123,9 @@ def _child_rows(tables: dict[str, list[Row]], child: Any, episodes: list[Episode
                 start: date, end: date) -> None:
     ref, dob = child.child_ref, _d(child.born)
     female = child.sex == "F"
+    sex = child.sex if end.year >= SEX_AS_LETTER_FROM_YEAR else SEX_BEFORE.get(child.sex, "")
     tables["Header"].append({
-        "CHILD": ref, "SEX": SEX.get(child.sex, ""), "DOB": dob,
+        "CHILD": ref, "SEX": sex, "DOB": dob,
         # Ethnicity and a reason for no UPN are the census's characteristics: read when recorded.
         "ETHNIC": _text(getattr(child, "ethnicity", None)),
         "UPN": _text(child.upn or getattr(child, "upn_unknown", None)),
