@@ -9,6 +9,8 @@ from typing import Any
 import click
 
 from plantrail.cli.help_text import Choice
+from plantrail.cli.looked_after import add_commands
+from plantrail.cli.looked_after_options import episode_options, participation_option
 from plantrail.cli.params import (
     AGREES,
     AIM_OPTION,
@@ -25,8 +27,6 @@ from plantrail.cli.params import (
     initials_option,
     on_option,
 )
-from plantrail.cli.looked_after import add_commands
-from plantrail.cli.looked_after_options import episode_options, participation_option
 from plantrail.cli.writes import write
 from plantrail.domain.vocabulary import CLOSURE_REASONS, PRIMARY_NEEDS, RATINGS, REFERRAL_SOURCES
 

@@ -15,7 +15,6 @@ from plantrail.domain.errors import BadInput, RuleBroken
 from plantrail.domain.looked_after import check_characteristics, check_missing
 from plantrail.domain.record import CorrectableRecord
 
-
 LOOKED_AFTER_CHARACTERISTICS = ("previous_permanence", "previous_permanence_la", "previous_permanence_date",
                                 "mother", "mother_child_born")
 

@@ -50,7 +50,7 @@ def main(folder: str, year: int, la_code: str) -> None:
             continue
         for column in [c for c in df.columns if str(c).startswith("ERR_")]:
             code = column[4:]
-            for row in df.index[df[column] == True]:  # noqa: E712 - a pandas mask
+            for row in df.index[df[column] == True]:  # a pandas mask: == True, not is True
                 errors.append({"rule": code, "table": table, "row": int(row), "child": str(df.loc[row, "CHILD"]),
                                "message": messages.get(code, "")})
     print(json.dumps({"ruleset": ruleset, "tables": sorted(k for k in validator.dfs),
