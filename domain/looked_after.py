@@ -168,7 +168,6 @@ PREVIOUS_PERMANENCE: dict[str, str] = {
     "Z1": "child has not previously had a permanence option, or it is not known",
 }
 
-MissingKind = str  # "missing" or "away"
 MISSING_KINDS: dict[str, str] = {"missing": "M", "away": "A"}
 
 
@@ -188,7 +187,7 @@ def check_episode_codes(*, placement_type: str | None, legal_status: str | None,
     check_code(need, NEEDS, "category of need", "--need")
 
 
-def check_new_episode(reason: str | None, *, in_care: bool, ended_on: date | None, on: date,
+def check_new_episode(reason: str | None, *, in_care: bool, ended_on: date | None,
                       change_reason: str | None) -> None:
     """What the reason for a new episode says must be so: a child starts to be looked after
     (S) only when not already in care, and every other reason changes a running episode."""
@@ -246,7 +245,7 @@ def check_episode(state: PlanState, on: date, episode: dict[str, Any]) -> None:
                        fix="give --reason-new-episode " + ", ".join(NEW_EPISODE_REASONS))
     in_care = state.looked_after_on(on)
     running = state.placement_on(on)
-    check_new_episode(reason, in_care=in_care, ended_on=running.ended_on if running else None, on=on,
+    check_new_episode(reason, in_care=in_care, ended_on=running.ended_on if running else None,
                       change_reason=given.get("change_reason"))
     if reason == "S":
         missing = [f"--{k.replace('_', '-')}" for k in ("placement_type", "legal_status") if k not in given]
