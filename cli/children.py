@@ -37,6 +37,20 @@ def child_show(child_ref: str, as_json: bool) -> None:
     emit(document, as_json, lambda: _render_child(document))
 
 
+def _looked_after_pairs(d: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The SSDA903 characteristics and missing periods, where recorded."""
+    pairs: list[tuple[str, Any]] = []
+    if d.get("previous_permanence"):
+        pairs.append(("Previous permanence", " ".join(str(d[k]) for k in (
+            "previous_permanence", "previous_permanence_la", "previous_permanence_date") if d.get(k))))
+    if d.get("mother") is not None:
+        born = f", child born {d['mother_child_born']}" if d.get("mother_child_born") else ""
+        pairs.append(("Mother", ("yes" if d["mother"] else "no") + born))
+    for m in d.get("missing") or []:
+        pairs.append((m["kind"].capitalize(), f"{m['started']} to {m['ended'] or '(not yet back)'}"))
+    return pairs
+
+
 def _render_child(d: dict[str, Any]) -> None:
     from plantrail.cli import layout
     from plantrail.cli.layout import Field
@@ -45,7 +59,8 @@ def _render_child(d: dict[str, Any]) -> None:
     layout.heading(f"{d['name']} ({d['child']})")
     layout.pairs([("Born", d["born"]), ("Sex", d["sex"]), ("UPN", d["upn"] or "not held"),
                   ("Nation", d["nation"]), ("Record opened", d["record_opened_on"]),
-                  ("Registration", f"event {d['registration_event_id']} (what `child correct` corrects)")],
+                  ("Registration", f"event {d['registration_event_id']} (what `child correct` corrects)"),
+                  *_looked_after_pairs(d)],
                  indent=2)
     layout.console().print()
     render_plans(d["plans"])

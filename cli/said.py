@@ -165,6 +165,10 @@ SAYS: dict[type, Callable[[Any, Names], str]] = {
     ev.VisitRecorded: _visit,
     ev.PlacementRecorded: lambda e, _: (f"recorded a{'n emergency' if e.emergency else ''} placement from "
                                         f"{e.effective_on} on plan {e.originator_id}"),
+    ev.PlacementEnded: lambda e, _: (f"recorded that the child stopped being looked after on plan {e.originator_id} "
+                                     f"on {e.effective_on} (reason ceased {e.reason})"),
+    ev.MissingPeriodRecorded: lambda e, _: (f"recorded a {e.kind} period from {e.effective_on}"
+                                            f"{f' to {e.ended}' if e.ended else ' (not yet back)'}"),
     ev.Corrected: _correction,
     ev.Voided: lambda e, _: (f"voided event {e.originator_id}/{e.target_version} as recorded in error: "
                              f"void {e.event_id}"),

@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from plantrail.cli import looked_after_options as looked_after
 from plantrail.cli.context import emit, invocation, views_after_write, written
 from plantrail.cli.params import DATE, PAIR, ROLE, command_id_option, json_option, on_option
 
@@ -132,12 +133,13 @@ def child() -> None:
 @click.option("--nation", type=click.Choice(["england", "wales", "scotland"]), default="england",
               show_default=True)
 @on_option
+@looked_after.child_options
 def child_add(**options: Any) -> dict[str, Any]:
     """Register a child by the local authority's reference (social worker).
 
     Example: plantrail --as sw1 child add K100 --name "Karen Hawthorne" --born 2023-02-01 --sex F
     """
-    return options
+    return looked_after.child_fields(options)
 
 
 # ------------------------------------------------------------------------- corrections

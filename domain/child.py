@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import BaseModel, Field
@@ -11,7 +12,11 @@ from pydantic import BaseModel, Field
 from plantrail.domain import events as ev
 from plantrail.domain.acting import Acting
 from plantrail.domain.errors import BadInput, RuleBroken
+from plantrail.domain.looked_after import check_characteristics, check_missing
 from plantrail.domain.record import CorrectableRecord
+
+LOOKED_AFTER_CHARACTERISTICS = ("previous_permanence", "previous_permanence_la", "previous_permanence_date",
+                                "mother", "mother_child_born")
 
 
 class PlanPeriod(BaseModel):
@@ -22,6 +27,12 @@ class PlanPeriod(BaseModel):
     ended_on: date | None = None
 
 
+class MissingPeriod(BaseModel):
+    kind: str  # "missing" or "away"
+    started: date
+    ended: date | None = None
+
+
 class ChildState(BaseModel):
     child_ref: str = ""
     name: str = ""
@@ -29,6 +40,13 @@ class ChildState(BaseModel):
     sex: str = "U"
     upn: str | None = None
     nation: str = "england"
+    # The SSDA903 return's characteristics (``ev.ChildRegistered``) and missing periods.
+    previous_permanence: str | None = None
+    previous_permanence_la: str | None = None
+    previous_permanence_date: date | None = None
+    mother: bool | None = None
+    mother_child_born: date | None = None
+    missing: list[MissingPeriod] = Field(default_factory=list)
     periods: list[PlanPeriod] = Field(default_factory=list)
     # Periods of plans withdrawn as opened in error: no longer the child's, kept apart.
     withdrawn: list[PlanPeriod] = Field(default_factory=list)
@@ -72,6 +90,11 @@ class Child(CorrectableRecord):
         if isinstance(event, ev.ChildRegistered):
             state.child_ref, state.name, state.born = event.child_ref, event.name, event.born
             state.sex, state.upn, state.nation = event.sex, event.upn, event.nation
+            for name in LOOKED_AFTER_CHARACTERISTICS:
+                setattr(state, name, getattr(event, name))
+        elif isinstance(event, ev.MissingPeriodRecorded):
+            state.missing.append(MissingPeriod(kind=event.kind, started=event.effective_on, ended=event.ended))
+            state.missing.sort(key=lambda m: m.started)
         elif isinstance(event, ev.ChildPlanStarted):
             state.periods.append(PlanPeriod(plan_id=event.plan_id, family=event.family, kind=event.kind,
                                             started_on=event.effective_on))
@@ -86,14 +109,23 @@ class Child(CorrectableRecord):
     @classmethod
     def register(
         cls, acting: Acting, *, child_ref: str, name: str, born: date, sex: str = "U",
-        upn: str | None = None, nation: str = "england",
+        upn: str | None = None, nation: str = "england", **looked_after: Any,
     ) -> Child:
         if born > acting.at.date():
             raise BadInput("a child's date of birth cannot be in the future", fix="give --born as a past date")
+        given = {name: looked_after.get(name) for name in LOOKED_AFTER_CHARACTERISTICS}
+        check_characteristics(**given, sex=sex)
         return cls._create(
             ev.ChildRegistered, id=child_id(child_ref), **acting.envelope(),
-            child_ref=child_ref, name=name, born=born, sex=sex, upn=upn, nation=nation,
+            child_ref=child_ref, name=name, born=born, sex=sex, upn=upn, nation=nation, **given,
         )
+
+    def record_missing(self, acting: Acting, *, kind: str, ended: date | None = None) -> None:
+        """A missing or away-from-placement period from ``acting.on`` (SSDA903 Missing)."""
+        check_missing(kind, acting.on, ended)
+        if self.state.born and acting.on < self.state.born:
+            raise BadInput("a missing period starts after the child was born", fix="check --from")
+        self.trigger_event(ev.MissingPeriodRecorded, **acting.envelope(), kind=kind, ended=ended)
 
     def start_plan(self, acting: Acting, *, plan_id: UUID, family: str, kind: str, replacing: UUID | None) -> None:
         """One open plan of each family; no period of a family overlapping an earlier one

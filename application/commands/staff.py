@@ -46,6 +46,12 @@ class RegisterChild(Command):
     upn: str | None = None
     nation: str = "england"
     on: Day | None = None
+    # ---- the SSDA903 return's characteristics (kept apart from other returns')
+    previous_permanence: str | None = None
+    previous_permanence_la: str | None = None
+    previous_permanence_date: Day | None = None
+    mother: bool | None = None
+    mother_child_born: Day | None = None
 
 
 COMMANDS = (AddStaff, GrantRole, RegisterChild)

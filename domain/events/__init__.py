@@ -9,11 +9,18 @@ the apply step (which runs again on every replay).
 from __future__ import annotations
 
 from plantrail.domain.base import Event
-from plantrail.domain.events.children import ChildPlanEnded, ChildPlanStarted, ChildPlanWithdrawn, ChildRegistered
+from plantrail.domain.events.children import (
+    ChildPlanEnded,
+    ChildPlanStarted,
+    ChildPlanWithdrawn,
+    ChildRegistered,
+    MissingPeriodRecorded,
+)
 from plantrail.domain.events.corrections import Corrected, Voided
 from plantrail.domain.events.part_two import ActionAdded, ActionAmended, ActionEnded
 from plantrail.domain.events.plan_entries import (
     ContactArrangementRecorded,
+    PlacementEnded,
     PlacementRecorded,
     ReviewHeld,
     SignatureRecorded,
@@ -44,6 +51,7 @@ __all__ = [
     "StaffMemberRegistered", "SupervisionDiscussed", "Text", "Unrecognised", "ViewRecorded", "VisitRecorded", "Voided",
     "not_blank", "type_name",
     "ChildPlanWithdrawn", "PlanWithdrawn",
+    "MissingPeriodRecorded", "PlacementEnded",
 ]
 
 
@@ -68,6 +76,8 @@ CORRECTABLE: tuple[type[Event], ...] = (
     InitialPlanExtended,
     PlacementRecorded,
     PlanClosed,
+    PlacementEnded,
+    MissingPeriodRecorded,
 )
 
 CATALOGUE: tuple[type[Event], ...] = (
@@ -110,6 +120,8 @@ EVENT_TYPES: dict[type[Event], str] = {
     Voided: "voided",
     PlanWithdrawn: "plan-withdrawn",
     ChildPlanWithdrawn: "child-plan-withdrawn",
+    PlacementEnded: "placement-ended",
+    MissingPeriodRecorded: "missing-recorded",
     Unrecognised: "unrecognised",
 }
 
