@@ -40,4 +40,7 @@ PERMISSIONS: dict[type[Command], frozenset[str]] = {
     c.Void: RECORDS_OFFICER,
     c.WithdrawPlan: RECORDS_OFFICER,
     c.CorrectChild: RECORDS_OFFICER,
+    c.RecordReferral: SOCIAL_WORK,
+    c.RecordAssessment: SOCIAL_WORK,
+    c.RecordEnquiry: SOCIAL_WORK,
 }

@@ -165,6 +165,12 @@ SAYS: dict[type, Callable[[Any, Names], str]] = {
     ev.VisitRecorded: _visit,
     ev.PlacementRecorded: lambda e, _: (f"recorded a{'n emergency' if e.emergency else ''} placement from "
                                         f"{e.effective_on} on plan {e.originator_id}"),
+    ev.ReferralRecorded: lambda e, _: (f"recorded referral {e.referral_id} of {e.effective_on} (source {e.source}"
+                                       f"{', no further action' if e.nfa else ''}), event {e.event_id}"),
+    ev.AssessmentRecorded: lambda e, _: (f"recorded assessment {e.assessment_id} started {e.effective_on}"
+                                         f"{f', authorised {e.authorised}' if e.authorised else ''}, event {e.event_id}"),
+    ev.Section47Recorded: lambda e, _: (f"recorded Section 47 enquiry {e.s47_id} started {e.effective_on}"
+                                        f"{f', initial conference {e.icpc}' if e.icpc else ''}, event {e.event_id}"),
     ev.Corrected: _correction,
     ev.Voided: lambda e, _: (f"voided event {e.originator_id}/{e.target_version} as recorded in error: "
                              f"void {e.event_id}"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from plantrail.domain.base import Event
 from plantrail.domain.events.children import ChildPlanEnded, ChildPlanStarted, ChildPlanWithdrawn, ChildRegistered
+from plantrail.domain.events.census import AssessmentRecorded, ReferralRecorded, Section47Recorded
 from plantrail.domain.events.corrections import Corrected, Voided
 from plantrail.domain.events.part_two import ActionAdded, ActionAmended, ActionEnded
 from plantrail.domain.events.plan_entries import (
@@ -44,6 +45,7 @@ __all__ = [
     "StaffMemberRegistered", "SupervisionDiscussed", "Text", "Unrecognised", "ViewRecorded", "VisitRecorded", "Voided",
     "not_blank", "type_name",
     "ChildPlanWithdrawn", "PlanWithdrawn",
+    "AssessmentRecorded", "ReferralRecorded", "Section47Recorded",
 ]
 
 
@@ -68,6 +70,9 @@ CORRECTABLE: tuple[type[Event], ...] = (
     InitialPlanExtended,
     PlacementRecorded,
     PlanClosed,
+    ReferralRecorded,
+    AssessmentRecorded,
+    Section47Recorded,
 )
 
 CATALOGUE: tuple[type[Event], ...] = (
@@ -111,6 +116,9 @@ EVENT_TYPES: dict[type[Event], str] = {
     PlanWithdrawn: "plan-withdrawn",
     ChildPlanWithdrawn: "child-plan-withdrawn",
     Unrecognised: "unrecognised",
+    ReferralRecorded: "referral-recorded",
+    AssessmentRecorded: "assessment-recorded",
+    Section47Recorded: "s47-recorded",
 }
 
 

@@ -104,7 +104,7 @@ def hand_made_store(url: str):  # type: ignore[no-untyped-def]
     app, _ = staffed(url, JUNE_2025)
     reg = app.register_child
     reg("sw1", "HAND1", name="Amy Ash", born=date(2015, 2, 1), sex="F", on=date(2023, 5, 1))
-    reg("sw1", "HAND2", name="Ben Birch", born=date(2012, 7, 9), sex="M", upn="A123456789012", on=date(2023, 5, 1))
+    reg("sw1", "HAND2", name="Ben Birch", born=date(2012, 7, 9), sex="M", upn="P201123456789", on=date(2023, 5, 1))
     reg("sw1", "HAND3", name="Cal Cedar", born=date(2019, 3, 3), sex="U", on=date(2023, 5, 1))
     reg("sw1", "HAND4", name="Dee Dogwood", born=date(2010, 1, 20), sex="F", on=date(2023, 5, 1))
     reg("sw1", "HAND5", name="Eve Elm", born=date(2016, 8, 8), sex="F", on=date(2023, 5, 1))

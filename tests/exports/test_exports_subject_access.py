@@ -23,7 +23,7 @@ def test_everything_held_is_disclosed(store_url: str) -> None:
     try:
         # A correction of the child's own record, by the records officer.
         registered = app.events_of(child_id("DEMO-SS"))[0]
-        app.correct("ro1", registered.event_id, fields={"upn": "A123456789012"}, reason="UPN from the school")
+        app.correct("ro1", registered.event_id, fields={"upn": "P201123456789"}, reason="UPN from the school")
         doc = subject_access(app, "DEMO-SS")
         expected = _all_event_ids(app, "DEMO-SS")
         html = to_html(doc)
@@ -37,12 +37,12 @@ def test_everything_held_is_disclosed(store_url: str) -> None:
     # In date order (effective date, then when written).
     keys = [(e["effective_on"], e["recorded_at"]) for e in doc["events"]]
     assert keys == sorted(keys)
-    assert doc["child"]["upn"] == "A123456789012" and doc["child"]["name"] == "Susan Simpson"
+    assert doc["child"]["upn"] == "P201123456789" and doc["child"]["name"] == "Susan Simpson"
     assert [p["plan_id"] for p in doc["plans"]] == [susan]
     # Corrections, with their author, what they changed and why.
     by_target = {c["target"]: c for c in doc["corrections"]}
     assert by_target[registered.event_id]["actor"] == "ro1"
-    assert by_target[registered.event_id]["fields"] == [{"field": "upn", "before": None, "after": "A123456789012"}]
+    assert by_target[registered.event_id]["fields"] == [{"field": "upn", "before": None, "after": "P201123456789"}]
     plan_fix = next(c for c in doc["corrections"] if c["target"].startswith(susan))
     assert plan_fix["fields"] == [{"field": "starts", "before": "2002-07-24", "after": "2002-07-25"}]
     assert plan_fix["reason"] == "date misread from the paper form" and plan_fix["initials"] == "RE"
