@@ -22,10 +22,10 @@ def test_everything_held_is_disclosed(store_url: str) -> None:
     app, susan = review_store(store_url)
     try:
         # A correction of the child's own record, by the records officer.
-        registered = app.events_of(child_id("DEMO-SS"))[0]
+        registered = app.events_of(child_id("DEMOSS"))[0]
         app.correct("ro1", registered.event_id, fields={"upn": "P201123456789"}, reason="UPN from the school")
-        doc = subject_access(app, "DEMO-SS")
-        expected = _all_event_ids(app, "DEMO-SS")
+        doc = subject_access(app, "DEMOSS")
+        expected = _all_event_ids(app, "DEMOSS")
         html = to_html(doc)
     finally:
         app.close()
@@ -57,21 +57,21 @@ def test_everything_held_is_disclosed(store_url: str) -> None:
 def test_subject_access_on_the_command_line(tmp_path, capsys) -> None:
     url = f"sqlite:///{tmp_path / 'sa.sqlite'}"
     app, _ = review_store(url)
-    expected = _all_event_ids(app, "DEMO-SS")
+    expected = _all_event_ids(app, "DEMOSS")
     app.close()
-    code, out, err = run_cli(capsys, url, "export", "child", "DEMO-SS")
+    code, out, err = run_cli(capsys, url, "export", "child", "DEMOSS")
     assert code == 0, err
     doc = json.loads(out)
     assert {e["event_id"] for e in doc["events"]} == expected
     target = tmp_path / "susan.html"
-    code, out, err = run_cli(capsys, url, "export", "child", "DEMO-SS", "-o", str(target))
+    code, out, err = run_cli(capsys, url, "export", "child", "DEMOSS", "-o", str(target))
     assert code == 0 and out == ""
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    code, out, err = run_cli(capsys, url, "export", "child", "DEMO-SS", "--format", "html")
+    code, out, err = run_cli(capsys, url, "export", "child", "DEMOSS", "--format", "html")
     assert code == 0 and "Records held about Susan Simpson" in out
     code, out, err = run_cli(capsys, url, "export", "child", "NOBODY")
     assert code == 2 and err.startswith("error: no child NOBODY") and "Traceback" not in err
-    code, out, err = run_cli(capsys, url, "export", "child", "DEMO-SS", "--format", "pdf")
+    code, out, err = run_cli(capsys, url, "export", "child", "DEMOSS", "--format", "pdf")
     assert code == 2 and "Traceback" not in err
 
 
@@ -85,7 +85,7 @@ def test_census_on_the_command_line(tmp_path, capsys) -> None:
                              "--lea", "201")
     assert code == 0, err
     xml = target.read_text(encoding="utf-8")
-    assert "<LEA>201</LEA>" in xml and "<LAchildID>DEMO-KH</LAchildID>" in xml
+    assert "<LEA>201</LEA>" in xml and "<LAchildID>DEMOKH</LAchildID>" in xml
     code, out, err = run_cli(capsys, url, "export", "cin-census", "--year", "2025")
     assert code == 0 and out.startswith("<?xml")
     code, out, err = run_cli(capsys, url, "export", "cin-census", "--year", "twenty")
