@@ -52,12 +52,12 @@ def cin_census(year: int, output: str | None, lea: str | None, serial_no: str | 
 
     Example: plantrail export cin-census --year 2025 -o cin-2025.xml
     """
-    from plantrail.projections.exports.census import census_return
+    from plantrail.projections.exports.census import NOT_HELD, census_return
     from plantrail.projections.exports.census_xml import to_xml
 
     data = census_return(_app(), year, lea=lea, serial_no=serial_no)
     _write(output, to_xml(data), force)
-    for note in data.notes:
+    for note in (NOT_HELD, *data.notes):
         click.echo(note, err=True)
 
 

@@ -42,6 +42,11 @@ REVIEW_KIND = "cp-review-conference"  # a core group is not a review of the plan
 FIRST_YEAR, LAST_YEAR = 2000, 2999
 # DfE rules 1570 and 1580: an LA child id is at most 20 letters and digits.
 MAX_CHILD_ID = 20
+# Elements of the specification plantrail holds nothing for: never in the return, and
+# said once on each export (docs/exports.md, "What plantrail does not hold").
+NOT_HELD = ("not held by plantrail, so never in the return: InitialCPCtarget (DfE rule 8870Q checks it when "
+            "given), AssessmentInternalReviewDate, ExpectedPersonBirthDate (unborn children are not recorded), "
+            "the closure of an episode with no plan (closed after assessment, RC8/RC9: DfE rules 8815, 8816)")
 
 
 # --------------------------------------------------------------------------- the model

@@ -41,6 +41,7 @@ def test_the_census_modules_are_recorded_shown_and_exported(sh: Shell) -> None:
     left_out = [line for line in result.err.splitlines() if line.startswith("left out: ")]
     assert len(left_out) == 2 and any(wrong in line and "withdrawn" in line for line in left_out)
     assert any("child K8" in line and "no referral" in line for line in left_out)
+    assert result.err.splitlines()[0].startswith("not held by plantrail, so never in the return: InitialCPCtarget")
     assert plan
 
 
