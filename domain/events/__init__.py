@@ -9,8 +9,8 @@ the apply step (which runs again on every replay).
 from __future__ import annotations
 
 from plantrail.domain.base import Event
-from plantrail.domain.events.children import ChildPlanEnded, ChildPlanStarted, ChildPlanWithdrawn, ChildRegistered
 from plantrail.domain.events.census import AssessmentRecorded, ReferralRecorded, Section47Recorded
+from plantrail.domain.events.children import ChildPlanEnded, ChildPlanStarted, ChildPlanWithdrawn, ChildRegistered
 from plantrail.domain.events.corrections import Corrected, Voided
 from plantrail.domain.events.part_two import ActionAdded, ActionAmended, ActionEnded
 from plantrail.domain.events.plan_entries import (

@@ -53,7 +53,7 @@ def child_episodes(app: Any, child: Any, plans: list[Any], start: date, referenc
     episodes = []
     for when in sorted(building):
         b = building[when]
-        closed, reason = b.closure()
+        closed, _ = b.closure()
         if when > reference or (closed is not None and closed < start) or (b.nfa and when < start):
             continue  # not in the year (a referral with no further action ends the day it is made)
         episodes.append(_episode(b, periods, protection_starts, start, reference, notes, ref))

@@ -54,9 +54,9 @@ SAYS = {
 
 
 def subject_access(app: Any, child_ref: str) -> dict[str, Any]:
+    from plantrail.projections.children import characteristics
     from plantrail.projections.current import current_plan
     from plantrail.projections.history import history
-    from plantrail.projections.children import characteristics
     from plantrail.projections.plans import list_plans
 
     child = app.child(child_ref)  # NotFound: exit 2
@@ -93,6 +93,17 @@ def subject_access(app: Any, child_ref: str) -> dict[str, Any]:
         "corrections": corrections,
         "counts": {"plans": len(plans), "events": len(timeline), "corrections": len(corrections)},
     })
+
+
+def child_record_history(app: Any, child_ref: str) -> list[dict[str, Any]]:
+    """The events of a child's own record, by the child's reference (``history CHILD_REF``)."""
+    from plantrail.domain.child import child_id
+    from plantrail.domain.errors import NotFound
+
+    try:
+        return _record_history(app, child_id(child_ref))
+    except NotFound:
+        raise NotFound(f"no plan or child {child_ref}", fix="see `plantrail plans` and `plantrail child list`") from None
 
 
 def _record_history(app: Any, record_id: UUID) -> list[dict[str, Any]]:
