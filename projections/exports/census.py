@@ -198,6 +198,8 @@ def _not_recorded(child: CensusChild) -> list[str]:
         lacking.append("ethnicity (rule 4220; child correct --set ethnicity=CODE)")
     if not child.disabilities and not all(e.nfa for e in child.episodes):
         lacking.append("disabilities, or NONE (rule 8540; child correct --set disabilities=CODE,...)")
+    if child.upn is None and child.upn_unknown is None:
+        lacking.append("a UPN or the reason none is held (rule 8770Q; child correct --set upn_unknown=UN1-UN7)")
     for e in child.episodes:
         if e.referral_source is None:
             lacking.append(f"the source of the referral of {e.referred} (rule 8866)")
@@ -205,6 +207,8 @@ def _not_recorded(child: CensusChild) -> list[str]:
             lacking.append(f"the primary need of the referral of {e.referred} (rule 8610)")
         if e.closed is not None and e.closure_reason is None:
             lacking.append(f"the reason for closure of the episode closed {e.closed} (rule 8805)")
+        if e.closure_reason == "RC2" and child.died is None:
+            lacking.append(f"the date of death: the episode closed {e.closed} as RC2, died (rule 8585Q)")
     return [f"not recorded: child {child.child_ref}: {what}" for what in lacking]
 
 

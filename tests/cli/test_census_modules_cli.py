@@ -29,7 +29,8 @@ def test_the_census_modules_are_recorded_shown_and_exported(sh: Shell) -> None:
     types = [e["type"] for e in access["child_record_events"]]
     assert {"referral-recorded", "assessment-recorded", "s47-recorded"} <= set(types)
     history = [e["type"] for e in sh.ok("history", "K7", "--json").json()]
-    assert history == ["child-registered", "referral-recorded", "assessment-recorded", "s47-recorded"]
+    assert history == ["child-registered", "referral-recorded", "assessment-recorded", "s47-recorded",
+                       "child-plan-started"]
     sh.refused(2, "history", "NOSUCH")
 
     # A plan with no referral and a withdrawn plan: left out, a line each on stderr.
