@@ -178,6 +178,20 @@ class Child(CorrectableRecord):
                            primary_need=primary_need, nfa=nfa)
         return referral_id
 
+    def check_named_referral(self, referred: date) -> None:
+        """A plan's ``--referred DATE`` names one of the child's referrals, once any is
+        recorded (a record from before ``referral record`` keeps the date on the plan alone),
+        and never one that went no further (DfE rules 4000, 8831, 8832)."""
+        named = next((r for r in self.state.referrals if r.on == referred), None)
+        if named is None and self.state.referrals:
+            known = ", ".join(f"{r.referral_id} ({r.on})" for r in sorted(self.state.referrals, key=lambda r: r.on))
+            raise RuleBroken(f"{self.state.name} has no referral of {referred}; the plan's --referred names one",
+                             rule="census", fix=f"give the date of one of {known}, or record the referral first")
+        if named is not None and named.nfa:
+            raise RuleBroken(f"the referral of {referred} was recorded as no further action; no plan follows it "
+                             "(DfE rule 4000)", rule="census",
+                             fix="record the new referral the plan follows, or correct the referral's nfa")
+
     def record_assessment(self, acting: Acting, *, authorised: date | None = None,
                           factors: list[str] | tuple[str, ...] = (), assessment_id: str | None = None) -> str:
         """A child and family assessment started on ``acting.on`` (CLI.md, ``assessment record``)."""

@@ -170,3 +170,16 @@ def test_one_enquiry_at_a_time(staffed):
              icpc=date(2026, 9, 21))
     [_, second] = child_document(app, CHILD)["s47_enquiries"]
     assert (second["icpc"], second["icpc_required"]) == ("2026-09-21", True)
+
+
+def test_a_plan_names_a_referral_of_the_child(staffed):
+    """Once a child has referrals, `plan open --referred DATE` names one of them, and never
+    one with no further action (DfE rule 4000)."""
+    app = staffed
+    _referred(app)
+    app.record_referral(SW, CHILD, on=date(2026, 9, 14), source="2A", nfa=True)
+    refused(app, RuleBroken, app.open_plan, SW, CHILD, kind="child-in-need", aim="Safe", referred=date(2026, 9, 8),
+            on=date(2026, 9, 21), match="no referral of 2026-09-08")
+    refused(app, RuleBroken, app.open_plan, SW, CHILD, kind="child-in-need", aim="Safe", referred=date(2026, 9, 14),
+            on=date(2026, 9, 21), match="4000")
+    recorded(app, app.open_plan, SW, CHILD, kind="child-in-need", aim="Safe", referred=REFERRED, on=date(2026, 9, 21))
