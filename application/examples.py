@@ -26,9 +26,12 @@ Verbatim from the seeds (``shared/seeds``):
 
 Invented here, because the seeds do not say (kept plausible and in the past):
 
-* the children's references (``DEMO-KH``, ``DEMO-IH``, ``DEMO-SS``), dates of birth
-  (chosen so each child has the seed's age on the plan's date), sex and nation
-  (England);
+* the children's references (``DEMOKH``, ``DEMOIH``, ``DEMOSS``: letters and digits, as
+  the DfE's LA child id is), dates of birth (chosen so each child has the seed's age on
+  the plan's date), sex and nation (England), and the census's characteristics (ethnicity
+  "not yet obtained", no disability, the reason no UPN is held);
+* Karen's and Ibriham's referrals, assessments and Karen's Section 47 enquiry, which her
+  initial conference ends (the census's modules, ``referral record`` and the rest);
 * every date the seeds do not give: Karen's initial child protection conference and
   plan start (10 March 2025, first review conference due within 3 months), Ibriham's
   plan (3 February 2025, his self-care programme starting 1 March 2025), Susan's Care
@@ -64,12 +67,19 @@ from uuid import UUID
 
 # ------------------------------------------------------------------ Karen Hawthorne (seed 000)
 KAREN = {
-    "child_ref": "DEMO-KH",
+    "child_ref": "DEMOKH",
     "name": "Karen Hawthorne",
     "born": date(2021, 11, 2),  # invented: aged 3 at the conference
     "sex": "F",
     "nation": "england",
+    "ethnicity": "NOBT",  # the census's characteristics: invented (information not yet obtained)
+    "disabilities": ["NONE"],
+    "upn_unknown": "UN1",  # under 6 and not yet at school
 }
+# Invented: the referral, assessment and Section 47 enquiry that led to the conference.
+KAREN_REFERRAL = {"on": date(2025, 3, 3), "source": "3B", "primary_need": "N1"}  # a health visitor
+KAREN_ASSESSMENT = {"started": date(2025, 3, 3), "authorised": date(2025, 3, 7), "factors": ["16A"]}
+KAREN_S47 = {"started": date(2025, 3, 4), "icpc_required": True, "icpc": date(2025, 3, 10)}
 KAREN_PLAN = {
     "kind": "child-protection",
     "category": "neglect",
@@ -79,18 +89,24 @@ KAREN_PLAN = {
     ),
     "on": date(2025, 3, 10),  # invented: the date of the initial child protection conference
     "review_by": date(2025, 6, 10),  # first review conference within 3 months
+    "referred": date(2025, 3, 3),  # names the referral above
 }
 KAREN_CONFERENCE = {"kind": "initial-cp-conference", "on": date(2025, 3, 10), "next_review": date(2025, 6, 10)}
 KAREN_APPROVED_ON = date(2025, 3, 14)
 
 # ------------------------------------------------------------------ Ibriham Hussain (seed 000)
 IBRIHAM = {
-    "child_ref": "DEMO-IH",
+    "child_ref": "DEMOIH",
     "name": "Ibriham Hussain",
     "born": date(2010, 9, 14),  # invented: aged 14 when the plan starts
     "sex": "M",
     "nation": "england",
+    "ethnicity": "NOBT",  # invented, as the rest of his characteristics
+    "disabilities": ["NONE"],
+    "upn_unknown": "UN5",  # no UPN found for him
 }
+IBRIHAM_REFERRAL = {"on": date(2025, 1, 13), "source": "2A", "primary_need": "N4"}  # invented: his school
+IBRIHAM_ASSESSMENT = {"started": date(2025, 1, 14), "authorised": date(2025, 1, 31), "factors": ["24A"]}
 IBRIHAM_PLAN = {
     "kind": "child-in-need-short-breaks",
     "aim": (  # invented from the seed's narrative
@@ -100,6 +116,7 @@ IBRIHAM_PLAN = {
     "aim_option": 1,  # remaining with birth family supported by shared care/short breaks
     "on": date(2025, 2, 3),  # invented
     "review_by": date(2025, 3, 17),  # invented: a CIN review 6 weeks on
+    "referred": date(2025, 1, 13),
 }
 IBRIHAM_ACTIONS = [
     {
@@ -139,7 +156,7 @@ IBRIHAM_APPROVED_ON = date(2025, 2, 7)
 
 # ------------------------------------------------------------------ Susan Simpson (seed 003)
 SUSAN = {
-    "child_ref": "DEMO-SS",
+    "child_ref": "DEMOSS",
     "name": "Susan Simpson",
     "born": date(1999, 4, 22),  # invented: aged 3 in July 2002
     "sex": "F",
@@ -233,9 +250,13 @@ def record_examples(app: Any, *, social_worker: str, team_manager: str, review_c
     """
     plan_ids: list[UUID] = []
     for child, plan in EXAMPLES:
-        app.register_child(social_worker, child["child_ref"], name=child["name"], born=child["born"],
-                           sex=child["sex"], nation=child["nation"], on=plan["on"],
-                           **(SUSAN_RETURN if child is SUSAN else {}))
+        app.register_child(social_worker, child["child_ref"], **{k: v for k, v in child.items() if k != "child_ref"},
+                           on=plan["on"], **(SUSAN_RETURN if child is SUSAN else {}))
+    for ref, referral, assessment in ((KAREN["child_ref"], KAREN_REFERRAL, KAREN_ASSESSMENT),
+                                      (IBRIHAM["child_ref"], IBRIHAM_REFERRAL, IBRIHAM_ASSESSMENT)):
+        app.record_referral(social_worker, ref, **referral)
+        app.record_assessment(social_worker, ref, **assessment)
+    app.record_enquiry(social_worker, KAREN["child_ref"], **KAREN_S47)
 
     karen = app.open_plan(social_worker, KAREN["child_ref"], **KAREN_PLAN)
     app.hold_review(review_chair, karen, chair=review_chair, **KAREN_CONFERENCE)

@@ -42,4 +42,7 @@ PERMISSIONS: dict[type[Command], frozenset[str]] = {
     c.CorrectChild: RECORDS_OFFICER,
     c.EndPlacement: SOCIAL_WORK,
     c.RecordMissing: SOCIAL_WORK,
+    c.RecordReferral: SOCIAL_WORK,
+    c.RecordAssessment: SOCIAL_WORK,
+    c.RecordEnquiry: SOCIAL_WORK,
 }

@@ -13,12 +13,16 @@ from plantrail.cli.params import PAIR, json_option
 from plantrail.cli.plan_writes import plan
 from plantrail.cli.writes import child, write
 
+
 def child_fields():  # type: ignore[no-untyped-def]
     from plantrail.cli.layout import Field  # rich: only when something is printed
 
     return (Field("child", "Child", "id"), Field("name", "Name"), Field("born", "Born", "id"),
             Field("nation", "Nation", "short"), Field("open_plans", "Open plans", "short"))
-CORRECTABLE = "name, born, sex, upn, nation, effective_on (the date the record was opened)"
+
+
+CORRECTABLE = ("name, born, sex, upn, nation, ethnicity, disabilities (comma-separated), upn_unknown, former_upn, "
+               "died, effective_on (the date the record was opened)")
 
 
 @child.command("show")
@@ -60,8 +64,8 @@ def _render_child(d: dict[str, Any]) -> None:
     layout.pairs([("Born", d["born"]), ("Sex", d["sex"]), ("UPN", d["upn"] or "not held"),
                   ("Nation", d["nation"]), ("Record opened", d["record_opened_on"]),
                   ("Registration", f"event {d['registration_event_id']} (what `child correct` corrects)"),
-                  *_looked_after_pairs(d)],
-                 indent=2)
+                  *_characteristics(d), *_looked_after_pairs(d)], indent=2)
+    _render_census(d)
     layout.console().print()
     render_plans(d["plans"])
     if d["withdrawn_plans"]:
@@ -69,6 +73,35 @@ def _render_child(d: dict[str, Any]) -> None:
         layout.records("Plans withdrawn as opened in error", d["withdrawn_plans"], (
             Field("plan_id", "Plan", "id"), Field("kind", "Kind", "short"), Field("opened_on", "Opened", "id"),
             Field("withdrawn_on", "Withdrawn", "id"), Field("withdraw_reason", "Reason")))
+
+
+def _characteristics(d: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The returns' characteristics (empty values are left out of the lines)."""
+    return [("Ethnicity", d["ethnicity"] or "not recorded"),
+            ("Disabilities", ", ".join(d["disabilities"]) or "not recorded"),
+            ("UPN not held", d["upn_unknown"]), ("Former UPN", d["former_upn"]), ("Died", d["died"])]
+
+
+def _render_census(d: dict[str, Any]) -> None:
+    """The referrals, assessments and Section 47 enquiries."""
+    from plantrail.cli import layout
+    from plantrail.cli.layout import Field
+
+    for title, rows, fields in (
+        ("Referrals", d["referrals"], (Field("referral_id", "Referral", "id"), Field("on", "On", "id"),
+                                       Field("source", "Source", "short"), Field("primary_need", "Need", "short"),
+                                       Field("nfa", "No further action", "short"), Field("event_id", "Event", "id"))),
+        ("Assessments", d["assessments"], (Field("assessment_id", "Assessment", "id"), Field("started", "Started", "id"),
+                                           Field("authorised", "Authorised", "id"), Field("factors", "Factors"),
+                                           Field("event_id", "Event", "id"))),
+        ("Section 47 enquiries", d["s47_enquiries"], (
+            Field("s47_id", "Enquiry", "id"), Field("started", "Started", "id"),
+            Field("icpc_required", "Conference needed", "short"), Field("icpc", "Initial conference", "id"),
+            Field("event_id", "Event", "id"))),
+    ):
+        if rows:
+            layout.console().print()
+            layout.records(title, rows, fields)
 
 
 @child.command("list")
@@ -102,7 +135,10 @@ def child_correct(child_ref: str, pairs: tuple[tuple[str, str], ...], reason: st
 
     Example: plantrail --as ro1 child correct K100 --set born=2023-02-11 --reason "date of birth mistyped"
     """
-    return {"child_ref": child_ref, "fields": dict(pairs), "reason": reason}
+    fields: dict[str, Any] = dict(pairs)
+    if "disabilities" in fields:  # a list, given as codes separated by commas
+        fields["disabilities"] = [code.strip() for code in fields["disabilities"].split(",") if code.strip()]
+    return {"child_ref": child_ref, "fields": fields, "reason": reason}
 
 
 @write(plan, "plan withdraw")

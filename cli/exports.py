@@ -43,17 +43,22 @@ def export_group() -> None:
 def cin_census(year: int, output: str | None, lea: str | None, serial_no: str | None, force: bool) -> None:
     """The DfE Children in Need census XML for a collection year.
 
-    One CINdetails per Child's Plan open in the year, with its child in need and child
-    protection periods, categories of abuse and review conferences; the referral date,
-    source of referral, primary need and reason for closure where `plan open` and `plan
-    close` recorded them. Plans withdrawn as opened in error are left out. What the store
-    does not hold is left out, never invented.
+    Every child in need with an episode in the year: the referral (`referral record`,
+    with no further action too), its assessments and Section 47 enquiries, and the
+    plans that name it (`plan open --referred DATE`) — child in need and child
+    protection periods, and looked-after children's Care Plans; the child's
+    characteristics (`child add`). What it leaves out, and what a DfE rule asks for that
+    was not recorded, it says on stderr, a line each. Nothing is invented.
 
     Example: plantrail export cin-census --year 2025 -o cin-2025.xml
     """
-    from plantrail.projections.exports.census import census_xml
+    from plantrail.projections.exports.census import NOT_HELD, census_return
+    from plantrail.projections.exports.census_xml import to_xml
 
-    _write(output, census_xml(_app(), year, lea=lea, serial_no=serial_no), force)
+    data = census_return(_app(), year, lea=lea, serial_no=serial_no)
+    _write(output, to_xml(data), force)
+    for note in (NOT_HELD, *data.notes):
+        click.echo(note, err=True)
 
 
 @export_group.command("ssda903")

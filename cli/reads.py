@@ -70,12 +70,23 @@ def show_changes(app, document, plan_id) -> None:  # type: ignore[no-untyped-def
 def history(plan_id, as_json) -> None:  # type: ignore[no-untyped-def]
     """Every event of the plan, oldest first: who, when, why, on what authority.
 
+    Given a child's reference instead, the child's own record: registration, the
+    census's referrals, assessments and Section 47 enquiries, and their corrections.
+
     Example: plantrail history 3f2a9c1e --json
     """
+    from plantrail.domain.errors import BadInput, NotFound
     from plantrail.projections.history import history as plan_history
 
     app = _app()
-    rows = plan_history(app, plan_id)
+    try:
+        rows = plan_history(app, plan_id)
+    except (BadInput, NotFound) as no_plan:
+        try:
+            _child_history(app, plan_id, as_json)
+        except NotFound:
+            raise no_plan from None
+        return
     if as_json:
         emit(rows, True)
         return
@@ -85,6 +96,18 @@ def history(plan_id, as_json) -> None:  # type: ignore[no-untyped-def]
 
     plan = current_plan(app, plan_id)
     render_history(rows, "History of " + plan_heading(plan, child_name(app, plan["child"])))
+
+
+def _child_history(app, child_ref, as_json) -> None:  # type: ignore[no-untyped-def]
+    """A child's record by its reference; not found (exit 2) when it is neither."""
+    from plantrail.cli.render_history import render_history
+    from plantrail.projections.exports.subject_access import child_record_history
+
+    rows = child_record_history(app, child_ref)
+    if as_json:
+        emit(rows, True)
+        return
+    render_history(rows, f"History of the record of child {child_ref}")
 
 
 @click.command("plans")

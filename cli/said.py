@@ -169,6 +169,12 @@ SAYS: dict[type, Callable[[Any, Names], str]] = {
                                      f"on {e.effective_on} (reason ceased {e.reason})"),
     ev.MissingPeriodRecorded: lambda e, _: (f"recorded a {e.kind} period from {e.effective_on}"
                                             f"{f' to {e.ended}' if e.ended else ' (not yet back)'}"),
+    ev.ReferralRecorded: lambda e, _: (f"recorded referral {e.referral_id} of {e.effective_on} (source {e.source}"
+                                       f"{', no further action' if e.nfa else ''}), event {e.event_id}"),
+    ev.AssessmentRecorded: lambda e, _: (f"recorded assessment {e.assessment_id} started {e.effective_on}"
+                                         f"{f', authorised {e.authorised}' if e.authorised else ''}, event {e.event_id}"),
+    ev.Section47Recorded: lambda e, _: (f"recorded Section 47 enquiry {e.s47_id} started {e.effective_on}"
+                                        f"{f', initial conference {e.icpc}' if e.icpc else ''}, event {e.event_id}"),
     ev.Corrected: _correction,
     ev.Voided: lambda e, _: (f"voided event {e.originator_id}/{e.target_version} as recorded in error: "
                              f"void {e.event_id}"),

@@ -132,14 +132,24 @@ def child() -> None:
 @click.option("--upn", help="Unique pupil number.")
 @click.option("--nation", type=click.Choice(["england", "wales", "scotland"]), default="england",
               show_default=True)
+@click.option("--ethnicity", help="The DfE ethnicity code (WBRI, MWBC, AIND, REFU, NOBT, ...).")
+@click.option("--disability", "disabilities", multiple=True,
+              help="A DfE disability code (NONE, MOB, HAND, PC, INC, COMM, LD, HEAR, VIS, BEH, CON, AUT, DDA); repeat.")
+@click.option("--upn-unknown", help="Why no UPN is held: UN1-UN7 (the DfE codes).")
+@click.option("--former-upn", help="A UPN the child had before.")
+@click.option("--died", type=DATE, help="Date of death, YYYY-MM-DD.")
 @on_option
 @looked_after.child_options
 def child_add(**options: Any) -> dict[str, Any]:
     """Register a child by the local authority's reference (social worker).
 
-    Example: plantrail --as sw1 child add K100 --name "Karen Hawthorne" --born 2023-02-01 --sex F
+    The returns' characteristics (--ethnicity, --disability, --upn-unknown, --former-upn,
+    --died) are the DfE's codes; `child correct` puts them right later.
+
+    Example: plantrail --as sw1 child add K100 --name "Karen Hawthorne" --born 2023-02-01 --sex F --ethnicity WBRI --disability NONE
     """
-    return looked_after.child_fields(options)
+    fields = looked_after.child_fields(options)
+    return {**fields, "disabilities": list(options["disabilities"])}
 
 
 # ------------------------------------------------------------------------- corrections

@@ -11,9 +11,19 @@ from pydantic import BaseModel, Field
 
 from plantrail.domain import events as ev
 from plantrail.domain.acting import Acting
+from plantrail.domain.child_rules import (
+    check_assessment,
+    check_characteristics,
+    check_enquiry,
+    check_referral,
+    check_upn_unknown,
+)
 from plantrail.domain.errors import BadInput, RuleBroken
-from plantrail.domain.looked_after import check_characteristics, check_missing
+from plantrail.domain.looked_after import check_characteristics as check_looked_after
+from plantrail.domain.looked_after import check_missing
+from plantrail.domain.plan_rules import check_code
 from plantrail.domain.record import CorrectableRecord
+from plantrail.domain.vocabulary import PRIMARY_NEEDS, REFERRAL_SOURCES
 
 LOOKED_AFTER_CHARACTERISTICS = ("previous_permanence", "previous_permanence_la", "previous_permanence_date",
                                 "mother", "mother_child_born")
@@ -31,6 +41,34 @@ class MissingPeriod(BaseModel):
     kind: str  # "missing" or "away"
     started: date
     ended: date | None = None
+class Referral(BaseModel):
+    referral_id: str
+    on: date
+    source: str
+    primary_need: str | None = None
+    nfa: bool = False
+    event_id: str = ""
+
+
+class Assessment(BaseModel):
+    assessment_id: str
+    authorised: date | None = None
+    factors: list[str] = Field(default_factory=list)
+    event_id: str = ""
+
+
+class Enquiry(BaseModel):
+    """A Section 47 enquiry."""
+
+    s47_id: str
+    icpc_required: bool | None = None
+    icpc: date | None = None
+    event_id: str = ""
+
+    @property
+    def ends(self) -> date | None:
+        """Its initial conference, or its start when none is needed; None while open."""
+        return self.icpc if self.icpc is not None else self.started if self.icpc_required is False else None
 
 
 class ChildState(BaseModel):
@@ -47,6 +85,15 @@ class ChildState(BaseModel):
     mother: bool | None = None
     mother_child_born: date | None = None
     missing: list[MissingPeriod] = Field(default_factory=list)
+    # The CIN census's characteristics and modules (referrals, assessments, Section 47s).
+    ethnicity: str | None = None
+    disabilities: list[str] = Field(default_factory=list)
+    upn_unknown: str | None = None
+    former_upn: str | None = None
+    died: date | None = None
+    referrals: list[Referral] = Field(default_factory=list)
+    assessments: list[Assessment] = Field(default_factory=list)
+    enquiries: list[Enquiry] = Field(default_factory=list)
     periods: list[PlanPeriod] = Field(default_factory=list)
     # Periods of plans withdrawn as opened in error: no longer the child's, kept apart.
     withdrawn: list[PlanPeriod] = Field(default_factory=list)
@@ -92,9 +139,23 @@ class Child(CorrectableRecord):
             state.sex, state.upn, state.nation = event.sex, event.upn, event.nation
             for name in LOOKED_AFTER_CHARACTERISTICS:
                 setattr(state, name, getattr(event, name))
+            state.ethnicity, state.disabilities = event.ethnicity, list(event.disabilities)
+            state.upn_unknown, state.former_upn, state.died = event.upn_unknown, event.former_upn, event.died
         elif isinstance(event, ev.MissingPeriodRecorded):
             state.missing.append(MissingPeriod(kind=event.kind, started=event.effective_on, ended=event.ended))
             state.missing.sort(key=lambda m: m.started)
+        elif isinstance(event, ev.ReferralRecorded):
+            state.referrals.append(Referral(referral_id=event.referral_id, on=event.effective_on, source=event.source,
+                                            primary_need=event.primary_need, nfa=event.nfa,
+                                            event_id=event.event_id))
+        elif isinstance(event, ev.AssessmentRecorded):
+            state.assessments.append(Assessment(assessment_id=event.assessment_id, started=event.effective_on,
+                                                authorised=event.authorised, factors=list(event.factors),
+                                                event_id=event.event_id))
+        elif isinstance(event, ev.Section47Recorded):
+            state.enquiries.append(Enquiry(s47_id=event.s47_id, started=event.effective_on,
+                                           icpc_required=event.icpc_required, icpc=event.icpc,
+                                           event_id=event.event_id))
         elif isinstance(event, ev.ChildPlanStarted):
             state.periods.append(PlanPeriod(plan_id=event.plan_id, family=event.family, kind=event.kind,
                                             started_on=event.effective_on))
@@ -109,15 +170,21 @@ class Child(CorrectableRecord):
     @classmethod
     def register(
         cls, acting: Acting, *, child_ref: str, name: str, born: date, sex: str = "U",
-        upn: str | None = None, nation: str = "england", **looked_after: Any,
+        upn: str | None = None, nation: str = "england", ethnicity: str | None = None,
+        disabilities: list[str] | tuple[str, ...] = (), upn_unknown: str | None = None,
+        former_upn: str | None = None, died: date | None = None, **looked_after: Any,
     ) -> Child:
         if born > acting.at.date():
             raise BadInput("a child's date of birth cannot be in the future", fix="give --born as a past date")
+        check_characteristics(born=born, today=acting.at.date(), upn=upn, upn_unknown=upn_unknown,
+                              former_upn=former_upn, ethnicity=ethnicity, disabilities=list(disabilities),
+                              died=died)
         given = {name: looked_after.get(name) for name in LOOKED_AFTER_CHARACTERISTICS}
-        check_characteristics(**given, sex=sex)
+        check_looked_after(**given, sex=sex)
         return cls._create(
             ev.ChildRegistered, id=child_id(child_ref), **acting.envelope(),
-            child_ref=child_ref, name=name, born=born, sex=sex, upn=upn, nation=nation, **given,
+            child_ref=child_ref, name=name, born=born, sex=sex, upn=upn, nation=nation, ethnicity=ethnicity,
+            disabilities=list(disabilities), upn_unknown=upn_unknown, former_upn=former_upn, died=died, **given,
         )
 
     def record_missing(self, acting: Acting, *, kind: str, ended: date | None = None) -> None:
@@ -126,6 +193,52 @@ class Child(CorrectableRecord):
         if self.state.born and acting.on < self.state.born:
             raise BadInput("a missing period starts after the child was born", fix="check --from")
         self.trigger_event(ev.MissingPeriodRecorded, **acting.envelope(), kind=kind, ended=ended)
+
+    # ----------------------------------------------------------------------- the census's modules
+
+    def record_referral(self, acting: Acting, *, source: str, primary_need: str | None = None,
+                        nfa: bool = False, referral_id: str | None = None) -> str:
+        """A referral on ``acting.on`` (CLI.md, ``referral record``)."""
+        check_code(source, REFERRAL_SOURCES, "source of referral", "--source")
+        check_code(primary_need, PRIMARY_NEEDS, "primary need", "--primary-need")
+        check_referral(self.state, acting.on, primary_need, nfa)
+        check_upn_unknown(self.state, nfa)
+        referral_id = referral_id or f"R{len(self.state.referrals) + 1}"
+        self.trigger_event(ev.ReferralRecorded, **acting.envelope(), referral_id=referral_id, source=source,
+                           primary_need=primary_need, nfa=nfa)
+        return referral_id
+
+    def check_named_referral(self, referred: date) -> None:
+        """A plan's ``--referred DATE`` names one of the child's referrals, once any is
+        recorded (a record from before ``referral record`` keeps the date on the plan alone),
+        and never one that went no further (DfE rules 4000, 8831, 8832)."""
+        named = next((r for r in self.state.referrals if r.on == referred), None)
+        if named is None and self.state.referrals:
+            known = ", ".join(f"{r.referral_id} ({r.on})" for r in sorted(self.state.referrals, key=lambda r: r.on))
+            raise RuleBroken(f"{self.state.name} has no referral of {referred}; the plan's --referred names one",
+                             rule="census", fix=f"give the date of one of {known}, or record the referral first")
+        if named is not None and named.nfa:
+            raise RuleBroken(f"the referral of {referred} was recorded as no further action; no plan follows it "
+                             "(DfE rule 4000)", rule="census",
+                             fix="record the new referral the plan follows, or correct the referral's nfa")
+
+    def record_assessment(self, acting: Acting, *, authorised: date | None = None,
+                          factors: list[str] | tuple[str, ...] = (), assessment_id: str | None = None) -> str:
+        """A child and family assessment started on ``acting.on`` (CLI.md, ``assessment record``)."""
+        assessment_id = assessment_id or f"A{len(self.state.assessments) + 1}"
+        check_assessment(self.state, assessment_id, acting.on, authorised, list(factors), acting.at.date())
+        self.trigger_event(ev.AssessmentRecorded, **acting.envelope(), assessment_id=assessment_id,
+                           authorised=authorised, factors=list(factors))
+        return assessment_id
+
+    def record_enquiry(self, acting: Acting, *, icpc_required: bool | None = None, icpc: date | None = None,
+                       s47_id: str | None = None) -> str:
+        """A Section 47 enquiry started on ``acting.on`` (CLI.md, ``s47 record``)."""
+        s47_id = s47_id or f"S{len(self.state.enquiries) + 1}"
+        check_enquiry(self.state, s47_id, acting.on, icpc_required, icpc, acting.at.date())
+        self.trigger_event(ev.Section47Recorded, **acting.envelope(), s47_id=s47_id, icpc_required=icpc_required,
+                           icpc=icpc)
+        return s47_id
 
     def start_plan(self, acting: Acting, *, plan_id: UUID, family: str, kind: str, replacing: UUID | None) -> None:
         """One open plan of each family; no period of a family overlapping an earlier one
@@ -148,6 +261,9 @@ class Child(CorrectableRecord):
                 )
         if self.state.born and on < self.state.born:
             raise RuleBroken("a plan cannot start before the child was born", rule="child")
+        if self.state.died and on > self.state.died:
+            raise RuleBroken(f"{self.state.name} died on {self.state.died}; a plan cannot start after "
+                             "(DfE rules 4008, 8915)", rule="child", fix="check the plan's date and the date of death")
         adult = self.state.born and _eighteenth_birthday(self.state.born)
         if adult and on >= adult:
             raise RuleBroken(

@@ -26,7 +26,8 @@ from plantrail.domain.events import (
 # Fields that say which entry an event is about: correcting them would move the
 # entry to another record, so a wrong one is voided and recorded again instead.
 IDENTITY_FIELDS = frozenset(
-    {"action_id", "review_id", "child_ref", "staff_id", "replaces", "replaced_by", "plan_id"}
+    {"action_id", "review_id", "child_ref", "staff_id", "replaces", "replaced_by", "plan_id", "referral_id",
+     "assessment_id", "s47_id"}
 )
 
 

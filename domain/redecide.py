@@ -90,7 +90,9 @@ def child_entry(child: Any, acting: Acting, e: ev.Event) -> None:
     match e:
         case ev.ChildRegistered():
             Child.register(acting, child_ref=e.child_ref, name=e.name, born=e.born, sex=e.sex, upn=e.upn,
-                           nation=e.nation, **{name: getattr(e, name) for name in LOOKED_AFTER_CHARACTERISTICS})
+                           nation=e.nation, ethnicity=e.ethnicity, disabilities=e.disabilities,
+                           upn_unknown=e.upn_unknown, former_upn=e.former_upn, died=e.died,
+                           **{name: getattr(e, name) for name in LOOKED_AFTER_CHARACTERISTICS})
             child.take(e)
             child.version = e.originator_version
         case ev.ChildPlanStarted():
@@ -101,6 +103,14 @@ def child_entry(child: Any, acting: Acting, e: ev.Event) -> None:
             child.withdraw_plan(acting, plan_id=e.plan_id, reason=e.reason or "")
         case ev.MissingPeriodRecorded():
             child.record_missing(acting, kind=e.kind, ended=e.ended)
+        case ev.ReferralRecorded():
+            child.record_referral(acting, source=e.source, primary_need=e.primary_need, nfa=e.nfa,
+                                  referral_id=e.referral_id)
+        case ev.AssessmentRecorded():
+            child.record_assessment(acting, authorised=e.authorised, factors=e.factors,
+                                    assessment_id=e.assessment_id)
+        case ev.Section47Recorded():
+            child.record_enquiry(acting, icpc_required=e.icpc_required, icpc=e.icpc, s47_id=e.s47_id)
         case _:
             raise NotImplementedError(f"no way to decide a {type(e).__name__} again")  # pragma: no cover
 

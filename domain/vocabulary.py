@@ -207,10 +207,11 @@ CLOSURE_REASONS: dict[str, str] = {
 # plan, child protection plan or initial conference (DfE rule 2990). Every plan in this
 # store is such a plan, so these two are refused when a plan closes.
 CLOSED_AFTER_ASSESSMENT = ("RC8", "RC9")
-# The plans the census draws its codes from: a Child's Plan, and the Initial Plan whose
-# referral a Child's Plan replacing it carries on (DOMAIN.md, "Statutory return").
-REFERRAL_CODE_FAMILIES = ("childs-plan", "initial-plan")
-CLOSURE_CODE_FAMILIES = ("childs-plan",)
+# The plans the census draws its codes from: a Child's Plan, the Initial Plan whose
+# referral a Child's Plan replacing it carries on (DOMAIN.md, "Statutory return"), and a
+# Care Plan: a looked-after child is a child in need, and the census reports the child.
+REFERRAL_CODE_FAMILIES = ("childs-plan", "initial-plan", "care-plan")
+CLOSURE_CODE_FAMILIES = ("childs-plan", "care-plan")
 
 # --------------------------------------------------------------------------- placements
 # A looked-after child's placement: recorded on a Care Plan, or on a Child's Plan whose

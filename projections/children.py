@@ -36,6 +36,7 @@ def child_document(app: Any, child_ref: str) -> dict[str, Any]:
         "restricted": False,
         "record_opened_on": registration.effective_on if isinstance(registration, ChildRegistered) else None,
         "registration_event_id": f"{child.id}/1",
+        **characteristics(s),
         "plans": list_plans(app, child=s.child_ref),
         "withdrawn_plans": [_withdrawn(app, r["plan_id"]) for r in list_plans(app, child=s.child_ref,
                                                                                status=WITHDRAWN)],
@@ -43,6 +44,18 @@ def child_document(app: Any, child_ref: str) -> dict[str, Any]:
         **{name: getattr(s, name) for name in LOOKED_AFTER_CHARACTERISTICS},
         "missing": s.missing,
     })
+
+
+def characteristics(s: Any) -> dict[str, Any]:
+    """The returns' characteristics of a child, and the census's referrals, assessments
+    and Section 47 enquiries, each with the event ``correct`` names (CLI.md, "Statutory returns")."""
+    return {
+        "ethnicity": s.ethnicity, "disabilities": list(s.disabilities), "upn_unknown": s.upn_unknown,
+        "former_upn": s.former_upn, "died": s.died,
+        "referrals": [r.model_dump() for r in sorted(s.referrals, key=lambda r: r.on)],
+        "assessments": [a.model_dump() for a in sorted(s.assessments, key=lambda a: a.started)],
+        "s47_enquiries": [e.model_dump() for e in sorted(s.enquiries, key=lambda e: e.started)],
+    }
 
 
 def _withdrawn(app: Any, plan_id: str) -> dict[str, Any]:

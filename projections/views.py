@@ -31,7 +31,8 @@ from plantrail.store.view_tables import Table, Tx
 
 CORRECTION_TOPICS = frozenset({get_topic(ev.Corrected), get_topic(ev.Voided)})
 CHILD_TOPICS = frozenset(get_topic(c) for c in (ev.ChildRegistered, ev.ChildPlanStarted, ev.ChildPlanEnded,
-                                                ev.ChildPlanWithdrawn, ev.MissingPeriodRecorded))
+                                                ev.ChildPlanWithdrawn, ev.MissingPeriodRecorded,
+                                                ev.ReferralRecorded, ev.AssessmentRecorded, ev.Section47Recorded))
 NOT_PLAN_TOPICS = CHILD_TOPICS | CORRECTION_TOPICS | {
     get_topic(ev.StaffMemberRegistered), get_topic(ev.RoleGranted)}
 PLAN_TOPICS = frozenset(get_topic(c) for c in ev.CATALOGUE) - NOT_PLAN_TOPICS

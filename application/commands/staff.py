@@ -45,6 +45,11 @@ class RegisterChild(Command):
     sex: str = "U"
     upn: str | None = None
     nation: str = "england"
+    ethnicity: str | None = None
+    disabilities: Texts = Field(default_factory=list, validation_alias=also("disabilities", "disability"))
+    upn_unknown: str | None = None
+    former_upn: str | None = None
+    died: Day | None = None
     on: Day | None = None
     # ---- the SSDA903 return's characteristics (kept apart from other returns')
     previous_permanence: str | None = None

@@ -7,12 +7,17 @@ from typing import Any
 from plantrail.application import commands as c
 from plantrail.application.unit_of_work import UnitOfWork
 from plantrail.domain.plan import Plan
-from plantrail.domain.vocabulary import PLAN_FAMILY
+from plantrail.domain.vocabulary import PLAN_FAMILY, REFERRAL_CODE_FAMILIES
+
+# The plans whose --referred names a referral of the child's record (the census's episodes).
+CENSUS_PLAN_FAMILIES = REFERRAL_CODE_FAMILIES
 
 
 def open_plan(uow: UnitOfWork, cmd: c.OpenPlan) -> Any:
     acting = uow.acting(on=cmd.on, initials=cmd.initials)
     child = uow.child(cmd.child_ref)
+    if cmd.referred is not None and PLAN_FAMILY.get(cmd.kind) in CENSUS_PLAN_FAMILIES:
+        child.check_named_referral(cmd.referred)
     old = uow.plan(cmd.replaces) if cmd.replaces else None
     plan = Plan.open(acting, child_ref=cmd.child_ref, kind=cmd.kind, aim=cmd.aim, aim_option=cmd.aim_option,
                      aim_months=cmd.aim_months, category=cmd.category, replaces=old, referred=cmd.referred,

@@ -26,7 +26,9 @@ def grant_role(uow: UnitOfWork, cmd: c.GrantRole) -> None:
 def register_child(uow: UnitOfWork, cmd: c.RegisterChild) -> None:
     acting = uow.acting(on=cmd.on)
     child = Child.register(acting, child_ref=cmd.child_ref, name=cmd.name, born=cmd.born, sex=cmd.sex,
-                           upn=cmd.upn, nation=cmd.nation, **cmd.given(*LOOKED_AFTER_CHARACTERISTICS))
+                           upn=cmd.upn, nation=cmd.nation, ethnicity=cmd.ethnicity, disabilities=cmd.disabilities,
+                           upn_unknown=cmd.upn_unknown, former_upn=cmd.former_upn, died=cmd.died,
+                           **cmd.given(*LOOKED_AFTER_CHARACTERISTICS))
     uow.add(child, f"child {cmd.child_ref} is already registered")
 
 

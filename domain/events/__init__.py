@@ -9,6 +9,7 @@ the apply step (which runs again on every replay).
 from __future__ import annotations
 
 from plantrail.domain.base import Event
+from plantrail.domain.events.census import AssessmentRecorded, ReferralRecorded, Section47Recorded
 from plantrail.domain.events.children import (
     ChildPlanEnded,
     ChildPlanStarted,
@@ -52,6 +53,7 @@ __all__ = [
     "not_blank", "type_name",
     "ChildPlanWithdrawn", "PlanWithdrawn",
     "MissingPeriodRecorded", "PlacementEnded",
+    "AssessmentRecorded", "ReferralRecorded", "Section47Recorded",
 ]
 
 
@@ -78,6 +80,9 @@ CORRECTABLE: tuple[type[Event], ...] = (
     PlanClosed,
     PlacementEnded,
     MissingPeriodRecorded,
+    ReferralRecorded,
+    AssessmentRecorded,
+    Section47Recorded,
 )
 
 CATALOGUE: tuple[type[Event], ...] = (
@@ -123,6 +128,9 @@ EVENT_TYPES: dict[type[Event], str] = {
     PlacementEnded: "placement-ended",
     MissingPeriodRecorded: "missing-recorded",
     Unrecognised: "unrecognised",
+    ReferralRecorded: "referral-recorded",
+    AssessmentRecorded: "assessment-recorded",
+    Section47Recorded: "s47-recorded",
 }
 
 

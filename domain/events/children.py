@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 
 from plantrail.domain.base import Created, Event
+from plantrail.domain.census_codes import Disability, Ethnicity, UpnUnknown
 from plantrail.domain.events.text import not_blank
 from plantrail.domain.vocabulary import (
     Nation,
@@ -19,7 +20,13 @@ from plantrail.domain.vocabulary import (
 
 
 class ChildRegistered(Created):
-    """A child is known to the store by the local authority's reference (CLI.md, child add)."""
+    """A child is known to the store by the local authority's reference (CLI.md, child add).
+
+    The characteristics the statutory returns report (CLI.md, "Statutory returns"): the
+    ethnicity and disabilities from the DfE code sets (DfE rules 4220, 8540), the reason a
+    UPN is not held (8770Q), a former UPN (1560Q), and the date of death (8535Q). Each is
+    optional: a record made before they were asked for reads as "not recorded".
+    """
 
     child_ref: str
     name: str
@@ -36,6 +43,13 @@ class ChildRegistered(Created):
     previous_permanence_date: date | None = None
     mother: bool | None = None
     mother_child_born: date | None = None
+    # ---- the CIN census's characteristics (ethnicity and disabilities, the UPN's absence,
+    # a former UPN, the date of death).
+    ethnicity: Ethnicity | None = None
+    disabilities: list[Disability] = Field(default_factory=list)
+    upn_unknown: UpnUnknown | None = None
+    former_upn: str | None = None
+    died: date | None = None
 
     _blank = field_validator("child_ref", "name")(not_blank)
 

@@ -1,38 +1,31 @@
-"""The DfE Children in Need census return, as XML (DOMAIN.md, "Statutory return").
+"""The DfE Children in Need census return (DOMAIN.md, "Statutory return"; CLI.md,
+"Statutory returns"; docs/exports.md).
 
 The collection year YYYY runs from 1 April YYYY-1 to the reference date, 31 March
-YYYY. The return holds, per child with a Child's Plan open at any time in that year:
+YYYY. The return holds every child in England with a CIN episode in that year; an
+episode (``CINdetails``) is a referral and what followed it:
 
-* ``ChildIdentifiers`` — the local authority's reference, UPN when held, date of
-  birth and sex;
-* ``ChildCharacteristics`` — present but empty: the store holds no ethnicity or
-  disability codes;
-* one ``CINdetails`` per Child's Plan (the family of plans that moves between child
-  in need and child protection): the referral date, source of referral and primary
-  need when recorded, the closure date when the plan closed in the year (with its
-  reason for closure code when recorded), the date of the initial child protection
-  conference when a child protection period started in the year, and
+* the referral recorded with ``referral record`` (its date, source, primary need and
+  whether it went no further), or, for a plan opened before referrals were recorded,
+  the referral date and codes the plan itself holds (``plan open --referred``);
+* the plans that name it (``plan open --referred DATE``; a plan naming none follows the
+  child's latest referral on or before its opening): Child's Plans give the CIN plan
+  and child protection periods, and a Care Plan makes the episode a looked-after
+  child's (reported as a child in need: it has no CIN plan dates of its own); the
+  episode closes when its last plan closes, with that plan's reason for closure;
+* the child's assessments and Section 47 enquiries, each in the episode of the latest
+  referral on or before its start.
 
-  - ``CINPlanDates`` for each child-in-need period (``child-in-need`` and
-    ``child-in-need-short-breaks``),
-  - ``ChildProtectionPlans`` for each child-protection period, with its initial and
-    latest category of abuse, the number of the child's earlier child protection
-    plans, and the dates of the review conferences held in the year.
-
-Periods come from the plan's kinds over time (``PlanState.kinds``, the one fold): a
-kind change at a conference ends one period and starts the next that day. A period
-that starts and ends on the same day is not reported (the next kind superseded it
-at once; DfE rules 4012Q and 8840), and adjacent periods of the same census kind are
-one period. A period still open on the reference date is reported without an end.
-
-What the store does not hold is left out, never invented: a census code that was not
-recorded, ethnicity, disabilities, assessments and section 47 enquiries are the local
-authority case system's to add.
+Periods come from the plan's kinds over time (``PlanState.kinds``): a kind change at a
+conference ends one period and starts the next that day; a period that starts and ends
+on the same day is not reported (DfE rules 4012Q and 8840), and adjacent periods of the
+same census kind are one period. Anything still open on the reference date is reported
+open. What the store does not hold is left out, never invented; what the export leaves
+out, and why, is said in ``CensusReturn.notes`` (the CLI prints them on stderr).
 """
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -44,12 +37,16 @@ from plantrail.domain.vocabulary import CENSUS_CATEGORY, PLAN_FAMILY
 
 CIN_KINDS = ("child-in-need", "child-in-need-short-breaks")
 CP_KINDS = ("child-protection",)
-CENSUS_FAMILY = "childs-plan"
+CENSUS_FAMILIES = ("childs-plan", "care-plan")  # a looked-after child is a child in need
 REVIEW_KIND = "cp-review-conference"  # a core group is not a review of the plan
 FIRST_YEAR, LAST_YEAR = 2000, 2999
-# Until the 2024 to 2025 collection the child's sex was returned as GenderCurrent.
-SEX_FROM_YEAR = 2025
-GENDER_CURRENT = {"M": "1", "F": "2", "U": "0"}
+# DfE rules 1570 and 1580: an LA child id is at most 20 letters and digits.
+MAX_CHILD_ID = 20
+# Elements of the specification plantrail holds nothing for: never in the return, and
+# said once on each export (docs/exports.md, "What plantrail does not hold").
+NOT_HELD = ("not held by plantrail, so never in the return: InitialCPCtarget (DfE rule 8870Q checks it when "
+            "given), AssessmentInternalReviewDate, ExpectedPersonBirthDate (unborn children are not recorded), "
+            "the closure of an episode with no plan (closed after assessment, RC8/RC9: DfE rules 8815, 8816)")
 
 
 # --------------------------------------------------------------------------- the model
@@ -78,7 +75,7 @@ class ProtectionPlan:
 
 @dataclass
 class Referral:
-    """What the census reports of the referral that led to a plan, as recorded."""
+    """What the census reports of the referral that led to a plan, as the plan recorded it."""
 
     referred: date | None = None
     source: str | None = None
@@ -86,16 +83,35 @@ class Referral:
 
 
 @dataclass
+class AssessmentRow:
+    started: date
+    authorised: date | None
+    factors: list[str]
+
+
+@dataclass
+class EnquiryRow:
+    started: date
+    icpc: date | None
+    icpc_not_required: bool
+
+
+@dataclass
 class Episode:
-    plan_id: UUID
-    referred: date | None
+    """One CINdetails: a referral and what followed it in the year."""
+
+    referred: date
+    referral_source: str | None
+    primary_need: str | None
+    nfa: bool
     closed: date | None
+    closure_reason: str | None
     initial_cpc: date | None
+    assessments: list[AssessmentRow]
     cin_plans: list[tuple[date, date | None]]
+    enquiries: list[EnquiryRow]
     protection_plans: list[ProtectionPlan]
-    referral_source: str | None = None
-    primary_need: str | None = None
-    closure_reason: str | None = None
+    plan_ids: list[UUID] = field(default_factory=list)
 
 
 @dataclass
@@ -105,6 +121,11 @@ class CensusChild:
     born: date | None
     sex: str
     episodes: list[Episode]
+    former_upn: str | None = None
+    upn_unknown: str | None = None
+    died: date | None = None
+    ethnicity: str | None = None
+    disabilities: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -116,6 +137,7 @@ class CensusReturn:
     lea: str | None
     serial_no: str | None
     children: list[CensusChild]
+    notes: list[str] = field(default_factory=list)
 
 
 def collection_period(year: int) -> tuple[date, date]:
@@ -129,34 +151,65 @@ def collection_period(year: int) -> tuple[date, date]:
 
 
 def census_return(app: Any, year: int, *, lea: str | None = None, serial_no: str | None = None) -> CensusReturn:
+    from plantrail.projections.children import find_children
+    from plantrail.projections.exports.census_episodes import child_episodes
+
     start, reference = collection_period(year)
+    notes: list[str] = []
     by_child: dict[str, list[Any]] = {}
     for plan_id in dict.fromkeys(app.plan_ids()):
         plan = app.plan(plan_id)
-        if plan.state.status == "withdrawn":
-            continue  # opened in error: no plan of the child's, in no return
-        if PLAN_FAMILY.get(plan.state.kind) == CENSUS_FAMILY:
-            by_child.setdefault(plan.state.child, []).append(plan)
+        s = plan.state
+        if PLAN_FAMILY.get(s.kind) not in CENSUS_FAMILIES:
+            continue
+        if s.status == "withdrawn":
+            if s.opened_on <= reference:
+                notes.append(f"left out: plan {plan.id} ({s.kind}) of child {s.child}: withdrawn as opened in error")
+            continue
+        by_child.setdefault(s.child, []).append(plan)
+    refs = set(by_child) | {row["child"] for row in find_children(app)}
     children = []
-    for child_ref in sorted(by_child):
+    for child_ref in sorted(refs):
         child = app.child(child_ref).state
         if child.nation != "england":
             continue  # the DfE census is England's
-        plans = sorted(by_child[child_ref], key=lambda p: (p.state.opened_on, str(p.id)))
-        periods = {p.id: plan_periods(p) for p in plans}
-        protection_starts = sorted(x.start for ps in periods.values() for x in ps if x.census_kind == "cp")
-        episodes = []
-        for plan in plans:
-            s = plan.state
-            if s.opened_on > reference or (s.closed_on is not None and s.closed_on < start):
-                continue
-            episodes.append(_episode(app, plan, periods[plan.id], protection_starts, start, reference))
-        if episodes:
-            children.append(CensusChild(child_ref=child.child_ref, upn=child.upn, born=child.born,
-                                        sex=child.sex, episodes=episodes))
+        plans = sorted(by_child.get(child_ref, []), key=lambda p: (p.state.opened_on, str(p.id)))
+        episodes = child_episodes(app, child, plans, start, reference, notes)
+        if not episodes:
+            continue
+        if not (child_ref.isascii() and child_ref.isalnum() and len(child_ref) <= MAX_CHILD_ID):
+            notes.append(f"left out: child {child_ref}: the DfE's LA child id is at most {MAX_CHILD_ID} letters and "
+                         "digits (rules 1570, 1580); register the child under such a reference")
+            continue
+        children.append(CensusChild(
+            child_ref=child.child_ref, upn=child.upn, born=child.born, sex=child.sex, episodes=episodes,
+            former_upn=child.former_upn, upn_unknown=child.upn_unknown, died=child.died,
+            ethnicity=child.ethnicity, disabilities=list(child.disabilities)))
+        notes += _not_recorded(children[-1])
     created = app.clock().astimezone(UTC).replace(microsecond=0, tzinfo=None)
     return CensusReturn(year=year, start=start, reference_date=reference, created=created, lea=lea,
-                        serial_no=serial_no, children=children)
+                        serial_no=serial_no, children=children, notes=notes)
+
+
+def _not_recorded(child: CensusChild) -> list[str]:
+    """What a reported child lacks that a DfE rule asks for: said, never invented."""
+    lacking = []
+    if child.ethnicity is None:
+        lacking.append("ethnicity (rule 4220; child correct --set ethnicity=CODE)")
+    if not child.disabilities and not all(e.nfa for e in child.episodes):
+        lacking.append("disabilities, or NONE (rule 8540; child correct --set disabilities=CODE,...)")
+    if child.upn is None and child.upn_unknown is None:
+        lacking.append("a UPN or the reason none is held (rule 8770Q; child correct --set upn_unknown=UN1-UN7)")
+    for e in child.episodes:
+        if e.referral_source is None:
+            lacking.append(f"the source of the referral of {e.referred} (rule 8866)")
+        if e.primary_need is None and not e.nfa:
+            lacking.append(f"the primary need of the referral of {e.referred} (rule 8610)")
+        if e.closed is not None and e.closure_reason is None:
+            lacking.append(f"the reason for closure of the episode closed {e.closed} (rule 8805)")
+        if e.closure_reason == "RC2" and child.died is None:
+            lacking.append(f"the date of death: the episode closed {e.closed} as RC2, died (rule 8585Q)")
+    return [f"not recorded: child {child.child_ref}: {what}" for what in lacking]
 
 
 def plan_periods(plan: Any) -> list[Period]:
@@ -186,44 +239,38 @@ def plan_periods(plan: Any) -> list[Period]:
     return raw
 
 
-def _episode(app: Any, plan: Any, periods: list[Period], protection_starts: list[date],
-             start: date, reference: date) -> Episode:
+def protection_plans(plan: Any, periods: list[Period], protection_starts: list[date], start: date,
+                     reference: date) -> tuple[list[tuple[date, date | None]], list[ProtectionPlan]]:
+    """The plan's CIN plan dates and child protection plans in the year."""
     s = plan.state
     in_year = [p for p in periods if p.start <= reference and (p.end is None or p.end >= start)]
-    cin_plans = [(p.start, _end(p.end, reference)) for p in in_year if p.census_kind == "cin"]
+    cin_plans = [(p.start, in_census(p.end, reference)) for p in in_year if p.census_kind == "cin"]
     protection = []
     for p in in_year:
         if p.census_kind != "cp":
             continue
-        last = _end(p.end, reference) or reference
+        last = in_census(p.end, reference) or reference
         reviews = sorted({r.held_on for r in s.reviews.values()
                           if r.kind == REVIEW_KIND and p.start < r.held_on <= last and r.held_on >= start})
         protection.append(ProtectionPlan(
-            start=p.start, end=_end(p.end, reference),
+            start=p.start, end=in_census(p.end, reference),
             initial_category=CENSUS_CATEGORY.get(p.initial_category or ""),
             latest_category=CENSUS_CATEGORY.get(p.latest_category or ""),
             previous=sum(1 for d in protection_starts if d < p.start),
             reviews=reviews,
         ))
-    initial_cpc = next((p.start for p in protection if start <= p.start <= reference), None)
-    referral = _referral(app, s)
-    closed = _end(s.closed_on, reference)
-    return Episode(plan_id=plan.id, referred=referral.referred, closed=closed,
-                   initial_cpc=initial_cpc, cin_plans=cin_plans, protection_plans=protection,
-                   referral_source=referral.source, primary_need=referral.primary_need,
-                   # A reason without a closure date breaks DfE rule 8810: only with the date.
-                   closure_reason=s.closure_reason if closed is not None else None)
+    return cin_plans, protection
 
 
-def _end(end: date | None, reference: date) -> date | None:
+def in_census(end: date | None, reference: date) -> date | None:
     """An end after the reference date is no end as at the reference date."""
     return end if end is not None and end <= reference else None
 
 
-def _referral(app: Any, state: Any) -> Referral:
-    """The referral that led to the plan; a Child's Plan replacing an Initial Plan
-    came from the same referral when it names none of its own (neither date nor source),
-    and carries on the need the Initial Plan's assessment found when it records none."""
+def plan_referral(app: Any, state: Any) -> Referral:
+    """The referral a plan names; a Child's Plan replacing an Initial Plan came from the
+    same referral when it names none of its own (neither date nor source), and carries
+    on the need the Initial Plan's assessment found when it records none."""
     own = Referral(state.referred, state.referral_source, state.primary_need)
     if state.replaces is None:
         return own
@@ -238,82 +285,6 @@ def _referral(app: Any, state: Any) -> Referral:
 
 
 def census_xml(app: Any, year: int, *, lea: str | None = None, serial_no: str | None = None) -> str:
+    from plantrail.projections.exports.census_xml import to_xml
+
     return to_xml(census_return(app, year, lea=lea, serial_no=serial_no))
-
-
-def to_xml(data: CensusReturn) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        release = version("plantrail")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        release = "0"
-    message = ET.Element("Message")
-    header = _sub(message, "Header")
-    details = _sub(header, "CollectionDetails")
-    _sub(details, "Collection", "CIN")
-    _sub(details, "Year", str(data.year))
-    _sub(details, "ReferenceDate", data.reference_date.isoformat())
-    source = _sub(header, "Source")
-    _sub(source, "SourceLevel", "L")
-    _sub(source, "LEA", data.lea)
-    _sub(source, "SoftwareCode", "plantrail")
-    _sub(source, "Release", release)
-    _sub(source, "SerialNo", data.serial_no)
-    _sub(source, "DateTime", data.created.isoformat())
-    children = _sub(message, "Children")
-    for child in data.children:
-        _child(children, child, data.year)
-    ET.indent(message, space="  ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(message, encoding="unicode") + "\n"
-
-
-def _child(parent: ET.Element, child: CensusChild, year: int) -> None:
-    element = _sub(parent, "Child")
-    ids = _sub(element, "ChildIdentifiers")
-    _sub(ids, "LAchildID", child.child_ref)
-    _sub(ids, "UPN", child.upn)
-    _sub(ids, "PersonBirthDate", _d(child.born))
-    if year >= SEX_FROM_YEAR:
-        _sub(ids, "Sex", child.sex)
-    else:
-        _sub(ids, "GenderCurrent", GENDER_CURRENT.get(child.sex))
-    # Ethnicity and disabilities are not held; the block stays, empty.
-    _sub(element, "ChildCharacteristics")
-    for episode in child.episodes:
-        cin = _sub(element, "CINdetails")
-        _sub(cin, "CINreferralDate", _d(episode.referred))
-        _sub(cin, "ReferralSource", episode.referral_source)
-        _sub(cin, "PrimaryNeedCode", episode.primary_need)
-        _sub(cin, "CINclosureDate", _d(episode.closed))
-        _sub(cin, "ReasonForClosure", episode.closure_reason)
-        _sub(cin, "DateOfInitialCPC", _d(episode.initial_cpc))
-        for plan_start, plan_end in episode.cin_plans:
-            dates = _sub(cin, "CINPlanDates")
-            _sub(dates, "CINPlanStartDate", _d(plan_start))
-            _sub(dates, "CINPlanEndDate", _d(plan_end))
-        for cpp in episode.protection_plans:
-            plan = _sub(cin, "ChildProtectionPlans")
-            _sub(plan, "CPPstartDate", _d(cpp.start))
-            _sub(plan, "CPPendDate", _d(cpp.end))
-            _sub(plan, "InitialCategoryOfAbuse", cpp.initial_category)
-            _sub(plan, "LatestCategoryOfAbuse", cpp.latest_category)
-            _sub(plan, "NumberOfPreviousCPP", str(cpp.previous))
-            if cpp.reviews:
-                reviews = _sub(plan, "Reviews")
-                for held in cpp.reviews:
-                    _sub(reviews, "CPPreviewDate", _d(held))
-
-
-def _sub(parent: ET.Element, tag: str, text: str | None = "") -> ET.Element:
-    """A child element; one whose value is not held (None) is left out."""
-    if text is None:
-        return ET.Element(tag)  # detached: not written
-    element = ET.SubElement(parent, tag)
-    if text:
-        element.text = text
-    return element
-
-
-def _d(value: date | None) -> str | None:
-    return value.isoformat() if value is not None else None

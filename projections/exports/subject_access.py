@@ -47,10 +47,14 @@ SAYS = {
     "voided": "An entry was withdrawn as recorded in error",
     "plan-withdrawn": "The plan was withdrawn as opened in error",
     "child-plan-withdrawn": "A plan opened in error was withdrawn from the child's record",
+    "referral-recorded": "A referral to children's social care was recorded",
+    "assessment-recorded": "A child and family assessment was recorded",
+    "s47-recorded": "A Section 47 enquiry was recorded",
 }
 
 
 def subject_access(app: Any, child_ref: str) -> dict[str, Any]:
+    from plantrail.projections.children import characteristics
     from plantrail.projections.current import current_plan
     from plantrail.projections.history import history
     from plantrail.projections.plans import list_plans
@@ -78,7 +82,7 @@ def subject_access(app: Any, child_ref: str) -> dict[str, Any]:
         "produced_at": iso_utc(app.clock()),
         "child": {
             "child_ref": state.child_ref, "name": state.name, "born": state.born, "sex": state.sex,
-            "upn": state.upn, "nation": state.nation,
+            "upn": state.upn, "nation": state.nation, **characteristics(state),
             "plans": [p.model_dump() for p in state.periods],
             "withdrawn_plans": [p.model_dump() for p in state.withdrawn],
         },
@@ -89,6 +93,17 @@ def subject_access(app: Any, child_ref: str) -> dict[str, Any]:
         "corrections": corrections,
         "counts": {"plans": len(plans), "events": len(timeline), "corrections": len(corrections)},
     })
+
+
+def child_record_history(app: Any, child_ref: str) -> list[dict[str, Any]]:
+    """The events of a child's own record, by the child's reference (``history CHILD_REF``)."""
+    from plantrail.domain.child import child_id
+    from plantrail.domain.errors import NotFound
+
+    try:
+        return _record_history(app, child_id(child_ref))
+    except NotFound:
+        raise NotFound(f"no plan or child {child_ref}", fix="see `plantrail plans` and `plantrail child list`") from None
 
 
 def _record_history(app: Any, record_id: UUID) -> list[dict[str, Any]]:

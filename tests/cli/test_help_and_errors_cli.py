@@ -42,8 +42,9 @@ def test_the_root_help_gives_its_examples_a_line_each(sh: Shell) -> None:
 
 def test_the_census_help_says_what_the_store_holds(sh: Shell) -> None:
     text = " ".join(sh.ok("export", "cin-census", "--help").out.split())
-    assert "source of referral, primary need and reason for closure where `plan open` and `plan close` recorded" \
+    assert "the referral (`referral record`, with no further action too), its assessments and Section 47 enquiries" \
         in text
+    assert "it says on stderr, a line each. Nothing is invented." in text
     assert "not hold (referral source" not in text
 
 

@@ -42,13 +42,13 @@ def test_checkpoints_signed_and_checked(sh: Shell, tmp_path) -> None:  # type: i
 
 def test_exports_and_reports(sh: Shell, tmp_path) -> None:  # type: ignore[no-untyped-def]
     sh.ok("demo")
-    susan = sh.ok("plans", "--child", "DEMO-SS", "--json").json()[0]["plan_id"]
+    susan = sh.ok("plans", "--child", "DEMOSS", "--json").json()[0]["plan_id"]
     pack = tmp_path / "pack.html"
     sh.ok("report", "review-pack", susan, "-o", str(pack))
     html = pack.read_text()
     assert "2 hours per week" in html and "MG" in html and "2002-08-20" in html
-    child = sh.ok("export", "child", "DEMO-SS", "--json")
-    assert "DEMO-SS" in child.out
+    child = sh.ok("export", "child", "DEMOSS", "--json")
+    assert "DEMOSS" in child.out
     census = tmp_path / "census.xml"
     sh.ok("export", "cin-census", "--year", "2026", "-o", str(census))
     assert census.read_text().startswith("<?xml")

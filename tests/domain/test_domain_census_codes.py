@@ -59,10 +59,9 @@ def test_a_code_outside_the_dfe_set_is_bad_input(staffed, codes):
 def test_referral_codes_belong_to_the_plans_the_census_reports(staffed):
     app = staffed
     add_child(app)
-    err = refused(app, RuleBroken, app.open_plan, SW, CHILD, kind="care-plan", aim="Home", aim_option=3,
-                  referral_source="6", on=OPENED)
+    err = refused(app, RuleBroken, app.open_plan, SW, CHILD, kind="single-agency", aim="Safe", primary_need="N4",
+                  on=OPENED)
     assert err.rule == "census codes"
-    refused(app, RuleBroken, app.open_plan, SW, CHILD, kind="single-agency", aim="Safe", primary_need="N4", on=OPENED)
     recorded(app, app.open_plan, SW, CHILD, kind="initial", aim="Support", referral_source="2A", on=OPENED)
 
 
@@ -78,12 +77,13 @@ def test_closed_after_assessment_is_refused_a_plan_was_made(staffed):
     assert app.plan(plan).state.is_open
 
 
-def test_a_closure_code_belongs_to_a_childs_plan(staffed):
+def test_a_looked_after_childs_care_plan_takes_the_census_codes(staffed):
+    """A looked-after child is a child in need: the census reports the Care Plan too."""
     app = staffed
     add_child(app)
-    care = app.open_plan(SW, CHILD, kind="care-plan", aim="Home", aim_option=3, on=OPENED)
-    refused(app, RuleBroken, app.close_plan, TM, care, reason="adopted", closure_reason="RC1")
-    recorded(app, app.close_plan, TM, care, reason="returned home")
+    care = app.open_plan(SW, CHILD, kind="care-plan", aim="Home", aim_option=3, referral_source="6",
+                         primary_need="N1", on=OPENED)
+    recorded(app, app.close_plan, TM, care, reason="adopted", closure_reason="RC1")
 
 
 def test_corrections_are_held_to_the_same_code_rules(staffed):

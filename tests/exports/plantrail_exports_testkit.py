@@ -38,6 +38,7 @@ PLAN_RULE_RANGES = ((4000, 4017), (1105, 1105), (2883, 2883), (2885, 2885), (872
 NOT_HELD = {
     "8866": "ReferralSource: no source of referral was recorded (plan open --referral-source)",
     "8805": "ReasonForClosure: the closure's reason was recorded in words only (plan close --closure-reason)",
+    "8770Q": "UPN: neither a UPN nor the reason none is held was recorded (child add --upn / --upn-unknown)",
 }
 
 
@@ -104,7 +105,7 @@ def hand_made_store(url: str):  # type: ignore[no-untyped-def]
     app, _ = staffed(url, JUNE_2025)
     reg = app.register_child
     reg("sw1", "HAND1", name="Amy Ash", born=date(2015, 2, 1), sex="F", on=date(2023, 5, 1))
-    reg("sw1", "HAND2", name="Ben Birch", born=date(2012, 7, 9), sex="M", upn="A123456789012", on=date(2023, 5, 1))
+    reg("sw1", "HAND2", name="Ben Birch", born=date(2012, 7, 9), sex="M", upn="P201123456789", on=date(2023, 5, 1))
     reg("sw1", "HAND3", name="Cal Cedar", born=date(2019, 3, 3), sex="U", on=date(2023, 5, 1))
     reg("sw1", "HAND4", name="Dee Dogwood", born=date(2010, 1, 20), sex="F", on=date(2023, 5, 1))
     reg("sw1", "HAND5", name="Eve Elm", born=date(2016, 8, 8), sex="F", on=date(2023, 5, 1))
@@ -195,6 +196,15 @@ class _Codes:
         return {"referral_source": self.rng.choice(list(REFERRAL_SOURCES)),
                 "primary_need": self.rng.choice(list(PRIMARY_NEEDS))}
 
+    def child(self) -> dict[str, Any]:
+        """The child's characteristics: ethnicity, disabilities, and why no UPN is held."""
+        from plantrail.domain.census_codes import ETHNICITIES
+
+        if not self.on:
+            return {}
+        return {"ethnicity": self.rng.choice(list(ETHNICITIES)), "upn_unknown": "UN5",
+                "disabilities": self.rng.choice((["NONE"], ["MOB", "VIS"], ["AUT"]))}
+
     def closing(self) -> dict[str, str]:
         return {"closure_reason": self.rng.choice(CLOSURE_CODES)} if self.on else {}
 
@@ -210,7 +220,8 @@ def varied_store(url: str, seed: int, children: int = 6,
     for n in range(children):
         ref = f"VAR{seed}C{n}"
         born = date(2008 + rng.randrange(15), 1 + rng.randrange(12), 1 + rng.randrange(28))
-        app.register_child("sw1", ref, name=f"Child {n}", born=born, sex=rng.choice("MFU"), on=date(2023, 1, 2))
+        app.register_child("sw1", ref, name=f"Child {n}", born=born, sex=rng.choice("MFU"), on=date(2023, 1, 2),
+                           **coding.child())
         day = weekday(date(2023, 4, 1) + timedelta(days=rng.randrange(500)))
         earliest = date(2023, 1, 2)
         while day < today - timedelta(days=30):

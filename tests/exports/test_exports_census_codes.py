@@ -10,8 +10,9 @@ from plantrail_exports_testkit import JUNE_2025, staffed
 
 from plantrail.projections.exports.census import census_xml
 
+# The DfE specification's order of a CINdetails block.
 ORDER = ["CINreferralDate", "ReferralSource", "PrimaryNeedCode", "CINclosureDate", "ReasonForClosure",
-         "DateOfInitialCPC", "CINPlanDates", "ChildProtectionPlans"]
+         "DateOfInitialCPC", "ReferralNFA", "Assessments", "CINPlanDates", "Section47", "ChildProtectionPlans"]
 
 
 def _episodes(xml: str) -> dict[str, list[ET.Element]]:
@@ -48,10 +49,12 @@ def test_codes_are_written_where_recorded_and_left_out_where_not(store_url: str)
         cin = episodes["CODED"][0]
         assert [e.tag for e in cin] == [t for t in ORDER if cin.find(t) is not None]
         assert _fields(cin) == {"CINreferralDate": "2024-05-01", "ReferralSource": "3B", "PrimaryNeedCode": "N4",
-                                "CINclosureDate": "2024-12-02", "ReasonForClosure": "RC7"}
-        assert _fields(episodes["BARE"][0]) == {"CINreferralDate": "2024-05-01", "CINclosureDate": "2024-12-02"}
-        assert _fields(episodes["LATE"][0]) == {"CINreferralDate": "2024-05-01", "ReferralSource": "6"}
+                                "CINclosureDate": "2024-12-02", "ReasonForClosure": "RC7", "ReferralNFA": "false"}
+        assert _fields(episodes["BARE"][0]) == {"CINreferralDate": "2024-05-01", "CINclosureDate": "2024-12-02",
+                                                "ReferralNFA": "false"}
+        assert _fields(episodes["LATE"][0]) == {"CINreferralDate": "2024-05-01", "ReferralSource": "6",
+                                                "ReferralNFA": "false"}
         assert _fields(episodes["FROMINITIAL"][0]) == {"CINreferralDate": "2024-04-22", "ReferralSource": "2A",
-                                                       "PrimaryNeedCode": "N5"}
+                                                       "PrimaryNeedCode": "N5", "ReferralNFA": "false"}
     finally:
         app.close()

@@ -95,15 +95,19 @@ def test_varied_stores_pass_the_dfe_plan_rules(tmp_path, seed: int) -> None:
         for year, ruleset in ((2024, "cin2023_24"), (2025, "cin2024_25")):
             xml = census_xml(app, year)
             _assert_plan_rules_pass(xml, year, ruleset)
-            # Every plan the census should carry is there, and nothing else.
+            # Every plan the census should carry is there, and nothing else: a plan with
+            # no referral is left out, and said so on a line of its own.
             data = census_return(app, year)
-            reported = {e.plan_id for c in data.children for e in c.episodes}
+            reported = {p for c in data.children for e in c.episodes for p in e.plan_ids}
             start, end = collection_period(year)
-            expected = set()
+            expected, unreferred = set(), set()
             for plan_id in app.plan_ids():
                 s = app.plan(plan_id).state
-                if s.opened_on <= end and (s.closed_on is None or s.closed_on >= start):
+                if s.referred is None:
+                    unreferred.add(str(plan_id)) if s.opened_on <= end else None
+                elif s.referred <= end and (s.closed_on is None or s.closed_on >= start):
                     expected.add(UUID(str(plan_id)))
             assert reported == expected
+            assert {n.split()[3] for n in data.notes if "no referral" in n} == unreferred
     finally:
         app.close()

@@ -22,10 +22,10 @@ def test_everything_held_is_disclosed(store_url: str) -> None:
     app, susan = review_store(store_url)
     try:
         # A correction of the child's own record, by the records officer.
-        registered = app.events_of(child_id("DEMO-SS"))[0]
-        app.correct("ro1", registered.event_id, fields={"upn": "A123456789012"}, reason="UPN from the school")
-        doc = subject_access(app, "DEMO-SS")
-        expected = _all_event_ids(app, "DEMO-SS")
+        registered = app.events_of(child_id("DEMOSS"))[0]
+        app.correct("ro1", registered.event_id, fields={"upn": "P201123456789"}, reason="UPN from the school")
+        doc = subject_access(app, "DEMOSS")
+        expected = _all_event_ids(app, "DEMOSS")
         html = to_html(doc)
     finally:
         app.close()
@@ -37,12 +37,12 @@ def test_everything_held_is_disclosed(store_url: str) -> None:
     # In date order (effective date, then when written).
     keys = [(e["effective_on"], e["recorded_at"]) for e in doc["events"]]
     assert keys == sorted(keys)
-    assert doc["child"]["upn"] == "A123456789012" and doc["child"]["name"] == "Susan Simpson"
+    assert doc["child"]["upn"] == "P201123456789" and doc["child"]["name"] == "Susan Simpson"
     assert [p["plan_id"] for p in doc["plans"]] == [susan]
     # Corrections, with their author, what they changed and why.
     by_target = {c["target"]: c for c in doc["corrections"]}
     assert by_target[registered.event_id]["actor"] == "ro1"
-    assert by_target[registered.event_id]["fields"] == [{"field": "upn", "before": None, "after": "A123456789012"}]
+    assert by_target[registered.event_id]["fields"] == [{"field": "upn", "before": None, "after": "P201123456789"}]
     plan_fix = next(c for c in doc["corrections"] if c["target"].startswith(susan))
     assert plan_fix["fields"] == [{"field": "starts", "before": "2002-07-24", "after": "2002-07-25"}]
     assert plan_fix["reason"] == "date misread from the paper form" and plan_fix["initials"] == "RE"
@@ -57,21 +57,21 @@ def test_everything_held_is_disclosed(store_url: str) -> None:
 def test_subject_access_on_the_command_line(tmp_path, capsys) -> None:
     url = f"sqlite:///{tmp_path / 'sa.sqlite'}"
     app, _ = review_store(url)
-    expected = _all_event_ids(app, "DEMO-SS")
+    expected = _all_event_ids(app, "DEMOSS")
     app.close()
-    code, out, err = run_cli(capsys, url, "export", "child", "DEMO-SS")
+    code, out, err = run_cli(capsys, url, "export", "child", "DEMOSS")
     assert code == 0, err
     doc = json.loads(out)
     assert {e["event_id"] for e in doc["events"]} == expected
     target = tmp_path / "susan.html"
-    code, out, err = run_cli(capsys, url, "export", "child", "DEMO-SS", "-o", str(target))
+    code, out, err = run_cli(capsys, url, "export", "child", "DEMOSS", "-o", str(target))
     assert code == 0 and out == ""
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    code, out, err = run_cli(capsys, url, "export", "child", "DEMO-SS", "--format", "html")
+    code, out, err = run_cli(capsys, url, "export", "child", "DEMOSS", "--format", "html")
     assert code == 0 and "Records held about Susan Simpson" in out
     code, out, err = run_cli(capsys, url, "export", "child", "NOBODY")
     assert code == 2 and err.startswith("error: no child NOBODY") and "Traceback" not in err
-    code, out, err = run_cli(capsys, url, "export", "child", "DEMO-SS", "--format", "pdf")
+    code, out, err = run_cli(capsys, url, "export", "child", "DEMOSS", "--format", "pdf")
     assert code == 2 and "Traceback" not in err
 
 
@@ -85,7 +85,7 @@ def test_census_on_the_command_line(tmp_path, capsys) -> None:
                              "--lea", "201")
     assert code == 0, err
     xml = target.read_text(encoding="utf-8")
-    assert "<LEA>201</LEA>" in xml and "<LAchildID>DEMO-KH</LAchildID>" in xml
+    assert "<LEA>201</LEA>" in xml and "<LAchildID>DEMOKH</LAchildID>" in xml
     code, out, err = run_cli(capsys, url, "export", "cin-census", "--year", "2025")
     assert code == 0 and out.startswith("<?xml")
     code, out, err = run_cli(capsys, url, "export", "cin-census", "--year", "twenty")
