@@ -9,10 +9,14 @@ from uuid import UUID, uuid4
 from plantrail.domain import events as ev
 from plantrail.domain.acting import Acting
 from plantrail.domain.errors import BadInput, NotFound, RuleBroken
+from plantrail.domain.plan_guidance import PlanGuidance
 from plantrail.domain.plan_rules import (
     check_aim,
     check_category,
+    check_chair,
     check_closure_reason,
+    check_part_two_change,
+    check_ratings,
     check_referral_codes,
     check_replacement,
 )
@@ -31,10 +35,13 @@ from plantrail.domain.vocabulary import (
 
 DATED_BEFORE_OPENING = (ev.PlacementRecorded, ev.Corrected, ev.Voided)
 PART_ONE_DETAILS = ("legal_status", "court", "why_care", "prevention", "parallel_plan", "preferred_placement")
-SCOTTISH_DETAILS = ("contingency", "compulsory_measures")
+# A Scottish Child's Plan's own sections (seed 002); the contingency belongs to every plan
+# ("the possible consequences ... if the plan is not followed", seed 001).
+SCOTTISH_DETAILS = ("compulsory_measures", "named_person", "reasons", "partners", "needs_summary", "resources")
+SCOTTISH_REVIEW_NOTES = ("key_questions", "resilience")
 
 
-class Plan(CorrectableRecord):
+class Plan(PlanGuidance, CorrectableRecord):
     """One child's plan, from opening to closing."""
 
 
@@ -131,12 +138,14 @@ class Plan(CorrectableRecord):
 
     def change_kind(self, acting: Acting, *, kind: str, review_id: str, category: str | None = None) -> None:
         self._require_open()
+        if self.family == "scottish-childs-plan" and PLAN_FAMILY.get(kind) == self.family:
+            return self._change_scottish_kind(acting, kind=kind, review_id=review_id, category=category)
         if PLAN_FAMILY.get(kind) != "childs-plan" or self.family != "childs-plan":
             raise RuleBroken(
                 f"a {self.state.kind} plan cannot become a {kind} plan",
                 rule="kind change",
-                fix="only a Child's Plan moves between child-in-need, "
-                "child-in-need-short-breaks and child-protection; open a new plan instead",
+                fix="only a Child's Plan moves between child-in-need, child-in-need-short-breaks and "
+                "child-protection, and a Scottish plan between single-agency and multi-agency; open a new plan instead",
             )
         if kind == self.state.kind:
             raise RuleBroken(f"the plan is already a {kind} plan", rule="kind change")
@@ -153,6 +162,21 @@ class Plan(CorrectableRecord):
             ev.PlanKindChanged,
             **acting.envelope(on=review.held_on, authority=f"review {review_id}"),
             kind=kind, review_id=review_id, category=category,
+        )
+
+    def _change_scottish_kind(self, acting: Acting, *, kind: str, review_id: str, category: str | None) -> None:
+        """"When the Child's Plan requires the input of more than one service, this is a
+        multi-agency Child's Plan" (seed 002): a single-agency plan becomes multi-agency (and
+        back) at a held review of the plan, keeping its record."""
+        if kind == self.state.kind:
+            raise RuleBroken(f"the plan is already a {kind} plan", rule="kind change")
+        if category is not None:
+            raise BadInput("a category of abuse belongs to a child protection plan", fix="leave out --category")
+        review = self._held_review(review_id, what="a kind change")
+        self.trigger_event(
+            ev.PlanKindChanged,
+            **acting.envelope(on=review.held_on, authority=f"review {review_id}"),
+            kind=kind, review_id=review_id, category=None,
         )
 
     def change_aim(
@@ -176,9 +200,11 @@ class Plan(CorrectableRecord):
             review_id=review_id, aim=aim, aim_option=aim_option, aim_months=aim_months,
         )
 
-    def record_details(self, acting: Acting, **details: str | None) -> None:
+    def record_details(self, acting: Acting, **details: Any) -> None:
         self._require_open()
         given = {k: v for k, v in details.items() if v is not None}
+        if "referrals" in given and (not given["referrals"] or any(not r.strip() for r in given["referrals"])):
+            raise BadInput("a referral to another agency must not be empty", fix="give --referrals TEXT")
         if not given:
             raise BadInput("no details given", fix="give at least one of --legal-status, --court, ... --lead")
         kind = self.state.kind
@@ -224,8 +250,18 @@ class Plan(CorrectableRecord):
         )
 
     def distribute(self, acting: Acting, *, to: list[str]) -> None:
+        """Copies go out once the plan is approved, naming the version sent and the Part Two
+        actions changed since the last copy (seeds 001, 003)."""
         self._require_open()
-        self.trigger_event(ev.PlanDistributed, **acting.envelope(), to=to)
+        s = self.state
+        if s.approved_version is None:
+            raise RuleBroken("the plan is sent to the family and agencies once the manager has approved it "
+                             "(seed 001)", rule="distribution", fix="have a team manager approve the plan first")
+        last = s.copies[-1].on if s.copies else None
+        sections = [a.action_id for a in s.actions.values()
+                    if s.approved_on and a.changed_on > s.approved_on and (last is None or a.changed_on >= last)]
+        self.trigger_event(ev.PlanDistributed, **acting.envelope(), to=to, version=self.version,
+                           approved_version=s.approved_version, sections=sections if s.copies else [])
 
     def close(self, acting: Acting, *, reason: str, replaced_by: UUID | None = None,
               closure_reason: str | None = None) -> None:
@@ -268,8 +304,13 @@ class Plan(CorrectableRecord):
     def add_action(
         self, acting: Acting, *, area: str, need: str, response: str, frequency: str,
         responsible: str, starts: date, outcomes: list[str], discussed_with: str | None = None,
+        agreed_by: str | None = None, due: date | None = None,
     ) -> str:
         self._require_open()
+        check_part_two_change(self, acting, discussed_with)
+        if due is not None and due < starts:
+            raise BadInput(f"the outcomes are due on {due}, before the service starts on {starts}",
+                           fix="give --due on or after --starts")
         kind = self.state.kind
         if area not in AREAS_BY_KIND[kind]:
             raise BadInput(
@@ -280,7 +321,7 @@ class Plan(CorrectableRecord):
         self.trigger_event(
             ev.ActionAdded, **acting.envelope(), action_id=action_id, area=area, need=need,
             response=response, frequency=frequency, responsible=responsible, starts=starts,
-            outcomes=outcomes, discussed_with=discussed_with,
+            outcomes=outcomes, discussed_with=discussed_with, agreed_by=agreed_by, due=due,
         )
         return action_id
 
@@ -290,6 +331,7 @@ class Plan(CorrectableRecord):
     ) -> None:
         self._require_open()
         action = self._open_action(action_id)
+        check_part_two_change(self, acting, discussed_with)
         unknown = set(changes) - set(AMENDABLE)
         if unknown:
             raise BadInput(f"an action has no field {', '.join(sorted(unknown))}")
@@ -308,6 +350,7 @@ class Plan(CorrectableRecord):
     def end_action(self, acting: Acting, action_id: str, *, reason: str, discussed_with: str | None = None) -> None:
         self._require_open()
         self._open_action(action_id)
+        check_part_two_change(self, acting, discussed_with)
         if not reason.strip():
             raise BadInput("ending an action needs a reason", fix="give --reason TEXT")
         self.trigger_event(
@@ -332,8 +375,11 @@ class Plan(CorrectableRecord):
 
     def hold_review(
         self, acting: Acting, *, kind: str, chair: str, next_review: date | None = None,
-        ratings: dict[str, str] | None = None,
+        ratings: dict[str, str] | None = None, chair_roles: list[str] | None = None,
+        actor_roles: list[str] | None = None, key_questions: str | None = None, resilience: str | None = None,
     ) -> str:
+        """``chair_roles``/``actor_roles``: the roles of the chair and of who records it, when
+        known (a correction decides again without them: who chaired is not corrected)."""
         self._require_open()
         allowed = REVIEW_KINDS_BY_FAMILY[self.family]
         if kind not in allowed:
@@ -341,11 +387,14 @@ class Plan(CorrectableRecord):
                 f"a {self.state.kind} plan does not hold a {kind}; its reviews are {', '.join(allowed)}",
                 rule="reviews",
             )
+        if chair_roles is not None:
+            check_chair(kind, chair, chair_roles, actor_roles or [])
         ratings = ratings or {}
-        for action_id in ratings:
-            if action_id not in self.state.actions:
-                raise NotFound(f"no action {action_id} in this plan to rate",
-                               fix="see `plantrail show` for action ids")
+        check_ratings(self, ratings)
+        if (key_questions or resilience) and self.family != "scottish-childs-plan":
+            raise RuleBroken("the five key questions and the resilience matrix are revisited at a Scottish "
+                             "Child's Plan's review (seed 002)", rule="reviews",
+                             fix="leave out --key-questions and --resilience")
         if next_review is not None and next_review <= acting.on:
             raise BadInput("--next-review must be after the review's date", fix="give a later date")
         if self.state.opened_on and acting.on < self.state.opened_on:
@@ -354,6 +403,7 @@ class Plan(CorrectableRecord):
         self.trigger_event(
             ev.ReviewHeld, **acting.envelope(authority=f"chaired by {chair}"),
             review_id=review_id, kind=kind, chair=chair, next_review=next_review, ratings=ratings,
+            key_questions=key_questions, resilience=resilience,
         )
         return review_id
 

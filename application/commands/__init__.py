@@ -14,9 +14,10 @@ the domain's, checked when the handler calls the aggregates.
 
 from __future__ import annotations
 
-from plantrail.application.commands import corrections, plan_entries, plans, records_officer, staff
+from plantrail.application.commands import corrections, guidance, plan_entries, plans, records_officer, staff
 from plantrail.application.commands.base import Command, Day, PlanRef, Texts
 from plantrail.application.commands.corrections import Correct, Void
+from plantrail.application.commands.guidance import LinkRecord, RecordMeeting, RecordMeetingSent, ReturnPlan
 from plantrail.application.commands.plan_entries import (
     AMENDABLE,
     AddAction,
@@ -47,7 +48,7 @@ from plantrail.application.commands.staff import AddStaff, GrantRole, RegisterCh
 
 # Every command, from each area's module: a new area adds its module here.
 COMMANDS: tuple[type[Command], ...] = (*staff.COMMANDS, *plans.COMMANDS, *plan_entries.COMMANDS, *corrections.COMMANDS,
-                                       *records_officer.COMMANDS)
+                                       *records_officer.COMMANDS, *guidance.COMMANDS)
 BY_NAME: dict[str, type[Command]] = {c.command: c for c in COMMANDS}
 BY_METHOD: dict[str, type[Command]] = {c.method: c for c in COMMANDS}
 
@@ -57,5 +58,5 @@ __all__ = [
     "ExtendInitialPlan", "GrantRole", "HoldReview", "OnPlan", "OpenPlan", "PlanRef", "RecordContact",
     "RecordDetails", "RecordPlacement", "RecordSignature", "RecordSupervision", "RecordView", "RecordVisit",
     "RegisterChild", "Texts", "Void",
-    "CorrectChild", "WithdrawPlan",
+    "CorrectChild", "WithdrawPlan", "LinkRecord", "RecordMeeting", "RecordMeetingSent", "ReturnPlan",
 ]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from plantrail.application.commands import Command
-from plantrail.application.handlers import corrections, plan_entries, plans, records_officer, staff
+from plantrail.application.handlers import corrections, guidance, plan_entries, plans, records_officer, staff
 from plantrail.application.unit_of_work import UnitOfWork
 
 Handler = Callable[[UnitOfWork, Any], Any]
@@ -15,5 +15,5 @@ Handler = Callable[[UnitOfWork, Any], Any]
 # Every command's handler, from each area's module: a new area adds its module here.
 HANDLERS: dict[type[Command], Handler] = {
     **staff.HANDLERS, **plans.HANDLERS, **plan_entries.HANDLERS, **corrections.HANDLERS,
-    **records_officer.HANDLERS,
+    **records_officer.HANDLERS, **guidance.HANDLERS,
 }

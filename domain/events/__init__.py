@@ -11,6 +11,7 @@ from __future__ import annotations
 from plantrail.domain.base import Event
 from plantrail.domain.events.children import ChildPlanEnded, ChildPlanStarted, ChildPlanWithdrawn, ChildRegistered
 from plantrail.domain.events.corrections import Corrected, Voided
+from plantrail.domain.events.guidance import MeetingRecorded, MeetingRecordSent, PlanReturned, RecordLinked
 from plantrail.domain.events.part_two import ActionAdded, ActionAmended, ActionEnded
 from plantrail.domain.events.plan_entries import (
     ContactArrangementRecorded,
@@ -43,7 +44,7 @@ __all__ = [
     "PlanDistributed", "PlanKindChanged", "PlanOpened", "ReviewHeld", "RoleGranted", "SignatureRecorded",
     "StaffMemberRegistered", "SupervisionDiscussed", "Text", "Unrecognised", "ViewRecorded", "VisitRecorded", "Voided",
     "not_blank", "type_name",
-    "ChildPlanWithdrawn", "PlanWithdrawn",
+    "ChildPlanWithdrawn", "PlanWithdrawn", "MeetingRecorded", "MeetingRecordSent", "PlanReturned", "RecordLinked",
 ]
 
 
@@ -68,6 +69,10 @@ CORRECTABLE: tuple[type[Event], ...] = (
     InitialPlanExtended,
     PlacementRecorded,
     PlanClosed,
+    MeetingRecorded,
+    MeetingRecordSent,
+    PlanReturned,
+    RecordLinked,
 )
 
 CATALOGUE: tuple[type[Event], ...] = (
@@ -110,6 +115,10 @@ EVENT_TYPES: dict[type[Event], str] = {
     Voided: "voided",
     PlanWithdrawn: "plan-withdrawn",
     ChildPlanWithdrawn: "child-plan-withdrawn",
+    MeetingRecorded: "meeting-recorded",
+    MeetingRecordSent: "meeting-record-sent",
+    PlanReturned: "plan-returned",
+    RecordLinked: "record-linked",
     Unrecognised: "unrecognised",
 }
 
