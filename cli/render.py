@@ -37,9 +37,22 @@ SECTIONS = (  # (document key, title, fields) of the lists shown after the actio
                                   Field("emergency", "Emergency", "short"), Field("long_term", "Long term", "short"))),
     ("reviews", "Reviews held", (Field("review_id", "Review", "id"), Field("kind", "Kind", "short"),
                                  Field("held_on", "Held", "id"), Field("chair", "Chair", "short"),
-                                 Field("next_review", "Next review", "id"), Field("ratings", "Ratings", "short"))),
+                                 Field("next_review", "Next review", "id"), Field("ratings", "Ratings", "short"),
+                                 Field("key_questions", "Five key questions"),
+                                 Field("resilience", "Resilience matrix"))),
+    ("meetings", "Meetings", (Field("meeting_id", "Meeting", "id"), Field("kind", "Kind", "short"),
+                              Field("held_on", "Held", "id"), Field("invited", "Invited"),
+                              Field("attended", "Attended"), Field("apologies", "Apologies"),
+                              Field("record_sent", "Record sent", "id"))),
+    ("linked", "Other plans and records", (Field("record", "Record", "short"), Field("on", "Date", "id"),
+                                            Field("note", "Note"))),
+    ("copies", "Copies sent (once approved)", (Field("on", "Sent", "id"), Field("to", "To"),
+                                               Field("version", "Version", "short"),
+                                               Field("sections", "Changed actions sent", "short"))),
+    ("returned", "Returned for changes", (Field("on", "Returned", "id"), Field("by", "By", "short"),
+                                          Field("version", "Version", "short"), Field("comments", "Comments"))),
 )
-DATES = (("visits", "Visits"), ("supervisions", "Supervision discussions"), ("distributed", "Copies sent to"))
+DATES = (("visits", "Visits"), ("supervisions", "Supervision discussions"))
 # Parts of the document shown above (or kept for machines: internal, or said elsewhere).
 SHOWN = frozenset({
     "plan_id", "child", "kind", "status", "aim", "aim_option", "aim_option_text", "aim_months", "aim_set_on",
@@ -48,7 +61,8 @@ SHOWN = frozenset({
     "changed_since_approval", "details", "actions", "views", "signatures", "contacts", "reviews", "last_review",
     "next_review", "kinds", "visits", "supervisions", "placements", "placed_on", "distributed", "extended_until",
     "initial_plan_ends", "closed_on", "close_reason", "closure_reason", "withdrawn_on", "withdrawn_by",
-    "withdraw_reason", "problems", "version",
+    "withdraw_reason", "problems", "version", "meetings", "linked", "copies", "returned", "part_two_replaced_by",
+    "not_agreeing",
 })
 
 
@@ -125,6 +139,8 @@ def _key_facts(doc: dict[str, Any], child_name: str) -> list[tuple[str, Any]]:
         ("Replaces plan", doc.get("replaces")),
         ("Replaced by plan", doc.get("replaced_by")),
         ("Closed", closed),
+        ("Part Two replaced by", doc.get("part_two_replaced_by")),
+        ("Signed, not agreeing", ", ".join(doc.get("not_agreeing") or []) or None),
         *((layout.label(k), v) for k, v in doc.items() if k not in SHOWN and not isinstance(v, (list, dict))),
     ]
 
@@ -150,6 +166,12 @@ def _margin(a: dict[str, Any]) -> str:
         lines.append(f"ended {a.get('ended_on')}: {a.get('end_reason') or ''}".strip())
     if a.get("rating"):
         lines.append(f"rated {a['rating']}")
+    for number, rating in (a.get("outcome_ratings") or {}).items():
+        lines.append(f"outcome {number} rated {rating}")
+    if a.get("agreed_by"):
+        lines.append(f"agreed by {a['agreed_by']}")
+    if a.get("due"):
+        lines.append(f"outcomes due {a['due']}")
     return "\n".join(lines)
 
 

@@ -47,6 +47,10 @@ SAYS = {
     "voided": "An entry was withdrawn as recorded in error",
     "plan-withdrawn": "The plan was withdrawn as opened in error",
     "child-plan-withdrawn": "A plan opened in error was withdrawn from the child's record",
+    "meeting-recorded": "A meeting about the plan was recorded",
+    "meeting-record-sent": "The record of a meeting was sent",
+    "plan-returned": "The plan was returned for changes",
+    "record-linked": "Another plan or record was joined to the plan",
 }
 
 
