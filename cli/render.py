@@ -47,7 +47,7 @@ SECTIONS = (  # (document key, title, fields) of the lists shown after the actio
     ("linked", "Other plans and records", (Field("record", "Record", "short"), Field("on", "Date", "id"),
                                             Field("note", "Note"))),
     ("copies", "Copies sent (once approved)", (Field("on", "Sent", "id"), Field("to", "To"),
-                                               Field("version", "Version", "short"),
+                                               Field("approved_version", "Approved version", "short"),
                                                Field("sections", "Changed actions sent", "short"))),
     ("returned", "Returned for changes", (Field("on", "Returned", "id"), Field("by", "By", "short"),
                                           Field("version", "Version", "short"), Field("comments", "Comments"))),

@@ -63,9 +63,9 @@ class PlanGuidance:
         ):
             raise RuleBroken("nobody returns a plan they wrote themselves (separation of duties)",
                              rule="approval", fix="ask another team manager to look at it")
-        if s.returned and s.returned[-1].version == self.version:
-            raise RuleBroken(f"this version was already returned on {s.returned[-1].on}", rule="approval",
-                             fix="wait for the social worker's changes")
+        if s.awaiting_changes:
+            raise RuleBroken(f"the plan was returned on {s.returned[-1].on} and has not changed since",
+                             rule="approval", fix="wait for the social worker's changes")
         self.trigger_event(ev.PlanReturned, **acting.envelope(authority="team manager return"),
                            returned_version=self.version, comments=comments)
 

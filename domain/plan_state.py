@@ -132,6 +132,7 @@ class Copy:
     to: list[str]
     on: date
     version: int | None = None
+    approved_version: int | None = None
     sections: list[str] = field(default_factory=list)
 
 
@@ -188,6 +189,8 @@ class PlanState:
     meetings: dict[str, Meeting] = field(default_factory=dict)
     returned: list[Returned] = field(default_factory=list)
     linked: list[Linked] = field(default_factory=list)
+    # Returned by a manager and not changed since (seed 004): nothing new to look at yet.
+    awaiting_changes: bool = False
     extended_until: date | None = None
     closed_on: date | None = None
     close_reason: str | None = None
@@ -244,6 +247,7 @@ def fold(state: PlanState, event: Event) -> None:
         raise TypeError(f"a plan does not take {type(event).__name__} events") from None
     evolve(event, state)
     if not isinstance(event, NOT_A_CHANGE):
+        state.awaiting_changes = False
         if event.actor not in state.authors_since_approval:
             state.authors_since_approval.append(event.actor)
 
@@ -384,7 +388,8 @@ def _(e: ev.PlacementRecorded, s: PlanState) -> None:
 @_handles(ev.PlanDistributed)
 def _(e: ev.PlanDistributed, s: PlanState) -> None:
     s.distributed.extend(e.to)
-    s.copies.append(Copy(to=list(e.to), on=e.effective_on, version=e.version, sections=list(e.sections)))
+    s.copies.append(Copy(to=list(e.to), on=e.effective_on, version=e.version,
+                         approved_version=e.approved_version, sections=list(e.sections)))
 
 
 @_handles(ev.MeetingRecorded)
@@ -407,6 +412,7 @@ def _(e: ev.MeetingRecordSent, s: PlanState) -> None:
 @_handles(ev.PlanReturned)
 def _(e: ev.PlanReturned, s: PlanState) -> None:
     s.returned.append(Returned(version=e.returned_version, on=e.effective_on, by=e.actor, comments=e.comments))
+    s.awaiting_changes = True
 
 
 @_handles(ev.RecordLinked)
