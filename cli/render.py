@@ -103,12 +103,20 @@ def render_plan(doc: dict[str, Any], child_name: str = "") -> None:
     for key, title, fields in SECTIONS:
         if doc.get(key):
             layout.console().print()
-            layout.records(title, doc[key], fields)
+            layout.records(title, doc[key], _filled(fields, doc[key]))
     for key, title in DATES:
         if doc.get(key):
             layout.console().print()
             layout.say(f"{title}: {', '.join(str(v) for v in doc[key])}")
     _the_rest(doc)
+
+
+# Columns shown only where some row fills them (a Scottish review's key questions).
+OPTIONAL = frozenset({"key_questions", "resilience", "sections", "note", "apologies", "record_sent"})
+
+
+def _filled(fields: tuple[Field, ...], rows: list[dict[str, Any]]) -> tuple[Field, ...]:
+    return tuple(f for f in fields if f.key not in OPTIONAL or any(r.get(f.key) not in (None, "", []) for r in rows))
 
 
 def _key_facts(doc: dict[str, Any], child_name: str) -> list[tuple[str, Any]]:

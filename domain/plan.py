@@ -261,7 +261,7 @@ class Plan(PlanGuidance, CorrectableRecord):
         sections = [a.action_id for a in s.actions.values()
                     if s.approved_on and a.changed_on > s.approved_on and (last is None or a.changed_on >= last)]
         self.trigger_event(ev.PlanDistributed, **acting.envelope(), to=to, version=self.version,
-                           approved_version=s.approved_version, sections=sections if s.copies else [])
+                           approved_version=s.approved_version, sections=sections)
 
     def close(self, acting: Acting, *, reason: str, replaced_by: UUID | None = None,
               closure_reason: str | None = None) -> None:

@@ -20,11 +20,11 @@ from plantrail.domain.vocabulary import AIM_REVIEW_KINDS, INITIAL_PLAN_WEEKS, RE
 # What is recorded about a plan without changing what it says: signing it (seed 001: "the
 # parent(s)/carer(s) and child should be encouraged to sign and date the child's plan" once
 # approved), sending it, its meetings, visits and supervision, a manager's return, the records
-# joined to it. None makes the approved plan "changed since approval".
+# joined to it, the child's placements (a short break taken under the plan). None makes the approved plan "changed since approval".
 NOT_A_CHANGE = (
     ev.PlanApproved, ev.ReviewHeld, ev.PlanClosed, ev.PlanWithdrawn, ev.SignatureRecorded, ev.PlanDistributed,
     ev.VisitRecorded, ev.SupervisionDiscussed, ev.MeetingRecorded, ev.MeetingRecordSent, ev.PlanReturned,
-    ev.RecordLinked,
+    ev.RecordLinked, ev.PlacementRecorded,
 )
 
 

@@ -97,6 +97,13 @@ class _Plan:
     def reviews_since(self, kinds: tuple[str, ...]) -> list[tuple[str, date, date | None]]:
         return [r for r in self.reviews if r[0] in kinds and r[1] >= self.since]
 
+    def core_groups(self) -> list[tuple[str, date, date | None]]:
+        """Core groups held in the current kind period: reviews of that kind, and meetings
+        recorded as core groups (``meeting record --kind core-group``), by date."""
+        met = [("core-group", held, None) for kind, held, _, _ in self.meetings
+               if kind == "core-group" and held >= self.since]
+        return sorted(self.reviews_since(("core-group",)) + met, key=lambda r: r[1])
+
     def last_visit(self) -> date | None:
         visits = [v for v in self.visits if v >= self.since]
         return visits[-1] if visits else None
@@ -223,7 +230,7 @@ def _looked_after_visit(p: _Plan, rules: dict[str, int]) -> Item:
 
 def _child_protection(p: _Plan, nation: str, policy: Policy) -> Iterator[Item]:
     conference = p.since  # the plan starts on the date of the initial conference
-    core_groups = p.reviews_since(("core-group",))
+    core_groups = p.core_groups()
     if not core_groups:
         days = policy["cp_core_group"]["working_days"]
         yield ("cp-core-group", add_working_days(conference, days, nation),

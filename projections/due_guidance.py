@@ -75,7 +75,7 @@ def scottish_child_protection(p: Any, policy: Policy) -> Iterator[Item]:
 
     rules = policy["scottish_child_protection"]
     cppm = p.since
-    core_groups = p.reviews_since(("core-group",))
+    core_groups = p.core_groups()
     if not core_groups:
         days = rules["core_group_days"]
         yield ("cp-core-group", cppm + timedelta(days=days), f"{days} days from the child protection planning "
