@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from plantrail.domain.errors import BadInput, NotFound, RuleBroken
 from plantrail.domain.vocabulary import (
-    SOCIAL_WORKER_CHAIRS,
     AIM_OPTION_WITH_MONTHS,
     CLOSED_AFTER_ASSESSMENT,
     CLOSURE_CODE_FAMILIES,
@@ -18,6 +17,7 @@ from plantrail.domain.vocabulary import (
     PRIMARY_NEEDS,
     REFERRAL_CODE_FAMILIES,
     REFERRAL_SOURCES,
+    SOCIAL_WORKER_CHAIRS,
 )
 
 if TYPE_CHECKING:

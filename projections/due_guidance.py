@@ -33,7 +33,7 @@ def items(p: Any, nation: str, policy: Policy) -> Iterator[Item]:
     if p.kind == "child-in-need-short-breaks" and p.placements and "placement-agreement" not in p.linked:
         first = p.placements[0].on
         yield ("placement-agreement", first + timedelta(days=policy["care_plan"]["planned_days"]),
-               f"a Placement Agreement with the short break care from the first short break on {first} (seed 000)")
+               f"a Placement Agreement for the short break care, by the first short break on {first}")
 
 
 def cin_plan_approval(p: Any, nation: str, rules: dict[str, int]) -> Item:
@@ -58,8 +58,8 @@ def cp_plan_approval(p: Any, nation: str, rules: dict[str, int]) -> Item:
     the plan the core group made."""
     days = rules["cp_working_days"]
     return ("plan-approval", add_working_days(p.since, days, nation),
-            f"{days} working days from the initial conference on {p.since}: the core group develops the "
-            f"plan (seed 000)" + _returned(p))
+            f"{days} working days from the initial conference on {p.since}: the core group develops the plan"
+            + _returned(p))
 
 
 def _returned(p: Any) -> str:
@@ -78,8 +78,8 @@ def scottish_child_protection(p: Any, policy: Policy) -> Iterator[Item]:
     core_groups = p.core_groups()
     if not core_groups:
         days = rules["core_group_days"]
-        yield ("cp-core-group", cppm + timedelta(days=days), f"{days} days from the child protection planning "
-                                                             f"meeting on {cppm} (Scotland)")
+        yield ("cp-core-group", cppm + timedelta(days=days),
+               f"{days} days from the child protection planning meeting on {cppm} (Scotland)")
     else:
         yield _next_core_group(core_groups, policy["cp_core_group"]["every_weeks"])
     reviews = p.reviews_since(("cp-review-conference",))
@@ -124,8 +124,8 @@ def _not_agreeing(p: Any, nation: str, rules: dict[str, int]) -> Iterator[Item]:
         signed = date.fromisoformat(sig["on"])
         if sig["agrees"] == "no" and not any(on >= signed for on in held):
             yield ("review-not-agreeing", add_working_days(signed, days, nation),
-                   f"{sig['name']} ({sig['party']}) signed on {signed} without agreeing: review the plan, or a "
-                   f"strategy discussion if harm is feared (seed 001)")
+                   (f"{sig['name']} ({sig['party']}) signed on {signed} without agreeing: review the plan, or "
+                    "a strategy discussion if harm is feared"))
 
 
 def _aim_timescale(p: Any) -> Iterator[Item]:
@@ -169,8 +169,7 @@ def _care_plan_records(p: Any, nation: str, policy: Policy) -> Iterator[Item]:
         anchor = held[0][1] if held else first_review
         months = policy["looked_after_review"]["second_months"]
         yield ("permanence-plan", add_months(anchor, months),
-               f"agreed at the second review, {months} months from the first "
-               f"({'held' if held else 'due'} on {anchor})")
+               f"agreed at the second review, {months} months from the first ({'held' if held else 'due'} on {anchor})")
 
 
 def _changes_to_send(p: Any, nation: str, rules: dict[str, int]) -> Iterator[Item]:
@@ -189,5 +188,5 @@ def _changes_to_send(p: Any, nation: str, rules: dict[str, int]) -> Iterator[Ite
         first = min(changed)[0]
         days = rules["working_days"]
         yield ("changes-to-send", add_working_days(first, days, nation),
-               f"Part Two changed since approval ({', '.join(sorted(i for _, i in changed))}, first on {first}) "
-               f"and not yet sent to all parties, {days} working days")
+               (f"Part Two changed since approval ({', '.join(sorted(i for _, i in changed))}, first on {first}) "
+                f"and not yet sent to all parties, {days} working days"))

@@ -202,7 +202,7 @@ def test_a_single_agency_plan_becomes_multi_agency_at_a_review(sq: Shell) -> Non
 def test_scottish_plans_and_scottish_child_protection_have_their_own_timescales(sq: Shell) -> None:
     """Seed 002: "arrangements for reviewing the plan"; a Scottish child protection plan follows
     Scotland's guidance (core group "within 15 days of the CPPM"), not England's."""
-    single, cp = scene(sq, opened("single-agency", "2026-03-02"), opened("child-protection", "2026-03-03",
+    scene(sq, opened("single-agency", "2026-03-02"), opened("child-protection", "2026-03-03",
                                                                          category="neglect"), nation="scotland")
     items = due(sq, "2026-08-25")
     assert ("childs-plan-review", "2026-09-02") in items
@@ -231,8 +231,8 @@ def test_a_manager_returns_a_plan_with_comments(sq: Shell) -> None:
 # ------------------------------------------------------------------ seed 004: reviews every six weeks
 def test_cin_reviews_every_six_weeks(sq: Shell) -> None:
     """Seed 004: "The plan is then reviewed every six weeks"."""
-    (plan,) = scene(sq, CIN, ("review hold", "sw1", {"plan_id": "$1", "kind": "child-in-need", "on": "2026-04-01",
-                                                     "chair": "sw1", "next_review": "2026-09-01"}))
+    scene(sq, CIN, ("review hold", "sw1", {"plan_id": "$1", "kind": "child-in-need", "on": "2026-04-01",
+                                           "chair": "sw1", "next_review": "2026-09-01"}))
     (row,) = due_rows(sq, "2026-05-10", "cin-review")
     assert row["due_on"] == "2026-05-13" and "capped" in row["basis"]
 
