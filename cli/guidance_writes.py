@@ -67,7 +67,7 @@ def plan_return(**options: Any) -> dict[str, Any]:
 @write(plan, "plan link")
 @click.argument("plan_id")
 @click.option("--what", "record", type=LINKED, required=True,
-              help="pep, health-assessment, health-plan, permanence-plan, core-assessment, placement-agreement, "
+              help="assessment, pep, health-assessment, health-plan, permanence-plan, core-assessment, placement-agreement, "
                    "adoption-plan, pathway-plan (these two replace Part Two) or other-plan.")
 @click.option("--note", help="Which plan or record, in words.")
 @on_option

@@ -135,7 +135,7 @@ SOCIAL_WORKER_CHAIRS = ("child-in-need", "core-group")
 
 # Other plans and records joined to a plan (seeds 000, 003).
 LinkedRecord = Literal[
-    "pep", "health-assessment", "health-plan", "permanence-plan", "core-assessment", "placement-agreement",
+    "assessment", "pep", "health-assessment", "health-plan", "permanence-plan", "core-assessment", "placement-agreement",
     "adoption-plan", "pathway-plan", "other-plan",
 ]
 LINKED_RECORDS: tuple[str, ...] = get_args(LinkedRecord)

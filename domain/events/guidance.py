@@ -57,7 +57,9 @@ class RecordLinked(Event):
     ("in time for ... the child's first review"), the permanence plan ("agreed ... at their
     second (4 month) review"), the core assessment ("within 35 working days of ... becoming
     looked after"), a Placement Agreement for short breaks (seed 000), or another agency's
-    plan brought together with this one (seed 000: "for example, a Personal Education Plan").
+    plan brought together with this one (seed 000: "for example, a Personal Education Plan"),
+    or the assessment the plan follows (seed 004: "Assessment completed with outcome that
+    further support is required").
 
     An Adoption Plan (aim option 9) or a Pathway Plan "will replace Part Two of the Care
     Plan" (seed 003): once linked, Part Two takes no more actions.

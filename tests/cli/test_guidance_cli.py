@@ -242,7 +242,8 @@ def test_meetings_record_who_came_and_due_chases_the_record(sh: Shell) -> None:
     """Seed 004: "The planning meeting ... with attendees including family and involved agencies";
     "sending out a record of the meeting and a copy of the agreed plan to all who attended or who
     were invited"; the approval clock runs from the first CIN meeting (seed 001)."""
-    (plan,) = scene(sh, CIN)
+    (plan,) = scene(sh, CIN, ("plan link", "sw1", {"plan_id": "$1", "what": "assessment", "on": "2026-03-02",
+                                                   "note": "Child and family assessment: further support needed"}))
     m = sh.ok("meeting", "record", plan, "--kind", "planning", "--on", "2026-03-10", "--invited", "Ms Hawthorne",
               "--invited", "Health visitor", "--attended", "Ms Hawthorne", "--apologies", "Health visitor", "--json",
               actor="sw1").json()
@@ -257,6 +258,11 @@ def test_meetings_record_who_came_and_due_chases_the_record(sh: Shell) -> None:
     sh.refused(1, "meeting", "record-sent", plan, "M1", "--on", "2026-03-13", actor="sw1")
     assert not {w for w, _ in due(sh, "2026-03-12")} & {"meeting-record"}
     sh.refused(2, "meeting", "record", plan, "--kind", "picnic", "--on", "2026-03-10", actor="sw1")
+    # "If necessary plan taken to resource panel for approval" (seed 004, step 7).
+    sh.ok("meeting", "record", plan, "--kind", "resource-panel", "--on", "2026-03-13", "--record-sent", "2026-03-13",
+          actor="sw1")
+    assert [m["kind"] for m in show(sh, plan)["meetings"]] == ["planning", "resource-panel"]
+    assert show(sh, plan)["linked"][0]["record"] == "assessment"
     changes = sh.ok("changes", plan, "--json", actor="sw1").json()
     assert {"meeting-recorded", "meeting-record-sent"} <= {c["type"] for c in changes["changes"]}
 
