@@ -26,7 +26,6 @@ from plantrail.domain.vocabulary import (
     AIM_REVIEW_KINDS,
     AREAS_BY_KIND,
     INITIAL_PLAN_EXTENSION_WEEKS,
-    KINDS_WITH_PART_ONE,
     KINDS_WITH_PLACEMENTS,
     PLAN_FAMILY,
     REVIEW_KINDS_BY_FAMILY,
@@ -34,13 +33,6 @@ from plantrail.domain.vocabulary import (
 )
 
 DATED_BEFORE_OPENING = (ev.PlacementRecorded, ev.Corrected, ev.Voided)
-PART_ONE_DETAILS = ("legal_status", "court", "why_care", "prevention", "parallel_plan", "preferred_placement")
-# A Scottish Child's Plan's own sections (seed 002); the contingency belongs to every plan
-# ("the possible consequences ... if the plan is not followed", seed 001).
-SCOTTISH_DETAILS = ("compulsory_measures", "named_person", "reasons", "partners", "needs_summary", "resources")
-SCOTTISH_REVIEW_NOTES = ("key_questions", "resilience")
-
-
 class Plan(PlanGuidance, CorrectableRecord):
     """One child's plan, from opening to closing."""
 
@@ -164,21 +156,6 @@ class Plan(PlanGuidance, CorrectableRecord):
             kind=kind, review_id=review_id, category=category,
         )
 
-    def _change_scottish_kind(self, acting: Acting, *, kind: str, review_id: str, category: str | None) -> None:
-        """"When the Child's Plan requires the input of more than one service, this is a
-        multi-agency Child's Plan" (seed 002): a single-agency plan becomes multi-agency (and
-        back) at a held review of the plan, keeping its record."""
-        if kind == self.state.kind:
-            raise RuleBroken(f"the plan is already a {kind} plan", rule="kind change")
-        if category is not None:
-            raise BadInput("a category of abuse belongs to a child protection plan", fix="leave out --category")
-        review = self._held_review(review_id, what="a kind change")
-        self.trigger_event(
-            ev.PlanKindChanged,
-            **acting.envelope(on=review.held_on, authority=f"review {review_id}"),
-            kind=kind, review_id=review_id, category=None,
-        )
-
     def change_aim(
         self, acting: Acting, *, review_id: str, aim: str,
         aim_option: int | None = None, aim_months: int | None = None,
@@ -199,27 +176,6 @@ class Plan(PlanGuidance, CorrectableRecord):
             **acting.envelope(on=review.held_on, authority=f"review {review_id}"),
             review_id=review_id, aim=aim, aim_option=aim_option, aim_months=aim_months,
         )
-
-    def record_details(self, acting: Acting, **details: Any) -> None:
-        self._require_open()
-        given = {k: v for k, v in details.items() if v is not None}
-        if "referrals" in given and (not given["referrals"] or any(not r.strip() for r in given["referrals"])):
-            raise BadInput("a referral to another agency must not be empty", fix="give --referrals TEXT")
-        if not given:
-            raise BadInput("no details given", fix="give at least one of --legal-status, --court, ... --lead")
-        kind = self.state.kind
-        for name in given:
-            if name in PART_ONE_DETAILS and kind not in KINDS_WITH_PART_ONE:
-                raise RuleBroken(
-                    f"{name.replace('_', '-')} belongs to Part One of a Care Plan, not a {kind} plan",
-                    rule="plan details",
-                )
-            if name in SCOTTISH_DETAILS and PLAN_FAMILY[kind] != "scottish-childs-plan":
-                raise RuleBroken(
-                    f"{name.replace('_', '-')} belongs to a Scottish Child's Plan, not a {kind} plan",
-                    rule="plan details",
-                )
-        self.trigger_event(ev.PlanDetailsRecorded, **acting.envelope(), **given)
 
     def extend(self, acting: Acting, *, review_id: str, until: date) -> None:
         self._require_open()
@@ -248,20 +204,6 @@ class Plan(PlanGuidance, CorrectableRecord):
             **acting.envelope(on=review.held_on, authority=f"review {review_id}"),
             review_id=review_id, until=until,
         )
-
-    def distribute(self, acting: Acting, *, to: list[str]) -> None:
-        """Copies go out once the plan is approved, naming the version sent and the Part Two
-        actions changed since the last copy (seeds 001, 003)."""
-        self._require_open()
-        s = self.state
-        if s.approved_version is None:
-            raise RuleBroken("the plan is sent to the family and agencies once the manager has approved it "
-                             "(seed 001)", rule="distribution", fix="have a team manager approve the plan first")
-        last = s.copies[-1].on if s.copies else None
-        sections = [a.action_id for a in s.actions.values()
-                    if s.approved_on and a.changed_on > s.approved_on and (last is None or a.changed_on >= last)]
-        self.trigger_event(ev.PlanDistributed, **acting.envelope(), to=to, version=self.version,
-                           approved_version=s.approved_version, sections=sections)
 
     def close(self, acting: Acting, *, reason: str, replaced_by: UUID | None = None,
               closure_reason: str | None = None) -> None:

@@ -1,5 +1,6 @@
-"""What the practice guidance adds to the Plan aggregate (seeds 000, 003, 004): its meetings
-and their records, a manager's return of the plan, and the plans and records joined to it."""
+"""What the practice guidance adds to the Plan aggregate (seeds 000-004): its meetings and
+their records, a manager's return of the plan, the plans and records joined to it, the details
+every plan records, copies of the approved plan, and a Scottish plan's change of kind."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from typing import Any
 from plantrail.domain import events as ev
 from plantrail.domain.acting import Acting
 from plantrail.domain.errors import BadInput, NotFound, RuleBroken
-from plantrail.domain.vocabulary import AIM_OPTION_ADOPTION, KINDS_WITH_PLACEMENTS
+from plantrail.domain.vocabulary import AIM_OPTION_ADOPTION, KINDS_WITH_PART_ONE, KINDS_WITH_PLACEMENTS, PLAN_FAMILY
+
+PART_ONE_DETAILS = ("legal_status", "court", "why_care", "prevention", "parallel_plan", "preferred_placement")
+# A Scottish Child's Plan's own sections (seed 002); the contingency belongs to every plan
+# ("the possible consequences ... if the plan is not followed", seed 001).
+SCOTTISH_DETAILS = ("compulsory_measures", "named_person", "reasons", "partners", "needs_summary", "resources")
 
 
 class PlanGuidance:
@@ -87,3 +93,53 @@ class PlanGuidance:
             raise RuleBroken(f"Part Two is already replaced by the {s.part_two_replaced_by.record} recorded on "
                              f"{s.part_two_replaced_by.on}", rule="part two")
         self.trigger_event(ev.RecordLinked, **acting.envelope(), record=record, note=note)
+
+    def record_details(self: Any, acting: Acting, **details: Any) -> None:
+        self._require_open()
+        given = {k: v for k, v in details.items() if v is not None}
+        if "referrals" in given and (not given["referrals"] or any(not r.strip() for r in given["referrals"])):
+            raise BadInput("a referral to another agency must not be empty", fix="give --referrals TEXT")
+        if not given:
+            raise BadInput("no details given", fix="give at least one of --legal-status, --court, ... --lead")
+        kind = self.state.kind
+        for name in given:
+            if name in PART_ONE_DETAILS and kind not in KINDS_WITH_PART_ONE:
+                raise RuleBroken(
+                    f"{name.replace('_', '-')} belongs to Part One of a Care Plan, not a {kind} plan",
+                    rule="plan details",
+                )
+            if name in SCOTTISH_DETAILS and PLAN_FAMILY[kind] != "scottish-childs-plan":
+                raise RuleBroken(
+                    f"{name.replace('_', '-')} belongs to a Scottish Child's Plan, not a {kind} plan",
+                    rule="plan details",
+                )
+        self.trigger_event(ev.PlanDetailsRecorded, **acting.envelope(), **given)
+
+    def distribute(self: Any, acting: Acting, *, to: list[str]) -> None:
+        """Copies go out once the plan is approved, naming the version sent and the Part Two
+        actions changed since the last copy (seeds 001, 003)."""
+        self._require_open()
+        s = self.state
+        if s.approved_version is None:
+            raise RuleBroken("the plan is sent to the family and agencies once the manager has approved it "
+                             "(seed 001)", rule="distribution", fix="have a team manager approve the plan first")
+        last = s.copies[-1].on if s.copies else None
+        sections = [a.action_id for a in s.actions.values()
+                    if s.approved_on and a.changed_on > s.approved_on and (last is None or a.changed_on >= last)]
+        self.trigger_event(ev.PlanDistributed, **acting.envelope(), to=to, version=self.version,
+                           approved_version=s.approved_version, sections=sections)
+
+    def _change_scottish_kind(self: Any, acting: Acting, *, kind: str, review_id: str, category: str | None) -> None:
+        """"When the Child's Plan requires the input of more than one service, this is a
+        multi-agency Child's Plan" (seed 002): a single-agency plan becomes multi-agency (and
+        back) at a held review of the plan, keeping its record."""
+        if kind == self.state.kind:
+            raise RuleBroken(f"the plan is already a {kind} plan", rule="kind change")
+        if category is not None:
+            raise BadInput("a category of abuse belongs to a child protection plan", fix="leave out --category")
+        review = self._held_review(review_id, what="a kind change")
+        self.trigger_event(
+            ev.PlanKindChanged,
+            **acting.envelope(on=review.held_on, authority=f"review {review_id}"),
+            kind=kind, review_id=review_id, category=None,
+        )
