@@ -15,6 +15,7 @@ from uuid import UUID
 
 from plantrail.domain import events as ev
 from plantrail.domain.base import Event
+from plantrail.domain.plan_parts import Copy, Linked, Meeting, Returned
 from plantrail.domain.vocabulary import AIM_REVIEW_KINDS, INITIAL_PLAN_WEEKS, REPLACES_PART_TWO
 
 # What is recorded about a plan without changing what it says: signing it (seed 001: "the
@@ -91,49 +92,6 @@ class Review:
     ratings: dict[str, str] = field(default_factory=dict)
     key_questions: str | None = None
     resilience: str | None = None
-
-
-@dataclass(slots=True, kw_only=True)
-class Meeting:
-    """A meeting about the plan (seed 004): who was asked, who came, when its record went out."""
-
-    meeting_id: str
-    kind: str
-    held_on: date
-    invited: list[str]
-    attended: list[str]
-    apologies: list[str]
-    record_sent: date | None = None
-
-
-@dataclass(slots=True, kw_only=True)
-class Returned:
-    """A version of the plan a team manager sent back for changes (seed 004)."""
-
-    version: int
-    on: date
-    by: str
-    comments: str
-
-
-@dataclass(slots=True, kw_only=True)
-class Linked:
-    """Another plan or record joined to this one (seeds 000, 003)."""
-
-    record: str
-    on: date
-    note: str | None = None
-
-
-@dataclass(slots=True, kw_only=True)
-class Copy:
-    """Copies sent (seeds 001, 003): to whom, on what date, which version and which sections."""
-
-    to: list[str]
-    on: date
-    version: int | None = None
-    approved_version: int | None = None
-    sections: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True, kw_only=True)
