@@ -53,6 +53,13 @@ Invented here, because the seeds do not say (kept plausible and in the past):
 ``record_examples`` registers the three children, so it refuses (``RuleBroken``) on a
 store that already holds them.
 
+Added for the practice guidance's sections the seeds fill (invented detail, the seeds' rules):
+Karen's first core group (seed 000: within 10 working days of the conference, chaired by the
+social worker) with who was invited and came; Ibriham's first short break at Link and its
+Placement Agreement (seed 000), Link named as the agency that agreed its action; copies of
+Susan's approved plan to her mother and carers, and of the changed section after her review
+(seed 003).
+
 ``record_susan_first_review`` carries Susan's plan on past the seed, for the demo's review
 pack (invented, in the seed's spirit): her first statutory review on 15 August 2002 rates
 the outcomes, and on 20 August the play sessions go up to two hours a week, discussed with
@@ -93,6 +100,12 @@ KAREN_PLAN = {
 }
 KAREN_CONFERENCE = {"kind": "initial-cp-conference", "on": date(2025, 3, 10), "next_review": date(2025, 6, 10)}
 KAREN_APPROVED_ON = date(2025, 3, 14)
+# "Within 10 working days of the conference the core group ... should meet to develop the plan"
+# (seed 000); the lead social worker chairs it. Who was invited is invented, in the seed's spirit.
+KAREN_CORE_GROUP = {"kind": "core-group", "on": date(2025, 3, 13),
+                    "invited": ["Karen's mother", "Health visitor", "Nursery key worker"],
+                    "attended": ["Karen's mother", "Health visitor"], "apologies": ["Nursery key worker"],
+                    "record_sent": date(2025, 3, 17)}
 
 # ------------------------------------------------------------------ Ibriham Hussain (seed 000)
 IBRIHAM = {
@@ -131,6 +144,8 @@ IBRIHAM_ACTIONS = [
         "responsible": "Link",
         "starts": date(2025, 3, 1),
         "outcomes": ["Mr and Mrs Hussain will have a regular break from caring for Ibriham."],
+        # "Any action and service provided by another agency ... should be ... agreed with the agency"
+        "agreed_by": "Link",
     },
     {
         # the seed's Self-Care Skills table, word for word
@@ -153,6 +168,11 @@ IBRIHAM_VIEWS = [  # the seed: "Ibrihim and his parents were in agreement to the
      "text": "Agree to short breaks at Link, with a focus on developing Ibriham's self-care skills."},
 ]
 IBRIHAM_APPROVED_ON = date(2025, 2, 7)
+# "Where a Child in Need Plan includes short break-care care. Part One of the Care Plan and a
+# Placement Agreement should be completed" (seed 000): the first short break, and its agreement.
+IBRIHAM_SHORT_BREAK = {"on": date(2025, 3, 1), "placement": "Link, overnight short break"}
+IBRIHAM_AGREEMENT = {"record": "placement-agreement", "on": date(2025, 3, 1),
+                     "note": "Placement Agreement with Link: one overnight short break a month"}
 
 # ------------------------------------------------------------------ Susan Simpson (seed 003)
 SUSAN = {
@@ -230,6 +250,7 @@ SUSAN_APPROVED_ON = date(2002, 7, 19)
 SUSAN_PLACEMENT = {"on": date(2002, 7, 18), "placement": "Mr and Mrs Irvine, foster carers",
                    "placement_type": "U6", "legal_status": "V2", "reason_new_episode": "S", "provider": "PR1",
                    "need": "N3", "postcode": "LS6 2AA", "home_postcode": "LS11 5QR", "urn": "XXXXXXX"}
+SUSAN_COPIES = {"to": ["Jo Simpson", "Mr and Mrs Irvine"], "on": date(2002, 7, 19)}
 
 EXAMPLES = (
     (KAREN, KAREN_PLAN),
@@ -260,6 +281,7 @@ def record_examples(app: Any, *, social_worker: str, team_manager: str, review_c
 
     karen = app.open_plan(social_worker, KAREN["child_ref"], **KAREN_PLAN)
     app.hold_review(review_chair, karen, chair=review_chair, **KAREN_CONFERENCE)
+    app.record_meeting(social_worker, karen, **KAREN_CORE_GROUP)
     app.approve_plan(team_manager, karen, on=KAREN_APPROVED_ON)
     plan_ids.append(karen)
 
@@ -269,6 +291,8 @@ def record_examples(app: Any, *, social_worker: str, team_manager: str, review_c
     for view in IBRIHAM_VIEWS:
         app.record_view(social_worker, ibriham, on=IBRIHAM_PLAN["on"], **view)
     app.approve_plan(team_manager, ibriham, on=IBRIHAM_APPROVED_ON)
+    app.record_placement(social_worker, ibriham, **IBRIHAM_SHORT_BREAK)
+    app.link_record(social_worker, ibriham, **IBRIHAM_AGREEMENT)
     plan_ids.append(ibriham)
 
     susan = app.open_plan(social_worker, SUSAN["child_ref"], **SUSAN_PLAN)
@@ -279,6 +303,7 @@ def record_examples(app: Any, *, social_worker: str, team_manager: str, review_c
     for contact in SUSAN_CONTACTS:
         app.record_contact(social_worker, susan, on=SUSAN_PLAN["on"], **contact)
     app.approve_plan(team_manager, susan, on=SUSAN_APPROVED_ON)
+    app.distribute_plan(social_worker, susan, **SUSAN_COPIES)
     plan_ids.append(susan)
     return plan_ids
 
@@ -289,11 +314,15 @@ SUSAN_FIRST_REVIEW = {"kind": "statutory", "on": date(2002, 8, 15), "next_review
 SUSAN_AMENDMENT = {"frequency": "2 hours per week", "on": date(2002, 8, 20),
                    "discussed_with": "Ms Simpson and Jenny Page, play worker",
                    "reason": "Ms Simpson asked for longer sessions; progress at the review was partial"}
+SUSAN_CHANGED_SECTION_SENT = {"to": ["Jo Simpson", "Mr and Mrs Irvine", "Jenny Page, play worker"],
+                              "on": date(2002, 8, 21)}
 
 
 def record_susan_first_review(app: Any, susan: UUID, *, social_worker: str, review_chair: str) -> str:
     """Susan's first statutory review, then one amendment to Part Two after it."""
     review_id = app.hold_review(review_chair, susan, chair=review_chair, **SUSAN_FIRST_REVIEW)
     app.amend_action(social_worker, susan, "A1", **SUSAN_AMENDMENT)
+    # "A copy of any changed sections(s) should be sent to all parties" (seed 003).
+    app.distribute_plan(social_worker, susan, **SUSAN_CHANGED_SECTION_SENT)
     return review_id
 

@@ -27,7 +27,9 @@ PERMISSIONS: dict[type[Command], frozenset[str]] = {
     c.EndAction: SOCIAL_WORK,
     c.RecordView: SOCIAL_WORK,
     c.RecordSignature: SOCIAL_WORK,
-    c.HoldReview: REVIEW_CHAIR,
+    # A social worker records the CIN meetings and core groups they chair (seeds 000, 004);
+    # the domain keeps statutory reviews and conferences to review chairs.
+    c.HoldReview: REVIEW_CHAIR | SOCIAL_WORK,
     c.ChangeAim: REVIEW_CHAIR,
     c.RecordDetails: SOCIAL_WORK,
     c.ExtendInitialPlan: TEAM_MANAGER,
@@ -45,4 +47,8 @@ PERMISSIONS: dict[type[Command], frozenset[str]] = {
     c.RecordReferral: SOCIAL_WORK,
     c.RecordAssessment: SOCIAL_WORK,
     c.RecordEnquiry: SOCIAL_WORK,
+    c.RecordMeeting: SOCIAL_WORK,
+    c.RecordMeetingSent: SOCIAL_WORK,
+    c.ReturnPlan: TEAM_MANAGER,
+    c.LinkRecord: SOCIAL_WORK,
 }

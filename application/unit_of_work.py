@@ -82,7 +82,8 @@ class UnitOfWork:
                           fix="give --as the id of a registered staff member")
         member.authorise(PERMISSIONS[type(self.command)], type(self.command).method.replace("_", " "))
         return Acting(staff_id=self.actor, initials=initials if initials is not None else member.state.initials,
-                      on=on or self.app.today(), at=self.app.clock(), command_id=self.command_id)
+                      on=on or self.app.today(), at=self.app.clock(), command_id=self.command_id,
+                      own_initials=member.state.initials)
 
     def first_acting(self, staff_id: str, initials: str) -> Acting:
         """The very first staff member of an empty store registers themselves."""

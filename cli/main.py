@@ -18,6 +18,7 @@ from plantrail.cli import (
     completion,
     demo,
     exports,
+    guidance_writes,
     help_text,
     integrity,
     plan_writes,
@@ -64,7 +65,8 @@ def cli(ctx: click.Context, db: str | None, actor: str | None, read_db: str | No
 
 
 for command in (*writes.COMMANDS, *plan_writes.COMMANDS, *reads.COMMANDS, *integrity.COMMANDS, *demo.COMMANDS, *exports.COMMANDS,
-                *bulk.COMMANDS, *children.COMMANDS, *completion.COMMANDS, *census_writes.COMMANDS):
+                *bulk.COMMANDS, *children.COMMANDS, *completion.COMMANDS, *census_writes.COMMANDS,
+                *guidance_writes.COMMANDS):
     cli.add_command(command)
 help_text.tidy(cli)  # examples a line each, no word broken at a hyphen
 

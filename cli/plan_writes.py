@@ -115,16 +115,25 @@ def plan_close(**options: Any) -> dict[str, Any]:
 @click.option("--prevention", help="What was done to prevent the child becoming looked after.")
 @click.option("--parallel-plan")
 @click.option("--preferred-placement")
-@click.option("--contingency")
+@click.option("--contingency", help="Consequences, or further action, if the plan is not followed.")
 @click.option("--compulsory-measures")
-@click.option("--lead", help="Staff id of the lead professional.")
+@click.option("--lead", help="The lead professional, of any agency, in words.")
+@click.option("--named-person", help="The Named Person leading a single-agency Scottish plan, in words.")
+@click.option("--monitoring", help="Who monitors the outcomes, and how.")
+@click.option("--involvement", help="How the child and family were involved in the plan.")
+@click.option("--referrals", multiple=True, help="A referral made to another agency; repeat.")
+@click.option("--reasons", help="Reasons for the plan (Scottish plan).")
+@click.option("--partners", help="Partners to the plan (Scottish plan).")
+@click.option("--needs-summary", help="A summary of the child's needs (Scottish plan).")
+@click.option("--resources", help="Resources to be provided (Scottish plan).")
 @on_option
 def plan_details(**options: Any) -> dict[str, Any]:
-    """Record Part One key details, a Scottish plan's contingency, or the lead (social worker).
+    """Record a plan's details: Part One key details, contingency, lead, monitoring, ... (social worker).
 
-    Example: plantrail --as sw1 plan details 3f2a9c1e --legal-status "section 20" --why-care "..."
+    Example: plantrail --as sw1 plan details 3f2a9c1e --contingency "a strategy discussion" --lead
+    "Dr Jane Smith, health visitor" --referrals "CAMHS, 2026-03-10"
     """
-    return options
+    return {**options, "referrals": list(options["referrals"]) or None}
 
 
 @write(plan, "plan extend")
@@ -167,6 +176,8 @@ def action() -> None:
 @click.option("--starts", type=DATE, required=True, help="Date the service commences.")
 @click.option("--outcome", "outcomes", multiple=True, required=True, help="A planned outcome; repeat.")
 @click.option("--discussed-with", help="Who the change was discussed with.")
+@click.option("--agreed-by", help="The agency that agreed its action before it went in the plan.")
+@click.option("--due", type=DATE, help="The date the outcomes are due, where not the next review.")
 @initials_option
 @on_option
 def action_add(**options: Any) -> dict[str, Any]:
@@ -187,6 +198,8 @@ def action_add(**options: Any) -> dict[str, Any]:
 @click.option("--responsible")
 @click.option("--starts", type=DATE)
 @click.option("--outcome", "outcomes", multiple=True, help="The planned outcomes, replacing the old; repeat.")
+@click.option("--agreed-by", help="The agency that agreed its action.")
+@click.option("--due", type=DATE, help="The date the outcomes are due, where not the next review.")
 @click.option("--discussed-with", help="Who the change was discussed with (parents, other parties).")
 @click.option("--reason")
 @initials_option
@@ -280,13 +293,16 @@ def review() -> None:
 @click.argument("plan_id")
 @click.option("--kind", type=REVIEW_KIND, required=True)
 @click.option("--on", type=DATE, required=True, help="The date it was held.")
-@click.option("--chair", required=True, help="Staff id of the chair.")
+@click.option("--chair", required=True,
+              help="Staff id of the chair: a review chair, or a social worker for a child-in-need or core-group.")
 @click.option("--next-review", type=DATE)
 @click.option("--rate", "ratings", type=PAIR, multiple=True,
-              help="ACTION_ID=achieved|partly|not-achieved; repeat.")
+              help="ACTION_ID=achieved|partly|not-achieved, or ACTION_ID.N= for its Nth outcome; repeat.")
 @participation_option
+@click.option("--key-questions", help="The five key questions revisited (Scottish plan).")
+@click.option("--resilience", help="The resilience matrix revisited (Scottish plan).")
 def review_hold(**options: Any) -> dict[str, Any]:
-    """Record a review held; prints its review_id (review chair).
+    """Record a review held; prints its review_id (review chair; a social worker for CIN meetings, core groups).
 
     Example: plantrail --as rc1 review hold 3f2a9c1e --kind statutory --on 2026-06-01 --chair rc1
     --next-review 2026-12-01 --rate A1=partly

@@ -41,13 +41,22 @@ SECTIONS = (  # (document key, title, fields) of the lists shown after the actio
     ("reviews", "Reviews held", (Field("review_id", "Review", "id"), Field("kind", "Kind", "short"),
                                  Field("held_on", "Held", "id"), Field("chair", "Chair", "short"),
                                  Field("next_review", "Next review", "id"), Field("ratings", "Ratings", "short"),
-                                 Field("participation", "Participation", "short"))),
+                                 Field("participation", "Participation", "short"),
+                                 Field("key_questions", "Five key questions"),
+                                 Field("resilience", "Resilience matrix"))),
+    ("meetings", "Meetings", (Field("meeting_id", "Meeting", "id"), Field("kind", "Kind", "short"),
+                              Field("held_on", "Held", "id"), Field("invited", "Invited"),
+                              Field("attended", "Attended"), Field("apologies", "Apologies"),
+                              Field("record_sent", "Record sent", "id"))),
+    ("linked", "Other plans and records", (Field("record", "Record", "short"), Field("on", "Date", "id"),
+                                            Field("note", "Note"))),
+    ("copies", "Copies sent (once approved)", (Field("on", "Sent", "id"), Field("to", "To"),
+                                               Field("approved_version", "Approved version", "short"),
+                                               Field("sections", "Changed actions sent", "short"))),
+    ("returned", "Returned for changes", (Field("on", "Returned", "id"), Field("by", "By", "short"),
+                                          Field("version", "Version", "short"), Field("comments", "Comments"))),
 )
-# Columns shown only where some row records them: the SSDA903 codes (issue 24), which
-# plans of other kinds, and placements recorded before the codes, never hold.
-WHEN_RECORDED = frozenset({"placement_type", "legal_status", "reason_new_episode", "ended_on", "end_reason",
-                           "participation"})
-DATES = (("visits", "Visits"), ("supervisions", "Supervision discussions"), ("distributed", "Copies sent to"))
+DATES = (("visits", "Visits"), ("supervisions", "Supervision discussions"))
 # Parts of the document shown above (or kept for machines: internal, or said elsewhere).
 SHOWN = frozenset({
     "plan_id", "child", "kind", "status", "aim", "aim_option", "aim_option_text", "aim_months", "aim_set_on",
@@ -56,7 +65,8 @@ SHOWN = frozenset({
     "changed_since_approval", "details", "actions", "views", "signatures", "contacts", "reviews", "last_review",
     "next_review", "kinds", "visits", "supervisions", "placements", "placed_on", "distributed", "extended_until",
     "initial_plan_ends", "closed_on", "close_reason", "closure_reason", "withdrawn_on", "withdrawn_by",
-    "withdraw_reason", "problems", "version",
+    "withdraw_reason", "problems", "version", "meetings", "linked", "copies", "returned", "part_two_replaced_by",
+    "not_agreeing",
 })
 
 
@@ -97,13 +107,24 @@ def render_plan(doc: dict[str, Any], child_name: str = "") -> None:
     for key, title, fields in SECTIONS:
         if doc.get(key):
             layout.console().print()
-            shown = [f for f in fields if f.key not in WHEN_RECORDED or any(r.get(f.key) for r in doc[key])]
-            layout.records(title, doc[key], shown)
+            layout.records(title, doc[key], _filled(fields, doc[key]))
     for key, title in DATES:
         if doc.get(key):
             layout.console().print()
             layout.say(f"{title}: {', '.join(str(v) for v in doc[key])}")
     _the_rest(doc)
+
+
+# Columns shown only where some row fills them (a Scottish review's key questions).
+# Columns shown only where some row records them: among them the SSDA903 codes, which plans
+# of other kinds, and placements recorded before the codes, never hold.
+OPTIONAL = frozenset({"key_questions", "resilience", "sections", "note", "apologies", "record_sent",
+                      "placement_type", "legal_status", "reason_new_episode", "ended_on", "end_reason",
+                      "participation"})
+
+
+def _filled(fields: tuple[Field, ...], rows: list[dict[str, Any]]) -> tuple[Field, ...]:
+    return tuple(f for f in fields if f.key not in OPTIONAL or any(r.get(f.key) not in (None, "", []) for r in rows))
 
 
 def _key_facts(doc: dict[str, Any], child_name: str) -> list[tuple[str, Any]]:
@@ -134,6 +155,8 @@ def _key_facts(doc: dict[str, Any], child_name: str) -> list[tuple[str, Any]]:
         ("Replaces plan", doc.get("replaces")),
         ("Replaced by plan", doc.get("replaced_by")),
         ("Closed", closed),
+        ("Part Two replaced by", doc.get("part_two_replaced_by")),
+        ("Signed, not agreeing", ", ".join(doc.get("not_agreeing") or []) or None),
         *((layout.label(k), v) for k, v in doc.items() if k not in SHOWN and not isinstance(v, (list, dict))),
     ]
 
@@ -159,6 +182,12 @@ def _margin(a: dict[str, Any]) -> str:
         lines.append(f"ended {a.get('ended_on')}: {a.get('end_reason') or ''}".strip())
     if a.get("rating"):
         lines.append(f"rated {a['rating']}")
+    for number, rating in (a.get("outcome_ratings") or {}).items():
+        lines.append(f"outcome {number} rated {rating}")
+    if a.get("agreed_by"):
+        lines.append(f"agreed by {a['agreed_by']}")
+    if a.get("due"):
+        lines.append(f"outcomes due {a['due']}")
     return "\n".join(lines)
 
 

@@ -24,6 +24,9 @@ class Acting:
     on: date
     at: datetime
     command_id: str | None = None
+    # The acting staff member's own initials, as registered (empty where not known): the
+    # margin note of a change to a Care Plan's Part Two is theirs (seed 003).
+    own_initials: str = ""
 
     def __post_init__(self) -> None:
         if self.on > self.at.date():

@@ -10,10 +10,14 @@ from plantrail.domain import events as ev
 from plantrail.domain.acting import Acting
 from plantrail.domain.errors import BadInput, NotFound, RuleBroken
 from plantrail.domain.looked_after import check_ending, check_episode, check_participation, check_placement
+from plantrail.domain.plan_guidance import PlanGuidance
 from plantrail.domain.plan_rules import (
     check_aim,
     check_category,
+    check_chair,
     check_closure_reason,
+    check_part_two_change,
+    check_ratings,
     check_referral_codes,
     check_replacement,
 )
@@ -24,17 +28,14 @@ from plantrail.domain.vocabulary import (
     AREAS_BY_KIND,
     INITIAL_PLAN_EXTENSION_WEEKS,
     KINDS_WITH_PART_ONE,
+    KINDS_WITH_PLACEMENTS,
     PLAN_FAMILY,
     REVIEW_KINDS_BY_FAMILY,
     kind_change_reviews,
 )
 
 DATED_BEFORE_OPENING = (ev.PlacementRecorded, ev.Corrected, ev.Voided)
-PART_ONE_DETAILS = ("legal_status", "court", "why_care", "prevention", "parallel_plan", "preferred_placement")
-SCOTTISH_DETAILS = ("contingency", "compulsory_measures")
-
-
-class Plan(CorrectableRecord):
+class Plan(PlanGuidance, CorrectableRecord):
     """One child's plan, from opening to closing."""
 
 
@@ -131,12 +132,14 @@ class Plan(CorrectableRecord):
 
     def change_kind(self, acting: Acting, *, kind: str, review_id: str, category: str | None = None) -> None:
         self._require_open()
+        if self.family == "scottish-childs-plan" and PLAN_FAMILY.get(kind) == self.family:
+            return self._change_scottish_kind(acting, kind=kind, review_id=review_id, category=category)
         if PLAN_FAMILY.get(kind) != "childs-plan" or self.family != "childs-plan":
             raise RuleBroken(
                 f"a {self.state.kind} plan cannot become a {kind} plan",
                 rule="kind change",
-                fix="only a Child's Plan moves between child-in-need, "
-                "child-in-need-short-breaks and child-protection; open a new plan instead",
+                fix="only a Child's Plan moves between child-in-need, child-in-need-short-breaks and "
+                "child-protection, and a Scottish plan between single-agency and multi-agency; open a new plan instead",
             )
         if kind == self.state.kind:
             raise RuleBroken(f"the plan is already a {kind} plan", rule="kind change")
@@ -176,25 +179,6 @@ class Plan(CorrectableRecord):
             review_id=review_id, aim=aim, aim_option=aim_option, aim_months=aim_months,
         )
 
-    def record_details(self, acting: Acting, **details: str | None) -> None:
-        self._require_open()
-        given = {k: v for k, v in details.items() if v is not None}
-        if not given:
-            raise BadInput("no details given", fix="give at least one of --legal-status, --court, ... --lead")
-        kind = self.state.kind
-        for name in given:
-            if name in PART_ONE_DETAILS and kind not in KINDS_WITH_PART_ONE:
-                raise RuleBroken(
-                    f"{name.replace('_', '-')} belongs to Part One of a Care Plan, not a {kind} plan",
-                    rule="plan details",
-                )
-            if name in SCOTTISH_DETAILS and PLAN_FAMILY[kind] != "scottish-childs-plan":
-                raise RuleBroken(
-                    f"{name.replace('_', '-')} belongs to a Scottish Child's Plan, not a {kind} plan",
-                    rule="plan details",
-                )
-        self.trigger_event(ev.PlanDetailsRecorded, **acting.envelope(), **given)
-
     def extend(self, acting: Acting, *, review_id: str, until: date) -> None:
         self._require_open()
         s = self.state
@@ -222,10 +206,6 @@ class Plan(CorrectableRecord):
             **acting.envelope(on=review.held_on, authority=f"review {review_id}"),
             review_id=review_id, until=until,
         )
-
-    def distribute(self, acting: Acting, *, to: list[str]) -> None:
-        self._require_open()
-        self.trigger_event(ev.PlanDistributed, **acting.envelope(), to=to)
 
     def close(self, acting: Acting, *, reason: str, replaced_by: UUID | None = None,
               closure_reason: str | None = None) -> None:
@@ -267,8 +247,13 @@ class Plan(CorrectableRecord):
     def add_action(
         self, acting: Acting, *, area: str, need: str, response: str, frequency: str,
         responsible: str, starts: date, outcomes: list[str], discussed_with: str | None = None,
+        agreed_by: str | None = None, due: date | None = None,
     ) -> str:
         self._require_open()
+        check_part_two_change(self, acting, discussed_with)
+        if due is not None and due < starts:
+            raise BadInput(f"the outcomes are due on {due}, before the service starts on {starts}",
+                           fix="give --due on or after --starts")
         kind = self.state.kind
         if area not in AREAS_BY_KIND[kind]:
             raise BadInput(
@@ -279,7 +264,7 @@ class Plan(CorrectableRecord):
         self.trigger_event(
             ev.ActionAdded, **acting.envelope(), action_id=action_id, area=area, need=need,
             response=response, frequency=frequency, responsible=responsible, starts=starts,
-            outcomes=outcomes, discussed_with=discussed_with,
+            outcomes=outcomes, discussed_with=discussed_with, agreed_by=agreed_by, due=due,
         )
         return action_id
 
@@ -289,6 +274,7 @@ class Plan(CorrectableRecord):
     ) -> None:
         self._require_open()
         action = self._open_action(action_id)
+        check_part_two_change(self, acting, discussed_with)
         unknown = set(changes) - set(AMENDABLE)
         if unknown:
             raise BadInput(f"an action has no field {', '.join(sorted(unknown))}")
@@ -307,6 +293,7 @@ class Plan(CorrectableRecord):
     def end_action(self, acting: Acting, action_id: str, *, reason: str, discussed_with: str | None = None) -> None:
         self._require_open()
         self._open_action(action_id)
+        check_part_two_change(self, acting, discussed_with)
         if not reason.strip():
             raise BadInput("ending an action needs a reason", fix="give --reason TEXT")
         self.trigger_event(
@@ -331,8 +318,11 @@ class Plan(CorrectableRecord):
 
     def hold_review(
         self, acting: Acting, *, kind: str, chair: str, next_review: date | None = None,
-        ratings: dict[str, str] | None = None, participation: str | None = None,
+        ratings: dict[str, str] | None = None, participation: str | None = None, chair_roles: list[str] | None = None,
+        actor_roles: list[str] | None = None, key_questions: str | None = None, resilience: str | None = None,
     ) -> str:
+        """``chair_roles``/``actor_roles``: the roles of the chair and of who records it, when
+        known (a correction decides again without them: who chaired is not corrected)."""
         self._require_open()
         check_participation(kind, participation)
         allowed = REVIEW_KINDS_BY_FAMILY[self.family]
@@ -341,11 +331,14 @@ class Plan(CorrectableRecord):
                 f"a {self.state.kind} plan does not hold a {kind}; its reviews are {', '.join(allowed)}",
                 rule="reviews",
             )
+        if chair_roles is not None:
+            check_chair(kind, chair, chair_roles, actor_roles or [])
         ratings = ratings or {}
-        for action_id in ratings:
-            if action_id not in self.state.actions:
-                raise NotFound(f"no action {action_id} in this plan to rate",
-                               fix="see `plantrail show` for action ids")
+        check_ratings(self, ratings)
+        if (key_questions or resilience) and self.family != "scottish-childs-plan":
+            raise RuleBroken("the five key questions and the resilience matrix are revisited at a Scottish "
+                             "Child's Plan's review (seed 002)", rule="reviews",
+                             fix="leave out --key-questions and --resilience")
         if next_review is not None and next_review <= acting.on:
             raise BadInput("--next-review must be after the review's date", fix="give a later date")
         if self.state.opened_on and acting.on < self.state.opened_on:
@@ -354,7 +347,7 @@ class Plan(CorrectableRecord):
         self.trigger_event(
             ev.ReviewHeld, **acting.envelope(authority=f"chaired by {chair}"),
             review_id=review_id, kind=kind, chair=chair, next_review=next_review, ratings=ratings,
-            participation=participation,
+            participation=participation, key_questions=key_questions, resilience=resilience,
         )
         return review_id
 

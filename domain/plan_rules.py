@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from plantrail.domain.errors import BadInput, RuleBroken
+from plantrail.domain.errors import BadInput, NotFound, RuleBroken
 from plantrail.domain.vocabulary import (
     AIM_OPTION_WITH_MONTHS,
     CLOSED_AFTER_ASSESSMENT,
@@ -17,9 +17,11 @@ from plantrail.domain.vocabulary import (
     PRIMARY_NEEDS,
     REFERRAL_CODE_FAMILIES,
     REFERRAL_SOURCES,
+    SOCIAL_WORKER_CHAIRS,
 )
 
 if TYPE_CHECKING:
+    from plantrail.domain.acting import Acting
     from plantrail.domain.plan import Plan
 
 
@@ -33,6 +35,11 @@ def check_aim(kind: str, aim: str, option: int | None, months: int | None, *, op
     if kind == "care-plan" and option is None:
         raise BadInput("a Care Plan's overall aim is one of the Part One options 1-10",
                        fix="give --aim-option N (4 with --aim-months)")
+    if kind == "child-in-need-short-breaks" and option is None and opening:
+        # "Where a Child in Need Plan includes short break care, Part One of the Care Plan ...
+        # should be completed" (seed 000): its aim is a Part One option, usually 1.
+        raise BadInput("a short-breaks plan carries Part One of the Care Plan: its aim is one of the options 1-10",
+                       fix="give --aim-option 1 (remaining with birth family supported by short breaks)")
     if option == AIM_OPTION_WITH_MONTHS and months is None:
         raise BadInput("aim option 4 (eventual return) needs the number of months", fix="give --aim-months N")
     if months is not None and option != AIM_OPTION_WITH_MONTHS:
@@ -96,3 +103,60 @@ def check_replacement(old: Plan, child_ref: str, kind: str) -> None:
         )
     if not old.state.is_open:
         raise RuleBroken("the plan to replace is already closed", rule="replacement")
+
+
+def check_chair(review_kind: str, chair: str, chair_roles: list[str], actor_roles: list[str]) -> None:
+    """Who chairs: a review chair chairs every review; a social worker (or their manager) may
+    chair later CIN meetings and core groups ("the planning meeting should be chaired by the
+    social worker", seed 004; the lead social worker chairs the core group, seed 000) and
+    record them. Statutory reviews and conferences keep their independent chair."""
+    social_work = {"social-worker", "team-manager"}
+    if review_kind in SOCIAL_WORKER_CHAIRS:
+        if "review-chair" not in chair_roles and not social_work.intersection(chair_roles):
+            raise RuleBroken(f"{chair} may not chair a {review_kind}", rule="roles",
+                             fix="name a social worker or a review chair as --chair")
+        return
+    if "review-chair" not in chair_roles:
+        raise RuleBroken(f"{chair} is not a review chair; a {review_kind} has an independent chair", rule="roles",
+                         fix="name a staff member with the review-chair role as --chair")
+    if "review-chair" not in actor_roles:
+        raise RuleBroken(f"a {review_kind} is recorded by a review chair; a social worker records only "
+                         f"{' and '.join(SOCIAL_WORKER_CHAIRS)} meetings", rule="roles",
+                         fix="ask the review chair to record it (--as their staff id)")
+
+
+def check_part_two_change(plan: Plan, acting: Acting, discussed_with: str | None) -> None:
+    """Part Two of a Care Plan may change between reviews, but "any changes should be
+    discussed with parents and other relevant parties before they are made ... with the date
+    and initials of the social worker responsible noted in the margin" (seed 003). Once the
+    plan is agreed (approved), a change names who it was discussed with and carries the
+    initials of the social worker making it; and an Adoption Plan or Pathway Plan, once in
+    place, replaces Part Two altogether."""
+    s = plan.state
+    replaced = s.part_two_replaced_by
+    if replaced is not None:
+        name = "Adoption Plan" if replaced.record == "adoption-plan" else "Pathway Plan"
+        raise RuleBroken(f"the {name} recorded on {replaced.on} replaces Part Two of this plan (seed 003)",
+                         rule="part two", fix=f"record the actions in the {name}")
+    if s.kind != "care-plan" or s.approved_version is None:
+        return
+    if discussed_with is None or not discussed_with.strip():
+        raise RuleBroken("a change to Part Two of an agreed Care Plan is discussed with the parents and other "
+                         "parties before it is made (seed 003)", rule="part two",
+                         fix="give --discussed-with naming who it was discussed with")
+    if acting.own_initials and acting.initials != acting.own_initials:
+        raise RuleBroken(f"the margin note carries the initials of the social worker responsible; "
+                         f"{acting.staff_id}'s are {acting.own_initials}, not {acting.initials}", rule="part two",
+                         fix="leave out --initials, or have the social worker responsible record the change")
+
+
+def check_ratings(plan: Plan, ratings: dict[str, str]) -> None:
+    """Each rating names an action (A1) or one of its planned outcomes (A1.2), seed 001."""
+    for rated in ratings:
+        action_id, _, outcome = rated.partition(".")
+        action = plan.state.actions.get(action_id)
+        if action is None:
+            raise NotFound(f"no action {action_id} in this plan to rate", fix="see `plantrail show` for action ids")
+        if outcome and not (outcome.isdigit() and 1 <= int(outcome) <= len(action.outcomes)):
+            raise BadInput(f"{rated}: action {action_id} has {len(action.outcomes)} planned outcome(s)",
+                           fix=f"rate {action_id} as a whole, or {action_id}.1 to {action_id}.{len(action.outcomes)}")

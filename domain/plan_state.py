@@ -15,7 +15,18 @@ from uuid import UUID
 
 from plantrail.domain import events as ev
 from plantrail.domain.base import Event
-from plantrail.domain.vocabulary import AIM_REVIEW_KINDS, INITIAL_PLAN_WEEKS
+from plantrail.domain.plan_parts import Copy, Linked, Meeting, Returned
+from plantrail.domain.vocabulary import AIM_REVIEW_KINDS, INITIAL_PLAN_WEEKS, REPLACES_PART_TWO
+
+# What is recorded about a plan without changing what it says: signing it (seed 001: "the
+# parent(s)/carer(s) and child should be encouraged to sign and date the child's plan" once
+# approved), sending it, its meetings, visits and supervision, a manager's return, the records
+# joined to it, the child's placements (a short break taken under the plan). None makes the approved plan "changed since approval".
+NOT_A_CHANGE = (
+    ev.PlanApproved, ev.ReviewHeld, ev.PlanClosed, ev.PlanWithdrawn, ev.SignatureRecorded, ev.PlanDistributed,
+    ev.VisitRecorded, ev.SupervisionDiscussed, ev.MeetingRecorded, ev.MeetingRecordSent, ev.PlanReturned,
+    ev.RecordLinked, ev.PlacementRecorded,
+)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -43,6 +54,8 @@ class Action:
     added_on: date
     changed_on: date
     initials: str
+    agreed_by: str | None = None
+    due: date | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -78,6 +91,8 @@ class Review:
     next_review: date | None = None
     ratings: dict[str, str] = field(default_factory=dict)
     participation: str | None = None  # SSDA903 REVIEW_CODE, at a looked-after child's review
+    key_questions: str | None = None
+    resilience: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -142,6 +157,12 @@ class PlanState:
     supervisions: list[date] = field(default_factory=list)
     placements: list[Placement] = field(default_factory=list)
     distributed: list[str] = field(default_factory=list)
+    copies: list[Copy] = field(default_factory=list)
+    meetings: dict[str, Meeting] = field(default_factory=dict)
+    returned: list[Returned] = field(default_factory=list)
+    linked: list[Linked] = field(default_factory=list)
+    # Returned by a manager and not changed since (seed 004): nothing new to look at yet.
+    awaiting_changes: bool = False
     extended_until: date | None = None
     closed_on: date | None = None
     close_reason: str | None = None
@@ -186,6 +207,15 @@ class PlanState:
         running = self.placement_on(day)
         return running is not None and (running.ended_on is None or running.ended_on > day)
 
+    def linked_record(self, record: str) -> Linked | None:
+        """The first time a record of this kind was joined to the plan, if ever."""
+        return next((link for link in self.linked if link.record == record), None)
+
+    @property
+    def part_two_replaced_by(self) -> Linked | None:
+        """An Adoption Plan or a Pathway Plan replaces Part Two of the Care Plan (seed 003)."""
+        return next((link for link in self.linked if link.record in REPLACES_PART_TWO), None)
+
     def last_review(self) -> Review | None:
         held = sorted(self.reviews.values(), key=lambda r: (r.held_on, int(r.review_id[1:])))
         return held[-1] if held else None
@@ -198,7 +228,8 @@ def fold(state: PlanState, event: Event) -> None:
     except KeyError:  # pragma: no cover - closed catalogue
         raise TypeError(f"a plan does not take {type(event).__name__} events") from None
     evolve(event, state)
-    if not isinstance(event, (ev.PlanApproved, ev.ReviewHeld, ev.PlanClosed, ev.PlanWithdrawn)):
+    if not isinstance(event, NOT_A_CHANGE):
+        state.awaiting_changes = False
         if event.actor not in state.authors_since_approval:
             state.authors_since_approval.append(event.actor)
 
@@ -262,7 +293,7 @@ def _(e: ev.ActionAdded, s: PlanState) -> None:
     s.actions[e.action_id] = Action(
         action_id=e.action_id, area=e.area, need=e.need, response=e.response, frequency=e.frequency,
         responsible=e.responsible, starts=e.starts, outcomes=list(e.outcomes),
-        added_on=e.effective_on, changed_on=e.effective_on, initials=e.initials,
+        added_on=e.effective_on, changed_on=e.effective_on, initials=e.initials, agreed_by=e.agreed_by, due=e.due,
     )
 
 
@@ -308,12 +339,14 @@ def _(e: ev.ContactArrangementRecorded, s: PlanState) -> None:
 
 @_handles(ev.ReviewHeld)
 def _(e: ev.ReviewHeld, s: PlanState) -> None:
-    for action_id in e.ratings:
+    for rated in e.ratings:
+        action_id = rated.split(".")[0]
         if action_id not in s.actions:
             s.problems.append(f"review {e.review_id} rates action {action_id}, which was voided")
     s.reviews[e.review_id] = Review(
         review_id=e.review_id, kind=e.kind, held_on=e.effective_on, chair=e.chair,
         next_review=e.next_review, ratings=dict(e.ratings), participation=e.participation,
+        key_questions=e.key_questions, resilience=e.resilience,
     )
 
 
@@ -347,6 +380,36 @@ def _(e: ev.PlacementEnded, s: PlanState) -> None:
 @_handles(ev.PlanDistributed)
 def _(e: ev.PlanDistributed, s: PlanState) -> None:
     s.distributed.extend(e.to)
+    s.copies.append(Copy(to=list(e.to), on=e.effective_on, version=e.version,
+                         approved_version=e.approved_version, sections=list(e.sections)))
+
+
+@_handles(ev.MeetingRecorded)
+def _(e: ev.MeetingRecorded, s: PlanState) -> None:
+    s.meetings[e.meeting_id] = Meeting(
+        meeting_id=e.meeting_id, kind=e.kind, held_on=e.effective_on, invited=list(e.invited),
+        attended=list(e.attended), apologies=list(e.apologies), record_sent=e.record_sent,
+    )
+
+
+@_handles(ev.MeetingRecordSent)
+def _(e: ev.MeetingRecordSent, s: PlanState) -> None:
+    meeting = s.meetings.get(e.meeting_id)
+    if meeting is None:
+        s.problems.append(f"the record of meeting {e.meeting_id} is sent but the meeting was voided")
+        return
+    meeting.record_sent = e.effective_on
+
+
+@_handles(ev.PlanReturned)
+def _(e: ev.PlanReturned, s: PlanState) -> None:
+    s.returned.append(Returned(version=e.returned_version, on=e.effective_on, by=e.actor, comments=e.comments))
+    s.awaiting_changes = True
+
+
+@_handles(ev.RecordLinked)
+def _(e: ev.RecordLinked, s: PlanState) -> None:
+    s.linked.append(Linked(record=e.record, on=e.effective_on, note=e.note))
 
 
 @_handles(ev.InitialPlanExtended)
@@ -382,4 +445,4 @@ def _needs_review(s: PlanState, review_id: str, what: str, kinds: tuple[str, ...
                           f"a {s.kind} plan's {what} needs a {' or '.join(kinds)}")
 
 
-AMENDABLE = ("need", "response", "frequency", "responsible", "starts", "outcomes")
+AMENDABLE = ("need", "response", "frequency", "responsible", "starts", "outcomes", "agreed_by", "due")

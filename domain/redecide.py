@@ -52,7 +52,7 @@ def plan_part(plan: Any, acting: Acting, e: ev.Event) -> None:
         case ev.ActionAdded():
             plan.add_action(acting, area=e.area, need=e.need, response=e.response, frequency=e.frequency,
                             responsible=e.responsible, starts=e.starts, outcomes=e.outcomes,
-                            discussed_with=e.discussed_with)
+                            discussed_with=e.discussed_with, agreed_by=e.agreed_by, due=e.due)
         case ev.ActionAmended():
             action = plan.state.actions.get(e.action_id)
             changes = {k: v for k, v in _given(e, ev.ActionAmended).items()
@@ -70,7 +70,7 @@ def plan_part(plan: Any, acting: Acting, e: ev.Event) -> None:
             plan.record_contact(acting, person=e.person, relationship=e.relationship, arrangement=e.arrangement)
         case ev.ReviewHeld():
             plan.hold_review(acting, kind=e.kind, chair=e.chair, next_review=e.next_review, ratings=e.ratings,
-                             participation=e.participation)
+                             participation=e.participation, key_questions=e.key_questions, resilience=e.resilience)
         case ev.SupervisionDiscussed():
             plan.record_supervision(acting, note=e.note)
         case ev.VisitRecorded():
@@ -80,6 +80,21 @@ def plan_part(plan: Any, acting: Acting, e: ev.Event) -> None:
                                   **{name: getattr(e, name) for name in EPISODE_FIELDS})
         case ev.PlacementEnded():
             plan.end_placement(acting, reason=e.reason)
+        case _:
+            guidance_part(plan, acting, e)
+
+
+def guidance_part(plan: Any, acting: Acting, e: ev.Event) -> None:
+    match e:
+        case ev.MeetingRecorded():
+            plan.record_meeting(acting, kind=e.kind, invited=e.invited, attended=e.attended, apologies=e.apologies,
+                                record_sent=e.record_sent)
+        case ev.MeetingRecordSent():
+            plan.record_meeting_sent(acting, meeting_id=e.meeting_id)
+        case ev.PlanReturned():
+            plan.return_plan(acting, comments=e.comments)
+        case ev.RecordLinked():
+            plan.link_record(acting, record=e.record, note=e.note)
         case _:
             raise NotImplementedError(f"no way to decide a {type(e).__name__} again")  # pragma: no cover
 

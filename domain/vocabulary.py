@@ -125,6 +125,28 @@ def kind_change_reviews(from_kind: str, to_kind: str) -> tuple[str, ...]:
     return ("child-in-need", "statutory")
 
 
+# Meetings about a plan (seeds 000, 004; CLI.md, "The practice guidance, second pass").
+MeetingKind = Literal["planning", "child-in-need", "core-group", "conference", "resource-panel"]
+MEETING_KINDS: tuple[str, ...] = get_args(MeetingKind)
+# The review kinds a social worker may chair: later CIN meetings (seed 004) and core groups,
+# which the lead social worker chairs (seed 000). Statutory reviews and conferences keep
+# their independent chair.
+SOCIAL_WORKER_CHAIRS = ("child-in-need", "core-group")
+
+# Other plans and records joined to a plan (seeds 000, 003).
+LinkedRecord = Literal[
+    "assessment", "pep", "health-assessment", "health-plan", "permanence-plan", "core-assessment", "placement-agreement",
+    "adoption-plan", "pathway-plan", "other-plan",
+]
+LINKED_RECORDS: tuple[str, ...] = get_args(LinkedRecord)
+# "Where the overall aim of the Care Plan is adoption or ... moving to independence, the
+# Adoption Plan and Pathway Plan will replace Part Two of the Care Plan" (seed 003).
+REPLACES_PART_TWO = ("adoption-plan", "pathway-plan")
+AIM_OPTION_ADOPTION = 9
+# Aim options whose timescale is part of the aim: return within one month, within six
+# months, or within the months given with option 4 (seed 003).
+AIM_OPTION_MONTHS = {2: 1, 3: 6}
+
 Role = Literal["social-worker", "team-manager", "review-chair", "records-officer", "auditor"]
 ROLES: tuple[str, ...] = Role.__args__  # type: ignore[attr-defined]
 

@@ -28,10 +28,15 @@ FIELD_LABELS = {
     "aim_option": "Part One option", "aim_months": "Within months", "next_review": "Next review",
     "approved_version": "Approved version", "why_care": "Why care is necessary",
     "prevention": "What was done to prevent it", "effective_on": "Date", "on": "Date",
+    "contingency": "Consequences if the plan is not followed", "monitoring": "Who monitors the outcomes, and how",
+    "involvement": "How the child and family were involved", "referrals": "Referrals to other agencies",
+    "named_person": "Named Person", "lead": "Lead professional", "needs_summary": "Summary of needs",
+    "agreed_by": "Agreed by", "due": "Outcomes due by",
 }
 SECTION_TITLES = {
     "aim": "Overall aim", "details": "Key details", "views": "Views", "signatures": "Signatures",
     "contacts": "Contact arrangements", "placements": "Placements", "reviews": "Reviews",
+    "meetings": "Meetings", "linked": "Other plans and records",
     "lifecycle": "The plan",
 }
 AREA_TITLES = {
@@ -43,13 +48,16 @@ AREA_TITLES = {
     "corporate-parent-environmental-factors": "Corporate parent: family and environmental factors",
 }
 # Fields whose change is a whole entry added or taken away (an action, a view...), not a value.
-WHOLE = frozenset({None, "action", "review", "views", "signatures", "contacts", "placements"})
+WHOLE = frozenset({None, "action", "review", "views", "signatures", "contacts", "placements", "meeting", "copies",
+                   "returned", "linked"})
 DOING = {
     "action-added": "added", "action-amended": "amended", "action-ended": "ended",
     "aim-changed": "changed", "details-recorded": "recorded", "view-recorded": "recorded",
     "signature-recorded": "recorded", "contact-recorded": "recorded", "corrected": "corrected",
     "voided": "withdrawn as recorded in error", "plan-approved": "approved", "kind-changed": "kind changed",
     "plan-closed": "closed", "plan-withdrawn": "withdrawn as opened in error",
+    "meeting-recorded": "recorded", "meeting-record-sent": "record sent", "plan-returned": "returned for changes",
+    "record-linked": "joined", "plan-distributed": "sent",
 }
 
 

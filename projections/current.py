@@ -64,6 +64,19 @@ def plan_document(state: PlanState, *, version: int | None = None) -> dict[str, 
         "placements": s.placements,
         "placed_on": s.placement.placed_on if s.placement else None,
         "distributed": s.distributed,
+        # Copies sent once approved: to whom, when, the version sent and the Part Two actions
+        # changed since the copy before (seeds 001, 003).
+        "copies": s.copies,
+        # Meetings (seed 004): invitees, attendees, apologies, when the record went out.
+        "meetings": sorted(s.meetings.values(), key=lambda m: (m.held_on, _number(m.meeting_id))),
+        # Versions a team manager sent back for changes, with comments (seed 004).
+        "returned": s.returned,
+        # Other plans and records joined to this one: PEP, health assessment, ... (seeds 000, 003).
+        "linked": s.linked,
+        "part_two_replaced_by": s.part_two_replaced_by.record if s.part_two_replaced_by else None,
+        # Parties who signed without agreeing: "reluctance or unwillingness to engage ... the
+        # situation should be reviewed" (seed 001).
+        "not_agreeing": [sig.name for sig in s.signatures if sig.agrees == "no"],
         "extended_until": s.extended_until,
         "initial_plan_ends": s.initial_plan_ends,
         "closed_on": s.closed_on,
@@ -106,6 +119,14 @@ def _action(action: Any, reviews: list[Any]) -> dict[str, Any]:
     # The latest rating a review gave the action's planned outcomes, if any.
     ratings = [r.ratings[action.action_id] for r in reviews if action.action_id in r.ratings]
     row["rating"] = ratings[-1] if ratings else None
+    # Each planned outcome's latest rating, by its number (A1.2 rates the second), seed 001.
+    outcome_ratings: dict[str, str] = {}
+    for r in reviews:
+        for rated, rating in r.ratings.items():
+            action_id, _, number = rated.partition(".")
+            if action_id == action.action_id and number:
+                outcome_ratings[number] = rating
+    row["outcome_ratings"] = dict(sorted(outcome_ratings.items(), key=lambda kv: int(kv[0])))
     return row
 
 

@@ -12,8 +12,10 @@ from typing import Any
 
 AIM_FIELDS = ("aim", "aim_option", "aim_option_text", "aim_months", "aim_set_on", "aim_review_id")
 # Keyed tables: one row per item, its id in ``item``.
-KEYED = {"actions": ("action", "action_id"), "reviews": ("review", "review_id")}
-LISTS = ("views", "signatures", "contacts", "visits", "supervisions", "distributed", "kinds", "placements")
+KEYED = {"actions": ("action", "action_id"), "reviews": ("review", "review_id"),
+         "meetings": ("meeting", "meeting_id")}
+LISTS = ("views", "signatures", "contacts", "visits", "supervisions", "distributed", "kinds", "placements",
+         "copies", "returned", "linked", "not_agreeing")
 SECTION_OF = {
     **{f: "aim" for f in AIM_FIELDS},
     "details": "details",
@@ -24,9 +26,13 @@ SECTION_OF = {
     "next_review": "reviews",
     "placements": "placements",
     "placed_on": "placements",
+    "meetings": "meetings",
+    "linked": "linked",
+    "part_two_replaced_by": "linked",
+    "not_agreeing": "signatures",
 }
-SECTION_ORDER = ("aim", "details", "actions", "views", "signatures", "contacts", "placements", "reviews",
-                 "lifecycle")
+SECTION_ORDER = ("aim", "details", "actions", "views", "signatures", "contacts", "placements", "linked", "meetings",
+                 "reviews", "lifecycle")
 # Bookkeeping that every event changes or that restates the event's own margin note.
 IGNORED = frozenset({"version", "changed_since_approval", "problems", "last_review"})
 ACTION_NOTE = frozenset({"changed_on", "initials"})

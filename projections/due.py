@@ -88,9 +88,21 @@ class _Plan:
         self.reviews = [(r["kind"], _date(r["held_on"]), _date(r["next_review"])) for r in doc["reviews"]]
         self.visits = sorted(_date(v) for v in doc["visits"])
         self.placements = sorted((_Placement(p) for p in doc.get("placements", [])), key=lambda p: p.on)
+        # What the practice guidance adds (projections.due_guidance reads them).
+        self.meetings = [(m["kind"], _date(m["held_on"]), _date(m["record_sent"]), m["meeting_id"])
+                         for m in doc.get("meetings", [])]
+        self.linked = {link["record"]: _date(link["on"]) for link in reversed(doc.get("linked", []))}
+        self.doc = doc
 
     def reviews_since(self, kinds: tuple[str, ...]) -> list[tuple[str, date, date | None]]:
         return [r for r in self.reviews if r[0] in kinds and r[1] >= self.since]
+
+    def core_groups(self) -> list[tuple[str, date, date | None]]:
+        """Core groups held in the current kind period: reviews of that kind, and meetings
+        recorded as core groups (``meeting record --kind core-group``), by date."""
+        met = [("core-group", held, None) for kind, held, _, _ in self.meetings
+               if kind == "core-group" and held >= self.since]
+        return sorted(self.reviews_since(("core-group",)) + met, key=lambda r: r[1])
 
     def last_visit(self) -> date | None:
         visits = [v for v in self.visits if v >= self.since]
@@ -122,23 +134,31 @@ Item = tuple[str, date, str]
 
 
 def _items(p: _Plan, nation: str, policy: Policy) -> Iterator[Item]:
+    from plantrail.projections import due_guidance as guidance
+
     if p.kind == "initial":
         yield _initial(p, policy["initial_plan"])
-    if p.kind in CHILDS_PLAN_KINDS and not p.approved:
-        days = policy["plan_approval"]["working_days"]
-        yield ("plan-approval", add_working_days(p.opened_on, days, nation),
-               f"{days} working days from the first CIN meeting (the plan opened {p.opened_on})")
+    if p.kind in CIN_KINDS and not p.approved:
+        yield guidance.cin_plan_approval(p, nation, policy["plan_approval"])
     if p.kind in CIN_KINDS:
         yield _cin_review(p, policy["cin_review"])
         yield _visit("cin-visit", p, None, policy["cin_visit"]["every_weeks"])
-    if p.kind == "child-protection":
+    if p.kind == "child-protection" and nation == "scotland":
+        yield from guidance.scottish_child_protection(p, policy)
+    elif p.kind == "child-protection":
+        if not p.approved:
+            yield guidance.cp_plan_approval(p, nation, policy["plan_approval"])
         yield from _child_protection(p, nation, policy)
     if p.kind in KINDS_WITH_PLACEMENTS and p.placements and not p.approved:
         yield _care_plan(p, policy["care_plan"])
-    if p.kind == "care-plan" and not (p.placements and p.placements[-1].ended):
-        # A child no longer looked after (``placement end``) has no looked-after clocks.
+    looked_after = p.kind == "care-plan" or (p.kind == "child-in-need-short-breaks" and p.placements)
+    if looked_after and not (p.placements and p.placements[-1].ended):
+        # Short breaks that make the child looked after bring the looked-after review cycle
+        # (seed 000); a child no longer looked after (``placement end``) has no such clocks.
         yield _looked_after_review(p, nation, policy["looked_after_review"])
+    if p.kind == "care-plan":
         yield _looked_after_visit(p, policy["looked_after_visit"])
+    yield from guidance.items(p, nation, policy)
 
 
 def _initial(p: _Plan, rules: dict[str, int]) -> Item:
@@ -166,8 +186,10 @@ def _cin_review(p: _Plan, rules: dict[str, int]) -> Item:
     held = p.reviews_since(CIN_REVIEW_KINDS)
     anchor, explicit = (held[-1][1], held[-1][2]) if held else (p.since, p.first_review_by())
     counted = f"{rules['every_weeks']} weeks from the {'last review' if held else 'plan start'} on {anchor}"
-    return _review("cin-review", anchor, explicit, anchor + timedelta(weeks=rules["every_weeks"]),
-                   add_months(anchor, rules["max_months"]), counted)
+    # "The plan is then reviewed every six weeks" (seed 004): a later date a review sets is
+    # capped at max_weeks (and never past the Framework's six months, seed 000).
+    cap = min(add_months(anchor, rules["max_months"]), anchor + timedelta(weeks=rules["max_weeks"]))
+    return _review("cin-review", anchor, explicit, anchor + timedelta(weeks=rules["every_weeks"]), cap, counted)
 
 
 def _visit(what: str, p: _Plan, first_days: int | None, every_weeks: int) -> Item:
@@ -212,10 +234,13 @@ def _looked_after_visit(p: _Plan, rules: dict[str, int]) -> Item:
 
 def _child_protection(p: _Plan, nation: str, policy: Policy) -> Iterator[Item]:
     conference = p.since  # the plan starts on the date of the initial conference
-    if not p.reviews_since(("core-group",)):
+    core_groups = p.core_groups()
+    if not core_groups:
         days = policy["cp_core_group"]["working_days"]
         yield ("cp-core-group", add_working_days(conference, days, nation),
                f"{days} working days from the initial conference on {conference}")
+    else:  # "The core group should meet regularly" (seed 000)
+        yield _next_core_group(core_groups, policy["cp_core_group"]["every_weeks"])
     rules = policy["cp_review"]
     reviews = [r for r in p.reviews_since(("cp-review-conference",))]
     conferences = p.reviews_since(CP_CONFERENCE_KINDS)
@@ -227,6 +252,14 @@ def _child_protection(p: _Plan, nation: str, policy: Policy) -> Iterator[Item]:
     cap = add_months(anchor, months)
     yield _review("cp-review-conference", (conferences[-1][1] if conferences else anchor), explicit, cap, cap,
                   f"{months} months from {counted} on {anchor}")
+
+
+def _next_core_group(core_groups: list[tuple[str, date, date | None]], weeks: int) -> Item:
+    last = core_groups[-1]
+    default = last[1] + timedelta(weeks=weeks)
+    if last[2] is not None and last[1] < last[2] < default:
+        return ("cp-core-group", last[2], f"next core group set for {last[2]} at the core group on {last[1]}")
+    return ("cp-core-group", default, f"{weeks} weeks from the last core group on {last[1]} (it meets regularly)")
 
 
 def _looked_after_review(p: _Plan, nation: str, rules: dict[str, int]) -> Item:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from plantrail.application.commands import (
     census,
     corrections,
+    guidance,
     looked_after,
     plan_entries,
     plans,
@@ -26,6 +27,7 @@ from plantrail.application.commands import (
 from plantrail.application.commands.base import Command, Day, PlanRef, Texts
 from plantrail.application.commands.census import RecordAssessment, RecordEnquiry, RecordReferral
 from plantrail.application.commands.corrections import Correct, Void
+from plantrail.application.commands.guidance import LinkRecord, RecordMeeting, RecordMeetingSent, ReturnPlan
 from plantrail.application.commands.looked_after import EndPlacement, RecordMissing
 from plantrail.application.commands.plan_entries import (
     AMENDABLE,
@@ -57,7 +59,8 @@ from plantrail.application.commands.staff import AddStaff, GrantRole, RegisterCh
 
 # Every command, from each area's module: a new area adds its module here.
 COMMANDS: tuple[type[Command], ...] = (*staff.COMMANDS, *plans.COMMANDS, *plan_entries.COMMANDS, *corrections.COMMANDS,
-                                       *records_officer.COMMANDS, *looked_after.COMMANDS, *census.COMMANDS)
+                                       *records_officer.COMMANDS, *looked_after.COMMANDS, *census.COMMANDS,
+                                       *guidance.COMMANDS)
 BY_NAME: dict[str, type[Command]] = {c.command: c for c in COMMANDS}
 BY_METHOD: dict[str, type[Command]] = {c.method: c for c in COMMANDS}
 
@@ -70,4 +73,5 @@ __all__ = [
     "CorrectChild", "WithdrawPlan",
     "EndPlacement", "RecordMissing",
     "RecordAssessment", "RecordEnquiry", "RecordReferral",
+    "LinkRecord", "RecordMeeting", "RecordMeetingSent", "ReturnPlan",
 ]

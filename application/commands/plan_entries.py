@@ -24,11 +24,13 @@ class AddAction(OnPlan):
     starts: Day
     outcomes: Texts = Field(validation_alias=also("outcomes", "outcome"))
     discussed_with: str | None = None
+    agreed_by: str | None = None
+    due: Day | None = None
     initials: str | None = None
     on: Day | None = None
 
 
-AMENDABLE = ("need", "response", "frequency", "responsible", "starts", "outcomes")
+AMENDABLE = ("need", "response", "frequency", "responsible", "starts", "outcomes", "agreed_by", "due")
 
 
 class AmendAction(OnPlan):
@@ -44,6 +46,8 @@ class AmendAction(OnPlan):
     responsible: str | None = None
     starts: Day | None = None
     outcomes: Texts | None = Field(default=None, validation_alias=also("outcomes", "outcome"))
+    agreed_by: str | None = None
+    due: Day | None = None
     discussed_with: str | None = None
     reason: str | None = None
     initials: str | None = None
@@ -109,6 +113,8 @@ class HoldReview(OnPlan):
     next_review: Day | None = None
     ratings: dict[str, str] = Field(default_factory=dict, validation_alias=also("ratings", "rate"))
     participation: str | None = None
+    key_questions: str | None = None
+    resilience: str | None = None
 
 
 class RecordVisit(OnPlan):

@@ -68,7 +68,8 @@ class ChangeAim(OnPlan):
 
 
 DETAILS = ("legal_status", "court", "why_care", "prevention", "parallel_plan", "preferred_placement",
-           "contingency", "compulsory_measures", "lead")
+           "contingency", "compulsory_measures", "lead", "named_person", "monitoring", "involvement", "referrals",
+           "reasons", "partners", "needs_summary", "resources")
 
 
 class RecordDetails(OnPlan):
@@ -85,6 +86,14 @@ class RecordDetails(OnPlan):
     contingency: str | None = None
     compulsory_measures: str | None = None
     lead: str | None = None
+    named_person: str | None = None
+    monitoring: str | None = None
+    involvement: str | None = None
+    referrals: Texts | None = None
+    reasons: str | None = None
+    partners: str | None = None
+    needs_summary: str | None = None
+    resources: str | None = None
     on: Day | None = None
 
 

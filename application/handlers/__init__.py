@@ -10,6 +10,7 @@ from plantrail.application.commands import Command
 from plantrail.application.handlers import (
     census,
     corrections,
+    guidance,
     looked_after,
     plan_entries,
     plans,
@@ -23,5 +24,5 @@ Handler = Callable[[UnitOfWork, Any], Any]
 # Every command's handler, from each area's module: a new area adds its module here.
 HANDLERS: dict[type[Command], Handler] = {
     **staff.HANDLERS, **plans.HANDLERS, **plan_entries.HANDLERS, **corrections.HANDLERS,
-    **records_officer.HANDLERS, **looked_after.HANDLERS, **census.HANDLERS,
+    **records_officer.HANDLERS, **looked_after.HANDLERS, **census.HANDLERS, **guidance.HANDLERS,
 }

@@ -14,7 +14,8 @@ def add_action(uow: UnitOfWork, cmd: c.AddAction) -> str:
     acting = uow.acting(on=cmd.on, initials=cmd.initials)
     return uow.plan(cmd.plan_id).add_action(
         acting, area=cmd.area, need=cmd.need, response=cmd.response, frequency=cmd.frequency,
-        responsible=cmd.responsible, starts=cmd.starts, outcomes=cmd.outcomes, discussed_with=cmd.discussed_with)
+        responsible=cmd.responsible, starts=cmd.starts, outcomes=cmd.outcomes, discussed_with=cmd.discussed_with,
+        agreed_by=cmd.agreed_by, due=cmd.due)
 
 
 def amend_action(uow: UnitOfWork, cmd: c.AmendAction) -> None:
@@ -45,12 +46,13 @@ def record_contact(uow: UnitOfWork, cmd: c.RecordContact) -> None:
 
 
 def hold_review(uow: UnitOfWork, cmd: c.HoldReview) -> str:
-    if "review-chair" not in uow.staff_member(cmd.chair).state.roles:
-        raise RuleBroken(f"{cmd.chair} is not a review chair", rule="roles",
-                         fix="name a staff member with the review-chair role as --chair")
+    chair_roles = list(uow.staff_member(cmd.chair).state.roles)
     acting = uow.acting(on=cmd.on)
+    actor_roles = list(uow.staff_member(acting.staff_id).state.roles)
     return uow.plan(cmd.plan_id).hold_review(acting, kind=cmd.kind, chair=cmd.chair, next_review=cmd.next_review,
-                                             ratings=cmd.ratings, participation=cmd.participation)
+                                             ratings=cmd.ratings, chair_roles=chair_roles, actor_roles=actor_roles,
+                                             participation=cmd.participation, key_questions=cmd.key_questions,
+                                             resilience=cmd.resilience)
 
 
 def record_visit(uow: UnitOfWork, cmd: c.RecordVisit) -> None:

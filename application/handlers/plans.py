@@ -49,8 +49,8 @@ def change_aim(uow: UnitOfWork, cmd: c.ChangeAim) -> None:
 
 def record_details(uow: UnitOfWork, cmd: c.RecordDetails) -> None:
     acting = uow.acting(on=cmd.on)
-    if cmd.lead:
-        uow.staff_member(cmd.lead)  # the lead professional is a known staff member
+    # The lead professional and the named person are named in words: they may be of any
+    # agency ("Dr Jane Smith, health visitor"), seed 002.
     uow.plan(cmd.plan_id).record_details(acting, **cmd.given(*c.DETAILS))
 
 

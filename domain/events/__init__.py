@@ -18,6 +18,7 @@ from plantrail.domain.events.children import (
     MissingPeriodRecorded,
 )
 from plantrail.domain.events.corrections import Corrected, Voided
+from plantrail.domain.events.guidance import MeetingRecorded, MeetingRecordSent, PlanReturned, RecordLinked
 from plantrail.domain.events.part_two import ActionAdded, ActionAmended, ActionEnded
 from plantrail.domain.events.plan_entries import (
     ContactArrangementRecorded,
@@ -54,6 +55,7 @@ __all__ = [
     "ChildPlanWithdrawn", "PlanWithdrawn",
     "MissingPeriodRecorded", "PlacementEnded",
     "AssessmentRecorded", "ReferralRecorded", "Section47Recorded",
+    "MeetingRecorded", "MeetingRecordSent", "PlanReturned", "RecordLinked",
 ]
 
 
@@ -83,6 +85,10 @@ CORRECTABLE: tuple[type[Event], ...] = (
     ReferralRecorded,
     AssessmentRecorded,
     Section47Recorded,
+    MeetingRecorded,
+    MeetingRecordSent,
+    PlanReturned,
+    RecordLinked,
 )
 
 CATALOGUE: tuple[type[Event], ...] = (
@@ -127,6 +133,10 @@ EVENT_TYPES: dict[type[Event], str] = {
     ChildPlanWithdrawn: "child-plan-withdrawn",
     PlacementEnded: "placement-ended",
     MissingPeriodRecorded: "missing-recorded",
+    MeetingRecorded: "meeting-recorded",
+    MeetingRecordSent: "meeting-record-sent",
+    PlanReturned: "plan-returned",
+    RecordLinked: "record-linked",
     Unrecognised: "unrecognised",
     ReferralRecorded: "referral-recorded",
     AssessmentRecorded: "assessment-recorded",

@@ -15,6 +15,11 @@ from plantrail.domain.events.text import not_blank
 class ActionAdded(Event):
     """A row of an area's action table: the six ICS columns and the planned outcomes.
 
+    "Any action and service provided by another agency ... should be discussed and agreed
+    with the agency ... before it is included" (seed 000): ``agreed_by`` names who agreed
+    it. Outcomes are "progress to be achieved by next review or other specified date"
+    (seed 000): ``due`` is that other date (none: by the next review).
+
     After the plan is agreed, every change to Part Two carries the date and the initials
     of the social worker responsible, and whether it was discussed with the parents and
     other parties (seed 003, "Reviewing the Care Plan").
@@ -29,8 +34,10 @@ class ActionAdded(Event):
     starts: date
     outcomes: list[str] = Field(min_length=1)
     discussed_with: str | None = None
+    agreed_by: str | None = None
+    due: date | None = None
 
-    _blank = field_validator("need", "response", "frequency", "responsible")(not_blank)
+    _blank = field_validator("need", "response", "frequency", "responsible", "agreed_by")(not_blank)
 
 
 class ActionAmended(Event):
@@ -45,8 +52,10 @@ class ActionAmended(Event):
     starts: date | None = None
     outcomes: list[str] | None = None
     discussed_with: str | None = None
+    agreed_by: str | None = None
+    due: date | None = None
 
-    _blank = field_validator("need", "response", "frequency", "responsible")(not_blank)
+    _blank = field_validator("need", "response", "frequency", "responsible", "agreed_by")(not_blank)
 
 
 class ActionEnded(Event):

@@ -52,7 +52,13 @@ class ContactArrangementRecorded(Event):
 class ReviewHeld(Event):
     """A review, conference or core group is held on its date by its chair, rating each
     planned outcome achieved, partly achieved or not achieved (seed 001), and setting the
-    next review. All changes since the last review are considered at it (seed 003)."""
+    next review. All changes since the last review are considered at it (seed 003).
+
+    A rating names an action (``A1``: all its outcomes) or one outcome of it (``A1.2``:
+    its second), "so that it is possible when reviewing them to say whether the outcomes
+    have been achieved in full, partially achieved or not achieved" (seed 001). A Scottish
+    plan's review revisits "the five key questions" and "the Resilience Matrix" (seed 002).
+    """
 
     review_id: str
     kind: ReviewKind
@@ -61,6 +67,10 @@ class ReviewHeld(Event):
     ratings: dict[str, Rating] = Field(default_factory=dict)
     # How the looked-after child took part in their review (SSDA903 REVIEW_CODE, PN0-PN7).
     participation: str | None = None
+    key_questions: str | None = None
+    resilience: str | None = None
+
+    _blank = field_validator("key_questions", "resilience")(not_blank)
 
 
 class SupervisionDiscussed(Event):

@@ -89,8 +89,20 @@ class AimChanged(Event):
 
 
 class PlanDetailsRecorded(Event):
-    """Care Plan Part One key details, a Scottish plan's contingency and compulsory
-    measures, or the lead professional (seeds 002, 003). Only the fields given change."""
+    """Care Plan Part One key details, a Scottish plan's compulsory measures, and what every
+    plan records (seeds 001, 002, 003). Only the fields given change.
+
+    Every plan: "the possible consequences, or further action to be taken if the plan is
+    not followed" (``contingency``), "any referrals made to other agencies"
+    (``referrals``), "which agency/individual is responsible for monitoring the outcomes
+    ... and how" (``monitoring``), "the level of involvement of the child and her/his
+    family" (``involvement``) (seed 001); the lead professional (``lead``), named in words,
+    of any agency: "a lead professional to co-ordinate the plan" (seed 002).
+
+    A Scottish plan: "a single service Child's Plan ... will be led by the named person"
+    (``named_person``); "reasons for the plan; partners to the plan; a summary of the child
+    or young person's needs; ... resources to be provided" (seed 002).
+    """
 
     legal_status: str | None = None
     court: str | None = None
@@ -101,12 +113,30 @@ class PlanDetailsRecorded(Event):
     contingency: str | None = None
     compulsory_measures: str | None = None
     lead: str | None = None
+    named_person: str | None = None
+    monitoring: str | None = None
+    involvement: str | None = None
+    referrals: list[str] | None = None
+    reasons: str | None = None
+    partners: str | None = None
+    needs_summary: str | None = None
+    resources: str | None = None
 
 
 class PlanDistributed(Event):
-    """Copies of the approved plan sent to the family, the child and agencies (seed 004)."""
+    """Copies of the approved plan sent to the family, the child and agencies (seed 004).
+
+    "Once the manager has approved the child's plan the social worker should send a copy
+    to the family" (seed 001): a plan is sent only once approved, and the copy names the
+    version sent (``version``) and the approved version it rests on. "A copy of any
+    changed section(s) should be sent to all parties" (seed 003): ``sections`` names the
+    Part Two actions changed since the last copy went out.
+    """
 
     to: list[str] = Field(min_length=1)
+    version: int | None = None
+    approved_version: int | None = None
+    sections: list[str] = Field(default_factory=list)
 
 
 class InitialPlanExtended(Event):

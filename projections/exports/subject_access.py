@@ -50,6 +50,10 @@ SAYS = {
     "referral-recorded": "A referral to children's social care was recorded",
     "assessment-recorded": "A child and family assessment was recorded",
     "s47-recorded": "A Section 47 enquiry was recorded",
+    "meeting-recorded": "A meeting about the plan was recorded",
+    "meeting-record-sent": "The record of a meeting was sent",
+    "plan-returned": "The plan was returned for changes",
+    "record-linked": "Another plan or record was joined to the plan",
 }
 
 

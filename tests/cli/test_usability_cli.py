@@ -36,10 +36,10 @@ def care(sh: Shell) -> tuple[Shell, str]:
     sh.ok("action", "amend", plan, "A1", "--frequency", "2 hours per week", "--discussed-with", "Ms Simpson",
           "--reason", "progress at the review was partial", "--on", "2026-03-20", actor="sw1")
     sh.ok("action", "amend", plan, "A1", "--responsible", "Jenny Page and Tim Moore", "--on", "2026-03-10",
-          actor="sw1")
+          "--discussed-with", "Ms Simpson", actor="sw1")  # an agreed Care Plan's Part Two (seed 003)
     sh.ok("action", "add", plan, "--area", "education", "--need", "Nursery place", "--response", "Apply",
           "--frequency", "Once", "--responsible", "Foster carers", "--starts", "2026-04-01", "--outcome",
-          "Susan starts nursery", "--on", "2026-03-15", actor="sw1")
+          "Susan starts nursery", "--on", "2026-03-15", "--discussed-with", "Ms Simpson", actor="sw1")
     return sh, plan
 
 
@@ -120,7 +120,8 @@ def test_every_write_says_what_it_recorded(care: tuple[Shell, str]) -> None:
     assert f"opened child-in-need plan {other} for K1 Karen" in opened.err
     approved = sh.ok("plan", "approve", plan, "--on", "2026-03-21", actor="tm1").out
     assert approved.startswith(f"approved version 8 of plan {plan}")
-    amended = sh.ok("action", "amend", plan, "A1", "--need", "Play skills", "--on", "2026-03-22", actor="sw1").out
+    amended = sh.ok("action", "amend", plan, "A1", "--need", "Play skills", "--on", "2026-03-22",
+                    "--discussed-with", "Ms Simpson", actor="sw1").out
     assert amended.startswith(f"amended need of action A1 of plan {plan}; margin MG 2026-03-22")
     visit = sh.ok("visit", "record", plan, "--on", "2026-03-23", "--seen-alone", "yes", actor="sw1").out
     assert visit.startswith("recorded a visit on 2026-03-23") and "seen alone" in visit

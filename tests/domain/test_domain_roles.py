@@ -55,14 +55,22 @@ COMMANDS = {
         actor, s["cin"], party="child", name="Alex", text="Happy with it")),
     "record_signature": (SOCIAL, lambda app, s, actor, n: app.record_signature(
         actor, s["cin"], party="parent", name="Ms Example", agrees="no")),
-    "hold_review": (("review-chair",), lambda app, s, actor, n: app.hold_review(
+    # A social worker records the CIN meetings and core groups (CLI.md, "The practice guidance, second pass").
+    "hold_review": (("review-chair", *SOCIAL), lambda app, s, actor, n: app.hold_review(
         actor, s["cin"], kind="child-in-need", on=TODAY, chair=RC)),
     "change_aim": (("review-chair",), lambda app, s, actor, n: app.change_aim(
         actor, s["cin"], review_id=s["cin_review"], aim="A new aim")),
     "record_details": (SOCIAL, lambda app, s, actor, n: app.record_details(actor, s["cin"], lead=[SW, TM][n])),
     "extend_initial_plan": (("team-manager",), lambda app, s, actor, n: app.extend_initial_plan(
         actor, s["initial"], review_id=s["initial_review"], until=date(2026, 11, 20))),
-    "distribute_plan": (SOCIAL, lambda app, s, actor, n: app.distribute_plan(actor, s["cin"], to=["mother"])),
+    "distribute_plan": (SOCIAL, lambda app, s, actor, n: app.distribute_plan(actor, s["care"], to=["mother"])),
+    "record_meeting": (SOCIAL, lambda app, s, actor, n: app.record_meeting(
+        actor, s["cin"], kind="planning", on=TODAY, invited=["mother"], attended=["mother"])),
+    "record_meeting_sent": (SOCIAL, lambda app, s, actor, n: app.record_meeting_sent(
+        actor, s["cin"], f"M{n + 1}", on=TODAY)),
+    "return_plan": (("team-manager",), lambda app, s, actor, n: app.return_plan(
+        actor, s["cin"], comments="outcomes need dates")),
+    "link_record": (SOCIAL, lambda app, s, actor, n: app.link_record(actor, s["care"], record="pep", on=TODAY)),
     "record_contact": (SOCIAL, lambda app, s, actor, n: app.record_contact(
         actor, s["cin"], person="Mr Example", relationship="father", arrangement="none")),
     "record_visit": (SOCIAL, lambda app, s, actor, n: app.record_visit(actor, s["cin"], on=TODAY, seen_alone=True)),
@@ -115,6 +123,9 @@ def scene(staffed):
     add_child(app, CHILD2, name="Sam Example")
     care = app.open_plan(SW, CHILD2, kind="care-plan", aim="Return home", aim_option=3, on=OPENED)
     app.record_placement(SW, care, on=OPENED, placement_type="U6", legal_status="V2", reason_new_episode="S")
+    app.approve_plan(TM, care, on=OPENED)  # copies go out once approved (seed 001)
+    for _ in range(2):
+        app.record_meeting(SW, cin, kind="child-in-need", on=date(2026, 10, 20), invited=["mother"])
     events = app.events_of(cin)
     return app, {
         "cin": cin, "care": care, "cin_review": cin_review, "conference": conference, "initial": initial, "initial_review": initial_review,

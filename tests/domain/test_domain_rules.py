@@ -354,7 +354,8 @@ def test_part_one_and_scottish_details_belong_to_their_kinds(child):
     add_child(app, CHILD2, name="Sam Other", nation="scotland")
     care = open_plan(app, "care-plan")
     scot = open_plan(app, "multi-agency", child=CHILD2)
-    refused(app, RuleBroken, app.record_details, SW, care, contingency="Kinship carer")
+    # The contingency belongs to every plan (seed 001); compulsory measures to a Scottish one.
+    refused(app, RuleBroken, app.record_details, SW, care, compulsory_measures="Supervision requirement")
     refused(app, RuleBroken, app.record_details, SW, scot, legal_status="Accommodated")
     refused(app, BadInput, app.record_details, SW, care)
     recorded(app, app.record_details, SW, care, legal_status="Care order", parallel_plan="Adoption")
@@ -532,7 +533,8 @@ def test_unknown_ids_are_not_found(child):
     refused(app, NotFound, app.hold_review, RC, pid, kind="statutory", on=TODAY, chair="no-such-chair")
     refused(app, NotFound, review, app, pid, "child-in-need", ratings={"A99": "achieved"})
     refused(app, NotFound, app.change_aim, RC, pid, review_id="R99", aim="New")
-    refused(app, NotFound, app.record_details, SW, pid, lead="no-such-staff")
+    # The lead professional is named in words, of any agency (seed 002): not a staff id.
+    recorded(app, app.record_details, SW, pid, lead="Dr Jane Smith, health visitor")
     refused(app, NotFound, app.staff_member, "no-such-staff")
     refused(app, NotFound, app.child, "NO-SUCH-CHILD")
     refused(app, NotFound, app.correct, RO, f"{missing}/1", fields={"aim": "x"}, reason="r")
@@ -573,8 +575,8 @@ def test_review_ratings_and_next_review(child):
     assert app.plan(pid).state.next_review == date(2026, 11, 12)
     refused(app, BadInput, review, app, pid, "child-in-need", on=date(2026, 11, 10), next_review=date(2026, 11, 10))
     refused(app, BadInput, review, app, pid, "child-in-need", on=date(2026, 9, 30))  # before the plan opened
-    refused(app, RuleBroken, app.hold_review, RC, pid, kind="child-in-need", on=TODAY, chair=SW,
-            match="not a review chair")
+    refused(app, RuleBroken, app.hold_review, RC, pid, kind="statutory", on=TODAY, chair=SW,
+            match="not a review chair")  # a social worker chairs CIN meetings and core groups only (seed 004)
     rid = recorded(app, review, app, pid, "child-in-need", on=date(2026, 11, 10),
                    next_review=date(2026, 12, 22), ratings={a1: "partly"})
     r = app.plan(pid).state.reviews[rid]

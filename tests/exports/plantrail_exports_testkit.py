@@ -302,7 +302,8 @@ def review_store(url: str) -> tuple[Any, str]:
                              next_review=date(2002, 11, 14), ratings={"A1": "partly", "A2": "achieved"})
     app.amend_action("sw1", susan, "A1", frequency="2 hours per week", on=date(2002, 8, 20),
                      discussed_with="Ms Simpson and Jenny Page", reason="Ms Simpson asked for more sessions")
-    app.end_action("sw2", susan, "A2", reason="Initial contact sessions completed", on=date(2002, 8, 28))
+    app.end_action("sw2", susan, "A2", reason="Initial contact sessions completed", on=date(2002, 8, 28),
+                   discussed_with="Ms Simpson")  # an agreed Care Plan's Part Two changes are discussed first
     app.add_action("sw2", susan, area="health", need="Susan is due her pre-school health check.",
                    response="Foster carers to take Susan to the health visitor.", frequency="Once",
                    responsible="Mr and Mrs Irvine, foster carers", starts=date(2002, 9, 9),

@@ -11,9 +11,15 @@ from plantrail.projections.due import due
 from plantrail.projections.timescales import add_months, add_working_days, load_policy
 
 
-def _items(desk, on, pid=None, **kw):
+def _items(desk, on, pid=None, only=None, **kw):
     rows = due(desk.app, on, **kw)
-    return {(r["what"], r["due_on"], r["overdue_days"]) for r in rows if pid is None or r["plan_id"] == str(pid)}
+    return {(r["what"], r["due_on"], r["overdue_days"]) for r in rows
+            if (pid is None or r["plan_id"] == str(pid)) and (only is None or r["what"] in only)}
+
+
+# The looked-after review cycle; the looked-after child's records (PEP, health assessment, ...)
+# are tested in tests/cli/test_guidance_cli.py.
+LAC = ("looked-after-review", "looked-after-visit")
 
 
 @pytest.fixture
@@ -73,11 +79,12 @@ def test_childs_plan_approval_cin_review_and_visit(late):
     desk.write("record_visit", "sw1", pid, on=date(2026, 4, 20))
     desk.review(pid, on=date(2026, 5, 5))
     assert _items(desk, date(2026, 6, 2)) == {("cin-review", "2026-06-16", -14), ("cin-visit", "2026-05-18", 15)}
-    # A review may set its next date further off, but never more than 6 months away.
+    # A review may set its next date further off, but "the plan is then reviewed every six
+    # weeks" (seed 004): never more than 6 weeks away ([cin_review] max_weeks).
     desk.review(pid, on=date(2026, 6, 15), next_review=date(2027, 3, 1))
-    assert ("cin-review", "2026-12-15", 0) in _items(desk, date(2026, 12, 15))
-    desk.review(pid, on=date(2026, 7, 1), next_review=date(2026, 9, 1))
-    assert ("cin-review", "2026-09-01", 3) in _items(desk, date(2026, 9, 4))
+    assert ("cin-review", "2026-07-27", 0) in _items(desk, date(2026, 7, 27))
+    desk.review(pid, on=date(2026, 7, 1), next_review=date(2026, 8, 1))
+    assert ("cin-review", "2026-08-01", 3) in _items(desk, date(2026, 8, 4))
 
 
 def test_approval_in_scotland_counts_scottish_bank_holidays(late):
@@ -110,7 +117,9 @@ def test_child_protection_core_group_and_review_conferences(late):
                                                ("cp-review-conference", "2026-06-02", -8)}
     desk.review(pid, on=date(2026, 3, 12), kind="core-group")
     desk.review(pid, on=date(2026, 5, 28), kind="cp-review-conference")
-    assert _items(desk, date(2026, 11, 20)) == {("cp-review-conference", "2026-11-28", -8)}  # then 6 months
+    # Then 6 months; the core group "should meet regularly" (seed 000): 6 weeks from the last.
+    assert _items(desk, date(2026, 11, 20)) == {("cp-review-conference", "2026-11-28", -8),
+                                                ("cp-core-group", "2026-04-23", 211)}
 
 
 def test_a_plan_becoming_child_protection_counts_from_that_conference(late):
@@ -133,17 +142,17 @@ def test_looked_after_reviews_and_visits(late):
     scot = desk.plan("S5", kind="care-plan", aim="to go home", aim_option=3, on=date(2026, 3, 23))
     # First review within 20 working days (Easter: 21 April in Scotland, 22 in England);
     # first visit within a week.
-    assert _items(desk, date(2026, 4, 10), pid) == {("looked-after-review", "2026-04-22", -12),
+    assert _items(desk, date(2026, 4, 10), pid, LAC) == {("looked-after-review", "2026-04-22", -12),
                                                     ("looked-after-visit", "2026-03-30", 11)}
     assert ("looked-after-review", "2026-04-21", -11) in _items(desk, date(2026, 4, 10), scot)
     desk.write("record_visit", "sw1", pid, on=date(2026, 3, 27))
     desk.review(pid, on=date(2026, 4, 20), kind="statutory")
     # Second review within 3 months of the first; visits every 6 weeks.
-    assert _items(desk, date(2026, 7, 10), pid) == {("looked-after-review", "2026-07-20", -10),
+    assert _items(desk, date(2026, 7, 10), pid, LAC) == {("looked-after-review", "2026-07-20", -10),
                                                     ("looked-after-visit", "2026-05-08", 63)}
     desk.review(pid, on=date(2026, 7, 15), kind="statutory")
     desk.write("record_visit", "sw1", pid, on=date(2026, 7, 15))
-    assert _items(desk, date(2027, 1, 10), pid) == {("looked-after-review", "2027-01-15", -5),
+    assert _items(desk, date(2027, 1, 10), pid, LAC) == {("looked-after-review", "2027-01-15", -5),
                                                     ("looked-after-visit", "2026-08-26", 137)}
 
 

@@ -172,7 +172,8 @@ def test_show_document_has_the_contract_fields(desk):
     _first, second = _two_plans(desk)
     desk.action(second, area="corporate-parent-parenting-capacity", need="stable carers")
     desk.write("approve_plan", "tm1", second, on=date(2026, 1, 20))
-    desk.write("amend_action", "sw2", second, "A1", responsible="Carers", on=date(2026, 1, 25))
+    desk.write("amend_action", "sw2", second, "A1", responsible="Carers", on=date(2026, 1, 25),
+               discussed_with="the parents")  # an agreed Care Plan's Part Two change (seed 003)
     doc = current_plan(app, second)
     for field in ("plan_id", "child", "kind", "status", "aim", "actions", "views", "signatures", "reviews",
                   "next_review", "aim_option", "approved_version", "contacts", "details", "opened_on"):
