@@ -41,6 +41,8 @@ class MissingPeriod(BaseModel):
     kind: str  # "missing" or "away"
     started: date
     ended: date | None = None
+
+
 class Referral(BaseModel):
     referral_id: str
     on: date
@@ -52,6 +54,7 @@ class Referral(BaseModel):
 
 class Assessment(BaseModel):
     assessment_id: str
+    started: date
     authorised: date | None = None
     factors: list[str] = Field(default_factory=list)
     event_id: str = ""
@@ -61,6 +64,7 @@ class Enquiry(BaseModel):
     """A Section 47 enquiry."""
 
     s47_id: str
+    started: date
     icpc_required: bool | None = None
     icpc: date | None = None
     event_id: str = ""
