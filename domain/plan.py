@@ -11,6 +11,7 @@ from plantrail.domain.acting import Acting
 from plantrail.domain.errors import BadInput, NotFound, RuleBroken
 from plantrail.domain.looked_after import check_ending, check_episode, check_participation, check_placement
 from plantrail.domain.plan_guidance import PlanGuidance
+from plantrail.domain.plan_parts import Review
 from plantrail.domain.plan_rules import (
     check_aim,
     check_category,
@@ -21,14 +22,12 @@ from plantrail.domain.plan_rules import (
     check_referral_codes,
     check_replacement,
 )
-from plantrail.domain.plan_state import AMENDABLE, PlanState, Review, fold
+from plantrail.domain.plan_state import AMENDABLE, PlanState, fold
 from plantrail.domain.record import CorrectableRecord
 from plantrail.domain.vocabulary import (
     AIM_REVIEW_KINDS,
     AREAS_BY_KIND,
     INITIAL_PLAN_EXTENSION_WEEKS,
-    KINDS_WITH_PART_ONE,
-    KINDS_WITH_PLACEMENTS,
     PLAN_FAMILY,
     REVIEW_KINDS_BY_FAMILY,
     kind_change_reviews,

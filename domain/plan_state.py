@@ -15,7 +15,7 @@ from uuid import UUID
 
 from plantrail.domain import events as ev
 from plantrail.domain.base import Event
-from plantrail.domain.plan_parts import Copy, Linked, Meeting, Returned
+from plantrail.domain.plan_parts import Copy, Linked, Meeting, Placement, Returned, Review
 from plantrail.domain.vocabulary import AIM_REVIEW_KINDS, INITIAL_PLAN_WEEKS, REPLACES_PART_TWO
 
 # What is recorded about a plan without changing what it says: signing it (seed 001: "the
@@ -80,42 +80,6 @@ class Contact:
     relationship: str
     arrangement: str
     on: date
-
-
-@dataclass(slots=True, kw_only=True)
-class Review:
-    review_id: str
-    kind: str
-    held_on: date
-    chair: str
-    next_review: date | None = None
-    ratings: dict[str, str] = field(default_factory=dict)
-    participation: str | None = None  # SSDA903 REVIEW_CODE, at a looked-after child's review
-    key_questions: str | None = None
-    resilience: str | None = None
-
-
-@dataclass(slots=True, kw_only=True)
-class Placement:
-    """A looked-after child's placement (seed 003): from ``placed_on``."""
-
-    placed_on: date
-    emergency: bool = False
-    long_term: bool = False
-    placement: str | None = None
-    # The SSDA903 episode it starts, as recorded (``domain.looked_after``); None: not given.
-    placement_type: str | None = None
-    legal_status: str | None = None
-    reason_new_episode: str | None = None
-    provider: str | None = None
-    postcode: str | None = None
-    home_postcode: str | None = None
-    urn: str | None = None
-    change_reason: str | None = None
-    need: str | None = None
-    # ``placement end``: the day the child stopped being looked after, and the DfE's reason.
-    ended_on: date | None = None
-    end_reason: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)

@@ -6,7 +6,6 @@ from typing import Any
 
 from plantrail.application import commands as c
 from plantrail.application.unit_of_work import UnitOfWork
-from plantrail.domain.errors import RuleBroken
 from plantrail.domain.looked_after import EPISODE_FIELDS
 
 
