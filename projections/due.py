@@ -156,8 +156,8 @@ def _items(p: _Plan, nation: str, policy: Policy) -> Iterator[Item]:
         # Short breaks that make the child looked after bring the looked-after review cycle
         # (seed 000); a child no longer looked after (``placement end``) has no such clocks.
         yield _looked_after_review(p, nation, policy["looked_after_review"])
-    if p.kind == "care-plan":
-        yield _looked_after_visit(p, policy["looked_after_visit"])
+        if p.kind == "care-plan":
+            yield _looked_after_visit(p, policy["looked_after_visit"])
     yield from guidance.items(p, nation, policy)
 
 
