@@ -146,7 +146,8 @@ def test_a_parent_signing_without_agreeing_is_flagged_for_review(sq: Shell) -> N
     assert show(sq, plan)["not_agreeing"] == ["Ms Hawthorne"]
     (flag,) = due_rows(sq, "2026-03-12", "review-not-agreeing")
     assert flag["due_on"] == "2026-03-16" and "strategy discussion" in flag["basis"]
-    sq.ok("review", "hold", plan, "--kind", "child-in-need", "--on", "2026-03-13", "--chair", "sw1", actor="sw1")
+    sq.ok("meeting", "record", plan, "--kind", "strategy", "--on", "2026-03-13", "--attended", "Team manager",
+          actor="sw1")  # "a strategy meeting or discussion should be convened by a CSC manager"
     assert not due_rows(sq, "2026-03-16", "review-not-agreeing")
 
 
@@ -192,9 +193,11 @@ def test_a_single_agency_plan_becomes_multi_agency_at_a_review(sq: Shell) -> Non
                     ("review hold", "rc1", {"plan_id": "$1", "kind": "statutory", "on": "2026-04-01",
                                             "chair": "rc1"}), nation="scotland")
     sq.ok("plan", "kind", plan, "--kind", "multi-agency", "--review", "R1", actor="rc1")
+    assert ("lead-professional", "2026-04-01") in due(sq, "2026-04-02")
     sq.ok("plan", "details", plan, "--lead", "Dr Jane Smith, health visitor", "--on", "2026-04-01", actor="sw1")
     doc = show(sq, plan)
     assert doc["kind"] == "multi-agency" and doc["details"]["lead"] == "Dr Jane Smith, health visitor"
+    assert "lead-professional" not in {w for w, _ in due(sq, "2026-04-02")}
     sq.refused(1, "plan", "kind", plan, "--kind", "care-plan", "--review", "R1", actor="rc1")
 
 
