@@ -369,3 +369,22 @@ def test_a_short_breaks_plan_carries_part_one_a_placement_agreement_and_looked_a
     assert ("placement-agreement", "2026-03-06") in items and ("looked-after-review", "2026-04-07") in items
     sq.ok("plan", "link", plan, "--what", "placement-agreement", "--on", "2026-03-06", actor="sw1")
     assert "placement-agreement" not in {w for w, _ in due(sq, "2026-03-20")}
+
+
+# ------------------------------------------------------------------ the demo and the review pack
+def test_the_demo_and_the_review_pack_show_the_guidance_sections(sq: Shell, tmp_path: Path) -> None:
+    """The seeds' worked examples where they fill the new sections: Karen's core group (seed 000:
+    "the Core Group developed a Child's Plan for Karen"), Ibriham's Placement Agreement (seed 000:
+    "Part One of the Care Plan and a Placement Agreement should be completed"), the changed section
+    of Susan's plan sent to all parties (seed 003)."""
+    sq.ok("demo")
+    ids = {r["child"]: r["plan_id"] for r in sq.ok("demo", "--json").json()["plans"]}
+    karen = sq.ok("show", ids["DEMO-KH"], "--json", actor="demo-manager").json()
+    assert karen["meetings"][0]["kind"] == "core-group" and karen["meetings"][0]["apologies"]
+    ibriham = sq.ok("show", ids["DEMO-IH"], "--json", actor="demo-manager").json()
+    assert [link["record"] for link in ibriham["linked"]] == ["placement-agreement"]
+    assert ibriham["changed_since_approval"] == []  # a short break taken is no change to the plan
+    pack = tmp_path / "pack.html"
+    sq.ok("report", "review-pack", ids["DEMO-SS"], "-o", str(pack), actor="demo-manager")
+    html = pack.read_text()
+    assert "Copies sent and returns" in html and "changed actions: A1" in html
