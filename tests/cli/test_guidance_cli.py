@@ -234,10 +234,13 @@ def test_a_manager_returns_a_plan_with_comments(sq: Shell) -> None:
 # ------------------------------------------------------------------ seed 004: reviews every six weeks
 def test_cin_reviews_every_six_weeks(sq: Shell) -> None:
     """Seed 004: "The plan is then reviewed every six weeks"."""
-    scene(sq, CIN, ("review hold", "sw1", {"plan_id": "$1", "kind": "child-in-need", "on": "2026-04-01",
-                                           "chair": "sw1", "next_review": "2026-09-01"}))
+    (plan,) = scene(sq, CIN, ("review hold", "sw1", {"plan_id": "$1", "kind": "child-in-need", "on": "2026-04-01",
+                                                     "chair": "sw1", "next_review": "2026-09-01"}))
     (row,) = due_rows(sq, "2026-05-10", "cin-review")
     assert row["due_on"] == "2026-05-13" and "capped" in row["basis"]
+    # A CIN meeting recorded as a meeting is the review too: the next is 6 weeks on.
+    sq.ok("meeting", "record", plan, "--kind", "child-in-need", "--on", "2026-05-12", actor="sw1")
+    assert ("cin-review", "2026-06-23") in due(sq, "2026-06-20")
 
 
 # ------------------------------------------------------------------ seed 004: meetings and their records
