@@ -5,12 +5,13 @@ folds. Issue 27 measured 1.02-1.06 us/event on main and 0.76 on its branch (the 
 test became one set lookup by the event's class).
 """
 import time
-from datetime import date, datetime, timezone, timedelta
+from datetime import UTC, date, datetime
+
 from plantrail.domain.acting import Acting
 from plantrail.domain.plan import Plan
 from plantrail.domain.plan_state import PlanState, fold
 
-AT = datetime(2026, 12, 1, tzinfo=timezone.utc)
+AT = datetime(2026, 12, 1, tzinfo=UTC)
 def acting(who="sw1", on=date(2026, 1, 5)):
     return Acting(staff_id=who, initials="MG", on=on, at=AT)
 plan = Plan.open(acting(), child_ref="C1", kind="child-in-need", aim="Safe")
