@@ -32,7 +32,7 @@ def meeting() -> None:
 @click.option("--apologies", multiple=True, help="Someone who sent apologies; repeat.")
 @click.option("--record-sent", type=DATE, help="When the meeting's record went to everyone invited.")
 def meeting_record(**options: Any) -> dict[str, Any]:
-    """Record a meeting; prints its meeting_id. `due` chases a record not yet sent (social worker).
+    """Record a meeting (planning, CIN, core group, conference, resource panel, strategy); prints its meeting_id. `due` chases a record not yet sent (social worker).
 
     Example: plantrail --as sw1 meeting record 3f2a9c1e --kind planning --on 2026-03-05
     --invited "Ms Hawthorne" --invited "Health visitor" --attended "Ms Hawthorne" --apologies "Health visitor"

@@ -126,7 +126,7 @@ def kind_change_reviews(from_kind: str, to_kind: str) -> tuple[str, ...]:
 
 
 # Meetings about a plan (seeds 000, 004; CLI.md, "The practice guidance, second pass").
-MeetingKind = Literal["planning", "child-in-need", "core-group", "conference", "resource-panel"]
+MeetingKind = Literal["planning", "child-in-need", "core-group", "conference", "resource-panel", "strategy"]
 MEETING_KINDS: tuple[str, ...] = get_args(MeetingKind)
 # The review kinds a social worker may chair: later CIN meetings (seed 004) and core groups,
 # which the lead social worker chairs (seed 000). Statutory reviews and conferences keep

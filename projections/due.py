@@ -100,9 +100,14 @@ class _Plan:
     def core_groups(self) -> list[tuple[str, date, date | None]]:
         """Core groups held in the current kind period: reviews of that kind, and meetings
         recorded as core groups (``meeting record --kind core-group``), by date."""
-        met = [("core-group", held, None) for kind, held, _, _ in self.meetings
-               if kind == "core-group" and held >= self.since]
-        return sorted(self.reviews_since(("core-group",)) + met, key=lambda r: r[1])
+        return self.held_or_met(("core-group",), "core-group")
+
+    def held_or_met(self, kinds: tuple[str, ...], meeting_kind: str) -> list[tuple[str, date, date | None]]:
+        """Reviews of these kinds and meetings of that kind in the current kind period, by date
+        (a meeting sets no next date)."""
+        met = [(meeting_kind, held, None) for kind, held, _, _ in self.meetings
+               if kind == meeting_kind and held >= self.since]
+        return sorted(self.reviews_since(kinds) + met, key=lambda r: r[1])
 
     def last_visit(self) -> date | None:
         visits = [v for v in self.visits if v >= self.since]
@@ -183,7 +188,7 @@ def _review(what: str, anchor: date, explicit: date | None, default: date, cap: 
 
 
 def _cin_review(p: _Plan, rules: dict[str, int]) -> Item:
-    held = p.reviews_since(CIN_REVIEW_KINDS)
+    held = p.held_or_met(CIN_REVIEW_KINDS, "child-in-need")  # a CIN meeting recorded is the review (seed 004)
     anchor, explicit = (held[-1][1], held[-1][2]) if held else (p.since, p.first_review_by())
     counted = f"{rules['every_weeks']} weeks from the {'last review' if held else 'plan start'} on {anchor}"
     # "The plan is then reviewed every six weeks" (seed 004): a later date a review sets is

@@ -27,6 +27,9 @@ def items(p: Any, nation: str, policy: Policy) -> Iterator[Item]:
     yield from _outcomes(p)
     if p.kind in SCOTTISH_KINDS:
         yield _scottish_review(p, policy["scottish_plan_review"])
+    if p.kind == "multi-agency" and not (p.doc.get("details") or {}).get("lead"):
+        # "a multi-agency Child's Plan ... requires the identification of a lead professional" (seed 002)
+        yield ("lead-professional", p.since, f"a multi-agency plan (since {p.since}) names its lead professional")
     if p.kind == "care-plan":
         yield from _care_plan_records(p, nation, policy)
         yield from _changes_to_send(p, nation, policy["changes_sent"])

@@ -22,7 +22,8 @@ class MeetingRecorded(Event):
     (seed 004). A Child's Plan is approved "within seven working days" of the first CIN
     meeting (seed 001): the first planning or child-in-need meeting starts that clock.
     The core group "should meet regularly" (seed 000); a resource panel approves what the
-    plan needs "if necessary" (seed 004, step 7).
+    plan needs "if necessary" (seed 004, step 7); a strategy meeting or discussion is
+    convened where reluctance to engage suggests a risk of significant harm (seed 001).
     """
 
     meeting_id: str

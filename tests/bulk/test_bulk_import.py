@@ -107,8 +107,9 @@ def child(ref: str, name: str = "X") -> dict[str, Any]:
     # bad input: a date that is not one (exit 2)
     ({"command": "child add", "as": "sw1", "args": {"child_ref": "K9", "name": "X", "born": "2021-02-30"}},
      2, "not a date"),
-    # refused by a rule: a social worker may not hold a review (exit 1)
-    ({"command": "review hold", "as": "sw1", "args": {"plan_id": "$8", "kind": "child-in-need",
+    # refused by a rule: a social worker may not record a statutory review (exit 1); CIN meetings
+    # and core groups they may (issue 27)
+    ({"command": "review hold", "as": "sw1", "args": {"plan_id": "$8", "kind": "statutory",
                                                       "on": "2026-01-20", "chair": "rc1"}}, 1, ""),
     # an unknown id (exit 2)
     ({"command": "visit record", "as": "sw1", "args": {"plan_id": "0badc0de-0000-4000-8000-000000000000",

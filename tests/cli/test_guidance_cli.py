@@ -146,7 +146,8 @@ def test_a_parent_signing_without_agreeing_is_flagged_for_review(sq: Shell) -> N
     assert show(sq, plan)["not_agreeing"] == ["Ms Hawthorne"]
     (flag,) = due_rows(sq, "2026-03-12", "review-not-agreeing")
     assert flag["due_on"] == "2026-03-16" and "strategy discussion" in flag["basis"]
-    sq.ok("review", "hold", plan, "--kind", "child-in-need", "--on", "2026-03-13", "--chair", "sw1", actor="sw1")
+    sq.ok("meeting", "record", plan, "--kind", "strategy", "--on", "2026-03-13", "--attended", "Team manager",
+          actor="sw1")  # "a strategy meeting or discussion should be convened by a CSC manager"
     assert not due_rows(sq, "2026-03-16", "review-not-agreeing")
 
 
@@ -192,9 +193,11 @@ def test_a_single_agency_plan_becomes_multi_agency_at_a_review(sq: Shell) -> Non
                     ("review hold", "rc1", {"plan_id": "$1", "kind": "statutory", "on": "2026-04-01",
                                             "chair": "rc1"}), nation="scotland")
     sq.ok("plan", "kind", plan, "--kind", "multi-agency", "--review", "R1", actor="rc1")
+    assert ("lead-professional", "2026-04-01") in due(sq, "2026-04-02")
     sq.ok("plan", "details", plan, "--lead", "Dr Jane Smith, health visitor", "--on", "2026-04-01", actor="sw1")
     doc = show(sq, plan)
     assert doc["kind"] == "multi-agency" and doc["details"]["lead"] == "Dr Jane Smith, health visitor"
+    assert "lead-professional" not in {w for w, _ in due(sq, "2026-04-02")}
     sq.refused(1, "plan", "kind", plan, "--kind", "care-plan", "--review", "R1", actor="rc1")
 
 
@@ -231,10 +234,13 @@ def test_a_manager_returns_a_plan_with_comments(sq: Shell) -> None:
 # ------------------------------------------------------------------ seed 004: reviews every six weeks
 def test_cin_reviews_every_six_weeks(sq: Shell) -> None:
     """Seed 004: "The plan is then reviewed every six weeks"."""
-    scene(sq, CIN, ("review hold", "sw1", {"plan_id": "$1", "kind": "child-in-need", "on": "2026-04-01",
-                                           "chair": "sw1", "next_review": "2026-09-01"}))
+    (plan,) = scene(sq, CIN, ("review hold", "sw1", {"plan_id": "$1", "kind": "child-in-need", "on": "2026-04-01",
+                                                     "chair": "sw1", "next_review": "2026-09-01"}))
     (row,) = due_rows(sq, "2026-05-10", "cin-review")
     assert row["due_on"] == "2026-05-13" and "capped" in row["basis"]
+    # A CIN meeting recorded as a meeting is the review too: the next is 6 weeks on.
+    sq.ok("meeting", "record", plan, "--kind", "child-in-need", "--on", "2026-05-12", actor="sw1")
+    assert ("cin-review", "2026-06-23") in due(sq, "2026-06-20")
 
 
 # ------------------------------------------------------------------ seed 004: meetings and their records
@@ -366,3 +372,22 @@ def test_a_short_breaks_plan_carries_part_one_a_placement_agreement_and_looked_a
     assert ("placement-agreement", "2026-03-06") in items and ("looked-after-review", "2026-04-07") in items
     sq.ok("plan", "link", plan, "--what", "placement-agreement", "--on", "2026-03-06", actor="sw1")
     assert "placement-agreement" not in {w for w, _ in due(sq, "2026-03-20")}
+
+
+# ------------------------------------------------------------------ the demo and the review pack
+def test_the_demo_and_the_review_pack_show_the_guidance_sections(sq: Shell, tmp_path: Path) -> None:
+    """The seeds' worked examples where they fill the new sections: Karen's core group (seed 000:
+    "the Core Group developed a Child's Plan for Karen"), Ibriham's Placement Agreement (seed 000:
+    "Part One of the Care Plan and a Placement Agreement should be completed"), the changed section
+    of Susan's plan sent to all parties (seed 003)."""
+    sq.ok("demo")
+    ids = {r["child"]: r["plan_id"] for r in sq.ok("demo", "--json").json()["plans"]}
+    karen = sq.ok("show", ids["DEMO-KH"], "--json", actor="demo-manager").json()
+    assert karen["meetings"][0]["kind"] == "core-group" and karen["meetings"][0]["apologies"]
+    ibriham = sq.ok("show", ids["DEMO-IH"], "--json", actor="demo-manager").json()
+    assert [link["record"] for link in ibriham["linked"]] == ["placement-agreement"]
+    assert ibriham["changed_since_approval"] == []  # a short break taken is no change to the plan
+    pack = tmp_path / "pack.html"
+    sq.ok("report", "review-pack", ids["DEMO-SS"], "-o", str(pack), actor="demo-manager")
+    html = pack.read_text()
+    assert "Copies sent and returns" in html and "changed actions: A1" in html
