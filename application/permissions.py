@@ -17,6 +17,8 @@ RECORDS_OFFICER = frozenset({"records-officer"})
 PERMISSIONS: dict[type[Command], frozenset[str]] = {
     c.AddStaff: TEAM_MANAGER,
     c.GrantRole: TEAM_MANAGER,
+    c.RevokeRole: TEAM_MANAGER,
+    c.RecordLeaving: TEAM_MANAGER,
     c.RegisterChild: SOCIAL_WORK,
     c.OpenPlan: SOCIAL_WORK,
     c.ApprovePlan: TEAM_MANAGER,

@@ -109,6 +109,10 @@ def staff_entry(member: Any, acting: Acting, e: ev.Event) -> None:
             member.version = e.originator_version
         case ev.RoleGranted():
             member.grant(acting, e.role)
+        case ev.RoleRevoked():
+            member.revoke(acting, e.role, e.reason or "")
+        case ev.StaffLeft():
+            member.leave(acting, e.leaves_on, e.reason or "")
         case _:
             raise NotImplementedError(f"no way to decide a {type(e).__name__} again")  # pragma: no cover
 

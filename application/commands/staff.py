@@ -31,6 +31,26 @@ class GrantRole(Command):
     role: str = Field(validation_alias=also("role", "role_"))
 
 
+class RevokeRole(Command):
+    """Take a role away from a staff member (team manager); their past work stays theirs."""
+
+    command: ClassVar = "staff revoke"
+    method: ClassVar = "revoke_role"
+    positional: ClassVar = ("staff_id",)
+    staff_id: str
+    role: str
+    reason: str
+
+
+class RecordLeaving(Command):
+    """Record that a staff member leaves on a date (team manager): from it they may do nothing."""
+
+    command: ClassVar = "staff leave"
+    method: ClassVar = "record_leaving"
+    positional: ClassVar = ("staff_id",)
+    staff_id: str
+    on: Day
+    reason: str
 
 
 class RegisterChild(Command):
@@ -48,4 +68,4 @@ class RegisterChild(Command):
     on: Day | None = None
 
 
-COMMANDS = (AddStaff, GrantRole, RegisterChild)
+COMMANDS = (AddStaff, GrantRole, RevokeRole, RecordLeaving, RegisterChild)

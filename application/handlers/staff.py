@@ -23,6 +23,16 @@ def grant_role(uow: UnitOfWork, cmd: c.GrantRole) -> None:
     uow.staff_member(cmd.staff_id).grant(acting, cmd.role)
 
 
+def revoke_role(uow: UnitOfWork, cmd: c.RevokeRole) -> None:
+    acting = uow.acting()
+    uow.staff_member(cmd.staff_id).revoke(acting, cmd.role, cmd.reason)
+
+
+def record_leaving(uow: UnitOfWork, cmd: c.RecordLeaving) -> None:
+    acting = uow.acting()
+    uow.staff_member(cmd.staff_id).leave(acting, cmd.on, cmd.reason)
+
+
 def register_child(uow: UnitOfWork, cmd: c.RegisterChild) -> None:
     acting = uow.acting(on=cmd.on)
     child = Child.register(acting, child_ref=cmd.child_ref, name=cmd.name, born=cmd.born, sex=cmd.sex,
@@ -33,5 +43,7 @@ def register_child(uow: UnitOfWork, cmd: c.RegisterChild) -> None:
 HANDLERS: dict[type[c.Command], Any] = {
     c.AddStaff: add_staff,
     c.GrantRole: grant_role,
+    c.RevokeRole: revoke_role,
+    c.RecordLeaving: record_leaving,
     c.RegisterChild: register_child,
 }

@@ -32,7 +32,7 @@ from plantrail.domain.events.plans import (
     PlanOpened,
     PlanWithdrawn,
 )
-from plantrail.domain.events.staff import RoleGranted, StaffMemberRegistered
+from plantrail.domain.events.staff import RoleGranted, RoleRevoked, StaffLeft, StaffMemberRegistered
 from plantrail.domain.events.text import Text, not_blank
 from plantrail.domain.events.unrecognised import Unrecognised
 
@@ -43,7 +43,7 @@ __all__ = [
     "PlanDistributed", "PlanKindChanged", "PlanOpened", "ReviewHeld", "RoleGranted", "SignatureRecorded",
     "StaffMemberRegistered", "SupervisionDiscussed", "Text", "Unrecognised", "ViewRecorded", "VisitRecorded", "Voided",
     "not_blank", "type_name",
-    "ChildPlanWithdrawn", "PlanWithdrawn",
+    "ChildPlanWithdrawn", "PlanWithdrawn", "RoleRevoked", "StaffLeft",
 ]
 
 
@@ -73,6 +73,8 @@ CORRECTABLE: tuple[type[Event], ...] = (
 CATALOGUE: tuple[type[Event], ...] = (
     *CORRECTABLE,
     RoleGranted,
+    RoleRevoked,
+    StaffLeft,
     ChildPlanStarted,
     ChildPlanEnded,
     Corrected,
@@ -85,6 +87,8 @@ CATALOGUE: tuple[type[Event], ...] = (
 EVENT_TYPES: dict[type[Event], str] = {
     StaffMemberRegistered: "staff-registered",
     RoleGranted: "role-granted",
+    RoleRevoked: "role-revoked",
+    StaffLeft: "staff-left",
     ChildRegistered: "child-registered",
     ChildPlanStarted: "child-plan-started",
     ChildPlanEnded: "child-plan-ended",

@@ -36,6 +36,10 @@ COMMANDS = {
     "add_staff": (("team-manager",), lambda app, s, actor, n: app.add_staff(
         actor, f"new{n}", name="New Member", initials="NM", roles=["social-worker"])),
     "grant_role": (("team-manager",), lambda app, s, actor, n: app.grant_role(actor, AU, "social-worker")),
+    "revoke_role": (("team-manager",), lambda app, s, actor, n: app.revoke_role(
+        actor, AU, role="auditor", reason="moved to another team")),
+    "record_leaving": (("team-manager",), lambda app, s, actor, n: app.record_leaving(
+        actor, AU, on=TODAY, reason="left the authority")),
     "register_child": (SOCIAL, lambda app, s, actor, n: app.register_child(
         actor, f"C9{n}", name="New Child", born=date(2020, 1, 1))),
     "open_plan": (SOCIAL, lambda app, s, actor, n: app.open_plan(
