@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from plantrail.cli import layout
-from plantrail.cli.context import emit, invocation
+from plantrail.cli.context import emit, invocation, logged
 from plantrail.cli.layout import Field
 from plantrail.cli.params import PAIR, json_option
 from plantrail.cli.plan_writes import plan
@@ -33,6 +33,7 @@ def child_show(child_ref: str, as_json: bool) -> None:
     from plantrail.projections.children import child_document
 
     document = child_document(invocation().app(), child_ref)
+    logged("child show", child=document["child"])
     emit(document, as_json, lambda: _render_child(document))
 
 
@@ -64,6 +65,7 @@ def child_list(search: str | None, as_json: bool) -> None:
     from plantrail.projections.children import find_children
 
     rows = find_children(invocation().app(), search)
+    logged("child list", children=[row["child"] for row in rows])
     title = f"Children matching '{search}'" if search else "Children"
     emit(rows, as_json, lambda: layout.records(f"{title} ({len(rows)})", rows, CHILD_FIELDS,
                                                empty=f"{title}: none"))

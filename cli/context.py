@@ -14,6 +14,7 @@ import click
 class Invocation:
     db: str | None
     actor: str | None
+    purpose: str | None = None
     _app: Any = field(default=None, repr=False)
     _writing: bool = field(default=False, repr=False)
 
@@ -32,6 +33,31 @@ class Invocation:
             check_exists(self.url)
             self._app = self._open(reading_env(self.url))
         return self._app
+
+    def access_log(self) -> Any:
+        """The application the access log is written to: the store of ``--db`` (reads from a
+        standby still log to the primary: this is the one place that says where)."""
+        return self.app()
+
+    def log_read(self, command: str, **shown: Any) -> None:
+        """Before anything of a read is shown: its access log entry, saved (CLI.md, "Who
+        reads"). Refused reads raise their refusal; an entry that cannot be saved refuses
+        the read (exit 4), so nothing is shown unlogged. ``shown``: the fields of
+        ``application.access.Read`` (``child``, ``plan_id``, ``children``, ``staff``)."""
+        from plantrail.application.access import Read, logged_read
+        from plantrail.domain.errors import DomainError
+        from plantrail.store.errors import StoreUnavailable
+        from plantrail.store.settings import login_of
+
+        read = Read(command=command, actor=self.actor, login=login_of(self.url), purpose=self.purpose, **shown)
+        try:
+            logged_read(self.access_log(), read)
+        except (DomainError, StoreUnavailable):
+            raise
+        except Exception as error:  # noqa: BLE001 - any failure to log refuses the read
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise StoreUnavailable(f"the access log cannot be written ({reason}), so nothing is shown: "
+                                   "every read of a child's records is logged first") from None
 
     def writer(self) -> Any:
         """The application on the chosen store, opened to write: the store and its tables are
@@ -60,6 +86,11 @@ class Invocation:
 
 def invocation() -> Invocation:
     return click.get_current_context().find_object(Invocation)
+
+
+def logged(command: str, **shown: Any) -> None:
+    """The read under way, logged before it is shown (``Invocation.log_read``)."""
+    invocation().log_read(command, **shown)
 
 
 def emit(data: Any, as_json: bool, human: Any = None) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from plantrail.cli.context import invocation
+from plantrail.cli.context import invocation, logged
 from plantrail.cli.output import force_option, write_file
 
 
@@ -51,9 +51,11 @@ def cin_census(year: int, output: str | None, lea: str | None, serial_no: str | 
 
     Example: plantrail export cin-census --year 2025 -o cin-2025.xml
     """
-    from plantrail.projections.exports.census import census_xml
+    from plantrail.projections.exports.census import census_return, to_xml
 
-    _write(output, census_xml(_app(), year, lea=lea, serial_no=serial_no), force)
+    data = census_return(_app(), year, lea=lea, serial_no=serial_no)
+    logged("export cin-census", children=[c.child_ref for c in data.children])
+    _write(output, to_xml(data), force)
 
 
 @export_group.command("child")
@@ -78,6 +80,7 @@ def export_child(child_ref: str, output: str | None, fmt: str | None, as_json: b
     if fmt is None:
         fmt = "html" if output and output.lower().endswith((".html", ".htm")) else "json"
     document = subject_access(_app(), child_ref)
+    logged("export child", child=child_ref)
     if fmt == "html":
         _write(output, to_html(document), force)
     else:
@@ -115,7 +118,11 @@ def review_pack_command(plan_id: str, output: str | None, marking: str | None, f
                        fix="give -o a file ending .html or .pdf, or leave -o out for HTML on stdout")
     if suffix == ".pdf":
         _pdf_available()
-    html = to_html(review_pack(_app(), plan_id, marking=marking))
+    from plantrail.cli.reads import log_plan_read, plan_of
+
+    pack = review_pack(_app(), plan_id, marking=marking)
+    log_plan_read("report review-pack", plan_of(_app(), plan_id))
+    html = to_html(pack)
     _write(output, to_pdf(html) if suffix == ".pdf" else html, force)
 
 

@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from plantrail.cli import bulk, children, completion, demo, exports, help_text, integrity, plan_writes, reads, writes
+from plantrail.cli import access, bulk, children, completion, demo, exports, help_text, integrity, plan_writes, reads, writes
 from plantrail.cli.context import Invocation
 
 
@@ -28,10 +28,12 @@ class Plantrail(click.Group):
 @click.option("--db", envvar="PLANTRAIL_DB", metavar="URL",
               help="sqlite:///PATH or postgresql://... Default: an SQLite file in your data directory.")
 @click.option("--as", "actor", envvar="PLANTRAIL_AS", metavar="STAFF_ID",
-              help="The staff member doing the work (needed by every write).")
+              help="The staff member doing the work or reading (needed by every write and every read of "
+                   "a child's records).")
+@click.option("--purpose", metavar="TEXT", help="Why the record is being read: kept in the access log.")
 @click.version_option(package_name="plantrail")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, actor: str | None, purpose: str | None) -> None:
     """plantrail: an audit-first record of children's plans.
 
     Every change is an immutable event; corrections never erase. `plantrail COMMAND
@@ -43,12 +45,12 @@ def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
     plantrail show PLAN_ID
     plantrail changes PLAN_ID
     """
-    ctx.obj = Invocation(db=db, actor=actor)
+    ctx.obj = Invocation(db=db, actor=actor, purpose=purpose)
     ctx.call_on_close(ctx.obj.close)
 
 
 for command in (*writes.COMMANDS, *plan_writes.COMMANDS, *reads.COMMANDS, *integrity.COMMANDS, *demo.COMMANDS, *exports.COMMANDS,
-                *bulk.COMMANDS, *children.COMMANDS, *completion.COMMANDS):
+                *bulk.COMMANDS, *children.COMMANDS, *completion.COMMANDS, *access.COMMANDS):
     cli.add_command(command)
 help_text.tidy(cli)  # examples a line each, no word broken at a hyphen
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from plantrail.cli.context import emit, invocation
+from plantrail.cli.context import emit, invocation, logged
 from plantrail.cli.params import DATE, TIME, json_option
 
 
@@ -30,6 +30,7 @@ def show(plan_id, as_at, effective_on, as_json) -> None:  # type: ignore[no-unty
         document = plan_document(plan_as_at(app, plan_id, recorded_at=as_at, effective_on=effective_on))
     else:
         document = current_plan(app, plan_id)
+    log_plan_read("show", document)
     from plantrail.cli.render import render_plan
 
     emit(document, as_json, lambda: render_plan(document, child_name(app, document["child"])))
@@ -48,6 +49,7 @@ def changes(plan_id, review_id, as_json) -> None:  # type: ignore[no-untyped-def
 
     app = _app()
     document = changes_since(app, plan_id, review_id)
+    log_plan_read("changes", plan_of(app, plan_id))
     if as_json:
         emit(document, True)
         return
@@ -76,6 +78,7 @@ def history(plan_id, as_json) -> None:  # type: ignore[no-untyped-def]
 
     app = _app()
     rows = plan_history(app, plan_id)
+    log_plan_read("history", plan_of(app, plan_id))
     if as_json:
         emit(rows, True)
         return
@@ -100,6 +103,7 @@ def plans(child_ref, status, as_json) -> None:  # type: ignore[no-untyped-def]
     from plantrail.projections.plans import list_plans
 
     rows = list_plans(_app(), child=child_ref, status=status)
+    logged("plans", children=[row["child"] for row in rows if row.get("child")])
     from plantrail.cli.render import render_plans
 
     emit(rows, as_json, lambda: render_plans(rows))
@@ -118,6 +122,7 @@ def due(on, as_json) -> None:  # type: ignore[no-untyped-def]
     app = _app()
     on = on or app.today()
     rows = due_items(app, on)
+    logged("due", children=children_of_plans(app, [row["plan_id"] for row in rows]))
     from plantrail.cli.render import render_due
 
     emit(rows, as_json, lambda: render_due(rows, on))
@@ -166,6 +171,30 @@ def projections_rebuild(name, as_json) -> None:  # type: ignore[no-untyped-def]
     from plantrail.cli.render import render_rows
 
     emit(rows, as_json, lambda: render_rows("Projections", rows))
+
+
+def plan_of(app, plan_id):  # type: ignore[no-untyped-def]
+    """The plan as it stands: which child a read of it shows (for the access log)."""
+    from plantrail.projections.current import current_plan
+
+    return current_plan(app, plan_id)
+
+
+def log_plan_read(command: str, plan) -> None:  # type: ignore[no-untyped-def]
+    """A read of one plan's records, logged before it is shown."""
+    from uuid import UUID
+
+    logged(command, child=plan["child"], plan_id=UUID(plan["plan_id"]) if plan.get("plan_id") else None)
+
+
+def children_of_plans(app, plan_ids) -> list[str]:  # type: ignore[no-untyped-def]
+    """The children whose plans a list shows (for the access log)."""
+    from plantrail.projections.plans import list_plans
+
+    wanted = {str(pid) for pid in plan_ids}
+    if not wanted:
+        return []
+    return sorted({row["child"] for row in list_plans(app) if row["plan_id"] in wanted})
 
 
 def child_name(app, child_ref: str) -> str:  # type: ignore[no-untyped-def]

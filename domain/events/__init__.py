@@ -9,6 +9,7 @@ the apply step (which runs again on every replay).
 from __future__ import annotations
 
 from plantrail.domain.base import Event
+from plantrail.domain.events.access import RecordRead
 from plantrail.domain.events.children import ChildPlanEnded, ChildPlanStarted, ChildPlanWithdrawn, ChildRegistered
 from plantrail.domain.events.corrections import Corrected, Voided
 from plantrail.domain.events.part_two import ActionAdded, ActionAmended, ActionEnded
@@ -43,7 +44,7 @@ __all__ = [
     "PlanDistributed", "PlanKindChanged", "PlanOpened", "ReviewHeld", "RoleGranted", "SignatureRecorded",
     "StaffMemberRegistered", "SupervisionDiscussed", "Text", "Unrecognised", "ViewRecorded", "VisitRecorded", "Voided",
     "not_blank", "type_name",
-    "ChildPlanWithdrawn", "PlanWithdrawn", "RoleRevoked", "StaffLeft",
+    "ChildPlanWithdrawn", "PlanWithdrawn", "RoleRevoked", "StaffLeft", "RecordRead",
 ]
 
 
@@ -81,6 +82,7 @@ CATALOGUE: tuple[type[Event], ...] = (
     Voided,
     PlanWithdrawn,
     ChildPlanWithdrawn,
+    RecordRead,
 )
 
 # The names users and history see for each event.
@@ -114,6 +116,7 @@ EVENT_TYPES: dict[type[Event], str] = {
     Voided: "voided",
     PlanWithdrawn: "plan-withdrawn",
     ChildPlanWithdrawn: "child-plan-withdrawn",
+    RecordRead: "record-read",
     Unrecognised: "unrecognised",
 }
 
