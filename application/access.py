@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from plantrail.domain.access import AccessEntry
+from plantrail.domain.access import AccessEntry, may_read
 from plantrail.domain.errors import BadInput, NotFound, NotPermitted
 
 
@@ -46,10 +46,32 @@ def logged_read(log: Any, read: Read) -> None:
         member.check_present(log.today())
         if read.needs:
             member.authorise(read.needs, f"read the access log ({read.command})")
+        if read.child is not None and read.needs is None:  # (the access log names, it does not show)
+            _check_restriction(log.child(read.child).state.restricted_to, read, member.state.roles)
     except NotPermitted:
         save_entry(log, read, member.state.initials, refused=True)
         raise
     save_entry(log, read, member.state.initials, refused=False)
+
+
+def _check_restriction(restricted_to: list[str] | None, read: Read, roles: list[str]) -> None:
+    if not may_read(restricted_to, read.actor or "", roles, read.purpose):
+        raise NotPermitted(f"the record of child {read.child} is restricted, and {read.actor} is not among those "
+                           "who may read it", rule="restriction",
+                           fix="ask a team manager or records officer; an auditor reads it with --purpose TEXT")
+
+
+def unreadable(log: Any, actor: str | None, purpose: str | None, restricted: dict[str, list[str]]) -> set[str]:
+    """The restricted children (``restricted``: each with the staff it allows) whose records
+    this reader may not see: a list leaves them out, and says only how many it left out."""
+    if not restricted:
+        return set()
+    try:
+        member = log.staff_member(actor) if actor else None
+    except NotFound:
+        member = None
+    roles = member.state.roles if member is not None else []
+    return {child for child, allowed in restricted.items() if not may_read(allowed, actor or "", roles, purpose)}
 
 
 def save_entry(log: Any, read: Read, initials: str, *, refused: bool) -> None:

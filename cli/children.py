@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from plantrail.cli import layout
-from plantrail.cli.context import emit, invocation, logged
+from plantrail.cli.context import emit, hidden_children, invocation, logged, say_hidden
 from plantrail.cli.layout import Field
 from plantrail.cli.params import PAIR, json_option
 from plantrail.cli.plan_writes import plan
@@ -64,8 +64,11 @@ def child_list(search: str | None, as_json: bool) -> None:
     """
     from plantrail.projections.children import find_children
 
-    rows = find_children(invocation().app(), search)
+    found = find_children(invocation().app(), search)
+    hidden = hidden_children()
+    rows = [row for row in found if row["child"] not in hidden]
     logged("child list", children=[row["child"] for row in rows])
+    say_hidden(len(found) - len(rows), "records")
     title = f"Children matching '{search}'" if search else "Children"
     emit(rows, as_json, lambda: layout.records(f"{title} ({len(rows)})", rows, CHILD_FIELDS,
                                                empty=f"{title}: none"))
@@ -85,6 +88,33 @@ def child_correct(child_ref: str, pairs: tuple[tuple[str, str], ...], reason: st
     Example: plantrail --as ro1 child correct K100 --set born=2023-02-11 --reason "date of birth mistyped"
     """
     return {"child_ref": child_ref, "fields": dict(pairs), "reason": reason}
+
+
+@write(child, "child restrict")
+@click.argument("child_ref")
+@click.option("--allow", "allow", metavar="STAFF_ID", multiple=True, required=True,
+              help="A staff member who may still read the record; repeat.")
+@click.option("--reason", required=True, help="Why the record is restricted.")
+def child_restrict(child_ref: str, allow: tuple[str, ...], reason: str) -> dict[str, Any]:
+    """Restrict a child's record to the staff named (team manager or records officer).
+
+    Anyone else is refused every read of it (plans, lists, exports, the review pack, due)
+    and the refusal is logged; auditors may read it with --purpose, logged.
+
+    Example: plantrail --as tm1 child restrict K100 --allow sw1 --allow tm1 --reason "family member on staff"
+    """
+    return {"child_ref": child_ref, "allow": list(allow), "reason": reason}
+
+
+@write(child, "child unrestrict")
+@click.argument("child_ref")
+@click.option("--reason", required=True, help="Why the restriction is lifted.")
+def child_unrestrict(**options: Any) -> dict[str, Any]:
+    """Lift the restriction of a child's record (team manager or records officer).
+
+    Example: plantrail --as tm1 child unrestrict K100 --reason "staff member has left"
+    """
+    return options
 
 
 @write(plan, "plan withdraw")

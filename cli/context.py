@@ -93,6 +93,22 @@ def logged(command: str, **shown: Any) -> None:
     invocation().log_read(command, **shown)
 
 
+def hidden_children() -> set[str]:
+    """The restricted children whose records the reader may not see: lists leave them out."""
+    from plantrail.application.access import unreadable
+    from plantrail.projections.access import restrictions
+
+    inv = invocation()
+    log = inv.access_log()
+    return unreadable(log, inv.actor, inv.purpose, restrictions(inv.app()))
+
+
+def say_hidden(count: int, what: str) -> None:
+    """A list's note of what it left out (on stderr, so --json stays one document)."""
+    if count:
+        click.echo(f"{count} {what} of restricted children not shown (their records are restricted)", err=True)
+
+
 def emit(data: Any, as_json: bool, human: Any = None) -> None:
     """Print a result: JSON alone on stdout with --json, else the human rendering."""
     if as_json:

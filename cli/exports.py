@@ -53,8 +53,14 @@ def cin_census(year: int, output: str | None, lea: str | None, serial_no: str | 
     """
     from plantrail.projections.exports.census import census_return, to_xml
 
+    from plantrail.cli.context import hidden_children, say_hidden
+
     data = census_return(_app(), year, lea=lea, serial_no=serial_no)
-    logged("export cin-census", children=[c.child_ref for c in data.children])
+    hidden = hidden_children()
+    shown = [c for c in data.children if c.child_ref not in hidden]
+    logged("export cin-census", children=[c.child_ref for c in shown])
+    say_hidden(len(data.children) - len(shown), "census returns")
+    data.children = shown
     _write(output, to_xml(data), force)
 
 

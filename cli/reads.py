@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from plantrail.cli.context import emit, invocation, logged
+from plantrail.cli.context import emit, hidden_children, invocation, logged, say_hidden
 from plantrail.cli.params import DATE, TIME, json_option
 
 
@@ -103,7 +103,11 @@ def plans(child_ref, status, as_json) -> None:  # type: ignore[no-untyped-def]
     from plantrail.projections.plans import list_plans
 
     rows = list_plans(_app(), child=child_ref, status=status)
-    logged("plans", children=[row["child"] for row in rows if row.get("child")])
+    hidden = hidden_children()
+    shown = [row for row in rows if row.get("child") not in hidden]
+    logged("plans", children=[row["child"] for row in shown if row.get("child")])
+    say_hidden(len(rows) - len(shown), "plans")
+    rows = shown
     from plantrail.cli.render import render_plans
 
     emit(rows, as_json, lambda: render_plans(rows))
@@ -122,7 +126,11 @@ def due(on, as_json) -> None:  # type: ignore[no-untyped-def]
     app = _app()
     on = on or app.today()
     rows = due_items(app, on)
-    logged("due", children=children_of_plans(app, [row["plan_id"] for row in rows]))
+    hidden, child_of = hidden_children(), children_of_plans(app, [row["plan_id"] for row in rows])
+    shown = [row for row in rows if child_of.get(row["plan_id"]) not in hidden]
+    logged("due", children=[child_of[row["plan_id"]] for row in shown if row["plan_id"] in child_of])
+    say_hidden(len(rows) - len(shown), "items due")
+    rows = shown
     from plantrail.cli.render import render_due
 
     emit(rows, as_json, lambda: render_due(rows, on))
@@ -187,14 +195,14 @@ def log_plan_read(command: str, plan) -> None:  # type: ignore[no-untyped-def]
     logged(command, child=plan["child"], plan_id=UUID(plan["plan_id"]) if plan.get("plan_id") else None)
 
 
-def children_of_plans(app, plan_ids) -> list[str]:  # type: ignore[no-untyped-def]
-    """The children whose plans a list shows (for the access log)."""
+def children_of_plans(app, plan_ids) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Each plan's child, for the plans a list shows (for the access log and restriction)."""
     from plantrail.projections.plans import list_plans
 
     wanted = {str(pid) for pid in plan_ids}
     if not wanted:
-        return []
-    return sorted({row["child"] for row in list_plans(app) if row["plan_id"] in wanted})
+        return {}
+    return {row["plan_id"]: row["child"] for row in list_plans(app) if row["plan_id"] in wanted}
 
 
 def child_name(app, child_ref: str) -> str:  # type: ignore[no-untyped-def]

@@ -32,3 +32,11 @@ class AccessEntry(Record):
         """The entry for one read (``fields``: those of ``RecordRead``)."""
         return cls._create(ev.RecordRead, id=uuid4(), timestamp=at, actor=actor, initials=initials or actor,
                            effective_on=at.date(), **fields)
+
+
+def may_read(restricted_to: list[str] | None, staff_id: str, roles: list[str], purpose: str | None) -> bool:
+    """Whether a staff member may read a child's record (CLI.md, "Who reads"): anyone, unless
+    it is restricted; then only the staff it allows, and auditors who say why (``--purpose``)."""
+    if restricted_to is None or staff_id in restricted_to:
+        return True
+    return "auditor" in roles and bool(purpose and purpose.strip())

@@ -94,6 +94,10 @@ def child_entry(child: Any, acting: Acting, e: ev.Event) -> None:
             child.end_plan(acting, plan_id=e.plan_id)
         case ev.ChildPlanWithdrawn():
             child.withdraw_plan(acting, plan_id=e.plan_id, reason=e.reason or "")
+        case ev.ChildRestricted():
+            child.restrict(acting, allowed=e.allowed, reason=e.reason or "")
+        case ev.ChildUnrestricted():
+            child.unrestrict(acting, reason=e.reason or "")
         case _:
             raise NotImplementedError(f"no way to decide a {type(e).__name__} again")  # pragma: no cover
 

@@ -13,7 +13,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
 from plantrail.domain import events as ev
-from plantrail.store.log import events_of_topic
+from plantrail.store.log import events_of_topics
 
 
 def access_entries(app: Any, *, child: str | None = None, plan_id: UUID | None = None, staff: str | None = None,
@@ -21,7 +21,7 @@ def access_entries(app: Any, *, child: str | None = None, plan_id: UUID | None =
     """The access log's entries, oldest first: those that showed ``child`` (alone or in a
     list), or ``plan_id``, or were made by ``staff``; from ``since`` on."""
     entries = []
-    for stored in events_of_topic(app, get_topic(ev.RecordRead)):
+    for stored in events_of_topics(app, [get_topic(ev.RecordRead)]):
         entry = app.mapper.to_domain_event(StoredEvent(stored.originator_id, stored.originator_version,
                                                        stored.topic, stored.state))
         if not isinstance(entry, ev.RecordRead):
@@ -51,3 +51,18 @@ def _wanted(row: dict[str, Any], entry: ev.RecordRead, child: str | None, plan_i
     if plan_id is not None and entry.plan_id != plan_id:
         return False
     return staff is None or entry.actor == staff
+
+
+def restrictions(app: Any) -> dict[str, list[str]]:
+    """Each restricted child's reference, with the staff allowed to read the record (what
+    the lists leave out for everyone else)."""
+    allowed: dict[UUID, list[str]] = {}
+    topics = [get_topic(ev.ChildRestricted), get_topic(ev.ChildUnrestricted)]
+    for stored in events_of_topics(app, topics):
+        event = app.mapper.to_domain_event(StoredEvent(stored.originator_id, stored.originator_version,
+                                                       stored.topic, stored.state))
+        if isinstance(event, ev.ChildRestricted):
+            allowed[event.originator_id] = list(event.allowed)
+        elif isinstance(event, ev.ChildUnrestricted):
+            allowed.pop(event.originator_id, None)
+    return {app.repository.get(record_id).state.child_ref: staff for record_id, staff in allowed.items()}

@@ -71,6 +71,21 @@ def is_logged_read(args: tuple[str, ...]) -> bool:
     return words[:1] in LOGGED_READS or words[:2] in LOGGED_READS
 
 
+def first_staff(url: str) -> str | None:
+    """The first staff member registered in a store (a reader for tests that read as anyone)."""
+    from eventsourcing.utils import get_topic
+
+    from plantrail.domain.events import StaffMemberRegistered
+
+    app = open_app(url)
+    try:
+        for notification in app.notifications(topics=[get_topic(StaffMemberRegistered)]):
+            return app.mapper.to_domain_event(notification).staff_id
+        return None
+    finally:
+        app.close()
+
+
 class Shell:
     """The plantrail command line on one store. A logged read given no actor is made as
     ``reader`` (the first team manager of ``staffed``), unless ``reader`` is None."""

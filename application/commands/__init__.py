@@ -43,7 +43,15 @@ from plantrail.application.commands.plans import (
     RecordDetails,
 )
 from plantrail.application.commands.records_officer import CorrectChild, WithdrawPlan
-from plantrail.application.commands.staff import AddStaff, GrantRole, RecordLeaving, RegisterChild, RevokeRole
+from plantrail.application.commands.staff import (
+    AddStaff,
+    GrantRole,
+    RecordLeaving,
+    RegisterChild,
+    RestrictChild,
+    RevokeRole,
+    UnrestrictChild,
+)
 
 # Every command, from each area's module: a new area adds its module here.
 COMMANDS: tuple[type[Command], ...] = (*staff.COMMANDS, *plans.COMMANDS, *plan_entries.COMMANDS, *corrections.COMMANDS,
@@ -57,5 +65,5 @@ __all__ = [
     "ExtendInitialPlan", "GrantRole", "HoldReview", "OnPlan", "OpenPlan", "PlanRef", "RecordContact",
     "RecordDetails", "RecordPlacement", "RecordSignature", "RecordSupervision", "RecordView", "RecordVisit",
     "RegisterChild", "Texts", "Void",
-    "CorrectChild", "WithdrawPlan", "RecordLeaving", "RevokeRole",
+    "CorrectChild", "WithdrawPlan", "RecordLeaving", "RevokeRole", "RestrictChild", "UnrestrictChild",
 ]

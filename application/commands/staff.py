@@ -68,4 +68,25 @@ class RegisterChild(Command):
     on: Day | None = None
 
 
-COMMANDS = (AddStaff, GrantRole, RevokeRole, RecordLeaving, RegisterChild)
+class RestrictChild(Command):
+    """Restrict a child's record to the staff named (team manager or records officer)."""
+
+    command: ClassVar = "child restrict"
+    method: ClassVar = "restrict_child"
+    positional: ClassVar = ("child_ref",)
+    child_ref: str
+    allow: Texts
+    reason: str
+
+
+class UnrestrictChild(Command):
+    """Lift the restriction of a child's record (team manager or records officer)."""
+
+    command: ClassVar = "child unrestrict"
+    method: ClassVar = "unrestrict_child"
+    positional: ClassVar = ("child_ref",)
+    child_ref: str
+    reason: str
+
+
+COMMANDS = (AddStaff, GrantRole, RevokeRole, RecordLeaving, RegisterChild, RestrictChild, UnrestrictChild)

@@ -40,10 +40,24 @@ def register_child(uow: UnitOfWork, cmd: c.RegisterChild) -> None:
     uow.add(child, f"child {cmd.child_ref} is already registered")
 
 
+def restrict_child(uow: UnitOfWork, cmd: c.RestrictChild) -> None:
+    acting = uow.acting()
+    for staff_id in cmd.allow:
+        uow.staff_member(staff_id)  # an unknown id is bad input
+    uow.child(cmd.child_ref).restrict(acting, allowed=list(cmd.allow), reason=cmd.reason)
+
+
+def unrestrict_child(uow: UnitOfWork, cmd: c.UnrestrictChild) -> None:
+    acting = uow.acting()
+    uow.child(cmd.child_ref).unrestrict(acting, reason=cmd.reason)
+
+
 HANDLERS: dict[type[c.Command], Any] = {
     c.AddStaff: add_staff,
     c.GrantRole: grant_role,
     c.RevokeRole: revoke_role,
     c.RecordLeaving: record_leaving,
     c.RegisterChild: register_child,
+    c.RestrictChild: restrict_child,
+    c.UnrestrictChild: unrestrict_child,
 }

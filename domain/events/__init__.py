@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from plantrail.domain.base import Event
 from plantrail.domain.events.access import RecordRead
-from plantrail.domain.events.children import ChildPlanEnded, ChildPlanStarted, ChildPlanWithdrawn, ChildRegistered
+from plantrail.domain.events.children import (
+    ChildPlanEnded,
+    ChildPlanStarted,
+    ChildPlanWithdrawn,
+    ChildRegistered,
+    ChildRestricted,
+    ChildUnrestricted,
+)
 from plantrail.domain.events.corrections import Corrected, Voided
 from plantrail.domain.events.part_two import ActionAdded, ActionAmended, ActionEnded
 from plantrail.domain.events.plan_entries import (
@@ -44,7 +51,7 @@ __all__ = [
     "PlanDistributed", "PlanKindChanged", "PlanOpened", "ReviewHeld", "RoleGranted", "SignatureRecorded",
     "StaffMemberRegistered", "SupervisionDiscussed", "Text", "Unrecognised", "ViewRecorded", "VisitRecorded", "Voided",
     "not_blank", "type_name",
-    "ChildPlanWithdrawn", "PlanWithdrawn", "RoleRevoked", "StaffLeft", "RecordRead",
+    "ChildPlanWithdrawn", "PlanWithdrawn", "RoleRevoked", "StaffLeft", "RecordRead", "ChildRestricted", "ChildUnrestricted",
 ]
 
 
@@ -83,6 +90,8 @@ CATALOGUE: tuple[type[Event], ...] = (
     PlanWithdrawn,
     ChildPlanWithdrawn,
     RecordRead,
+    ChildRestricted,
+    ChildUnrestricted,
 )
 
 # The names users and history see for each event.
@@ -117,6 +126,8 @@ EVENT_TYPES: dict[type[Event], str] = {
     PlanWithdrawn: "plan-withdrawn",
     ChildPlanWithdrawn: "child-plan-withdrawn",
     RecordRead: "record-read",
+    ChildRestricted: "child-restricted",
+    ChildUnrestricted: "child-unrestricted",
     Unrecognised: "unrecognised",
 }
 

@@ -40,6 +40,11 @@ COMMANDS = {
         actor, AU, role="auditor", reason="moved to another team")),
     "record_leaving": (("team-manager",), lambda app, s, actor, n: app.record_leaving(
         actor, AU, on=TODAY, reason="left the authority")),
+    "restrict_child": (("team-manager", "records-officer"), lambda app, s, actor, n: app.restrict_child(
+        actor, CHILD, allow=[SW], reason="a relative works in the team")),
+    "unrestrict_child": (("team-manager", "records-officer"), lambda app, s, actor, n: (
+        app.restrict_child(TM, CHILD2, allow=[SW], reason="restricted again") if n == 1 else None,
+        app.unrestrict_child(actor, CHILD2, reason="the relative has left"))),
     "register_child": (SOCIAL, lambda app, s, actor, n: app.register_child(
         actor, f"C9{n}", name="New Child", born=date(2020, 1, 1))),
     "open_plan": (SOCIAL, lambda app, s, actor, n: app.open_plan(
@@ -106,6 +111,7 @@ def scene(staffed):
     initial_review = app.hold_review(RC, initial, kind="child-in-need", on=date(2026, 11, 5), chair=RC)
     add_child(app, CHILD2, name="Sam Example")
     care = app.open_plan(SW, CHILD2, kind="care-plan", aim="Return home", aim_option=3, on=OPENED)
+    app.restrict_child(TM, CHILD2, allow=[SW], reason="a relative works in the team")  # to lift
     events = app.events_of(cin)
     return app, {
         "cin": cin, "care": care, "cin_review": cin_review, "conference": conference, "initial": initial, "initial_review": initial_review,
