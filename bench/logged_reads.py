@@ -29,7 +29,8 @@ def concurrent_logged(url: str, ids: list[Any], readers: int, seconds: float) ->
     """``readers`` threads, each with its own application (its own connections), making logged
     reads for ``seconds``: reads a second in all, and the p50/p99 of one read (ms). Threads
     share one interpreter lock, so this is a floor of what as many processes would do; what it
-    shows is whether readers queue behind one another's entries."""
+    shows is whether readers queue behind one another's entries. The figures are named
+    ``read_logged_{per_s,p50_ms,p99_ms}_N_readers``."""
     apps = [wl.open_app(url) for _ in range(readers)]
     times: list[list[float]] = [[] for _ in range(readers)]
     start = threading.Barrier(readers + 1)
@@ -54,7 +55,9 @@ def concurrent_logged(url: str, ids: list[Any], readers: int, seconds: float) ->
     for app in apps:
         app.close()
     every = sorted(t for ts in times for t in ts)
-    return {"per_s": len(every) / elapsed, "p50_ms": _pct(every, 50), "p99_ms": _pct(every, 99)}
+    return {f"read_logged_per_s_{readers}_readers": len(every) / elapsed,
+            f"read_logged_p50_ms_{readers}_readers": _pct(every, 50),
+            f"read_logged_p99_ms_{readers}_readers": _pct(every, 99)}
 
 
 def _pct(ordered: list[float], q: float) -> float:
