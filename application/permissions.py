@@ -13,11 +13,18 @@ SOCIAL_WORK = frozenset({"social-worker", "team-manager"})
 TEAM_MANAGER = frozenset({"team-manager"})
 REVIEW_CHAIR = frozenset({"review-chair"})
 RECORDS_OFFICER = frozenset({"records-officer"})
+RESTRICTS = frozenset({"team-manager", "records-officer"})
+# Who may read the access log (CLI.md, "Who reads": ``access``); a read, so not in PERMISSIONS.
+READS_ACCESS_LOG = frozenset({"auditor", "team-manager", "records-officer"})
 
 PERMISSIONS: dict[type[Command], frozenset[str]] = {
     c.AddStaff: TEAM_MANAGER,
     c.GrantRole: TEAM_MANAGER,
+    c.RevokeRole: TEAM_MANAGER,
+    c.RecordLeaving: TEAM_MANAGER,
     c.RegisterChild: SOCIAL_WORK,
+    c.RestrictChild: RESTRICTS,
+    c.UnrestrictChild: RESTRICTS,
     c.OpenPlan: SOCIAL_WORK,
     c.ApprovePlan: TEAM_MANAGER,
     c.ChangeKind: REVIEW_CHAIR,

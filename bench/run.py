@@ -34,6 +34,7 @@ if str(ROOT) not in sys.path:
 
 from bench import workload as wl  # noqa: E402
 from bench.isolated import run_isolated  # noqa: E402
+from bench.logged_reads import concurrent_logged, read_logged  # noqa: E402
 from bench.peer import PeerWriter  # noqa: E402
 from bench.raw import (  # noqa: E402
     STATE,
@@ -370,6 +371,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         r["read_p50_ms_small"], r["read_p99_ms_small"] = pct(current["small"], 50), pct(current["small"], 99)
         as_at = timed_reads(app, plan_ids(app), reads, read_as_at)
         r["as_at_p50_ms"], r["as_at_p99_ms"] = pct(as_at, 50), pct(as_at, 99)
+        log("logged reads (show and its access log entry), 1 reader, then 8 at once")
+        logged = timed_reads(app, plan_ids(app), reads, read_logged)
+        r["read_logged_p50_ms"], r["read_logged_p99_ms"] = pct(logged, 50), pct(logged, 99)
+        r.update(concurrent_logged(url, plan_ids(app), 8, min(seconds, 5.0)))
 
         app.close()
         log("rebuilding the views from the log (a process of its own)")
@@ -392,6 +397,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "command_8_vs_raw_commit_8": r["command_per_s_8_writers"] / r["raw_commit_per_s_8_clients"],
         "import_vs_raw_batch": r["import_events_per_s"] / r["raw_batch_rows_per_s"],
         "read_large_vs_small_p99": r["read_p99_ms"] / r["read_p99_ms_small"],
+        "read_logged_vs_read_p99": r["read_logged_p99_ms"] / r["read_p99_ms"],
     }
     return r
 

@@ -14,7 +14,6 @@ how many of the events written reached each subscriber.
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import threading

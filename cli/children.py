@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from plantrail.cli.context import emit, invocation
+from plantrail.cli.context import emit, hidden_children, invocation, logged, say_hidden
 from plantrail.cli.params import PAIR, json_option
 from plantrail.cli.plan_writes import plan
 from plantrail.cli.writes import child, write
@@ -38,6 +38,7 @@ def child_show(child_ref: str, as_json: bool) -> None:
     from plantrail.projections.children import child_document
 
     document = child_document(invocation().app(), child_ref)
+    logged("child show", child=document["child"])
     emit(document, as_json, lambda: _render_child(document))
 
 
@@ -112,11 +113,14 @@ def child_list(search: str | None, as_json: bool) -> None:
 
     Example: plantrail child list hawth
     """
+    from plantrail.cli import layout
     from plantrail.projections.children import find_children
 
-    from plantrail.cli import layout
-
-    rows = find_children(invocation().app(), search)
+    found = find_children(invocation().app(), search)
+    hidden = hidden_children()
+    rows = [row for row in found if row["child"] not in hidden]
+    logged("child list", children=[row["child"] for row in rows])
+    say_hidden(len(found) - len(rows), "records")
     title = f"Children matching '{search}'" if search else "Children"
     emit(rows, as_json, lambda: layout.records(f"{title} ({len(rows)})", rows, child_fields(),
                                                empty=f"{title}: none"))
@@ -139,6 +143,33 @@ def child_correct(child_ref: str, pairs: tuple[tuple[str, str], ...], reason: st
     if "disabilities" in fields:  # a list, given as codes separated by commas
         fields["disabilities"] = [code.strip() for code in fields["disabilities"].split(",") if code.strip()]
     return {"child_ref": child_ref, "fields": fields, "reason": reason}
+
+
+@write(child, "child restrict")
+@click.argument("child_ref")
+@click.option("--allow", "allow", metavar="STAFF_ID", multiple=True, required=True,
+              help="A staff member who may still read the record; repeat.")
+@click.option("--reason", required=True, help="Why the record is restricted.")
+def child_restrict(child_ref: str, allow: tuple[str, ...], reason: str) -> dict[str, Any]:
+    """Restrict a child's record to the staff named (team manager or records officer).
+
+    Anyone else is refused every read of it (plans, lists, exports, the review pack, due)
+    and the refusal is logged; auditors may read it with --purpose, logged.
+
+    Example: plantrail --as tm1 child restrict K100 --allow sw1 --allow tm1 --reason "family member on staff"
+    """
+    return {"child_ref": child_ref, "allow": list(allow), "reason": reason}
+
+
+@write(child, "child unrestrict")
+@click.argument("child_ref")
+@click.option("--reason", required=True, help="Why the restriction is lifted.")
+def child_unrestrict(**options: Any) -> dict[str, Any]:
+    """Lift the restriction of a child's record (team manager or records officer).
+
+    Example: plantrail --as tm1 child unrestrict K100 --reason "staff member has left"
+    """
+    return options
 
 
 @write(plan, "plan withdraw")

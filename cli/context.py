@@ -14,11 +14,13 @@ import click
 class Invocation:
     db: str | None
     actor: str | None
+    purpose: str | None = None
     read_db: str | None = None  # a hot standby to serve reads (--read-db); writes still go to db
     max_lag: float | None = None  # --max-lag: seconds a standby may be behind and still answer
     role: Any = field(default=None, repr=False)  # the read server's ServerRole, once opened
     _app: Any = field(default=None, repr=False)
     _writing: bool = field(default=False, repr=False)
+    _log: Any = field(default=None, repr=False)  # the primary's application, for the access log (--read-db)
 
     @property
     def url(self) -> str:
@@ -52,6 +54,44 @@ class Invocation:
             self._app = self._open(reading_env(self.read_url))
         return self._app
 
+    def access_log(self) -> Any:
+        """The application the access log is written to: the store of ``--db``. Reads served
+        by a standby (``--read-db``) log to the primary, opened apart from the application
+        they read through; this is the one place that says where."""
+        if not self.read_db:
+            return self.app()
+        if self._log is None:
+            from plantrail.store.replica import records_refusal
+            from plantrail.store.settings import check_exists, reading_env
+
+            role = check_exists(self.url)
+            if role.standby:  # the log is written on the primary, whatever serves the read
+                from plantrail.store.errors import StandbyRefused
+
+                raise StandbyRefused(records_refusal(role.where))
+            self._log = self._open(reading_env(self.url))
+        return self._log
+
+    def log_read(self, command: str, **shown: Any) -> None:
+        """Before anything of a read is shown: its access log entry, saved (CLI.md, "Who
+        reads"). Refused reads raise their refusal; an entry that cannot be saved refuses
+        the read (exit 4), so nothing is shown unlogged. ``shown``: the fields of
+        ``application.access.Read`` (``child``, ``plan_id``, ``children``, ``staff``)."""
+        from plantrail.application.access import Read, logged_read
+        from plantrail.domain.errors import DomainError
+        from plantrail.store.errors import StoreUnavailable
+        from plantrail.store.settings import login_of
+
+        read = Read(command=command, actor=self.actor, login=login_of(self.url), purpose=self.purpose, **shown)
+        try:
+            logged_read(self.access_log(), read)
+        except (DomainError, StoreUnavailable):
+            raise
+        except Exception as error:  # noqa: BLE001 - any failure to log refuses the read
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise StoreUnavailable(f"the access log cannot be written ({reason}), so nothing is shown: "
+                                   "every read of a child's records is logged first") from None
+
     def writer(self) -> Any:
         """The application on the chosen store, opened to write: the store and its tables are
         made if they are not there yet (the first write, or ``init``)."""
@@ -72,13 +112,35 @@ class Invocation:
         return app
 
     def close(self) -> None:
-        if self._app is not None:
-            self._app.close()
-            self._app = None
+        for opened in (self._app, self._log):
+            if opened is not None:
+                opened.close()
+        self._app = self._log = None
 
 
 def invocation() -> Invocation:
     return click.get_current_context().find_object(Invocation)
+
+
+def logged(command: str, **shown: Any) -> None:
+    """The read under way, logged before it is shown (``Invocation.log_read``)."""
+    invocation().log_read(command, **shown)
+
+
+def hidden_children() -> set[str]:
+    """The restricted children whose records the reader may not see: lists leave them out."""
+    from plantrail.application.access import unreadable
+    from plantrail.projections.access import restrictions
+
+    inv = invocation()
+    log = inv.access_log()
+    return unreadable(log, inv.actor, inv.purpose, restrictions(inv.app()))
+
+
+def say_hidden(count: int, what: str) -> None:
+    """A list's note of what it left out (on stderr, so --json stays one document)."""
+    if count:
+        click.echo(f"{count} {what} of restricted children not shown (their records are restricted)", err=True)
 
 
 def emit(data: Any, as_json: bool, human: Any = None) -> None:

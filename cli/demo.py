@@ -14,6 +14,7 @@ DEMO_STAFF = (
     ("demo-social-worker", "Mary Grant", "MG", ["social-worker"]),
     ("demo-chair", "Rita Chow", "RC", ["review-chair"]),
 )
+READER = "demo-manager"  # whom the demo reads as, and tells a newcomer to read as
 
 
 @click.command("demo")
@@ -45,12 +46,25 @@ def demo(as_json: bool) -> None:
         note = "recorded"
     written(None, False)
     rows = [_summary(app, pid) for pid in plan_ids]
+    _log_read(inv, rows)
     if as_json:
-        emit({"plans": rows, "note": note}, True)
+        emit({"plans": rows, "note": note, "read_as": READER}, True)
         return
     for row in rows:
         click.echo(f"{note}: {row['plan_id']}  {row['kind']:<28} {row['child']}  {row['name']}")
+    click.echo(f"Every read of a child's records is logged and needs a reader: read these as the demo's "
+               f"team manager, e.g.\n  plantrail --as {READER} show {rows[-1]['plan_id'][:8]}")
     _review_pack(app, plan_ids[-1])
+
+
+def _log_read(inv, rows) -> None:  # type: ignore[no-untyped-def]
+    """What the demo prints is read as its team manager (or as --as), logged first."""
+    from plantrail.application.access import Read, logged_read
+    from plantrail.store.settings import login_of
+
+    logged_read(inv.access_log(), Read(command="demo", actor=inv.actor or READER, login=login_of(inv.url),
+                                       purpose=inv.purpose, child=rows[-1]["child"],
+                                       children=[row["child"] for row in rows]))
 
 
 def _already_recorded(app, refs) -> bool:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from plantrail.cli.context import invocation
+from plantrail.cli.context import hidden_children, invocation, logged, say_hidden
 from plantrail.cli.output import force_option, write_file
 
 
@@ -56,6 +56,11 @@ def cin_census(year: int, output: str | None, lea: str | None, serial_no: str | 
     from plantrail.projections.exports.census_xml import to_xml
 
     data = census_return(_app(), year, lea=lea, serial_no=serial_no)
+    hidden = hidden_children()
+    shown = [c for c in data.children if c.child_ref not in hidden]
+    logged("export cin-census", children=[c.child_ref for c in shown])
+    say_hidden(len(data.children) - len(shown), "census returns")
+    data.children = shown
     _write(output, to_xml(data), force)
     for note in (NOT_HELD, *data.notes):
         click.echo(note, err=True)
@@ -80,12 +85,17 @@ def ssda903(year: int, output: str, force: bool) -> None:
     Example: plantrail export ssda903 --year 2026 -o ssda903-2026
     """
     from plantrail.domain.errors import BadInput
-    from plantrail.projections.exports.ssda903 import ssda903_files
+    from plantrail.projections.exports.ssda903 import files_of, ssda903_tables
 
     folder = Path(output)
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         raise BadInput(f"{output} is not a folder", fix="give -o the path of a folder (made if missing)")
-    files = ssda903_files(_app(), year)
+    # Every table names its child (CHILD): a restricted child the reader may not see is left out.
+    every, hidden = ssda903_tables(_app(), year), hidden_children()
+    tables = {name: [row for row in rows if row["CHILD"] not in hidden] for name, rows in every.items()}
+    logged("export ssda903", children=[row["CHILD"] for row in tables["Header"]])
+    say_hidden(len(every["Header"]) - len(tables["Header"]), "SSDA903 returns")
+    files = files_of(tables)
     existing = [name for name in files if (folder / name).exists()]
     if existing and not force:
         raise BadInput(f"{folder / existing[0]} exists already; nothing was written",
@@ -118,6 +128,7 @@ def export_child(child_ref: str, output: str | None, fmt: str | None, as_json: b
     if fmt is None:
         fmt = "html" if output and output.lower().endswith((".html", ".htm")) else "json"
     document = subject_access(_app(), child_ref)
+    logged("export child", child=child_ref)
     if fmt == "html":
         _write(output, to_html(document), force)
     else:
@@ -155,7 +166,11 @@ def review_pack_command(plan_id: str, output: str | None, marking: str | None, f
                        fix="give -o a file ending .html or .pdf, or leave -o out for HTML on stdout")
     if suffix == ".pdf":
         _pdf_available()
-    html = to_html(review_pack(_app(), plan_id, marking=marking))
+    from plantrail.cli.reads import log_plan_read, plan_of
+
+    pack = review_pack(_app(), plan_id, marking=marking)
+    log_plan_read("report review-pack", plan_of(_app(), plan_id))
+    html = to_html(pack)
     _write(output, to_pdf(html) if suffix == ".pdf" else html, force)
 
 

@@ -12,6 +12,7 @@ import sys
 import click
 
 from plantrail.cli import (
+    access,
     bulk,
     census_writes,
     children,
@@ -41,14 +42,17 @@ class Plantrail(click.Group):
 @click.option("--db", envvar="PLANTRAIL_DB", metavar="URL",
               help="sqlite:///PATH or postgresql://... Default: an SQLite file in your data directory.")
 @click.option("--as", "actor", envvar="PLANTRAIL_AS", metavar="STAFF_ID",
-              help="The staff member doing the work (needed by every write).")
+              help="The staff member doing the work or reading (needed by every write and every read of "
+                   "a child's records).")
+@click.option("--purpose", metavar="TEXT", help="Why the record is being read: kept in the access log.")
 @click.option("--read-db", envvar="PLANTRAIL_READ_DB", metavar="URL",
-              help="Serve reads from this PostgreSQL hot standby; writes still go to --db.")
+              help="Serve reads from this PostgreSQL hot standby; writes and the access log still go to --db.")
 @click.option("--max-lag", type=click.FloatRange(min=0), metavar="SECONDS",
               help="Refuse to answer from a standby further behind the primary than this.")
 @click.version_option(package_name="plantrail")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, actor: str | None, read_db: str | None, max_lag: float | None) -> None:
+def cli(ctx: click.Context, db: str | None, actor: str | None, purpose: str | None, read_db: str | None,
+        max_lag: float | None) -> None:
     """plantrail: an audit-first record of children's plans.
 
     Every change is an immutable event; corrections never erase. `plantrail COMMAND
@@ -60,13 +64,13 @@ def cli(ctx: click.Context, db: str | None, actor: str | None, read_db: str | No
     plantrail show PLAN_ID
     plantrail changes PLAN_ID
     """
-    ctx.obj = Invocation(db=db, actor=actor, read_db=read_db, max_lag=max_lag)
+    ctx.obj = Invocation(db=db, actor=actor, purpose=purpose, read_db=read_db, max_lag=max_lag)
     ctx.call_on_close(ctx.obj.close)
 
 
 for command in (*writes.COMMANDS, *plan_writes.COMMANDS, *reads.COMMANDS, *integrity.COMMANDS, *demo.COMMANDS, *exports.COMMANDS,
                 *bulk.COMMANDS, *children.COMMANDS, *completion.COMMANDS, *census_writes.COMMANDS,
-                *guidance_writes.COMMANDS):
+                *guidance_writes.COMMANDS, *access.COMMANDS):
     cli.add_command(command)
 help_text.tidy(cli)  # examples a line each, no word broken at a hyphen
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from plantrail.cli.context import emit, invocation
+from plantrail.cli.context import emit, hidden_children, invocation, logged, say_hidden
 from plantrail.cli.params import DATE, TIME, json_option
 
 
@@ -30,6 +30,7 @@ def show(plan_id, as_at, effective_on, as_json) -> None:  # type: ignore[no-unty
         document = plan_document(plan_as_at(app, plan_id, recorded_at=as_at, effective_on=effective_on))
     else:
         document = current_plan(app, plan_id)
+    log_plan_read("show", document)
     from plantrail.cli.render import render_plan
 
     emit(document, as_json, lambda: render_plan(document, child_name(app, document["child"])))
@@ -48,6 +49,7 @@ def changes(plan_id, review_id, as_json) -> None:  # type: ignore[no-untyped-def
 
     app = _app()
     document = changes_since(app, plan_id, review_id)
+    log_plan_read("changes", plan_of(app, plan_id))
     if as_json:
         emit(document, True)
         return
@@ -87,6 +89,7 @@ def history(plan_id, as_json) -> None:  # type: ignore[no-untyped-def]
         except NotFound:
             raise no_plan from None
         return
+    log_plan_read("history", plan_of(app, plan_id))
     if as_json:
         emit(rows, True)
         return
@@ -104,6 +107,7 @@ def _child_history(app, child_ref, as_json) -> None:  # type: ignore[no-untyped-
     from plantrail.projections.exports.subject_access import child_record_history
 
     rows = child_record_history(app, child_ref)
+    logged("history", child=child_ref)  # the child's own record, logged before it is shown
     if as_json:
         emit(rows, True)
         return
@@ -123,6 +127,11 @@ def plans(child_ref, status, as_json) -> None:  # type: ignore[no-untyped-def]
     from plantrail.projections.plans import list_plans
 
     rows = list_plans(_app(), child=child_ref, status=status)
+    hidden = hidden_children()
+    shown = [row for row in rows if row.get("child") not in hidden]
+    logged("plans", children=[row["child"] for row in shown if row.get("child")])
+    say_hidden(len(rows) - len(shown), "plans")
+    rows = shown
     from plantrail.cli.render import render_plans
 
     emit(rows, as_json, lambda: render_plans(rows))
@@ -141,6 +150,11 @@ def due(on, as_json) -> None:  # type: ignore[no-untyped-def]
     app = _app()
     on = on or app.today()
     rows = due_items(app, on)
+    hidden, child_of = hidden_children(), children_of_plans(app, [row["plan_id"] for row in rows])
+    shown = [row for row in rows if child_of.get(row["plan_id"]) not in hidden]
+    logged("due", children=[child_of[row["plan_id"]] for row in shown if row["plan_id"] in child_of])
+    say_hidden(len(rows) - len(shown), "items due")
+    rows = shown
     from plantrail.cli.render import render_due
 
     emit(rows, as_json, lambda: render_due(rows, on))
@@ -198,6 +212,30 @@ def projections_rebuild(name, as_json) -> None:  # type: ignore[no-untyped-def]
 def _lag(role) -> float | None:  # type: ignore[no-untyped-def]
     """Seconds a standby is behind (0: a primary, which is where the log is written)."""
     return role.lag_s if role.standby else 0.0
+
+
+def plan_of(app, plan_id):  # type: ignore[no-untyped-def]
+    """The plan as it stands: which child a read of it shows (for the access log)."""
+    from plantrail.projections.current import current_plan
+
+    return current_plan(app, plan_id)
+
+
+def log_plan_read(command: str, plan) -> None:  # type: ignore[no-untyped-def]
+    """A read of one plan's records, logged before it is shown."""
+    from uuid import UUID
+
+    logged(command, child=plan["child"], plan_id=UUID(plan["plan_id"]) if plan.get("plan_id") else None)
+
+
+def children_of_plans(app, plan_ids) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Each plan's child, for the plans a list shows (for the access log and restriction)."""
+    from plantrail.projections.plans import list_plans
+
+    wanted = {str(pid) for pid in plan_ids}
+    if not wanted:
+        return {}
+    return {row["plan_id"]: row["child"] for row in list_plans(app) if row["plan_id"] in wanted}
 
 
 def child_name(app, child_ref: str) -> str:  # type: ignore[no-untyped-def]

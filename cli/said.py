@@ -139,6 +139,11 @@ SAYS: dict[type, Callable[[Any, Names], str]] = {
     ev.StaffMemberRegistered: lambda e, _: (f"registered staff member {e.staff_id}: {e.name} ({e.staff_initials}), "
                                             f"{', '.join(e.roles)}"),
     ev.RoleGranted: lambda e, n: f"granted the role {e.role} to staff member {n.staff_id(e.originator_id)}",
+    ev.RoleRevoked: lambda e, n: f"revoked the role {e.role} of staff member {n.staff_id(e.originator_id)}",
+    ev.StaffLeft: lambda e, n: f"recorded that staff member {n.staff_id(e.originator_id)} leaves on {e.leaves_on}",
+    ev.ChildRestricted: lambda e, _: (f"restricted the child's record to {', '.join(e.allowed)} "
+                                      "(and auditors who give --purpose)"),
+    ev.ChildUnrestricted: lambda e, _: "lifted the restriction of the child's record",
     ev.ChildRegistered: lambda e, _: (f"registered child {e.child_ref}: {e.name}, born {e.born}; "
                                       f"record opened {e.effective_on}"),
     ev.PlanOpened: _plan_open,

@@ -118,6 +118,31 @@ def staff_grant(**options: Any) -> dict[str, Any]:
     return options
 
 
+@write(staff, "staff revoke")
+@click.argument("staff_id")
+@click.option("--role", type=ROLE, required=True, help="The role to take away.")
+@click.option("--reason", required=True, help="Why.")
+def staff_revoke(**options: Any) -> dict[str, Any]:
+    """Take a role away from a staff member (team manager). What they did with it stays theirs.
+
+    Example: plantrail --as tm1 staff revoke sw1 --role review-chair --reason "left the chairs' rota"
+    """
+    return options
+
+
+@write(staff, "staff leave")
+@click.argument("staff_id")
+@click.option("--on", type=DATE, required=True, help="The date they leave: from it they may do nothing.")
+@click.option("--reason", required=True, help="Why.")
+def staff_leave(**options: Any) -> dict[str, Any]:
+    """Record that a staff member leaves (team manager): from that date every command of theirs,
+    reads included, is refused. Their past work stays theirs.
+
+    Example: plantrail --as tm1 staff leave sw1 --on 2026-12-31 --reason "left the authority"
+    """
+    return options
+
+
 # ------------------------------------------------------------------------- children
 @click.group("child")
 def child() -> None:

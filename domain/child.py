@@ -101,6 +101,8 @@ class ChildState(BaseModel):
     periods: list[PlanPeriod] = Field(default_factory=list)
     # Periods of plans withdrawn as opened in error: no longer the child's, kept apart.
     withdrawn: list[PlanPeriod] = Field(default_factory=list)
+    # Who alone may read the record, when it is restricted (``child restrict``); None: anyone.
+    restricted_to: list[str] | None = None
 
     def open_plans(self) -> list[PlanPeriod]:
         return [p for p in self.periods if p.ended_on is None]
@@ -167,6 +169,10 @@ class Child(CorrectableRecord):
             for period in state.periods:
                 if period.plan_id == event.plan_id:
                     period.ended_on = event.effective_on
+        elif isinstance(event, ev.ChildRestricted):
+            state.restricted_to = sorted(set(event.allowed))
+        elif isinstance(event, ev.ChildUnrestricted):
+            state.restricted_to = None
         elif isinstance(event, ev.ChildPlanWithdrawn):
             state.withdrawn += [p for p in state.periods if p.plan_id == event.plan_id]
             state.periods = [p for p in state.periods if p.plan_id != event.plan_id]
@@ -279,6 +285,20 @@ class Child(CorrectableRecord):
     def end_plan(self, acting: Acting, *, plan_id: UUID) -> None:
         self.trigger_event(ev.ChildPlanEnded, **acting.envelope(), plan_id=plan_id)
 
+    def restrict(self, acting: Acting, *, allowed: list[str], reason: str) -> None:
+        """Only ``allowed`` (and auditors with a purpose) may read this record from now on."""
+        if not allowed:
+            raise BadInput("a restriction names the staff who may still read the record",
+                           fix="give --allow STAFF_ID, once for each")
+        _reason(reason)
+        self.trigger_event(ev.ChildRestricted, **acting.envelope(), allowed=sorted(set(allowed)), reason=reason)
+
+    def unrestrict(self, acting: Acting, *, reason: str) -> None:
+        if self.state.restricted_to is None:
+            raise RuleBroken(f"the record of {self.state.child_ref} is not restricted", rule="restriction")
+        _reason(reason)
+        self.trigger_event(ev.ChildUnrestricted, **acting.envelope(), reason=reason)
+
     def withdraw_plan(self, acting: Acting, *, plan_id: UUID, reason: str) -> None:
         """A plan opened in error on this child is no longer one of the child's."""
         self.trigger_event(ev.ChildPlanWithdrawn, **acting.envelope(reason=reason, authority="records correction"),
@@ -316,3 +336,8 @@ class Child(CorrectableRecord):
                 if period.ended_on is not None and period.ended_on < period.started_on:
                     raise RuleBroken(f"a plan cannot end ({period.ended_on}) before it starts "
                                      f"({period.started_on})", rule="plan period")
+
+
+def _reason(reason: str) -> None:
+    if not reason or not reason.strip():
+        raise BadInput("a reason is required", fix="give --reason TEXT")

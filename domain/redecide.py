@@ -126,6 +126,10 @@ def child_entry(child: Any, acting: Acting, e: ev.Event) -> None:
                                     assessment_id=e.assessment_id)
         case ev.Section47Recorded():
             child.record_enquiry(acting, icpc_required=e.icpc_required, icpc=e.icpc, s47_id=e.s47_id)
+        case ev.ChildRestricted():
+            child.restrict(acting, allowed=e.allowed, reason=e.reason or "")
+        case ev.ChildUnrestricted():
+            child.unrestrict(acting, reason=e.reason or "")
         case _:
             raise NotImplementedError(f"no way to decide a {type(e).__name__} again")  # pragma: no cover
 
@@ -141,6 +145,10 @@ def staff_entry(member: Any, acting: Acting, e: ev.Event) -> None:
             member.version = e.originator_version
         case ev.RoleGranted():
             member.grant(acting, e.role)
+        case ev.RoleRevoked():
+            member.revoke(acting, e.role, e.reason or "")
+        case ev.StaffLeft():
+            member.leave(acting, e.leaves_on, e.reason or "")
         case _:
             raise NotImplementedError(f"no way to decide a {type(e).__name__} again")  # pragma: no cover
 

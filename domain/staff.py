@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -9,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from plantrail.domain import events as ev
 from plantrail.domain.acting import Acting
-from plantrail.domain.errors import NotPermitted, RuleBroken
+from plantrail.domain.errors import BadInput, NotPermitted, RuleBroken
 from plantrail.domain.record import CorrectableRecord
 
 
@@ -18,6 +19,7 @@ class StaffState(BaseModel):
     name: str = ""
     initials: str = ""
     roles: list[str] = Field(default_factory=list)
+    leaves_on: date | None = None  # from this date they may do nothing (``staff leave``)
 
 
 @lru_cache(maxsize=65536)  # uuid5 is a SHA-1: computed once per id, not once per command
@@ -42,6 +44,10 @@ class StaffMember(CorrectableRecord):
             state.initials, state.roles = event.staff_initials, list(event.roles)
         elif isinstance(event, ev.RoleGranted) and event.role not in state.roles:
             state.roles.append(event.role)
+        elif isinstance(event, ev.RoleRevoked) and event.role in state.roles:
+            state.roles.remove(event.role)
+        elif isinstance(event, ev.StaffLeft):
+            state.leaves_on = event.leaves_on
 
     @classmethod
     def register(cls, acting: Acting, *, staff_id: str, name: str, initials: str, roles: list[str],
@@ -62,6 +68,27 @@ class StaffMember(CorrectableRecord):
             raise RuleBroken(f"{self.state.staff_id} already has the role {role}", rule="roles")
         self.trigger_event(ev.RoleGranted, **acting.envelope(), role=role)
 
+    def revoke(self, acting: Acting, role: str, reason: str) -> None:
+        """Take a role away; what was done with it stays recorded as this member's."""
+        if role not in self.state.roles:
+            raise RuleBroken(f"{self.state.staff_id} does not have the role {role}", rule="roles",
+                             fix=f"their roles: {', '.join(self.state.roles) or 'none'}")
+        self.trigger_event(ev.RoleRevoked, **acting.envelope(), role=role, reason=_reason(reason))
+
+    def leave(self, acting: Acting, leaves_on: date, reason: str) -> None:
+        """From ``leaves_on`` this member may do nothing; their past work stays theirs."""
+        if self.state.leaves_on is not None and self.state.leaves_on <= acting.at.date():
+            raise RuleBroken(f"{self.state.staff_id} left on {self.state.leaves_on.isoformat()}", rule="leavers")
+        self.trigger_event(ev.StaffLeft, **acting.envelope(), leaves_on=leaves_on, reason=_reason(reason))
+
+    def check_present(self, today: date) -> None:
+        """Raise NotPermitted if this member has left by ``today``: a leaver may do nothing."""
+        if self.state.leaves_on is not None and self.state.leaves_on <= today:
+            raise NotPermitted(
+                f"{self.state.staff_id} left on {self.state.leaves_on.isoformat()} and may do nothing since",
+                rule="leavers", fix="act as a staff member who is still in post (--as STAFF_ID)",
+            )
+
     def authorise(self, allowed: frozenset[str], what: str) -> None:
         """Raise NotPermitted unless one of this member's roles is ``allowed`` to do ``what``
         (who may do what: ``plantrail.application.permissions``)."""
@@ -71,3 +98,9 @@ class StaffMember(CorrectableRecord):
                 f"that needs the role {' or '.join(sorted(allowed))}",
                 rule="roles", fix="act as a staff member who holds that role (--as STAFF_ID)",
             )
+
+
+def _reason(reason: str) -> str:
+    if not reason or not reason.strip():
+        raise BadInput("a reason is required", fix="give --reason TEXT")
+    return reason

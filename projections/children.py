@@ -19,7 +19,7 @@ from plantrail.store import view_tables
 def child_document(app: Any, child_ref: str) -> dict[str, Any]:
     """The child's registration as it stands (corrections applied) and the child's plans.
 
-    ``restricted`` is false until restriction exists (CLI.md, "Who reads"). Plans
+    ``restricted``: whether the record is restricted (CLI.md, "Who reads"). Plans
     withdrawn as opened in error are not the child's: they are listed apart, with the
     reason, in ``withdrawn_plans``.
     """
@@ -33,7 +33,7 @@ def child_document(app: Any, child_ref: str) -> dict[str, Any]:
         "sex": s.sex,
         "upn": s.upn,
         "nation": s.nation,
-        "restricted": False,
+        "restricted": s.restricted_to is not None,
         "record_opened_on": registration.effective_on if isinstance(registration, ChildRegistered) else None,
         "registration_event_id": f"{child.id}/1",
         **characteristics(s),

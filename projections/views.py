@@ -32,9 +32,11 @@ from plantrail.store.view_tables import Table, Tx
 CORRECTION_TOPICS = frozenset({get_topic(ev.Corrected), get_topic(ev.Voided)})
 CHILD_TOPICS = frozenset(get_topic(c) for c in (ev.ChildRegistered, ev.ChildPlanStarted, ev.ChildPlanEnded,
                                                 ev.ChildPlanWithdrawn, ev.MissingPeriodRecorded,
-                                                ev.ReferralRecorded, ev.AssessmentRecorded, ev.Section47Recorded))
+                                                ev.ReferralRecorded, ev.AssessmentRecorded, ev.Section47Recorded,
+                                                ev.ChildRestricted, ev.ChildUnrestricted))
 NOT_PLAN_TOPICS = CHILD_TOPICS | CORRECTION_TOPICS | {
-    get_topic(ev.StaffMemberRegistered), get_topic(ev.RoleGranted)}
+    get_topic(ev.StaffMemberRegistered), get_topic(ev.RoleGranted), get_topic(ev.RoleRevoked),
+    get_topic(ev.StaffLeft), get_topic(ev.RecordRead)}
 PLAN_TOPICS = frozenset(get_topic(c) for c in ev.CATALOGUE) - NOT_PLAN_TOPICS
 CACHE_LIMIT = 5000  # folded records kept between batches of one catch-up
 

@@ -61,16 +61,45 @@ class Result:
         return json.loads(self.out)
 
 
-class Shell:
-    """The plantrail command line on one store."""
+# The reads that are logged and need a reader (CLI.md, "Who reads"), by their first words.
+LOGGED_READS = {("show",), ("changes",), ("history",), ("plans",), ("due",), ("access",), ("child", "show"),
+                ("child", "list"), ("export", "child"), ("export", "cin-census"), ("report", "review-pack")}
 
-    def __init__(self, url: str, cwd: Path) -> None:
+
+def is_logged_read(args: tuple[str, ...]) -> bool:
+    words = tuple(a for a in args if not a.startswith("-"))
+    return words[:1] in LOGGED_READS or words[:2] in LOGGED_READS
+
+
+def first_staff(url: str) -> str | None:
+    """The first staff member registered in a store (a reader for tests that read as anyone)."""
+    from eventsourcing.utils import get_topic
+
+    from plantrail.domain.events import StaffMemberRegistered
+
+    app = open_app(url)
+    try:
+        for notification in app.notifications(topics=[get_topic(StaffMemberRegistered)]):
+            return app.mapper.to_domain_event(notification).staff_id
+        return None
+    finally:
+        app.close()
+
+
+class Shell:
+    """The plantrail command line on one store. A logged read given no actor is made as
+    ``reader`` (the first team manager of ``staffed``), unless ``reader`` is None."""
+
+    def __init__(self, url: str, cwd: Path, reader: str | None = "tm1") -> None:
         self.url = url
         self.cwd = cwd
+        self.reader = reader
 
     def __call__(self, *args: str, actor: str | None = None, env: dict[str, str] | None = None) -> Result:
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("PLANTRAIL_")}
         full_env.update({"PLANTRAIL_DB": self.url, "COLUMNS": "160", **(env or {})})
+        if actor is None and self.reader and is_logged_read(args) and "PLANTRAIL_AS" not in (env or {}):
+            actor = self.reader
         if actor:
             full_env["PLANTRAIL_AS"] = actor
         done = subprocess.run([PLANTRAIL, *args], capture_output=True, text=True, env=full_env,
@@ -88,6 +117,22 @@ class Shell:
             return stored_event_count(app)
         finally:
             app.close()
+
+    def reads_logged(self) -> int:
+        """How many access log entries the store holds."""
+        from eventsourcing.utils import get_topic
+
+        from plantrail.domain.events import RecordRead
+
+        app = open_app(self.url)
+        try:
+            return sum(1 for _ in app.notifications(topics=[get_topic(RecordRead)]))
+        finally:
+            app.close()
+
+    def records(self) -> int:
+        """How many events the store holds besides its access log entries."""
+        return self.events() - self.reads_logged()
 
     def refused(self, code: int, *args: str, actor: str | None = None) -> Result:
         """Run a command that must be refused: its exit code, one or two plain lines, nothing recorded."""

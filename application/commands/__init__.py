@@ -55,7 +55,15 @@ from plantrail.application.commands.plans import (
     RecordDetails,
 )
 from plantrail.application.commands.records_officer import CorrectChild, WithdrawPlan
-from plantrail.application.commands.staff import AddStaff, GrantRole, RegisterChild
+from plantrail.application.commands.staff import (
+    AddStaff,
+    GrantRole,
+    RecordLeaving,
+    RegisterChild,
+    RestrictChild,
+    RevokeRole,
+    UnrestrictChild,
+)
 
 # Every command, from each area's module: a new area adds its module here.
 COMMANDS: tuple[type[Command], ...] = (*staff.COMMANDS, *plans.COMMANDS, *plan_entries.COMMANDS, *corrections.COMMANDS,
@@ -74,4 +82,5 @@ __all__ = [
     "EndPlacement", "RecordMissing",
     "RecordAssessment", "RecordEnquiry", "RecordReferral",
     "LinkRecord", "RecordMeeting", "RecordMeetingSent", "ReturnPlan",
+    "RecordLeaving", "RevokeRole", "RestrictChild", "UnrestrictChild",
 ]

@@ -31,6 +31,26 @@ class GrantRole(Command):
     role: str = Field(validation_alias=also("role", "role_"))
 
 
+class RevokeRole(Command):
+    """Take a role away from a staff member (team manager); their past work stays theirs."""
+
+    command: ClassVar = "staff revoke"
+    method: ClassVar = "revoke_role"
+    positional: ClassVar = ("staff_id",)
+    staff_id: str
+    role: str
+    reason: str
+
+
+class RecordLeaving(Command):
+    """Record that a staff member leaves on a date (team manager): from it they may do nothing."""
+
+    command: ClassVar = "staff leave"
+    method: ClassVar = "record_leaving"
+    positional: ClassVar = ("staff_id",)
+    staff_id: str
+    on: Day
+    reason: str
 
 
 class RegisterChild(Command):
@@ -59,4 +79,25 @@ class RegisterChild(Command):
     mother_child_born: Day | None = None
 
 
-COMMANDS = (AddStaff, GrantRole, RegisterChild)
+class RestrictChild(Command):
+    """Restrict a child's record to the staff named (team manager or records officer)."""
+
+    command: ClassVar = "child restrict"
+    method: ClassVar = "restrict_child"
+    positional: ClassVar = ("child_ref",)
+    child_ref: str
+    allow: Texts
+    reason: str
+
+
+class UnrestrictChild(Command):
+    """Lift the restriction of a child's record (team manager or records officer)."""
+
+    command: ClassVar = "child unrestrict"
+    method: ClassVar = "unrestrict_child"
+    positional: ClassVar = ("child_ref",)
+    child_ref: str
+    reason: str
+
+
+COMMANDS = (AddStaff, GrantRole, RevokeRole, RecordLeaving, RegisterChild, RestrictChild, UnrestrictChild)

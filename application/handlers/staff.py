@@ -23,6 +23,16 @@ def grant_role(uow: UnitOfWork, cmd: c.GrantRole) -> None:
     uow.staff_member(cmd.staff_id).grant(acting, cmd.role)
 
 
+def revoke_role(uow: UnitOfWork, cmd: c.RevokeRole) -> None:
+    acting = uow.acting()
+    uow.staff_member(cmd.staff_id).revoke(acting, cmd.role, cmd.reason)
+
+
+def record_leaving(uow: UnitOfWork, cmd: c.RecordLeaving) -> None:
+    acting = uow.acting()
+    uow.staff_member(cmd.staff_id).leave(acting, cmd.on, cmd.reason)
+
+
 def register_child(uow: UnitOfWork, cmd: c.RegisterChild) -> None:
     acting = uow.acting(on=cmd.on)
     child = Child.register(acting, child_ref=cmd.child_ref, name=cmd.name, born=cmd.born, sex=cmd.sex,
@@ -32,8 +42,24 @@ def register_child(uow: UnitOfWork, cmd: c.RegisterChild) -> None:
     uow.add(child, f"child {cmd.child_ref} is already registered")
 
 
+def restrict_child(uow: UnitOfWork, cmd: c.RestrictChild) -> None:
+    acting = uow.acting()
+    for staff_id in cmd.allow:
+        uow.staff_member(staff_id)  # an unknown id is bad input
+    uow.child(cmd.child_ref).restrict(acting, allowed=list(cmd.allow), reason=cmd.reason)
+
+
+def unrestrict_child(uow: UnitOfWork, cmd: c.UnrestrictChild) -> None:
+    acting = uow.acting()
+    uow.child(cmd.child_ref).unrestrict(acting, reason=cmd.reason)
+
+
 HANDLERS: dict[type[c.Command], Any] = {
     c.AddStaff: add_staff,
     c.GrantRole: grant_role,
+    c.RevokeRole: revoke_role,
+    c.RecordLeaving: record_leaving,
     c.RegisterChild: register_child,
+    c.RestrictChild: restrict_child,
+    c.UnrestrictChild: unrestrict_child,
 }

@@ -9,12 +9,15 @@ the apply step (which runs again on every replay).
 from __future__ import annotations
 
 from plantrail.domain.base import Event
+from plantrail.domain.events.access import RecordRead
 from plantrail.domain.events.census import AssessmentRecorded, ReferralRecorded, Section47Recorded
 from plantrail.domain.events.children import (
     ChildPlanEnded,
     ChildPlanStarted,
     ChildPlanWithdrawn,
     ChildRegistered,
+    ChildRestricted,
+    ChildUnrestricted,
     MissingPeriodRecorded,
 )
 from plantrail.domain.events.corrections import Corrected, Voided
@@ -41,7 +44,7 @@ from plantrail.domain.events.plans import (
     PlanOpened,
     PlanWithdrawn,
 )
-from plantrail.domain.events.staff import RoleGranted, StaffMemberRegistered
+from plantrail.domain.events.staff import RoleGranted, RoleRevoked, StaffLeft, StaffMemberRegistered
 from plantrail.domain.events.text import Text, not_blank
 from plantrail.domain.events.unrecognised import Unrecognised
 
@@ -56,6 +59,7 @@ __all__ = [
     "MissingPeriodRecorded", "PlacementEnded",
     "AssessmentRecorded", "ReferralRecorded", "Section47Recorded",
     "MeetingRecorded", "MeetingRecordSent", "PlanReturned", "RecordLinked",
+    "RoleRevoked", "StaffLeft", "RecordRead", "ChildRestricted", "ChildUnrestricted",
 ]
 
 
@@ -94,18 +98,25 @@ CORRECTABLE: tuple[type[Event], ...] = (
 CATALOGUE: tuple[type[Event], ...] = (
     *CORRECTABLE,
     RoleGranted,
+    RoleRevoked,
+    StaffLeft,
     ChildPlanStarted,
     ChildPlanEnded,
     Corrected,
     Voided,
     PlanWithdrawn,
     ChildPlanWithdrawn,
+    RecordRead,
+    ChildRestricted,
+    ChildUnrestricted,
 )
 
 # The names users and history see for each event.
 EVENT_TYPES: dict[type[Event], str] = {
     StaffMemberRegistered: "staff-registered",
     RoleGranted: "role-granted",
+    RoleRevoked: "role-revoked",
+    StaffLeft: "staff-left",
     ChildRegistered: "child-registered",
     ChildPlanStarted: "child-plan-started",
     ChildPlanEnded: "child-plan-ended",
@@ -137,6 +148,9 @@ EVENT_TYPES: dict[type[Event], str] = {
     MeetingRecordSent: "meeting-record-sent",
     PlanReturned: "plan-returned",
     RecordLinked: "record-linked",
+    RecordRead: "record-read",
+    ChildRestricted: "child-restricted",
+    ChildUnrestricted: "child-unrestricted",
     Unrecognised: "unrecognised",
     ReferralRecorded: "referral-recorded",
     AssessmentRecorded: "assessment-recorded",

@@ -89,3 +89,17 @@ class MissingPeriodRecorded(Event):
 
     kind: str
     ended: date | None = None
+
+
+class ChildRestricted(Event):
+    """A team manager or records officer restricts a child's record (CLI.md, "Who reads":
+    ``child restrict``): from then on only the staff it ``allowed`` may read it, and auditors
+    who give a ``--purpose``; anyone else is refused, and the refusal is logged. ``reason``
+    (required) says why. A later restriction replaces the list."""
+
+    allowed: list[str]
+
+
+class ChildUnrestricted(Event):
+    """The restriction of a child's record is lifted (CLI.md, "Who reads": ``child unrestrict``);
+    ``reason`` (required) says why."""

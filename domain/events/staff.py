@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from pydantic import Field, field_validator
 
 from plantrail.domain.base import Created, Event
@@ -31,3 +33,23 @@ class RoleGranted(Event):
     """A team manager grants a further role to a staff member (CLI.md, roles)."""
 
     role: Role
+
+
+class RoleRevoked(Event):
+    """A team manager takes a role away from a staff member (CLI.md, "Staff": ``staff revoke``).
+
+    From then on no command needing that role is theirs to do; what they did while they held
+    it stays recorded as theirs. ``reason`` says why (it is required).
+    """
+
+    role: Role
+
+
+class StaffLeft(Event):
+    """A team manager records that a staff member leaves on a date (CLI.md, "Staff": ``staff leave``).
+
+    From ``leaves_on`` they may do nothing: every command they give on or after it is refused,
+    reads included. Their past work stays theirs. ``reason`` says why (it is required).
+    """
+
+    leaves_on: date

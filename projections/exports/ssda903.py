@@ -166,7 +166,11 @@ def to_csv(name: str, rows: list[Row]) -> str:
 
 def ssda903_files(app: Any, year: int) -> dict[str, str]:
     """File name to CSV text, for every table of the return."""
-    tables = ssda903_tables(app, year)
+    return files_of(ssda903_tables(app, year))
+
+
+def files_of(tables: dict[str, list[Row]]) -> dict[str, str]:
+    """File name to CSV text, for each table."""
     return {TABLES[name][0]: to_csv(name, rows) for name, rows in tables.items()}
 
 

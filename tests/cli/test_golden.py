@@ -14,6 +14,7 @@ from tests.cli.test_readme import worked_example
 
 GOLDEN = Path(__file__).parent / "golden" / "readme_session.txt"
 READS = """
+export PLANTRAIL_AS=rc1
 plantrail show $PLAN
 plantrail show $PLAN --json
 plantrail plans

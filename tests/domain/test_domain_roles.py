@@ -36,6 +36,15 @@ COMMANDS = {
     "add_staff": (("team-manager",), lambda app, s, actor, n: app.add_staff(
         actor, f"new{n}", name="New Member", initials="NM", roles=["social-worker"])),
     "grant_role": (("team-manager",), lambda app, s, actor, n: app.grant_role(actor, AU, "social-worker")),
+    "revoke_role": (("team-manager",), lambda app, s, actor, n: app.revoke_role(
+        actor, AU, role="auditor", reason="moved to another team")),
+    "record_leaving": (("team-manager",), lambda app, s, actor, n: app.record_leaving(
+        actor, AU, on=TODAY, reason="left the authority")),
+    "restrict_child": (("team-manager", "records-officer"), lambda app, s, actor, n: app.restrict_child(
+        actor, CHILD, allow=[SW], reason="a relative works in the team")),
+    "unrestrict_child": (("team-manager", "records-officer"), lambda app, s, actor, n: (
+        app.restrict_child(TM, CHILD2, allow=[SW], reason="restricted again") if n == 1 else None,
+        app.unrestrict_child(actor, CHILD2, reason="the relative has left"))),
     "register_child": (SOCIAL, lambda app, s, actor, n: app.register_child(
         actor, f"C9{n}", name="New Child", born=date(2020, 1, 1))),
     "open_plan": (SOCIAL, lambda app, s, actor, n: app.open_plan(
@@ -133,6 +142,7 @@ def scene(staffed):
     app.approve_plan(TM, care, on=OPENED)  # copies go out once approved (seed 001)
     for _ in range(2):
         app.record_meeting(SW, cin, kind="child-in-need", on=date(2026, 10, 20), invited=["mother"])
+    app.restrict_child(TM, CHILD2, allow=[SW], reason="a relative works in the team")  # to lift
     events = app.events_of(cin)
     return app, {
         "cin": cin, "care": care, "cin_review": cin_review, "conference": conference, "initial": initial, "initial_review": initial_review,

@@ -325,8 +325,12 @@ def run_cli(capsys: Any, url: str, *args: str, actor: str | None = None) -> tupl
     from plantrail.cli import exports
     from plantrail.cli.main import cli, main
 
+    from tests.support import first_staff, is_logged_read
+
     for command in exports.COMMANDS:
         cli.commands.setdefault(command.name, command)
+    if actor is None and is_logged_read(args):  # every read names its reader (it is logged)
+        actor = first_staff(url)
     saved_argv, saved_env = sys.argv, dict(os.environ)
     sys.argv = ["plantrail", "--db", url, *(["--as", actor] if actor else []), *args]
     capsys.readouterr()
