@@ -81,7 +81,7 @@ COMMANDS = {
     "record_referral": (SOCIAL, lambda app, s, actor, n: app.record_referral(
         actor, CHILD2, on=date(2026, 10, 5 + n), source="2A")),
     "record_assessment": (SOCIAL, lambda app, s, actor, n: app.record_assessment(
-        actor, CHILD, started=date(2026, 10, 1 + 5 * n), **[dict(authorised=date(2026, 10, 5), factors=["21"]),
+        actor, CHILD, started=date(2026, 10, 1 + 5 * n), **[{"authorised": date(2026, 10, 5), "factors": ["21"]},
                                                            {}][n])),
     "record_enquiry": (SOCIAL, lambda app, s, actor, n: app.record_enquiry(
         actor, CHILD, started=date(2026, 10, 1 + n), icpc_required=False)),
