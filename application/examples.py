@@ -44,7 +44,11 @@ Invented here, because the seeds do not say (kept plausible and in the past):
 * Susan's overall aim text and Part One option (3: return to birth family within six
   months — she was accommodated while her mother receives inpatient treatment), her
   legal status, the reason care is necessary (the seed's own words) and her mother's
-  contact arrangement (the seed's supported contact sessions at the foster home).
+  contact arrangement (the seed's supported contact sessions at the foster home), and the
+  SSDA903 codes of her placement with Mr and Mrs Irvine (the day her plan opened: section
+  20, local authority foster carers, parental illness; Leeds postcodes, no Ofsted URN), of
+  her first review (PN0, under 4), and her characteristics (no previous permanence, not a
+  mother).
 
 ``record_examples`` registers the three children, so it refuses (``RuleBroken``) on a
 store that already holds them.
@@ -158,6 +162,8 @@ SUSAN = {
     "sex": "F",
     "nation": "england",
 }
+# The SSDA903 return's characteristics (invented): no permanence option before this care, not a mother.
+SUSAN_RETURN = {"previous_permanence": "Z1", "mother": False}
 SUSAN_PLAN = {
     "kind": "care-plan",
     "aim": (  # invented
@@ -218,6 +224,12 @@ SUSAN_CONTACTS = [  # invented from the seed's supported contact sessions
      "arrangement": "Contact sessions at the foster home, supported by Tim Moore, social work assistant."},
 ]
 SUSAN_APPROVED_ON = date(2002, 7, 19)
+# Her placement with Mr and Mrs Irvine (seed 003), with the SSDA903 codes (invented in the
+# seed's spirit): she starts to be looked after, accommodated under section 20 (V2), with
+# local authority foster carers (U6, PR1), because of her mother's illness (N3).
+SUSAN_PLACEMENT = {"on": date(2002, 7, 18), "placement": "Mr and Mrs Irvine, foster carers",
+                   "placement_type": "U6", "legal_status": "V2", "reason_new_episode": "S", "provider": "PR1",
+                   "need": "N3", "postcode": "LS6 2AA", "home_postcode": "LS11 5QR", "urn": "XXXXXXX"}
 
 EXAMPLES = (
     (KAREN, KAREN_PLAN),
@@ -239,7 +251,7 @@ def record_examples(app: Any, *, social_worker: str, team_manager: str, review_c
     plan_ids: list[UUID] = []
     for child, plan in EXAMPLES:
         app.register_child(social_worker, child["child_ref"], **{k: v for k, v in child.items() if k != "child_ref"},
-                           on=plan["on"])
+                           on=plan["on"], **(SUSAN_RETURN if child is SUSAN else {}))
     for ref, referral, assessment in ((KAREN["child_ref"], KAREN_REFERRAL, KAREN_ASSESSMENT),
                                       (IBRIHAM["child_ref"], IBRIHAM_REFERRAL, IBRIHAM_ASSESSMENT)):
         app.record_referral(social_worker, ref, **referral)
@@ -260,6 +272,7 @@ def record_examples(app: Any, *, social_worker: str, team_manager: str, review_c
     plan_ids.append(ibriham)
 
     susan = app.open_plan(social_worker, SUSAN["child_ref"], **SUSAN_PLAN)
+    app.record_placement(social_worker, susan, **SUSAN_PLACEMENT)
     app.record_details(social_worker, susan, on=SUSAN_PLAN["on"], **SUSAN_DETAILS)
     for action in SUSAN_ACTIONS:
         app.add_action(social_worker, susan, on=SUSAN_PLAN["on"], **action)
@@ -271,7 +284,8 @@ def record_examples(app: Any, *, social_worker: str, team_manager: str, review_c
 
 
 SUSAN_FIRST_REVIEW = {"kind": "statutory", "on": date(2002, 8, 15), "next_review": date(2002, 11, 15),
-                      "ratings": {"A1": "partly", "A2": "achieved", "A3": "partly"}}
+                      "ratings": {"A1": "partly", "A2": "achieved", "A3": "partly"},
+                      "participation": "PN0"}  # aged under 4 at the review (SSDA903)
 SUSAN_AMENDMENT = {"frequency": "2 hours per week", "on": date(2002, 8, 20),
                    "discussed_with": "Ms Simpson and Jenny Page, play worker",
                    "reason": "Ms Simpson asked for longer sessions; progress at the review was partial"}

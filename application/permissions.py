@@ -40,6 +40,8 @@ PERMISSIONS: dict[type[Command], frozenset[str]] = {
     c.Void: RECORDS_OFFICER,
     c.WithdrawPlan: RECORDS_OFFICER,
     c.CorrectChild: RECORDS_OFFICER,
+    c.EndPlacement: SOCIAL_WORK,
+    c.RecordMissing: SOCIAL_WORK,
     c.RecordReferral: SOCIAL_WORK,
     c.RecordAssessment: SOCIAL_WORK,
     c.RecordEnquiry: SOCIAL_WORK,

@@ -33,6 +33,8 @@ if str(ROOT) not in sys.path:
 
 
 from bench import workload as wl  # noqa: E402
+from bench.isolated import run_isolated  # noqa: E402
+from bench.peer import PeerWriter  # noqa: E402
 from bench.raw import (  # noqa: E402
     STATE,
     TOPIC,
@@ -45,7 +47,6 @@ from bench.raw import (  # noqa: E402
     raw_client,
     raw_table,
 )
-from bench.isolated import run_isolated  # noqa: E402
 from bench.report import report  # noqa: E402
 
 
@@ -300,18 +301,22 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         writer, raw = Writer(url, "S-"), RawCommitter(url)
         try:
             # The bare saves go to a store of their own: their events are not plantrail's.
-            with wl.scratch_store(args.db, suffix="_saves") as saves_url:
-                saver = wl.open_app(saves_url)
+            # The peer (the plain eventsourcing library) in a schema of its own.
+            with wl.scratch_store(args.db, suffix="_saves") as saves_url, \
+                    wl.scratch_store(args.db, suffix="_peer") as peer_url:
+                saver, peer = wl.open_app(saves_url), PeerWriter(peer_url)
                 try:
                     rates = in_turn(TURNS, seconds, {"raw": raw.run, "commands": writer.run,
-                                                     "saves": lambda s: store_saves(saver, s)})
+                                                     "saves": lambda s: store_saves(saver, s), "peer": peer.run})
                 finally:
                     saver.close()
+                    peer.close()
         finally:
             writer.close()
             raw.close()
         r["raw_commit_per_s"], r["command_per_s"] = rates["raw"]["per_s"], rates["commands"]["per_s"]
         r["store_save_per_s"] = rates["saves"]["per_s"]
+        r["peer_command_per_s"], r["peer_command_cpu_us"] = rates["peer"]["per_s"], rates["peer"]["cpu_us"]
         # Where each one's time goes: this process's CPU, and the rest (waiting on the server).
         r["raw_commit_cpu_us"], r["command_cpu_us"] = rates["raw"]["cpu_us"], rates["commands"]["cpu_us"]
         r["store_save_cpu_us"] = rates["saves"]["cpu_us"]
@@ -383,6 +388,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     r["ratios"] = {
         "command_vs_raw_commit": r["command_per_s"] / r["raw_commit_per_s"],
         "store_save_vs_raw_commit": r["store_save_per_s"] / r["raw_commit_per_s"],
+        "command_vs_peer": r["command_per_s"] / r["peer_command_per_s"],
         "command_8_vs_raw_commit_8": r["command_per_s_8_writers"] / r["raw_commit_per_s_8_clients"],
         "import_vs_raw_batch": r["import_events_per_s"] / r["raw_batch_rows_per_s"],
         "read_large_vs_small_p99": r["read_p99_ms"] / r["read_p99_ms_small"],

@@ -8,15 +8,19 @@ from typing import Any
 
 import click
 
-from plantrail.cli import layout
 from plantrail.cli.context import emit, invocation
-from plantrail.cli.layout import Field
 from plantrail.cli.params import PAIR, json_option
 from plantrail.cli.plan_writes import plan
 from plantrail.cli.writes import child, write
 
-CHILD_FIELDS = (Field("child", "Child", "id"), Field("name", "Name"), Field("born", "Born", "id"),
-                Field("nation", "Nation", "short"), Field("open_plans", "Open plans", "short"))
+
+def child_fields():  # type: ignore[no-untyped-def]
+    from plantrail.cli.layout import Field  # rich: only when something is printed
+
+    return (Field("child", "Child", "id"), Field("name", "Name"), Field("born", "Born", "id"),
+            Field("nation", "Nation", "short"), Field("open_plans", "Open plans", "short"))
+
+
 CORRECTABLE = ("name, born, sex, upn, nation, ethnicity, disabilities (comma-separated), upn_unknown, former_upn, "
                "died, effective_on (the date the record was opened)")
 
@@ -37,14 +41,30 @@ def child_show(child_ref: str, as_json: bool) -> None:
     emit(document, as_json, lambda: _render_child(document))
 
 
+def _looked_after_pairs(d: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The SSDA903 characteristics and missing periods, where recorded."""
+    pairs: list[tuple[str, Any]] = []
+    if d.get("previous_permanence"):
+        pairs.append(("Previous permanence", " ".join(str(d[k]) for k in (
+            "previous_permanence", "previous_permanence_la", "previous_permanence_date") if d.get(k))))
+    if d.get("mother") is not None:
+        born = f", child born {d['mother_child_born']}" if d.get("mother_child_born") else ""
+        pairs.append(("Mother", ("yes" if d["mother"] else "no") + born))
+    for m in d.get("missing") or []:
+        pairs.append((m["kind"].capitalize(), f"{m['started']} to {m['ended'] or '(not yet back)'}"))
+    return pairs
+
+
 def _render_child(d: dict[str, Any]) -> None:
+    from plantrail.cli import layout
+    from plantrail.cli.layout import Field
     from plantrail.cli.render import render_plans
 
     layout.heading(f"{d['name']} ({d['child']})")
     layout.pairs([("Born", d["born"]), ("Sex", d["sex"]), ("UPN", d["upn"] or "not held"),
                   ("Nation", d["nation"]), ("Record opened", d["record_opened_on"]),
                   ("Registration", f"event {d['registration_event_id']} (what `child correct` corrects)"),
-                  *_characteristics(d)], indent=2)
+                  *_characteristics(d), *_looked_after_pairs(d)], indent=2)
     _render_census(d)
     layout.console().print()
     render_plans(d["plans"])
@@ -64,6 +84,9 @@ def _characteristics(d: dict[str, Any]) -> list[tuple[str, Any]]:
 
 def _render_census(d: dict[str, Any]) -> None:
     """The referrals, assessments and Section 47 enquiries."""
+    from plantrail.cli import layout
+    from plantrail.cli.layout import Field
+
     for title, rows, fields in (
         ("Referrals", d["referrals"], (Field("referral_id", "Referral", "id"), Field("on", "On", "id"),
                                        Field("source", "Source", "short"), Field("primary_need", "Need", "short"),
@@ -91,9 +114,11 @@ def child_list(search: str | None, as_json: bool) -> None:
     """
     from plantrail.projections.children import find_children
 
+    from plantrail.cli import layout
+
     rows = find_children(invocation().app(), search)
     title = f"Children matching '{search}'" if search else "Children"
-    emit(rows, as_json, lambda: layout.records(f"{title} ({len(rows)})", rows, CHILD_FIELDS,
+    emit(rows, as_json, lambda: layout.records(f"{title} ({len(rows)})", rows, child_fields(),
                                                empty=f"{title}: none"))
 
 

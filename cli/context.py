@@ -14,6 +14,9 @@ import click
 class Invocation:
     db: str | None
     actor: str | None
+    read_db: str | None = None  # a hot standby to serve reads (--read-db); writes still go to db
+    max_lag: float | None = None  # --max-lag: seconds a standby may be behind and still answer
+    role: Any = field(default=None, repr=False)  # the read server's ServerRole, once opened
     _app: Any = field(default=None, repr=False)
     _writing: bool = field(default=False, repr=False)
 
@@ -23,14 +26,30 @@ class Invocation:
 
         return self.db or os.environ.get("PLANTRAIL_DB") or default_url()
 
-    def app(self) -> Any:
-        """The application on the chosen store, opened to read: the store must be there
-        already (a read never makes one: exit 4, naming it) and nothing is made or written."""
+    @property
+    def read_url(self) -> str:
+        """Where reads are served from: --read-db (a standby) if given, else the store."""
+        return self.read_db or self.url
+
+    def app(self, shows_records: bool = True) -> Any:
+        """The application on the store reads are served from, opened to read: the store
+        must be there already (a read never makes one: exit 4, naming it) and nothing is
+        made or written. A read that ``shows_records`` of a child is refused on a standby
+        given alone as --db (its access-log entry has nowhere to go); any read from a
+        standby says how current its answer is, on stderr."""
         if self._app is None:
+            from plantrail.store.replica import check_lag, lag_note, records_refusal
             from plantrail.store.settings import check_exists, reading_env
 
-            check_exists(self.url)
-            self._app = self._open(reading_env(self.url))
+            self.role = check_exists(self.read_url)
+            if self.role.standby:
+                from plantrail.store.errors import StandbyRefused
+
+                if shows_records and not self.read_db:
+                    raise StandbyRefused(records_refusal(self.role.where))
+                check_lag(self.role, self.max_lag)
+                click.echo(f"note: {lag_note(self.role)}", err=True)
+            self._app = self._open(reading_env(self.read_url))
         return self._app
 
     def writer(self) -> Any:

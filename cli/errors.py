@@ -21,6 +21,7 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
         BadStoreURL,
         ChainBroken,
         SigningKeyError,
+        StandbyRefused,
         StoreUnavailable,
         SystemSchema,
         is_store_fault,
@@ -40,11 +41,27 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
         return ALTERED, f"altered: {error}\nRun `plantrail verify` to see where."
     if isinstance(error, ChainBroken):
         return ALTERED, f"altered: {error}\nRun `plantrail verify` to see where."
+    if isinstance(error, StandbyRefused):
+        return UNAVAILABLE, f"error: {error}"  # says itself where to go instead
+    if _read_only_server(error):
+        return UNAVAILABLE, ("error: the server refused to write: it is read-only (a hot standby, or a read-only "
+                             "session): send writes to the primary (give the primary as --db)")
     if isinstance(error, (StoreUnavailable, BadStoreURL)):
         return UNAVAILABLE, f"error: {error}\nCheck --db / PLANTRAIL_DB and that the database server is running."
     if is_store_fault(error):
         return UNAVAILABLE, f"error: the store cannot be reached or opened: {_first_line(error)}"
     return UNEXPECTED, f"plantrail: unexpected error: {type(error).__name__}: {_first_line(error)}"
+
+
+def _read_only_server(error: BaseException) -> bool:
+    """A write that reached a standby anyway (e.g. one promoted away from under it):
+    PostgreSQL's read-only transaction (SQLSTATE 25006) or recovery errors, wrapped or not."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if getattr(seen, "sqlstate", None) == "25006" or "read-only transaction" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def describe_validation(error) -> str:  # type: ignore[no-untyped-def]

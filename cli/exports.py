@@ -61,6 +61,41 @@ def cin_census(year: int, output: str | None, lea: str | None, serial_no: str | 
         click.echo(note, err=True)
 
 
+@export_group.command("ssda903")
+@click.option("--year", type=click.IntRange(2000, 2999), required=True,
+              help="The year the collection ends in: 2025 is 1 April 2024 to 31 March 2025.")
+@click.option("-o", "--output", metavar="DIR", required=True,
+              help="The folder to write the tables into (made if missing).")
+@force_option
+def ssda903(year: int, output: str, force: bool) -> None:
+    """The DfE SSDA903 looked-after children return for a collection year, as CSV tables.
+
+    Writes header.csv, episodes.csv, reviews.csv, uasc.csv, oc2.csv, oc3.csv, ad1.csv,
+    placed_adoption.csv, prevperm.csv and missing.csv: the DfE's column names, dates
+    DD/MM/YYYY, UTF-8 without a byte-order mark, every table with its header row even
+    when empty. Episodes come from `placement record` and `placement end` (a new row for
+    each change of placement or legal status). Tables plantrail does not record (UASC,
+    OC2, OC3, AD1, placed for adoption) are written empty: see docs/exports.md.
+
+    Example: plantrail export ssda903 --year 2026 -o ssda903-2026
+    """
+    from plantrail.domain.errors import BadInput
+    from plantrail.projections.exports.ssda903 import ssda903_files
+
+    folder = Path(output)
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise BadInput(f"{output} is not a folder", fix="give -o the path of a folder (made if missing)")
+    files = ssda903_files(_app(), year)
+    existing = [name for name in files if (folder / name).exists()]
+    if existing and not force:
+        raise BadInput(f"{folder / existing[0]} exists already; nothing was written",
+                       fix="give another -o DIR, or --force to replace the tables")
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for name, text in files.items():
+        write_file(str(folder / name), text, force=force)
+    click.echo(f"wrote {len(files)} tables to {folder}", err=True)
+
+
 @export_group.command("child")
 @click.argument("child_ref")
 @click.option("-o", "--output", metavar="FILE", help="Write here. Default: stdout.")

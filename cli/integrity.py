@@ -30,10 +30,10 @@ def verify(checkpoints, trusted, as_json) -> None:  # type: ignore[no-untyped-de
     from plantrail.store.verify import verify as verify_store
 
     inv = invocation()
-    app = inv.app()  # a store that is not there is exit 4: verify never makes one
+    app = inv.app(shows_records=False)  # a store that is not there is exit 4: verify never makes one
     files = list(trusted) or ([os.environ["PLANTRAIL_TRUSTED_KEYS"]] if os.environ.get("PLANTRAIL_TRUSTED_KEYS") else [])
     keys = load_trusted_keys(files) if files else None
-    report = verify_store(inv.url, checkpoints=list(checkpoints), trusted_keys=keys)
+    report = verify_store(inv.read_url, checkpoints=list(checkpoints), trusted_keys=keys)
     if report.intact:  # the log holds: now what reads show of it
         from plantrail.projections.audit import check_derived
 
@@ -60,8 +60,8 @@ def checkpoint(output, key_path, as_json, force) -> None:  # type: ignore[no-unt
     if not key_path:
         raise click.UsageError("checkpoint needs a signing key: give --key FILE or set PLANTRAIL_SIGNING_KEY")
     inv = invocation()
-    inv.app()
-    document = make_checkpoint(inv.url, key_path)
+    inv.app(shows_records=False)
+    document = make_checkpoint(inv.read_url, key_path)
     text = json.dumps(document, indent=2)
     if output:
         write_file(output, text + "\n", force=force, private=False)  # evidence: never overwritten by mistake
@@ -80,11 +80,16 @@ def _derived(report, findings) -> None:  # type: ignore[no-untyped-def]
 
 
 def _summary(report) -> str:  # type: ignore[no-untyped-def]
-    keys = "".join(f"\ncheckpoint {cp.source} (position {cp.position}, made {cp.made_at}): signed by {cp.key}"
+    keys = "".join(f"\ncheckpoint {cp.source} (position {cp.position}, made {cp.made_at}): {cp.status}, signed by "
+                   f"{cp.key}"
                    + {True: ", a trusted key", False: ", NOT a trusted key", None: " (no trusted keys given)"}[cp.trusted]
                    for cp in report.checkpoints)
     if report.intact:
         extra = f", {report.checkpoints_checked} checkpoint(s) extended" if report.checkpoints_checked else ""
+        pending = sum(cp.status == "pending" for cp in report.checkpoints)
+        if pending:
+            extra += (f", {pending} pending (this standby has replayed up to position {report.head_position}; "
+                      "verify them on the primary)")
         return f"intact: {report.events_checked} events checked{extra}{keys}"
     where = f" at position {report.first_bad_position}" if report.first_bad_position is not None else ""
     rows = "".join(f"\n  {d['table']} {d['record']}: {d['detail']}" for d in report.derived[1:20])

@@ -41,9 +41,13 @@ class Plantrail(click.Group):
               help="sqlite:///PATH or postgresql://... Default: an SQLite file in your data directory.")
 @click.option("--as", "actor", envvar="PLANTRAIL_AS", metavar="STAFF_ID",
               help="The staff member doing the work (needed by every write).")
+@click.option("--read-db", envvar="PLANTRAIL_READ_DB", metavar="URL",
+              help="Serve reads from this PostgreSQL hot standby; writes still go to --db.")
+@click.option("--max-lag", type=click.FloatRange(min=0), metavar="SECONDS",
+              help="Refuse to answer from a standby further behind the primary than this.")
 @click.version_option(package_name="plantrail")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, actor: str | None, read_db: str | None, max_lag: float | None) -> None:
     """plantrail: an audit-first record of children's plans.
 
     Every change is an immutable event; corrections never erase. `plantrail COMMAND
@@ -55,7 +59,7 @@ def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
     plantrail show PLAN_ID
     plantrail changes PLAN_ID
     """
-    ctx.obj = Invocation(db=db, actor=actor)
+    ctx.obj = Invocation(db=db, actor=actor, read_db=read_db, max_lag=max_lag)
     ctx.call_on_close(ctx.obj.close)
 
 

@@ -9,6 +9,8 @@ from typing import Any
 import click
 
 from plantrail.cli.help_text import Choice
+from plantrail.cli.looked_after import add_commands
+from plantrail.cli.looked_after_options import episode_options, participation_option
 from plantrail.cli.params import (
     AGREES,
     AIM_OPTION,
@@ -282,6 +284,7 @@ def review() -> None:
 @click.option("--next-review", type=DATE)
 @click.option("--rate", "ratings", type=PAIR, multiple=True,
               help="ACTION_ID=achieved|partly|not-achieved; repeat.")
+@participation_option
 def review_hold(**options: Any) -> dict[str, Any]:
     """Record a review held; prints its review_id (review chair).
 
@@ -344,11 +347,13 @@ def placement() -> None:
 @click.option("--emergency", is_flag=True, help="An emergency placement: the Care Plan is due within 14 days.")
 @click.option("--long-term", is_flag=True, help="Intended to last: visits every 3 months after its first year.")
 @click.option("--placement", help="The carer or setting.")
+@episode_options
 def placement_record(**options: Any) -> dict[str, Any]:
     """Record that a looked-after child was placed, or moved; the latest is current (social worker).
 
     Example: plantrail --as sw1 placement record 3f2a9c1e --on 2026-03-20 --emergency
-    --placement "Mr and Mrs Irvine, foster carers"
+    --placement "Mr and Mrs Irvine, foster carers" --placement-type U6 --legal-status L2
+    --reason-new-episode S --provider PR1 --need N1
     """
     return options
 
@@ -372,4 +377,4 @@ def supervision_record(**options: Any) -> dict[str, Any]:
 
 plan_open.epilog = aim_change.epilog = AIM_OPTIONS_HELP
 
-COMMANDS = [plan, action, view, sign, contact, review, aim, visit, placement, supervision]
+COMMANDS = [plan, action, view, sign, contact, review, aim, visit, placement, supervision, *add_commands(placement)]

@@ -161,8 +161,9 @@ def projections_status(as_json) -> None:  # type: ignore[no-untyped-def]
     from plantrail.projections.runner import status
     from plantrail.store.maintenance import log_statistics
 
-    app = invocation().app()
-    rows = status(app)
+    inv = invocation()
+    app = inv.app(shows_records=False)
+    rows = [{**row, "replica": inv.role.standby, "lag_s": _lag(inv.role)} for row in status(app)]
     from plantrail.cli.render import render_rows
 
     emit(rows, as_json, lambda: render_rows("Projections", rows))
@@ -182,13 +183,21 @@ def projections_rebuild(name, as_json) -> None:  # type: ignore[no-untyped-def]
     Example: plantrail projections rebuild
     """
     from plantrail.projections.runner import rebuild, status
+    from plantrail.store.settings import check_exists
 
-    app = invocation().app()
+    inv = invocation()
+    check_exists(inv.url)  # rebuilding never makes a store
+    app = inv.writer()  # on the primary: a standby refuses (exit 4)
     rebuild(app, name)
     rows = status(app)
     from plantrail.cli.render import render_rows
 
     emit(rows, as_json, lambda: render_rows("Projections", rows))
+
+
+def _lag(role) -> float | None:  # type: ignore[no-untyped-def]
+    """Seconds a standby is behind (0: a primary, which is where the log is written)."""
+    return role.lag_s if role.standby else 0.0
 
 
 def child_name(app, child_ref: str) -> str:  # type: ignore[no-untyped-def]

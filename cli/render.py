@@ -34,11 +34,19 @@ SECTIONS = (  # (document key, title, fields) of the lists shown after the actio
     ("contacts", "Contact arrangements", (Field("person", "Person"), Field("relationship", "Relationship"),
                                           Field("arrangement", "Arrangement"), Field("on", "Date", "id"))),
     ("placements", "Placements", (Field("placed_on", "Placed", "id"), Field("placement", "Carer or setting"),
-                                  Field("emergency", "Emergency", "short"), Field("long_term", "Long term", "short"))),
+                                  Field("emergency", "Emergency", "short"), Field("long_term", "Long term", "short"),
+                                  Field("placement_type", "Type", "short"), Field("legal_status", "Legal status", "short"),
+                                  Field("reason_new_episode", "New episode", "short"),
+                                  Field("ended_on", "Ended", "id"), Field("end_reason", "Reason ceased", "short"))),
     ("reviews", "Reviews held", (Field("review_id", "Review", "id"), Field("kind", "Kind", "short"),
                                  Field("held_on", "Held", "id"), Field("chair", "Chair", "short"),
-                                 Field("next_review", "Next review", "id"), Field("ratings", "Ratings", "short"))),
+                                 Field("next_review", "Next review", "id"), Field("ratings", "Ratings", "short"),
+                                 Field("participation", "Participation", "short"))),
 )
+# Columns shown only where some row records them: the SSDA903 codes (issue 24), which
+# plans of other kinds, and placements recorded before the codes, never hold.
+WHEN_RECORDED = frozenset({"placement_type", "legal_status", "reason_new_episode", "ended_on", "end_reason",
+                           "participation"})
 DATES = (("visits", "Visits"), ("supervisions", "Supervision discussions"), ("distributed", "Copies sent to"))
 # Parts of the document shown above (or kept for machines: internal, or said elsewhere).
 SHOWN = frozenset({
@@ -89,7 +97,8 @@ def render_plan(doc: dict[str, Any], child_name: str = "") -> None:
     for key, title, fields in SECTIONS:
         if doc.get(key):
             layout.console().print()
-            layout.records(title, doc[key], fields)
+            shown = [f for f in fields if f.key not in WHEN_RECORDED or any(r.get(f.key) for r in doc[key])]
+            layout.records(title, doc[key], shown)
     for key, title in DATES:
         if doc.get(key):
             layout.console().print()

@@ -165,6 +165,10 @@ SAYS: dict[type, Callable[[Any, Names], str]] = {
     ev.VisitRecorded: _visit,
     ev.PlacementRecorded: lambda e, _: (f"recorded a{'n emergency' if e.emergency else ''} placement from "
                                         f"{e.effective_on} on plan {e.originator_id}"),
+    ev.PlacementEnded: lambda e, _: (f"recorded that the child stopped being looked after on plan {e.originator_id} "
+                                     f"on {e.effective_on} (reason ceased {e.reason})"),
+    ev.MissingPeriodRecorded: lambda e, _: (f"recorded a {e.kind} period from {e.effective_on}"
+                                            f"{f' to {e.ended}' if e.ended else ' (not yet back)'}"),
     ev.ReferralRecorded: lambda e, _: (f"recorded referral {e.referral_id} of {e.effective_on} (source {e.source}"
                                        f"{', no further action' if e.nfa else ''}), event {e.event_id}"),
     ev.AssessmentRecorded: lambda e, _: (f"recorded assessment {e.assessment_id} started {e.effective_on}"

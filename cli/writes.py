@@ -9,9 +9,9 @@ from typing import Any
 
 import click
 
+from plantrail.cli import looked_after_options as looked_after
 from plantrail.cli.context import emit, invocation, views_after_write, written
 from plantrail.cli.params import DATE, PAIR, ROLE, command_id_option, json_option, on_option
-from plantrail.cli.said import tell
 
 # The write commands made here and in cli.plan_writes, with the command each runs (by its
 # name in plantrail.application.commands): a test checks each one's options against its
@@ -35,6 +35,7 @@ def write(group: click.Group | None, command: str | type, *, prints: str | None 
     def decorate(fields_of: Callable[..., dict[str, Any]]) -> click.Command:
         def run(command_id: str | None, as_json: bool, **options: Any) -> None:
             from plantrail.application.commands import BY_NAME
+            from plantrail.cli.said import tell  # the event catalogue: not for --help
 
             inv = invocation()
             app = inv.writer()
@@ -138,6 +139,7 @@ def child() -> None:
 @click.option("--former-upn", help="A UPN the child had before.")
 @click.option("--died", type=DATE, help="Date of death, YYYY-MM-DD.")
 @on_option
+@looked_after.child_options
 def child_add(**options: Any) -> dict[str, Any]:
     """Register a child by the local authority's reference (social worker).
 
@@ -146,7 +148,8 @@ def child_add(**options: Any) -> dict[str, Any]:
 
     Example: plantrail --as sw1 child add K100 --name "Karen Hawthorne" --born 2023-02-01 --sex F --ethnicity WBRI --disability NONE
     """
-    return {**options, "disabilities": list(options["disabilities"])}
+    fields = looked_after.child_fields(options)
+    return {**fields, "disabilities": list(options["disabilities"])}
 
 
 # ------------------------------------------------------------------------- corrections

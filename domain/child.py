@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from pydantic import BaseModel, Field
@@ -18,9 +19,14 @@ from plantrail.domain.child_rules import (
     check_upn_unknown,
 )
 from plantrail.domain.errors import BadInput, RuleBroken
+from plantrail.domain.looked_after import check_characteristics as check_looked_after
+from plantrail.domain.looked_after import check_missing
 from plantrail.domain.plan_rules import check_code
 from plantrail.domain.record import CorrectableRecord
 from plantrail.domain.vocabulary import PRIMARY_NEEDS, REFERRAL_SOURCES
+
+LOOKED_AFTER_CHARACTERISTICS = ("previous_permanence", "previous_permanence_la", "previous_permanence_date",
+                                "mother", "mother_child_born")
 
 
 class PlanPeriod(BaseModel):
@@ -29,6 +35,12 @@ class PlanPeriod(BaseModel):
     kind: str
     started_on: date
     ended_on: date | None = None
+
+
+class MissingPeriod(BaseModel):
+    kind: str  # "missing" or "away"
+    started: date
+    ended: date | None = None
 
 
 class Referral(BaseModel):
@@ -70,6 +82,14 @@ class ChildState(BaseModel):
     sex: str = "U"
     upn: str | None = None
     nation: str = "england"
+    # The SSDA903 return's characteristics (``ev.ChildRegistered``) and missing periods.
+    previous_permanence: str | None = None
+    previous_permanence_la: str | None = None
+    previous_permanence_date: date | None = None
+    mother: bool | None = None
+    mother_child_born: date | None = None
+    missing: list[MissingPeriod] = Field(default_factory=list)
+    # The CIN census's characteristics and modules (referrals, assessments, Section 47s).
     ethnicity: str | None = None
     disabilities: list[str] = Field(default_factory=list)
     upn_unknown: str | None = None
@@ -121,8 +141,13 @@ class Child(CorrectableRecord):
         if isinstance(event, ev.ChildRegistered):
             state.child_ref, state.name, state.born = event.child_ref, event.name, event.born
             state.sex, state.upn, state.nation = event.sex, event.upn, event.nation
+            for name in LOOKED_AFTER_CHARACTERISTICS:
+                setattr(state, name, getattr(event, name))
             state.ethnicity, state.disabilities = event.ethnicity, list(event.disabilities)
             state.upn_unknown, state.former_upn, state.died = event.upn_unknown, event.former_upn, event.died
+        elif isinstance(event, ev.MissingPeriodRecorded):
+            state.missing.append(MissingPeriod(kind=event.kind, started=event.effective_on, ended=event.ended))
+            state.missing.sort(key=lambda m: m.started)
         elif isinstance(event, ev.ReferralRecorded):
             state.referrals.append(Referral(referral_id=event.referral_id, on=event.effective_on, source=event.source,
                                             primary_need=event.primary_need, nfa=event.nfa,
@@ -151,18 +176,27 @@ class Child(CorrectableRecord):
         cls, acting: Acting, *, child_ref: str, name: str, born: date, sex: str = "U",
         upn: str | None = None, nation: str = "england", ethnicity: str | None = None,
         disabilities: list[str] | tuple[str, ...] = (), upn_unknown: str | None = None,
-        former_upn: str | None = None, died: date | None = None,
+        former_upn: str | None = None, died: date | None = None, **looked_after: Any,
     ) -> Child:
         if born > acting.at.date():
             raise BadInput("a child's date of birth cannot be in the future", fix="give --born as a past date")
         check_characteristics(born=born, today=acting.at.date(), upn=upn, upn_unknown=upn_unknown,
                               former_upn=former_upn, ethnicity=ethnicity, disabilities=list(disabilities),
                               died=died)
+        given = {name: looked_after.get(name) for name in LOOKED_AFTER_CHARACTERISTICS}
+        check_looked_after(**given, sex=sex)
         return cls._create(
             ev.ChildRegistered, id=child_id(child_ref), **acting.envelope(),
             child_ref=child_ref, name=name, born=born, sex=sex, upn=upn, nation=nation, ethnicity=ethnicity,
-            disabilities=list(disabilities), upn_unknown=upn_unknown, former_upn=former_upn, died=died,
+            disabilities=list(disabilities), upn_unknown=upn_unknown, former_upn=former_upn, died=died, **given,
         )
+
+    def record_missing(self, acting: Acting, *, kind: str, ended: date | None = None) -> None:
+        """A missing or away-from-placement period from ``acting.on`` (SSDA903 Missing)."""
+        check_missing(kind, acting.on, ended)
+        if self.state.born and acting.on < self.state.born:
+            raise BadInput("a missing period starts after the child was born", fix="check --from")
+        self.trigger_event(ev.MissingPeriodRecorded, **acting.envelope(), kind=kind, ended=ended)
 
     # ----------------------------------------------------------------------- the census's modules
 

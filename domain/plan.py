@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 from plantrail.domain import events as ev
 from plantrail.domain.acting import Acting
 from plantrail.domain.errors import BadInput, NotFound, RuleBroken
+from plantrail.domain.looked_after import check_ending, check_episode, check_participation, check_placement
 from plantrail.domain.plan_rules import (
     check_aim,
     check_category,
@@ -23,7 +24,6 @@ from plantrail.domain.vocabulary import (
     AREAS_BY_KIND,
     INITIAL_PLAN_EXTENSION_WEEKS,
     KINDS_WITH_PART_ONE,
-    KINDS_WITH_PLACEMENTS,
     PLAN_FAMILY,
     REVIEW_KINDS_BY_FAMILY,
     kind_change_reviews,
@@ -245,24 +245,23 @@ class Plan(CorrectableRecord):
         self.trigger_event(ev.PlanWithdrawn, **acting.envelope(reason=reason, authority="records correction"))
 
     def record_placement(self, acting: Acting, *, emergency: bool = False, long_term: bool = False,
-                         placement: str | None = None) -> None:
+                         placement: str | None = None, **episode: Any) -> None:
         """The child is placed on ``acting.on`` (seed 003). The date may be before the plan
-        opened: in an emergency the Care Plan follows the placement, within 14 days."""
+        opened: in an emergency the Care Plan follows the placement, within 14 days.
+        ``episode``: the SSDA903 codes of the episode it starts (``domain.looked_after``)."""
         self._require_open()
-        kind = self.state.kind
-        if kind not in KINDS_WITH_PLACEMENTS:
-            raise RuleBroken(
-                f"a placement belongs to a looked-after child's plan ({' or '.join(KINDS_WITH_PLACEMENTS)}), "
-                f"not a {kind} plan",
-                rule="placements",
-                fix="record the placement on the child's Care Plan (open one with --kind care-plan)",
-            )
-        if placement is not None and not placement.strip():
-            raise BadInput("the placement's carer or setting must not be empty",
-                           fix="give --placement TEXT or leave it out")
+        check_placement(self.state.kind, placement)
+        check_episode(self.state, acting.on, episode)
         self.trigger_event(
             ev.PlacementRecorded, **acting.envelope(), emergency=emergency, long_term=long_term, placement=placement,
+            **episode,
         )
+
+    def end_placement(self, acting: Acting, *, reason: str) -> None:
+        """The child stops being looked after on ``acting.on`` (SSDA903 reason ceased)."""
+        self._require_open()
+        check_ending(self.state, acting.on, reason)
+        self.trigger_event(ev.PlacementEnded, **acting.envelope(), reason=reason)
 
     # ------------------------------------------------------------------ Part Two
     def add_action(
@@ -332,9 +331,10 @@ class Plan(CorrectableRecord):
 
     def hold_review(
         self, acting: Acting, *, kind: str, chair: str, next_review: date | None = None,
-        ratings: dict[str, str] | None = None,
+        ratings: dict[str, str] | None = None, participation: str | None = None,
     ) -> str:
         self._require_open()
+        check_participation(kind, participation)
         allowed = REVIEW_KINDS_BY_FAMILY[self.family]
         if kind not in allowed:
             raise RuleBroken(
@@ -354,6 +354,7 @@ class Plan(CorrectableRecord):
         self.trigger_event(
             ev.ReviewHeld, **acting.envelope(authority=f"chaired by {chair}"),
             review_id=review_id, kind=kind, chair=chair, next_review=next_review, ratings=ratings,
+            participation=participation,
         )
         return review_id
 

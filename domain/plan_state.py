@@ -77,6 +77,7 @@ class Review:
     chair: str
     next_review: date | None = None
     ratings: dict[str, str] = field(default_factory=dict)
+    participation: str | None = None  # SSDA903 REVIEW_CODE, at a looked-after child's review
 
 
 @dataclass(slots=True, kw_only=True)
@@ -87,6 +88,19 @@ class Placement:
     emergency: bool = False
     long_term: bool = False
     placement: str | None = None
+    # The SSDA903 episode it starts, as recorded (``domain.looked_after``); None: not given.
+    placement_type: str | None = None
+    legal_status: str | None = None
+    reason_new_episode: str | None = None
+    provider: str | None = None
+    postcode: str | None = None
+    home_postcode: str | None = None
+    urn: str | None = None
+    change_reason: str | None = None
+    need: str | None = None
+    # ``placement end``: the day the child stopped being looked after, and the DfE's reason.
+    ended_on: date | None = None
+    end_reason: str | None = None
 
 
 @dataclass(slots=True, kw_only=True)
@@ -161,6 +175,16 @@ class PlanState:
     def placement(self) -> Placement | None:
         """The current placement: the latest by its date (a move starts a new one)."""
         return self.placements[-1] if self.placements else None
+
+    def placement_on(self, day: date) -> Placement | None:
+        """The placement the child was in on ``day`` (the latest placed by then), ended or not."""
+        before = [p for p in self.placements if p.placed_on <= day]
+        return before[-1] if before else None
+
+    def looked_after_on(self, day: date) -> bool:
+        """In care on this plan on ``day``: placed, and that period of care not ended by then."""
+        running = self.placement_on(day)
+        return running is not None and (running.ended_on is None or running.ended_on > day)
 
     def last_review(self) -> Review | None:
         held = sorted(self.reviews.values(), key=lambda r: (r.held_on, int(r.review_id[1:])))
@@ -289,7 +313,7 @@ def _(e: ev.ReviewHeld, s: PlanState) -> None:
             s.problems.append(f"review {e.review_id} rates action {action_id}, which was voided")
     s.reviews[e.review_id] = Review(
         review_id=e.review_id, kind=e.kind, held_on=e.effective_on, chair=e.chair,
-        next_review=e.next_review, ratings=dict(e.ratings),
+        next_review=e.next_review, ratings=dict(e.ratings), participation=e.participation,
     )
 
 
@@ -306,9 +330,18 @@ def _(e: ev.VisitRecorded, s: PlanState) -> None:
 @_handles(ev.PlacementRecorded)
 def _(e: ev.PlacementRecorded, s: PlanState) -> None:
     placement = Placement(placed_on=e.effective_on, emergency=e.emergency, long_term=e.long_term,
-                          placement=e.placement)
+                          placement=e.placement, placement_type=e.placement_type, legal_status=e.legal_status,
+                          reason_new_episode=e.reason_new_episode, provider=e.provider, postcode=e.postcode,
+                          home_postcode=e.home_postcode, urn=e.urn, change_reason=e.change_reason, need=e.need)
     s.placements.append(placement)
     s.placements.sort(key=lambda p: p.placed_on)  # stable: two on one day keep their order
+
+
+@_handles(ev.PlacementEnded)
+def _(e: ev.PlacementEnded, s: PlanState) -> None:
+    running = s.placement_on(e.effective_on)
+    if running is not None:
+        running.ended_on, running.end_reason = e.effective_on, e.reason
 
 
 @_handles(ev.PlanDistributed)

@@ -47,6 +47,7 @@ def plan_entry(plan: Any, acting: Acting, e: ev.Event) -> None:
 
 
 def plan_part(plan: Any, acting: Acting, e: ev.Event) -> None:
+    from plantrail.domain.looked_after import EPISODE_FIELDS
     match e:
         case ev.ActionAdded():
             plan.add_action(acting, area=e.area, need=e.need, response=e.response, frequency=e.frequency,
@@ -68,25 +69,30 @@ def plan_part(plan: Any, acting: Acting, e: ev.Event) -> None:
         case ev.ContactArrangementRecorded():
             plan.record_contact(acting, person=e.person, relationship=e.relationship, arrangement=e.arrangement)
         case ev.ReviewHeld():
-            plan.hold_review(acting, kind=e.kind, chair=e.chair, next_review=e.next_review, ratings=e.ratings)
+            plan.hold_review(acting, kind=e.kind, chair=e.chair, next_review=e.next_review, ratings=e.ratings,
+                             participation=e.participation)
         case ev.SupervisionDiscussed():
             plan.record_supervision(acting, note=e.note)
         case ev.VisitRecorded():
             plan.record_visit(acting, seen_alone=e.seen_alone)
         case ev.PlacementRecorded():
-            plan.record_placement(acting, emergency=e.emergency, long_term=e.long_term, placement=e.placement)
+            plan.record_placement(acting, emergency=e.emergency, long_term=e.long_term, placement=e.placement,
+                                  **{name: getattr(e, name) for name in EPISODE_FIELDS})
+        case ev.PlacementEnded():
+            plan.end_placement(acting, reason=e.reason)
         case _:
             raise NotImplementedError(f"no way to decide a {type(e).__name__} again")  # pragma: no cover
 
 
 def child_entry(child: Any, acting: Acting, e: ev.Event) -> None:
-    from plantrail.domain.child import Child
+    from plantrail.domain.child import LOOKED_AFTER_CHARACTERISTICS, Child
 
     match e:
         case ev.ChildRegistered():
             Child.register(acting, child_ref=e.child_ref, name=e.name, born=e.born, sex=e.sex, upn=e.upn,
                            nation=e.nation, ethnicity=e.ethnicity, disabilities=e.disabilities,
-                           upn_unknown=e.upn_unknown, former_upn=e.former_upn, died=e.died)
+                           upn_unknown=e.upn_unknown, former_upn=e.former_upn, died=e.died,
+                           **{name: getattr(e, name) for name in LOOKED_AFTER_CHARACTERISTICS})
             child.take(e)
             child.version = e.originator_version
         case ev.ChildPlanStarted():
@@ -95,6 +101,8 @@ def child_entry(child: Any, acting: Acting, e: ev.Event) -> None:
             child.end_plan(acting, plan_id=e.plan_id)
         case ev.ChildPlanWithdrawn():
             child.withdraw_plan(acting, plan_id=e.plan_id, reason=e.reason or "")
+        case ev.MissingPeriodRecorded():
+            child.record_missing(acting, kind=e.kind, ended=e.ended)
         case ev.ReferralRecorded():
             child.record_referral(acting, source=e.source, primary_need=e.primary_need, nfa=e.nfa,
                                   referral_id=e.referral_id)

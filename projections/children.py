@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic_core import to_jsonable_python
 
+from plantrail.domain.child import LOOKED_AFTER_CHARACTERISTICS
 from plantrail.domain.events import ChildRegistered
 from plantrail.projections.plans import WITHDRAWN, list_plans
 from plantrail.projections.tail import view_now
@@ -39,6 +40,9 @@ def child_document(app: Any, child_ref: str) -> dict[str, Any]:
         "plans": list_plans(app, child=s.child_ref),
         "withdrawn_plans": [_withdrawn(app, r["plan_id"]) for r in list_plans(app, child=s.child_ref,
                                                                                status=WITHDRAWN)],
+        # The SSDA903 return's characteristics and missing periods (issue 24).
+        **{name: getattr(s, name) for name in LOOKED_AFTER_CHARACTERISTICS},
+        "missing": s.missing,
     })
 
 

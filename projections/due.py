@@ -114,6 +114,8 @@ class _Placement:
         self.on: date = date.fromisoformat(row["placed_on"])
         self.emergency: bool = row["emergency"]
         self.long_term: bool = row["long_term"]
+        # ``placement end``: the child stopped being looked after (documents before it lack the key).
+        self.ended: bool = row.get("ended_on") is not None
 
 
 Item = tuple[str, date, str]
@@ -133,7 +135,8 @@ def _items(p: _Plan, nation: str, policy: Policy) -> Iterator[Item]:
         yield from _child_protection(p, nation, policy)
     if p.kind in KINDS_WITH_PLACEMENTS and p.placements and not p.approved:
         yield _care_plan(p, policy["care_plan"])
-    if p.kind == "care-plan":
+    if p.kind == "care-plan" and not (p.placements and p.placements[-1].ended):
+        # A child no longer looked after (``placement end``) has no looked-after clocks.
         yield _looked_after_review(p, nation, policy["looked_after_review"])
         yield _looked_after_visit(p, policy["looked_after_visit"])
 

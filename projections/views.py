@@ -31,8 +31,8 @@ from plantrail.store.view_tables import Table, Tx
 
 CORRECTION_TOPICS = frozenset({get_topic(ev.Corrected), get_topic(ev.Voided)})
 CHILD_TOPICS = frozenset(get_topic(c) for c in (ev.ChildRegistered, ev.ChildPlanStarted, ev.ChildPlanEnded,
-                                                ev.ChildPlanWithdrawn, ev.ReferralRecorded, ev.AssessmentRecorded,
-                                                ev.Section47Recorded))
+                                                ev.ChildPlanWithdrawn, ev.MissingPeriodRecorded,
+                                                ev.ReferralRecorded, ev.AssessmentRecorded, ev.Section47Recorded))
 NOT_PLAN_TOPICS = CHILD_TOPICS | CORRECTION_TOPICS | {
     get_topic(ev.StaffMemberRegistered), get_topic(ev.RoleGranted)}
 PLAN_TOPICS = frozenset(get_topic(c) for c in ev.CATALOGUE) - NOT_PLAN_TOPICS
@@ -111,7 +111,7 @@ class View:
 
 class PlansView(View):
     name = "plans"
-    version = 3  # 2: placements and census codes in the document; 3: withdrawal
+    version = 4  # 2: placements and census codes in the document; 3: withdrawal; 4: SSDA903 episode codes
     table = view_tables.PLANS
     record_class = Plan
     own_topics = PLAN_TOPICS

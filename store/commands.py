@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from psycopg import sql
-
 COMMANDS_TABLE = "command_log"
 
 # digest and position came in 2026-12 (rows before have neither): ADDED_COLUMNS adds them.
@@ -45,7 +43,9 @@ class SavedCommand(NamedTuple):
     first: int | None
 
 
-def pg_command_statements(schema: str) -> list[sql.Composed]:
+def pg_command_statements(schema: str) -> list[Any]:  # psycopg.sql.Composed
+    from psycopg import sql  # not imported on SQLite (docs/performance.md)
+
     fmt = {"s": sql.Identifier(schema), "t": sql.Identifier(COMMANDS_TABLE)}
     return [sql.SQL(
         "CREATE TABLE IF NOT EXISTS {s}.{t} ("

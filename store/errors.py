@@ -5,6 +5,11 @@ class StoreUnavailable(Exception):
     """The store cannot be reached or opened (CLI exit code 4)."""
 
 
+class StandbyRefused(StoreUnavailable):
+    """A hot standby asked to do what only a primary can, or further behind than the reader
+    allows (exit code 4, one line: the message says where to go instead)."""
+
+
 class BadStoreURL(ValueError):
     """A store URL that cannot be read: no store can be opened from it (CLI exit code 4)."""
 

@@ -7,7 +7,7 @@ catch that (see docs/integrity.md).
 
 from __future__ import annotations
 
-from psycopg import sql
+from typing import Any
 
 from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE
 from plantrail.store.commands import COMMANDS_TABLE
@@ -28,7 +28,9 @@ PG_GUARD_TRIGGERS = {
 PG_REFUSE_FUNCTION = "plantrail_refuse_change"
 
 
-def pg_guard_statements(schema: str) -> list[sql.Composed]:
+def pg_guard_statements(schema: str) -> list[Any]:  # psycopg.sql.Composed
+    from psycopg import sql  # not imported on SQLite
+
     s = sql.Identifier(schema)
     statements = [sql.SQL(
         "CREATE OR REPLACE FUNCTION {s}.{fn}() RETURNS trigger LANGUAGE plpgsql AS $body$ "
@@ -79,6 +81,8 @@ def grant_app_role(url: str, role: str) -> list[str]:
     the views' tables (their rows are derived: verify checks every one against the log). It
     may not INSERT, UPDATE, DELETE or TRUNCATE the log, the chain or the command log, nor
     change the guards or the save function, which only the owner can."""
+    from psycopg import sql
+
     from plantrail.store.derived import SNAPSHOT_TABLES
     from plantrail.store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE
     from plantrail.store.settings import PostgresURL, parse_url, pg_connect

@@ -10,8 +10,6 @@ from datetime import datetime
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from psycopg.rows import args_row, tuple_row
-
 from plantrail.store.view_tables import is_postgres, table_names, transaction
 from plantrail.store.windows import in_windows
 
@@ -67,6 +65,8 @@ def read_log(app: Any, after: int, limit: int) -> list[Logged]:
     events = table_names(app)["events"]
     sql = (f"SELECT notification_id, originator_id, originator_version, topic, state FROM {events}"
            " WHERE notification_id > %s AND notification_id <= %s ORDER BY notification_id LIMIT %s")
+    from psycopg.rows import args_row, tuple_row
+
     with app.recorder.datastore.get_connection() as conn:  # one statement: no BEGIN/ROLLBACK (see transaction)
         binary = conn.cursor(binary=True, row_factory=args_row(Logged))
 
@@ -102,6 +102,8 @@ def records_touched(app: Any, after: int, upto: int, first: UUID, below: UUID | 
            f" WHERE notification_id > %s AND notification_id <= %s AND ({share}) IS TRUE")
     bounds = (first,) if below is None else (first, below)
     touched: set[UUID] = set()
+    from psycopg.rows import tuple_row
+
     with app.recorder.datastore.get_connection() as conn:
         cursor = conn.cursor(binary=True, row_factory=tuple_row)
         low = after
@@ -127,6 +129,8 @@ def read_records(app: Any, ids: list[UUID], upto: int) -> list[Logged]:
            " SELECT notification_id, originator_id, originator_version, topic, state"
            f" FROM {table_names(app)['events']} WHERE originator_id = k.id ORDER BY originator_version) AS e"
            " ORDER BY k.n, e.originator_version")
+    from psycopg.rows import args_row
+
     with app.recorder.datastore.get_connection() as conn:
         binary = conn.cursor(binary=True, row_factory=args_row(Logged))
         return [n for n in binary.execute(sql, (ids,), prepare=True) if n.id <= upto]

@@ -132,10 +132,11 @@ def reading_env(url: str) -> dict[str, str]:
     return {**env_for_url(url), "CREATE_TABLE": "n"}
 
 
-def check_exists(url: str) -> None:
+def check_exists(url: str):  # -> ServerRole
     """A read never creates a store: StoreUnavailable, naming the store looked for, unless
-    it is there with its log."""
+    it is there with its log. Says what kind of server it is on (a primary or a standby)."""
     from plantrail.store.chain import EVENTS_TABLE
+    from plantrail.store.replica import ServerRole, role_of
 
     parsed = parse_url(url)
     if isinstance(parsed, SQLiteURL):
@@ -153,13 +154,15 @@ def check_exists(url: str) -> None:
             raise StoreUnavailable(f"cannot open SQLite store {parsed.path}: {e}") from None
         if not found:
             raise StoreUnavailable(f"{missing}: the file holds no plantrail log")
-        return
+        return ServerRole(False, None, None, 1, str(parsed.path))
     with pg_connect(parsed, autocommit=True) as conn:
         schema = parsed.schema or "public"
         found = conn.execute("SELECT to_regclass(%s)", (f'"{schema}"."{EVENTS_TABLE}"',)).fetchone()[0]
+        role = role_of(parsed, conn)
     if found is None:
         raise StoreUnavailable(f"there is no plantrail store in schema {schema!r} at {parsed.where}/{parsed.dbname} "
                                "(a read never makes one)")
+    return role
 
 
 def prepare(url: str) -> None:
@@ -239,7 +242,12 @@ def _prepare_postgres(u: PostgresURL) -> None:
     import psycopg
     from psycopg import sql
 
+    from plantrail.store.errors import StandbyRefused
+    from plantrail.store.replica import standby_refusal
+
     with pg_connect(u, autocommit=True) as conn:
+        if conn.execute("SELECT pg_catalog.pg_is_in_recovery()").fetchone()[0]:
+            raise StandbyRefused(standby_refusal(u.where))
         if not u.schema:
             return
         exists = "SELECT 1 FROM pg_namespace WHERE nspname = %s"

@@ -18,8 +18,8 @@ from typing import Any
 from eventsourcing.persistence import ApplicationRecorder, ListenNotifySubscription
 
 # How often an idle subscription looks for new events, in seconds: an event is delivered
-# within about this of its save (measured: median 48 ms, at most 98 ms). An idle poll is one
-# indexed query (~0.1 ms), so ten a second cost a subscriber ~0.1 % of a core.
+# within about this of its save. An idle poll is one indexed query (what it costs:
+# docs/performance.md, "Subscribers").
 POLL_INTERVAL = 0.1
 
 

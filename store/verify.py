@@ -23,7 +23,10 @@ from plantrail.store.verify_sources import Event, Link, LogSource, open_source
 BATCH = 10000  # rows a query; keyset pagination keeps memory to one batch
 
 Problem = Literal["edited", "missing", "inserted", "reordered", "truncated", "rewritten", "untrusted-key",
-                  "derived", "pending"]
+                  "derived", "lost-in-failover"]
+# What became of a checkpoint: the log still extends it (held); a standby has not yet
+# replayed up to it (pending: ask the primary); or the log no longer extends it (broken).
+CheckpointStatus = Literal["held", "pending", "broken"]
 
 
 class CheckpointSeen(BaseModel):
@@ -36,6 +39,7 @@ class CheckpointSeen(BaseModel):
     made_at: str
     key: str
     trusted: bool | None
+    status: CheckpointStatus = "held"
 
 
 class VerifyReport(BaseModel):
@@ -48,14 +52,17 @@ class VerifyReport(BaseModel):
     head_link: str = GENESIS.hex()
     checkpoints_checked: int = 0
     checkpoints: list[CheckpointSeen] = []
+    replica: bool = False  # read on a hot standby (answers as of what it has replayed)
+    timeline: int = 1  # the server's timeline: above 1 once a standby has been promoted
     # Rows derived from the log (views, command log, snapshots) that the log does not give:
     # each {table, record, detail}; filled by the caller that checks them (cli verify).
     derived: list[dict[str, str]] = []
 
 
 class _Found(Exception):
-    def __init__(self, problem: Problem, position: int, detail: str):
+    def __init__(self, problem: Problem, position: int, detail: str, checkpoint: bool = False):
         self.problem, self.position, self.detail = problem, position, detail
+        self.checkpoint = checkpoint  # found by a checkpoint, not by the chain itself
 
 
 class _Peek:
@@ -108,14 +115,21 @@ def _trusted(report: VerifyReport, cps: list[dict], trusted_keys: set[str] | Non
     report.checkpoints = [
         CheckpointSeen(source=cp["source"], position=cp["position"], made_at=cp["made_at"],
                        key=fingerprint(cp["public_key"]),
-                       trusted=None if trusted_keys is None else cp["public_key"] in trusted_keys)
-        for cp in cps]
+                       trusted=None if trusted_keys is None else cp["public_key"] in trusted_keys,
+                       status=_status(report, i))
+        for i, cp in enumerate(cps)]
     stranger = next((seen for seen in report.checkpoints if seen.trusted is False), None)
     if report.intact and stranger is not None:
         report.intact, report.problem, report.first_bad_position = False, "untrusted-key", stranger.position
         report.detail = (f"the checkpoint {stranger.source} (made {stranger.made_at}) was signed by {stranger.key}, "
                          "which is not one of the trusted keys")
     return report
+
+
+def _status(report: VerifyReport, index: int) -> CheckpointStatus:
+    if index < report.checkpoints_checked:
+        return "held"
+    return "pending" if report.intact else "broken"
 
 
 def _verified(url: str, cps: list[dict]) -> VerifyReport:
@@ -161,6 +175,7 @@ class _Progress:
 
 def _walk(src: LogSource, cps: list[dict]) -> VerifyReport:
     at = _Progress(cps)
+    where = {"replica": src.standby, "timeline": src.timeline}
     try:
         _walk_fast(src, at)
         _walk_careful(src, at)  # from where the fast walk stopped (at the end, if all was well)
@@ -168,19 +183,35 @@ def _walk(src: LogSource, cps: list[dict]) -> VerifyReport:
         if issued and issued > at.pos:
             raise _Found("truncated", at.pos + 1,
                          f"positions {at.pos + 1} to {issued} were recorded but the events and links are gone")
-        if at.ci < len(cps):
+        if at.ci < len(cps) and not src.standby:
             cp = cps[at.ci]
             raise _Found("truncated", at.pos + 1,
                          f"the log ends at position {at.pos} but the checkpoint made {cp['made_at']} "
-                         f"vouches for position {cp['position']}")
+                         f"vouches for position {cp['position']}", checkpoint=True)
     except _Found as f:
+        if f.checkpoint and src.timeline > 1:
+            f = _lost_in_failover(f, src.timeline, at.pos)
         return VerifyReport(events_checked=at.checked, intact=False, first_bad_position=f.position,
                             problem=f.problem, detail=f.detail, head_position=at.pos,
-                            head_link=at.link.hex(), checkpoints_checked=at.ci)
+                            head_link=at.link.hex(), checkpoints_checked=at.ci, **where)
+    pending = len(cps) - at.ci  # only on a standby: a primary's log must reach every checkpoint
     return VerifyReport(events_checked=at.checked, head_position=at.pos, head_link=at.link.hex(),
-                        checkpoints_checked=at.ci,
+                        checkpoints_checked=at.ci, **where,
                         detail=f"{at.checked} events checked; the chain is unbroken"
-                        + (f" and matches {at.ci} checkpoint(s)" if at.ci else ""))
+                        + (f" and matches {at.ci} checkpoint(s)" if at.ci else "")
+                        + (f"; {pending} checkpoint(s) pending: this standby has replayed up to position {at.pos} "
+                           "only (verify them on the primary, or again once it has caught up)" if pending else ""))
+
+
+def _lost_in_failover(f: _Found, timeline: int, head: int) -> _Found:
+    """A checkpoint the log no longer reaches, on a server that was promoted: the likeliest
+    cause is transactions committed on the old primary that never reached this one."""
+    return _Found("lost-in-failover", f.position, (
+        f"{f.detail}. This server was promoted from a standby (timeline {timeline}): the events after position "
+        f"{head} that the checkpoint vouches for were most likely committed on the old primary and lost in the "
+        "fail-over. Keep the old primary's data directory, compare its log with this one, re-enter the lost "
+        "commands, then make a new checkpoint (docs/operations.md). A log cut short by tampering looks the same: "
+        "the old primary's copy or a backup rules it out."), checkpoint=True)
 
 
 class _Batch(NamedTuple):
@@ -286,11 +317,11 @@ def _walk_careful(src: LogSource, at: _Progress) -> None:
 
 def _check_point(cp: dict, pos: int, link: bytes) -> None:
     if cp["position"] != pos:
-        raise _Found("rewritten", cp["position"],
-                     f"position {cp['position']}, vouched for by the checkpoint made {cp['made_at']}, is no longer in the log")
+        raise _Found("rewritten", cp["position"], f"position {cp['position']}, vouched for by the checkpoint made "
+                     f"{cp['made_at']}, is no longer in the log", checkpoint=True)
     if cp["link"] != link.hex():
-        raise _Found("rewritten", pos,
-                     f"the log up to position {pos} no longer matches the checkpoint made {cp['made_at']}: it has been rewritten")
+        raise _Found("rewritten", pos, f"the log up to position {pos} no longer matches the checkpoint made "
+                     f"{cp['made_at']}: it has been rewritten", checkpoint=True)
 
 
 def _classify(src: LogSource, e: Event, c: Link, nxt: Link | None) -> _Found:

@@ -52,6 +52,8 @@ class LinkColumns(NamedTuple):
 class LogSource(Protocol):
     # Whether the next batch may be fetched on another thread (sqlite3 connections refuse).
     threaded: bool
+    standby: bool  # a hot standby, answering as of what it has replayed
+    timeline: int  # above 1 once the server has been promoted from a standby
 
     def events(self, after: int, n: int) -> list[Event]: ...
 
@@ -72,6 +74,7 @@ class _RowHashing:
     """Hashables are the event rows themselves, hashed by store.chain.next_link."""
 
     threaded = False
+    standby, timeline = False, 1  # a primary, never promoted, until the server says otherwise
 
     def events(self, after: int, n: int) -> list[Event]:  # pragma: no cover - each source's own
         raise NotImplementedError
@@ -270,6 +273,8 @@ def _pg_source(u: PostgresURL) -> Iterator[LogSource]:
     import psycopg
     from psycopg import sql
 
+    from plantrail.store.replica import role_of
+
     schema = u.schema or "public"
     conn = pg_connect(u)
     try:
@@ -287,7 +292,10 @@ def _pg_source(u: PostgresURL) -> Iterator[LogSource]:
             raise StoreUnavailable(f"no plantrail store in schema {schema!r} at {u.where}/{u.dbname}; "
                                    "run 'plantrail init' or check --db")
         kind = PostgresServerHashingSource if row[1] and canonical_agrees(conn) else PostgresSource
-        yield kind(conn, schema, has_chain=row[1] is not None)
+        source = kind(conn, schema, has_chain=row[1] is not None)
+        role = role_of(u, conn)
+        source.standby, source.timeline = role.standby, role.timeline
+        yield source
     except psycopg.Error as e:
         raise StoreUnavailable(f"cannot read the store at {u.where}: {' '.join(str(e).split())}") from None
     finally:

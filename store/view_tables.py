@@ -9,19 +9,19 @@ the dialect's form. The log itself is read by ``plantrail.store.log``.
 
 from __future__ import annotations
 
+import sys
 import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.postgres import PostgresDatastore
+if TYPE_CHECKING:  # psycopg only where the store is on PostgreSQL
+    from plantrail.store.pg_arrays import Int8s, Texts
 
 from plantrail.store.chain import CHAIN_TABLE
 from plantrail.store.commands import COMMANDS_TABLE
-from plantrail.store.pg_arrays import Int8s, Texts
-from plantrail.store.pg_arrays import register as register_arrays
 
 VIEW_TABLES = ("view_tracking", "view_plans", "view_children")
 
@@ -100,6 +100,8 @@ class Tx:
         """``text`` with column arrays as parameters (PostgreSQL only)."""
         # On this cursor: registered globally, they reach only the connections
         # opened after store.pg_arrays was first imported.
+        from plantrail.store.pg_arrays import register as register_arrays
+
         register_arrays(self._cursor.adapters)
         self.execute(text, arrays)
 
@@ -116,7 +118,10 @@ class Tx:
 
 
 def is_postgres(app: Any) -> bool:
-    return isinstance(app.recorder.datastore, PostgresDatastore)
+    # A store on PostgreSQL has imported the library's PostgreSQL module; asking without
+    # importing it keeps psycopg out of every command on SQLite.
+    postgres = sys.modules.get("eventsourcing.postgres")
+    return postgres is not None and isinstance(app.recorder.datastore, postgres.PostgresDatastore)
 
 
 def table_names(app: Any) -> dict[str, str]:
@@ -159,6 +164,8 @@ def column_arrays(rows: Sequence[Sequence[Any]], bigint: Sequence[bool]) -> list
     """Rows turned into one array a column, for ``INSERT ... SELECT FROM unnest(...)``: sent
     in binary, NULLs kept, and a value of another type fails the write (nothing is converted).
     psycopg's own list adaptation quotes each string in Python, costing more than the rows."""
+    from plantrail.store.pg_arrays import Int8s, Texts
+
     return [Int8s(values) if is_int else Texts(values) for values, is_int in zip(zip(*rows), bigint)]
 
 

@@ -14,10 +14,19 @@ the domain's, checked when the handler calls the aggregates.
 
 from __future__ import annotations
 
-from plantrail.application.commands import census, corrections, plan_entries, plans, records_officer, staff
+from plantrail.application.commands import (
+    census,
+    corrections,
+    looked_after,
+    plan_entries,
+    plans,
+    records_officer,
+    staff,
+)
 from plantrail.application.commands.base import Command, Day, PlanRef, Texts
 from plantrail.application.commands.census import RecordAssessment, RecordEnquiry, RecordReferral
 from plantrail.application.commands.corrections import Correct, Void
+from plantrail.application.commands.looked_after import EndPlacement, RecordMissing
 from plantrail.application.commands.plan_entries import (
     AMENDABLE,
     AddAction,
@@ -48,7 +57,7 @@ from plantrail.application.commands.staff import AddStaff, GrantRole, RegisterCh
 
 # Every command, from each area's module: a new area adds its module here.
 COMMANDS: tuple[type[Command], ...] = (*staff.COMMANDS, *plans.COMMANDS, *plan_entries.COMMANDS, *corrections.COMMANDS,
-                                       *records_officer.COMMANDS, *census.COMMANDS)
+                                       *records_officer.COMMANDS, *looked_after.COMMANDS, *census.COMMANDS)
 BY_NAME: dict[str, type[Command]] = {c.command: c for c in COMMANDS}
 BY_METHOD: dict[str, type[Command]] = {c.method: c for c in COMMANDS}
 
@@ -59,5 +68,6 @@ __all__ = [
     "RecordDetails", "RecordPlacement", "RecordSignature", "RecordSupervision", "RecordView", "RecordVisit",
     "RegisterChild", "Texts", "Void",
     "CorrectChild", "WithdrawPlan",
+    "EndPlacement", "RecordMissing",
     "RecordAssessment", "RecordEnquiry", "RecordReferral",
 ]

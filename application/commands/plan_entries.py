@@ -108,6 +108,7 @@ class HoldReview(OnPlan):
     chair: str
     next_review: Day | None = None
     ratings: dict[str, str] = Field(default_factory=dict, validation_alias=also("ratings", "rate"))
+    participation: str | None = None
 
 
 class RecordVisit(OnPlan):
@@ -128,6 +129,16 @@ class RecordPlacement(OnPlan):
     emergency: bool = False
     long_term: bool = False
     placement: str | None = None
+    # The SSDA903 episode it starts (``domain.looked_after``).
+    placement_type: str | None = None
+    legal_status: str | None = None
+    reason_new_episode: str | None = None
+    provider: str | None = None
+    postcode: str | None = None
+    home_postcode: str | None = None
+    urn: str | None = None
+    change_reason: str | None = None
+    need: str | None = None
 
 
 class RecordSupervision(OnPlan):

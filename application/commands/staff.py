@@ -51,6 +51,12 @@ class RegisterChild(Command):
     former_upn: str | None = None
     died: Day | None = None
     on: Day | None = None
+    # ---- the SSDA903 return's characteristics (kept apart from other returns')
+    previous_permanence: str | None = None
+    previous_permanence_la: str | None = None
+    previous_permanence_date: Day | None = None
+    mother: bool | None = None
+    mother_child_born: Day | None = None
 
 
 COMMANDS = (AddStaff, GrantRole, RegisterChild)

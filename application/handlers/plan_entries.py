@@ -7,6 +7,7 @@ from typing import Any
 from plantrail.application import commands as c
 from plantrail.application.unit_of_work import UnitOfWork
 from plantrail.domain.errors import RuleBroken
+from plantrail.domain.looked_after import EPISODE_FIELDS
 
 
 def add_action(uow: UnitOfWork, cmd: c.AddAction) -> str:
@@ -49,7 +50,7 @@ def hold_review(uow: UnitOfWork, cmd: c.HoldReview) -> str:
                          fix="name a staff member with the review-chair role as --chair")
     acting = uow.acting(on=cmd.on)
     return uow.plan(cmd.plan_id).hold_review(acting, kind=cmd.kind, chair=cmd.chair, next_review=cmd.next_review,
-                                             ratings=cmd.ratings)
+                                             ratings=cmd.ratings, participation=cmd.participation)
 
 
 def record_visit(uow: UnitOfWork, cmd: c.RecordVisit) -> None:
@@ -61,7 +62,7 @@ def record_placement(uow: UnitOfWork, cmd: c.RecordPlacement) -> None:
     """The looked-after child is placed (or moves) on ``on`` (seed 003)."""
     acting = uow.acting(on=cmd.on)
     uow.plan(cmd.plan_id).record_placement(acting, emergency=cmd.emergency, long_term=cmd.long_term,
-                                           placement=cmd.placement)
+                                           placement=cmd.placement, **cmd.given(*EPISODE_FIELDS))
 
 
 def record_supervision(uow: UnitOfWork, cmd: c.RecordSupervision) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from plantrail.application import commands as c
 from plantrail.application.unit_of_work import UnitOfWork
-from plantrail.domain.child import Child
+from plantrail.domain.child import LOOKED_AFTER_CHARACTERISTICS, Child
 from plantrail.domain.staff import StaffMember
 
 
@@ -27,7 +27,8 @@ def register_child(uow: UnitOfWork, cmd: c.RegisterChild) -> None:
     acting = uow.acting(on=cmd.on)
     child = Child.register(acting, child_ref=cmd.child_ref, name=cmd.name, born=cmd.born, sex=cmd.sex,
                            upn=cmd.upn, nation=cmd.nation, ethnicity=cmd.ethnicity, disabilities=cmd.disabilities,
-                           upn_unknown=cmd.upn_unknown, former_upn=cmd.former_upn, died=cmd.died)
+                           upn_unknown=cmd.upn_unknown, former_upn=cmd.former_upn, died=cmd.died,
+                           **cmd.given(*LOOKED_AFTER_CHARACTERISTICS))
     uow.add(child, f"child {cmd.child_ref} is already registered")
 
 

@@ -10,11 +10,18 @@ from __future__ import annotations
 
 from plantrail.domain.base import Event
 from plantrail.domain.events.census import AssessmentRecorded, ReferralRecorded, Section47Recorded
-from plantrail.domain.events.children import ChildPlanEnded, ChildPlanStarted, ChildPlanWithdrawn, ChildRegistered
+from plantrail.domain.events.children import (
+    ChildPlanEnded,
+    ChildPlanStarted,
+    ChildPlanWithdrawn,
+    ChildRegistered,
+    MissingPeriodRecorded,
+)
 from plantrail.domain.events.corrections import Corrected, Voided
 from plantrail.domain.events.part_two import ActionAdded, ActionAmended, ActionEnded
 from plantrail.domain.events.plan_entries import (
     ContactArrangementRecorded,
+    PlacementEnded,
     PlacementRecorded,
     ReviewHeld,
     SignatureRecorded,
@@ -45,6 +52,7 @@ __all__ = [
     "StaffMemberRegistered", "SupervisionDiscussed", "Text", "Unrecognised", "ViewRecorded", "VisitRecorded", "Voided",
     "not_blank", "type_name",
     "ChildPlanWithdrawn", "PlanWithdrawn",
+    "MissingPeriodRecorded", "PlacementEnded",
     "AssessmentRecorded", "ReferralRecorded", "Section47Recorded",
 ]
 
@@ -70,6 +78,8 @@ CORRECTABLE: tuple[type[Event], ...] = (
     InitialPlanExtended,
     PlacementRecorded,
     PlanClosed,
+    PlacementEnded,
+    MissingPeriodRecorded,
     ReferralRecorded,
     AssessmentRecorded,
     Section47Recorded,
@@ -115,6 +125,8 @@ EVENT_TYPES: dict[type[Event], str] = {
     Voided: "voided",
     PlanWithdrawn: "plan-withdrawn",
     ChildPlanWithdrawn: "child-plan-withdrawn",
+    PlacementEnded: "placement-ended",
+    MissingPeriodRecorded: "missing-recorded",
     Unrecognised: "unrecognised",
     ReferralRecorded: "referral-recorded",
     AssessmentRecorded: "assessment-recorded",

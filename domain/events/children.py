@@ -34,6 +34,17 @@ class ChildRegistered(Created):
     sex: Sex = "U"
     upn: str | None = None
     nation: Nation = "england"
+    # ---- the SSDA903 return's characteristics (CLI.md, "Statutory returns"); kept together
+    # so other returns' characteristics can sit apart. previous_permanence: the option before
+    # care (PREV_PERM), with the authority (LA_PERM) and date (DATE_PERM) when known;
+    # mother: the child is a mother (MOTHER), of a child born on mother_child_born (MC_DOB).
+    previous_permanence: str | None = None
+    previous_permanence_la: str | None = None
+    previous_permanence_date: date | None = None
+    mother: bool | None = None
+    mother_child_born: date | None = None
+    # ---- the CIN census's characteristics (ethnicity and disabilities, the UPN's absence,
+    # a former UPN, the date of death).
     ethnicity: Ethnicity | None = None
     disabilities: list[Disability] = Field(default_factory=list)
     upn_unknown: UpnUnknown | None = None
@@ -69,3 +80,12 @@ class ChildPlanWithdrawn(Event):
     export."""
 
     plan_id: UUID
+
+
+class MissingPeriodRecorded(Event):
+    """A looked-after child was missing from their placement, or away from it without
+    authorisation (SSDA903 Missing table: M or A), from ``effective_on`` to ``ended``
+    (None: not yet back)."""
+
+    kind: str
+    ended: date | None = None

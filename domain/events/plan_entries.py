@@ -59,6 +59,8 @@ class ReviewHeld(Event):
     chair: str
     next_review: date | None = None
     ratings: dict[str, Rating] = Field(default_factory=dict)
+    # How the looked-after child took part in their review (SSDA903 REVIEW_CODE, PN0-PN7).
+    participation: str | None = None
 
 
 class SupervisionDiscussed(Event):
@@ -89,5 +91,24 @@ class PlacementRecorded(Event):
     emergency: bool = False
     long_term: bool = False
     placement: str | None = None
+    # The SSDA903 episode this placement starts (``domain.looked_after``): codes from the
+    # DfE's lists; what a legal-status-only change (RNE L) leaves out carries on.
+    placement_type: str | None = None
+    legal_status: str | None = None
+    reason_new_episode: str | None = None
+    provider: str | None = None
+    postcode: str | None = None
+    home_postcode: str | None = None
+    urn: str | None = None
+    change_reason: str | None = None
+    need: str | None = None
 
-    _blank = field_validator("placement")(not_blank)
+    _blank = field_validator("placement", "postcode", "home_postcode", "urn")(not_blank)
+
+
+class PlacementEnded(Event):
+    """The child stops being looked after on this plan (the effective date is the day the
+    last episode ceased), with the DfE's reason the episode ceased (SSDA903 REC, e.g. E4A
+    returned home as part of the care plan). A later placement starts a new period of care."""
+
+    reason: str

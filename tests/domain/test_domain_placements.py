@@ -43,8 +43,11 @@ def test_a_placement_is_recorded_with_its_date_and_shown(care):
     assert (event.effective_on, event.emergency, event.long_term) == (date(2026, 10, 5), True, False)
     doc = plan_document(app.plan(plan).state)
     assert doc["placed_on"] == "2026-10-05"
-    assert doc["placements"] == [{"placed_on": "2026-10-05", "emergency": True, "long_term": False,
-                                  "placement": "Mr and Mrs Irvine, foster carers"}]
+    (shown,) = doc["placements"]
+    assert {k: shown[k] for k in ("placed_on", "emergency", "long_term", "placement")} == {
+        "placed_on": "2026-10-05", "emergency": True, "long_term": False,
+        "placement": "Mr and Mrs Irvine, foster carers"}
+    assert shown["placement_type"] is None and shown["ended_on"] is None  # no SSDA903 codes given
 
 
 def test_an_emergency_placement_may_come_before_the_plan(care):

@@ -68,6 +68,9 @@ COMMANDS = {
     "record_visit": (SOCIAL, lambda app, s, actor, n: app.record_visit(actor, s["cin"], on=TODAY, seen_alone=True)),
     "record_placement": (SOCIAL, lambda app, s, actor, n: app.record_placement(
         actor, s["care"], on=TODAY, placement=f"Foster carer {n}")),
+    "end_placement": (SOCIAL, lambda app, s, actor, n: _end_placement(app, s, actor, n)),
+    "record_missing": (SOCIAL, lambda app, s, actor, n: app.record_missing(
+        actor, CHILD2, started=date(2026, 11, 1 + n), kind="missing")),
     "record_supervision": (SOCIAL, lambda app, s, actor, n: app.record_supervision(
         actor, s["cin"], on=TODAY, note="Discussed")),
     "correct": (("records-officer",), lambda app, s, actor, n: app.correct(
@@ -94,6 +97,15 @@ def test_the_table_covers_every_command_the_code_guards():
         assert set(PERMISSIONS[BY_METHOD[method]]) == set(roles), method
 
 
+def _end_placement(app, s, actor, n):
+    """The scene's looked-after child goes home; a second time, after a new period of care
+    recorded by the social worker (only then: a refused call must record nothing)."""
+    if n:
+        app.record_placement(SW, s["care"], on=date(2026, 11, 10), placement_type="U6", legal_status="V2",
+                             reason_new_episode="S")
+    app.end_placement(actor, s["care"], on=date(2026, 11, 5 + 10 * n), reason="E4A")
+
+
 @pytest.fixture
 def scene(staffed):
     app = staffed
@@ -110,6 +122,7 @@ def scene(staffed):
     initial_review = app.hold_review(RC, initial, kind="child-in-need", on=date(2026, 11, 5), chair=RC)
     add_child(app, CHILD2, name="Sam Example")
     care = app.open_plan(SW, CHILD2, kind="care-plan", aim="Return home", aim_option=3, on=OPENED)
+    app.record_placement(SW, care, on=OPENED, placement_type="U6", legal_status="V2", reason_new_episode="S")
     events = app.events_of(cin)
     return app, {
         "cin": cin, "care": care, "cin_review": cin_review, "conference": conference, "initial": initial, "initial_review": initial_review,

@@ -80,3 +80,21 @@ def test_the_documented_grants_are_what_init_gives(split) -> None:
     doc = (Path(__file__).resolve().parents[2] / "docs" / "integrity.md").read_text()
     assert "--app-role" in doc and all(word in doc for word in ("EXECUTE", "SELECT"))
     assert len(granted) == 5
+
+
+def test_a_write_through_a_read_only_session_is_exit_4_one_line_and_records_nothing(split) -> None:
+    """A write that reaches a server which will not write (a session read-only by its role's
+    settings, as a connection pooler in front of a standby would give): exit 4, one line
+    saying where writes go, never exit 70; nothing recorded."""
+    owner, app, role, _ = split
+    owner.ok("init", "--app-role", role)
+    staffed_by = ("staff", "add", "tm1", "--name", "Tina Moss", "--initials", "TM", "--role", "team-manager")
+    app.ok(*staffed_by)
+    before = app.events()
+    with psycopg.connect(postgres_base_url(), autocommit=True) as admin:
+        admin.execute(f"ALTER ROLE {role} SET default_transaction_read_only = on")
+    refused = app("child", "add", "K1", "--name", "Karen Hawthorne", "--born", "2023-02-01", actor="tm1")
+    assert refused.code == 4, refused.err
+    lines = [line for line in refused.err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "read-only" in lines[0] and "primary" in lines[0], refused.err
+    assert app.events() == before

@@ -1,0 +1,21 @@
+"""bench/cli.py runs end to end (docs/performance.md): every command of it exits 0 and every
+figure is printed. Its timings are not asserted (they measure the machine)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "cli.py"
+
+
+def test_one_run_of_each_command_prints_every_figure() -> None:
+    done = subprocess.run([sys.executable, str(BENCH), "--runs", "1", "--json"], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    for name in ("python", "anchor", "help", "show", "changes", "history", "plans", "write"):
+        assert figures[f"cli_{name}_ms"] > 0
+    assert figures["cli_show_vs_anchor"] > 0 and figures["cli_write_vs_anchor"] > 0
