@@ -103,7 +103,7 @@ def test_susan_simpson_is_in_a_valid_return(store_url: str, tmp_path: Path, vali
     finally:
         app.close()
     (header,) = _rows(folder, "header.csv")
-    assert (header["CHILD"], header["DOB"]) == ("DEMO-SS", "22/04/1999")
+    assert (header["CHILD"], header["DOB"]) == ("DEMOSS", "22/04/1999")
     (episode,) = _rows(folder, "episodes.csv")
     assert (episode["DECOM"], episode["RNE"], episode["LS"], episode["PLACE"], episode["CIN"]) == (
         "18/07/2002", "S", "V2", "U6", "N3")
