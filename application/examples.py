@@ -161,6 +161,9 @@ SUSAN = {
     "born": date(1999, 4, 22),  # invented: aged 3 in July 2002
     "sex": "F",
     "nation": "england",
+    "ethnicity": "NOBT",  # invented, as Karen's and Ibriham's
+    "disabilities": ["NONE"],
+    "upn_unknown": "UN1",  # under 6 and not yet at school
 }
 # The SSDA903 return's characteristics (invented): no permanence option before this care, not a mother.
 SUSAN_RETURN = {"previous_permanence": "Z1", "mother": False}
