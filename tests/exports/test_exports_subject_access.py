@@ -23,7 +23,8 @@ def test_everything_held_is_disclosed(store_url: str) -> None:
     try:
         # A correction of the child's own record, by the records officer.
         registered = app.events_of(child_id("DEMOSS"))[0]
-        app.correct("ro1", registered.event_id, fields={"upn": "P201123456789"}, reason="UPN from the school")
+        app.correct("ro1", registered.event_id, fields={"upn": "P201123456789", "upn_unknown": None},
+                    reason="UPN from the school")
         doc = subject_access(app, "DEMOSS")
         expected = _all_event_ids(app, "DEMOSS")
         html = to_html(doc)
@@ -42,7 +43,8 @@ def test_everything_held_is_disclosed(store_url: str) -> None:
     # Corrections, with their author, what they changed and why.
     by_target = {c["target"]: c for c in doc["corrections"]}
     assert by_target[registered.event_id]["actor"] == "ro1"
-    assert by_target[registered.event_id]["fields"] == [{"field": "upn", "before": None, "after": "P201123456789"}]
+    assert by_target[registered.event_id]["fields"] == [{"field": "upn", "before": None, "after": "P201123456789"},
+                                                        {"field": "upn_unknown", "before": "UN1", "after": None}]
     plan_fix = next(c for c in doc["corrections"] if c["target"].startswith(susan))
     assert plan_fix["fields"] == [{"field": "starts", "before": "2002-07-24", "after": "2002-07-25"}]
     assert plan_fix["reason"] == "date misread from the paper form" and plan_fix["initials"] == "RE"
