@@ -161,7 +161,7 @@ SUSAN = {
     "born": date(1999, 4, 22),  # invented: aged 3 in July 2002
     "sex": "F",
     "nation": "england",
-    "ethnicity": "NOBT",  # invented, as Karen's and Ibriham's
+    "ethnicity": "NOBT",  # the returns' characteristics: invented, as Karen's and Ibriham's
     "disabilities": ["NONE"],
     "upn_unknown": "UN1",  # under 6 and not yet at school
 }

@@ -71,6 +71,12 @@ COMMANDS = {
     "end_placement": (SOCIAL, lambda app, s, actor, n: _end_placement(app, s, actor, n)),
     "record_missing": (SOCIAL, lambda app, s, actor, n: app.record_missing(
         actor, CHILD2, started=date(2026, 11, 1 + n), kind="missing")),
+    "record_referral": (SOCIAL, lambda app, s, actor, n: app.record_referral(
+        actor, CHILD, on=date(2026, 9, 1 + n), source="2A", primary_need="N1")),
+    "record_assessment": (SOCIAL, lambda app, s, actor, n: app.record_assessment(
+        actor, CHILD2, started=date(2026, 9, 2 + 2 * n), authorised=date(2026, 9, 3 + 2 * n), factors=["21"])),
+    "record_enquiry": (SOCIAL, lambda app, s, actor, n: app.record_enquiry(
+        actor, CHILD2, started=date(2026, 9, 2 + 2 * n), icpc_required=False)),
     "record_supervision": (SOCIAL, lambda app, s, actor, n: app.record_supervision(
         actor, s["cin"], on=TODAY, note="Discussed")),
     "correct": (("records-officer",), lambda app, s, actor, n: app.correct(
@@ -121,6 +127,7 @@ def scene(staffed):
     initial = app.open_plan(SW, CHILD, kind="initial", aim="Short-term support", on=OPENED)
     initial_review = app.hold_review(RC, initial, kind="child-in-need", on=date(2026, 11, 5), chair=RC)
     add_child(app, CHILD2, name="Sam Example")
+    app.record_referral(SW, CHILD2, on=date(2026, 9, 1), source="2A", primary_need="N1")  # the census's modules
     care = app.open_plan(SW, CHILD2, kind="care-plan", aim="Return home", aim_option=3, on=OPENED)
     app.record_placement(SW, care, on=OPENED, placement_type="U6", legal_status="V2", reason_new_episode="S")
     events = app.events_of(cin)

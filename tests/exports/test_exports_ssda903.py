@@ -13,19 +13,14 @@ import pytest
 from plantrail_exports_testkit import run_cli, staffed
 from plantrail_ssda903_testkit import NOW, YEAR, record_cohort, validate_folder, validator_python
 
-from plantrail.application.commands import RegisterChild
 from plantrail.application.examples import record_examples, record_susan_first_review
 from plantrail.projections.exports.ssda903 import TABLES, ssda903_files
 
-# Ethnicity is recorded by `child add --ethnicity` (issue 23, another branch). Until this
-# store can hold it the Header's ETHNIC is blank and rule 103 says so; once it can, the
-# cohort records it and no rule may fail.
-HOLDS_ETHNICITY = "ethnicity" in RegisterChild.model_fields
-NOT_HELD = set() if HOLDS_ETHNICITY else {"103"}
-CHILD_EXTRA = {"ethnicity": "WBRI"} if HOLDS_ETHNICITY else {}
-# Susan (aged 3) has no UPN: the return gives the reason (UN1-UN5) recorded by `child add
-# --upn-unknown` (issue 23 too); until the store holds it, rule 442 says the UPN is blank.
-SUSAN_NOT_HELD = NOT_HELD | (set() if "upn_unknown" in RegisterChild.model_fields else {"442"})
+# Every column the return needs is recorded (ethnicity and the reason no UPN is held by
+# `child add`): no rule may fail.
+NOT_HELD: set[str] = set()
+CHILD_EXTRA = {"ethnicity": "WBRI"}
+SUSAN_NOT_HELD: set[str] = set()
 
 
 @pytest.fixture(scope="module")
