@@ -87,13 +87,6 @@ COMMANDS = {
         actor, s["cin"], reason="opened on the wrong child")),
     "correct_child": (("records-officer",), lambda app, s, actor, n: app.correct_child(
         actor, CHILD, fields={"name": f"Alex Example {n}"}, reason="name mistyped")),
-    "record_referral": (SOCIAL, lambda app, s, actor, n: app.record_referral(
-        actor, CHILD2, on=date(2026, 10, 5 + n), source="2A")),
-    "record_assessment": (SOCIAL, lambda app, s, actor, n: app.record_assessment(
-        actor, CHILD, started=date(2026, 10, 1 + 5 * n), **[{"authorised": date(2026, 10, 5), "factors": ["21"]},
-                                                           {}][n])),
-    "record_enquiry": (SOCIAL, lambda app, s, actor, n: app.record_enquiry(
-        actor, CHILD, started=date(2026, 10, 1 + n), icpc_required=False)),
 }
 
 
@@ -116,7 +109,6 @@ def _end_placement(app, s, actor, n):
 def scene(staffed):
     app = staffed
     add_child(app)
-    app.record_referral(SW, CHILD, on=date(2026, 9, 28), source="2A", primary_need="N4")
     cin = app.open_plan(SW, CHILD, kind="child-in-need", aim="Safe and well", on=OPENED)
     for n in range(2):
         app.add_action(SW, cin, area="health", need=f"Need {n}", response="r", frequency="Weekly",
