@@ -25,6 +25,10 @@ CORRECTABLE = ("name, born, sex, upn, nation, ethnicity, disabilities (comma-sep
                "died, effective_on (the date the record was opened)")
 
 
+# Characteristics a correction may clear with an empty value.
+CLEARABLE = ("upn", "upn_unknown", "former_upn", "ethnicity", "died")
+
+
 @child.command("show")
 @click.argument("child_ref")
 @json_option
@@ -142,6 +146,9 @@ def child_correct(child_ref: str, pairs: tuple[tuple[str, str], ...], reason: st
     fields: dict[str, Any] = dict(pairs)
     if "disabilities" in fields:  # a list, given as codes separated by commas
         fields["disabilities"] = [code.strip() for code in fields["disabilities"].split(",") if code.strip()]
+    for name in CLEARABLE:  # FIELD= (no value): no longer held, e.g. the reason once the UPN is known
+        if fields.get(name) == "":
+            fields[name] = None
     return {"child_ref": child_ref, "fields": fields, "reason": reason}
 
 

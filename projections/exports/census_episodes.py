@@ -111,6 +111,12 @@ def _episode(b: _Building, periods: dict[Any, Any], protection_starts: list[date
     # when an enquiry records it, else at the episode's (DfE rule 2884).
     initial_cpc = next((p.start for p in sorted(protection, key=lambda p: p.start)
                         if start <= p.start <= reference and p.start not in held), None)
+    # With an enquiry that needed a conference, each plan starting in the year starts on one.
+    conferring = any(not e.icpc_not_required for e in enquiries)
+    for p in protection:
+        if conferring and start <= p.start <= reference and p.start not in held:
+            notes.append(f"check: child {ref}: the child protection plan of {p.start} starts on no initial "
+                         f"conference of the episode's Section 47 enquiries (DfE rule 2885)")
     if closed is not None and any(a.authorised is None for a in assessments):
         notes.append(f"check: child {ref}: the episode of {b.referred} closed {closed} with an assessment not "
                      "authorised (DfE rule 8867)")

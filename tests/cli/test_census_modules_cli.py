@@ -66,3 +66,10 @@ def test_refusals_record_nothing(sh: Shell) -> None:
           "--reason", "asked the family", actor="ro1")
     sh.refused(1, "child", "correct", "K9", "--set", "disabilities=NONE,VIS", "--reason", "x", actor="ro1")
     assert sh.ok("child", "show", "K9", "--json").json()["disabilities"] == ["HAND", "VIS"]
+    # The reason a UPN was not held gives way to the UPN, the reason cleared by an empty value.
+    sh.ok("child", "correct", "K9", "--set", "upn_unknown=UN5", "--reason", "no UPN found", actor="ro1")
+    sh.refused(1, "child", "correct", "K9", "--set", "upn=P201123456789", "--reason", "x", actor="ro1")
+    sh.ok("child", "correct", "K9", "--set", "upn=P201123456789", "--set", "upn_unknown=", "--reason", "from school",
+          actor="ro1")
+    shown = sh.ok("child", "show", "K9", "--json").json()
+    assert (shown["upn"], shown["upn_unknown"]) == ("P201123456789", None)
