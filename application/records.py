@@ -61,6 +61,11 @@ class PlanRecords(Application):
 
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock = utc_now) -> None:
         super().__init__(env)
+        # The store seals each child's personal content with the child's key (the store's
+        # recorder gives the mapper its keys; a store that does not seal has no seal_with).
+        seal_with = getattr(self.recorder, "seal_with", None)
+        if seal_with is not None:
+            seal_with(self.mapper, self.env)
         self.clock = clock
         self.kept = KeptRecords()
         self._unit: UnitOfWork | None = None  # the unit of work under way, if any

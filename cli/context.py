@@ -23,14 +23,15 @@ class Invocation:
 
         return self.db or os.environ.get("PLANTRAIL_DB") or default_url()
 
-    def app(self) -> Any:
+    def app(self, *, sealed: bool = True) -> Any:
         """The application on the chosen store, opened to read: the store must be there
-        already (a read never makes one: exit 4, naming it) and nothing is made or written."""
+        already (a read never makes one: exit 4, naming it) and nothing is made or written.
+        ``sealed=False``: the caller reads nothing sealed (verify), so needs no KEK."""
         if self._app is None:
             from plantrail.store.settings import check_exists, reading_env
 
             check_exists(self.url)
-            self._app = self._open(reading_env(self.url))
+            self._app = self._open(reading_env(self.url), sealed=sealed)
         return self._app
 
     def writer(self) -> Any:
@@ -41,14 +42,21 @@ class Invocation:
 
             self.close()
             prepare(self.url)
-            self._app, self._writing = self._open(env_for_url(self.url)), True
+            self._app, self._writing = self._open(env_for_url(self.url), sealed=True), True
         return self._app
 
-    def _open(self, env: dict[str, str]) -> Any:
+    def _open(self, env: dict[str, str], *, sealed: bool) -> Any:
         from plantrail.application.records import PlanRecords
         from plantrail.projections.plans import use_plans_view_for_prefixes
 
         app = PlanRecords(env=env)
+        keyring = getattr(app.recorder, "keyring", None)
+        if sealed and keyring is not None:
+            try:
+                keyring.check()  # a lost or wrong KEK: exit 4 before anything is read or written
+            except Exception:
+                app.close()
+                raise
         use_plans_view_for_prefixes(app)
         return app
 

@@ -25,6 +25,7 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
         SystemSchema,
         is_store_fault,
     )
+    from plantrail.store.keys import KekProblem
 
     if isinstance(error, (BadInput, NotFound)):
         return BAD_INPUT, _with_fix("error", error)
@@ -40,6 +41,8 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
         return ALTERED, f"altered: {error}\nRun `plantrail verify` to see where."
     if isinstance(error, ChainBroken):
         return ALTERED, f"altered: {error}\nRun `plantrail verify` to see where."
+    if isinstance(error, KekProblem):  # the store is there; its key is not: one line, saying which
+        return UNAVAILABLE, f"error: {error}"
     if isinstance(error, (StoreUnavailable, BadStoreURL)):
         return UNAVAILABLE, f"error: {error}\nCheck --db / PLANTRAIL_DB and that the database server is running."
     if is_store_fault(error):

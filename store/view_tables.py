@@ -123,7 +123,7 @@ def table_names(app: Any) -> dict[str, str]:
     """Each table's name as SQL (``{events}``, ``{commands}``, the views'): schema-qualified on
     PostgreSQL (the store's schema)."""
     names = {**{t: t for t in VIEW_TABLES}, "events": app.recorder.events_table_name, "commands": COMMANDS_TABLE,
-             "chain": CHAIN_TABLE}
+             "chain": CHAIN_TABLE, "keys": "data_keys"}
     if not is_postgres(app):
         return names
     schema = app.recorder.datastore.schema

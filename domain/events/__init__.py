@@ -34,6 +34,7 @@ from plantrail.domain.events.plans import (
 )
 from plantrail.domain.events.staff import RoleGranted, StaffMemberRegistered
 from plantrail.domain.events.text import Text, not_blank
+from plantrail.domain.events.erased import Erased
 from plantrail.domain.events.unrecognised import Unrecognised
 
 __all__ = [
@@ -43,7 +44,7 @@ __all__ = [
     "PlanDistributed", "PlanKindChanged", "PlanOpened", "ReviewHeld", "RoleGranted", "SignatureRecorded",
     "StaffMemberRegistered", "SupervisionDiscussed", "Text", "Unrecognised", "ViewRecorded", "VisitRecorded", "Voided",
     "not_blank", "type_name",
-    "ChildPlanWithdrawn", "PlanWithdrawn",
+    "ChildPlanWithdrawn", "PlanWithdrawn", "Erased",
 ]
 
 
@@ -111,6 +112,7 @@ EVENT_TYPES: dict[type[Event], str] = {
     PlanWithdrawn: "plan-withdrawn",
     ChildPlanWithdrawn: "child-plan-withdrawn",
     Unrecognised: "unrecognised",
+    Erased: "erased",
 }
 
 

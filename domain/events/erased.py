@@ -1,0 +1,47 @@
+"""What is left of an event whose child's key was destroyed (crypto-shredding)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+from plantrail.domain.base import STORED, Event
+
+
+class Erased(Event):
+    """An event about a child whose record was erased at the end of its retention period
+    (DOMAIN.md, "Keeping records"): its personal content was sealed with the child's key,
+    which is destroyed, so only what was stored plain is left (who recorded it, when, what
+    kind of thing, ids and dates). It changes nothing; it is never recorded by plantrail."""
+
+    topic: str
+    plain: dict[str, Any] = {}
+
+    @classmethod
+    def of(cls, originator_id: UUID, version: int, topic: str, fields: dict[str, Any]) -> Erased:
+        def field(name: str, default: Any) -> Any:
+            value = fields.get(name)
+            return value if isinstance(value, str) and value else default
+
+        envelope = {"originator_id", "originator_version", "timestamp", "actor", "initials", "effective_on",
+                    "command_id", "originator_topic"}
+        return cls.model_validate({
+            "originator_id": originator_id, "originator_version": version,
+            "timestamp": field("timestamp", datetime(1970, 1, 1, tzinfo=UTC).isoformat()),
+            "actor": field("actor", "?"), "initials": field("initials", "?"),
+            "effective_on": field("effective_on", date(1970, 1, 1).isoformat()),
+            "command_id": fields.get("command_id"),
+            "topic": topic, "plain": {k: v for k, v in fields.items() if k not in envelope},
+        }, context=STORED)
+
+    @property
+    def kind_of_event(self) -> str:
+        """The erased event's kind, as history names it (``plan-opened``...)."""
+        from plantrail.domain.events import EVENT_TYPES
+
+        name = self.topic.rsplit(":", 1)[-1]
+        for cls, shown in EVENT_TYPES.items():
+            if cls.__name__ == name:
+                return shown
+        return name
