@@ -17,7 +17,7 @@ from plantrail.cli.writes import child, write
 
 CHILD_FIELDS = (Field("child", "Child", "id"), Field("name", "Name"), Field("born", "Born", "id"),
                 Field("nation", "Nation", "short"), Field("open_plans", "Open plans", "short"))
-CORRECTABLE = "name, born, sex, upn, nation, effective_on (the date the record was opened)"
+CORRECTABLE = "name, born, sex, upn, nation, died, effective_on (the date the record was opened)"
 
 
 @child.command("show")

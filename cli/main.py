@@ -11,7 +11,19 @@ import sys
 
 import click
 
-from plantrail.cli import bulk, children, completion, demo, exports, help_text, integrity, plan_writes, reads, writes
+from plantrail.cli import (
+    bulk,
+    children,
+    completion,
+    demo,
+    exports,
+    help_text,
+    integrity,
+    plan_writes,
+    reads,
+    retention,
+    writes,
+)
 from plantrail.cli.context import Invocation
 
 
@@ -48,7 +60,7 @@ def cli(ctx: click.Context, db: str | None, actor: str | None) -> None:
 
 
 for command in (*writes.COMMANDS, *plan_writes.COMMANDS, *reads.COMMANDS, *integrity.COMMANDS, *demo.COMMANDS, *exports.COMMANDS,
-                *bulk.COMMANDS, *children.COMMANDS, *completion.COMMANDS):
+                *bulk.COMMANDS, *children.COMMANDS, *completion.COMMANDS, *retention.COMMANDS):
     cli.add_command(command)
 help_text.tidy(cli)  # examples a line each, no word broken at a hyphen
 

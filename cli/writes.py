@@ -131,6 +131,7 @@ def child() -> None:
 @click.option("--upn", help="Unique pupil number.")
 @click.option("--nation", type=click.Choice(["england", "wales", "scotland"]), default="england",
               show_default=True)
+@click.option("--died", type=DATE, help="Date of death, YYYY-MM-DD (the retention period runs from it).")
 @on_option
 def child_add(**options: Any) -> dict[str, Any]:
     """Register a child by the local authority's reference (social worker).

@@ -29,6 +29,7 @@ class ChildState(BaseModel):
     sex: str = "U"
     upn: str | None = None
     nation: str = "england"
+    died: date | None = None
     periods: list[PlanPeriod] = Field(default_factory=list)
     # Periods of plans withdrawn as opened in error: no longer the child's, kept apart.
     withdrawn: list[PlanPeriod] = Field(default_factory=list)
@@ -71,7 +72,7 @@ class Child(CorrectableRecord):
     def evolve(self, state: ChildState, event: ev.Event) -> None:
         if isinstance(event, ev.ChildRegistered):
             state.child_ref, state.name, state.born = event.child_ref, event.name, event.born
-            state.sex, state.upn, state.nation = event.sex, event.upn, event.nation
+            state.sex, state.upn, state.nation, state.died = event.sex, event.upn, event.nation, event.died
         elif isinstance(event, ev.ChildPlanStarted):
             state.periods.append(PlanPeriod(plan_id=event.plan_id, family=event.family, kind=event.kind,
                                             started_on=event.effective_on))
@@ -86,13 +87,15 @@ class Child(CorrectableRecord):
     @classmethod
     def register(
         cls, acting: Acting, *, child_ref: str, name: str, born: date, sex: str = "U",
-        upn: str | None = None, nation: str = "england",
+        upn: str | None = None, nation: str = "england", died: date | None = None,
     ) -> Child:
         if born > acting.at.date():
             raise BadInput("a child's date of birth cannot be in the future", fix="give --born as a past date")
+        if died is not None and (died < born or died > acting.at.date()):
+            raise BadInput("a child's date of death is between their birth and today", fix="check --died")
         return cls._create(
             ev.ChildRegistered, id=child_id(child_ref), **acting.envelope(),
-            child_ref=child_ref, name=name, born=born, sex=sex, upn=upn, nation=nation,
+            child_ref=child_ref, name=name, born=born, sex=sex, upn=upn, nation=nation, died=died,
         )
 
     def start_plan(self, acting: Acting, *, plan_id: UUID, family: str, kind: str, replacing: UUID | None) -> None:

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import base64
 import secrets
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -24,7 +24,7 @@ import orjson
 from cryptography.exceptions import InvalidTag
 
 from plantrail.domain.child import child_id
-from plantrail.store.keys import NONCE, Keyring, KekProblem
+from plantrail.store.keys import NONCE, KekProblem, Keyring
 
 # Every event's envelope: who recorded it, when, and the date it took effect. ``reason`` and
 # ``authority`` are free text and sealed.
@@ -81,7 +81,7 @@ def seal(data: dict[str, Any], cls_name: str, subject: UUID, keyring: Keyring) -
     return orjson.dumps(kept)
 
 
-class Unreadable(Exception):  # noqa: N818 - named for what it is
+class Unreadable(Exception):
     """A sealed event whose child's key is gone (erased): ``fields`` are its plain fields."""
 
     def __init__(self, fields: dict[str, Any]) -> None:

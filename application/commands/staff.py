@@ -45,6 +45,7 @@ class RegisterChild(Command):
     sex: str = "U"
     upn: str | None = None
     nation: str = "england"
+    died: Day | None = None
     on: Day | None = None
 
 

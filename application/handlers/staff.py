@@ -26,7 +26,7 @@ def grant_role(uow: UnitOfWork, cmd: c.GrantRole) -> None:
 def register_child(uow: UnitOfWork, cmd: c.RegisterChild) -> None:
     acting = uow.acting(on=cmd.on)
     child = Child.register(acting, child_ref=cmd.child_ref, name=cmd.name, born=cmd.born, sex=cmd.sex,
-                           upn=cmd.upn, nation=cmd.nation)
+                           upn=cmd.upn, nation=cmd.nation, died=cmd.died)
     uow.add(child, f"child {cmd.child_ref} is already registered")
 
 

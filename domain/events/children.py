@@ -27,6 +27,7 @@ class ChildRegistered(Created):
     sex: Sex = "U"
     upn: str | None = None
     nation: Nation = "england"
+    died: date | None = None  # the retention schedule runs from it (DOMAIN.md, "Keeping records")
 
     _blank = field_validator("child_ref", "name")(not_blank)
 

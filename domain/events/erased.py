@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
+from pydantic import Field
+
 from plantrail.domain.base import STORED, Event
 
 
@@ -16,7 +18,7 @@ class Erased(Event):
     kind of thing, ids and dates). It changes nothing; it is never recorded by plantrail."""
 
     topic: str
-    plain: dict[str, Any] = {}
+    plain: dict[str, Any] = Field(default_factory=dict)
 
     @classmethod
     def of(cls, originator_id: UUID, version: int, topic: str, fields: dict[str, Any]) -> Erased:
