@@ -40,4 +40,6 @@ PERMISSIONS: dict[type[Command], frozenset[str]] = {
     c.Void: RECORDS_OFFICER,
     c.WithdrawPlan: RECORDS_OFFICER,
     c.CorrectChild: RECORDS_OFFICER,
+    c.RequestErasure: RECORDS_OFFICER,
+    c.ApproveErasure: TEAM_MANAGER,
 }

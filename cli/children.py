@@ -33,6 +33,11 @@ def child_show(child_ref: str, as_json: bool) -> None:
     from plantrail.projections.children import child_document
 
     document = child_document(invocation().app(), child_ref)
+    if document.get("erased"):
+        from plantrail.cli.render import render_erased
+
+        emit(document, as_json, lambda: render_erased(document))
+        return
     emit(document, as_json, lambda: _render_child(document))
 
 

@@ -50,10 +50,15 @@ class Invocation:
         from plantrail.projections.plans import use_plans_view_for_prefixes
 
         app = PlanRecords(env=env)
+        if os.environ.get("PLANTRAIL_RETENTION"):  # the authority's schedule (erase request judges by it)
+            from plantrail.projections.retention import load_schedule
+
+            app.retention_schedule = load_schedule()
         keyring = getattr(app.recorder, "keyring", None)
         if sealed and keyring is not None:
             try:
                 keyring.check()  # a lost or wrong KEK: exit 4 before anything is read or written
+                _erased_stay_erased(app, writing=env.get("CREATE_TABLE") != "n")
             except Exception:
                 app.close()
                 raise
@@ -64,6 +69,23 @@ class Invocation:
         if self._app is not None:
             self._app.close()
             self._app = None
+
+
+def _erased_stay_erased(app: Any, *, writing: bool) -> None:
+    """A database restored from a backup taken before an erasure still holds the erased
+    children's keys and rows: a write opening it erases them again (the erasure list is
+    kept with the KEK, not in the backup); a read refuses it until then (exit 4)."""
+    from plantrail.store.erasure import purge_restored, restored_erased
+    from plantrail.store.errors import StoreUnavailable
+
+    if writing:
+        done = purge_restored(app)
+        if done:
+            click.echo(f"plantrail: erased again {len(done)} child record(s) this restored database still held "
+                       "(the erasure list kept with the key-encryption key)", err=True)
+    elif restored_erased(app):
+        raise StoreUnavailable("this database holds records erased since (it was restored from an earlier backup); "
+                               "run `plantrail init` to erase them again before reading")
 
 
 def invocation() -> Invocation:

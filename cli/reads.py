@@ -30,8 +30,11 @@ def show(plan_id, as_at, effective_on, as_json) -> None:  # type: ignore[no-unty
         document = plan_document(plan_as_at(app, plan_id, recorded_at=as_at, effective_on=effective_on))
     else:
         document = current_plan(app, plan_id)
-    from plantrail.cli.render import render_plan
+    from plantrail.cli.render import render_erased, render_plan
 
+    if document.get("erased"):
+        emit(document, as_json, lambda: render_erased(document))
+        return
     emit(document, as_json, lambda: render_plan(document, child_name(app, document["child"])))
 
 
@@ -72,18 +75,24 @@ def history(plan_id, as_json) -> None:  # type: ignore[no-untyped-def]
 
     Example: plantrail history 3f2a9c1e --json
     """
+    from plantrail.projections.current import current_plan
     from plantrail.projections.history import history as plan_history
 
     app = _app()
+    erased = current_plan(app, plan_id)
+    if erased.get("erased"):  # an erased child's plan: when, what kind, who; no content
+        from plantrail.cli.render import render_erased
+
+        emit(erased["events"], as_json, lambda: render_erased(erased))
+        return
     rows = plan_history(app, plan_id)
     if as_json:
         emit(rows, True)
         return
     from plantrail.cli.render_changes import plan_heading
     from plantrail.cli.render_history import render_history
-    from plantrail.projections.current import current_plan
 
-    plan = current_plan(app, plan_id)
+    plan = erased
     render_history(rows, "History of " + plan_heading(plan, child_name(app, plan["child"])))
 
 

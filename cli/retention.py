@@ -4,11 +4,13 @@ period, and erasure asked for by a records officer and approved by a team manage
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import click
 
 from plantrail.cli.context import emit, invocation
 from plantrail.cli.params import DATE, json_option
+from plantrail.cli.writes import write
 
 
 @click.group("retention")
@@ -26,7 +28,8 @@ def retention_due(on: date | None, schedule: str | None, as_json: bool) -> None:
 
     Example: plantrail retention due --on 2026-12-31 --json
     """
-    from plantrail.projections.retention import load_schedule, retention_due as due
+    from plantrail.projections.retention import load_schedule
+    from plantrail.projections.retention import retention_due as due
 
     rules = load_schedule(schedule)
     app = invocation().app()
@@ -42,4 +45,41 @@ def retention_due(on: date | None, schedule: str | None, as_json: bool) -> None:
     emit(document, as_json, human)
 
 
-COMMANDS = [retention]
+@click.group("erase")
+def erase() -> None:
+    """Erasure of a child's record by two people: a records officer asks, a team manager approves."""
+
+
+@write(erase, "erase request", prints="request_id")
+@click.argument("child_ref")
+@click.option("--reason", required=True, help="Why (kept as evidence: say why, not what the record held).")
+@click.option("--authority", help="What allows erasure before the retention period ends, e.g. a court order's "
+                                  "reference.")
+def erase_request(**options: Any) -> dict[str, Any]:
+    """Ask for a child's record to be erased (records officer); before its retention period ends only
+    with --authority.
+
+    Example: plantrail --as ro1 erase request K100 --reason "retention period ended"
+    """
+    return options
+
+
+def _destroy(app: Any, command: Any) -> None:
+    from plantrail.domain.child import child_id
+    from plantrail.store.erasure import destroy_child
+
+    destroy_child(app, child_id(command.child_ref), command.child_ref)
+
+
+@write(erase, "erase approve", after=_destroy)
+@click.argument("child_ref")
+def erase_approve(**options: Any) -> dict[str, Any]:
+    """Approve an erasure another staff member asked for (team manager): the child's key is destroyed
+    and every row derived from the child's records deleted; the events and their chain stay.
+
+    Example: plantrail --as tm2 erase approve K100
+    """
+    return options
+
+
+COMMANDS = [retention, erase]

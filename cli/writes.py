@@ -20,7 +20,8 @@ from plantrail.cli.said import tell
 WRITES: list[tuple[click.Command, str]] = []
 
 
-def write(group: click.Group | None, command: str | type, *, prints: str | None = None) -> Callable[..., Any]:
+def write(group: click.Group | None, command: str | type, *, prints: str | None = None,
+          after: Callable[[Any, Any], None] | None = None) -> Callable[..., Any]:
     """A write command, named as its command (``plan approve`` in the group ``plan``): give the
     name, not the model class, so that the CLI module does not import the models (a class is
     taken too, by its ``command``).
@@ -38,8 +39,10 @@ def write(group: click.Group | None, command: str | type, *, prints: str | None 
 
             inv = invocation()
             app = inv.writer()
-            result = app.run(BY_NAME[name].model_validate(fields_of(**options)), actor=inv.actor,
-                             command_id=command_id)
+            command = BY_NAME[name].model_validate(fields_of(**options))
+            result = app.run(command, actor=inv.actor, command_id=command_id)
+            if after is not None:  # what the store does once the command is recorded (erasure)
+                after(app, command)
             views_after_write()
             tell(app, prints, result, as_json)
 

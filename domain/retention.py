@@ -46,9 +46,11 @@ class Schedule(BaseModel):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    looked_after: Rule = Field(alias="looked-after")
-    child_protection: Rule = Field(alias="child-protection")
-    child_in_need: Rule = Field(alias="child-in-need")
+    # DOMAIN.md's defaults (projections/retention.toml says the same, for an authority to copy)
+    looked_after: Rule = Field(alias="looked-after", default_factory=lambda: Rule(
+        until_age=75, years_after_early_death=15, early_death_before_age=18))
+    child_protection: Rule = Field(alias="child-protection", default_factory=lambda: Rule(until_age=25))
+    child_in_need: Rule = Field(alias="child-in-need", default_factory=lambda: Rule(until_age=25))
 
     def rule(self, name: str) -> Rule:
         return getattr(self, name.replace("-", "_"))

@@ -246,6 +246,29 @@ class Keyring:
                 self._keys.pop(subject, None)
             raise Conflict("the record changed meanwhile; run the command again", rule="concurrency")
 
+    def still_held(self, subjects: list[str]) -> list[str]:
+        """Which of these subjects' keys the ``data_keys`` table still holds."""
+        from plantrail.store.view_tables import transaction
+
+        if not subjects or not self._table_exists():
+            return []
+        held: list[str] = []
+        for start in range(0, len(subjects), 500):
+            chunk = subjects[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            with transaction(self._tx_app, commit=False) as tx:
+                held += [r["subject_id"] for r in tx.execute(
+                    f"SELECT subject_id FROM {{keys}} WHERE subject_id IN ({marks})", chunk).fetchall()]
+        return held
+
+    def forget(self, subject: str) -> None:
+        """The subject's key is destroyed (erased): never read again by this process."""
+        with self._lock:
+            self.erased.add(subject)
+            self._keys.pop(subject, None)
+            if self._wrapped is not None:
+                self._wrapped.pop(subject, None)
+
     def forget_pending(self) -> None:
         with self._lock:
             for subject in self._pending:

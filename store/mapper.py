@@ -46,8 +46,11 @@ class PydanticMapper(Mapper):
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         state = stored_event.state
         sealer = self.sealer
-        if sealer is not None and state.startswith(SEALED_PREFIX):
-            return self._unsealed(stored_event, sealer)
+        if sealer is not None:
+            if state.startswith(SEALED_PREFIX):
+                return self._unsealed(stored_event, sealer)
+            if stored_event.originator_version == 1:
+                sealer.noted(stored_event.originator_id, None)  # a plain record (staff)
         if self.cipher:
             state = self.cipher.decrypt(state)
         if self.compressor:

@@ -58,8 +58,11 @@ PLAIN: dict[str, frozenset[str]] = {name: frozenset(fields) for name, fields in 
     "PlacementRecorded": (),
     "Corrected": ("target_version",),
     "Voided": ("target_version",),
-    "ChildErased": ("child_ref", "request_id", "requested_by"),
 }.items()}
+
+# Events stored plain whole: staff records (no child's content), and the evidence of an
+# erasure, which must outlive the child's key (its reason and authority say why, never what).
+PLAIN_EVENTS = frozenset({"StaffMemberRegistered", "ErasureRequested", "ChildErased"})
 
 SEALED_PREFIX = b'{"_key":'  # how a sealed state starts (a plain one starts {"originator_id":)
 
@@ -133,8 +136,8 @@ class Sealer:
             found: UUID | None = event.originator_id
         elif name == "PlanOpened":
             found = child_id(event.child_ref)
-        elif name == "StaffMemberRegistered":
-            found = None
+        elif name in PLAIN_EVENTS:
+            return None  # (not remembered: the record's other events are the child's)
         elif event.originator_id in self._subjects:
             return self._subjects[event.originator_id]
         else:

@@ -42,7 +42,7 @@ from plantrail.application.commands.plans import (
     OpenPlan,
     RecordDetails,
 )
-from plantrail.application.commands.records_officer import CorrectChild, WithdrawPlan
+from plantrail.application.commands.records_officer import ApproveErasure, CorrectChild, RequestErasure, WithdrawPlan
 from plantrail.application.commands.staff import AddStaff, GrantRole, RegisterChild
 
 # Every command, from each area's module: a new area adds its module here.
@@ -52,10 +52,41 @@ BY_NAME: dict[str, type[Command]] = {c.command: c for c in COMMANDS}
 BY_METHOD: dict[str, type[Command]] = {c.method: c for c in COMMANDS}
 
 __all__ = [
-    "AMENDABLE", "AddAction", "AddStaff", "AmendAction", "ApprovePlan", "BY_METHOD", "BY_NAME", "COMMANDS",
-    "ChangeAim", "ChangeKind", "ClosePlan", "Command", "Correct", "DETAILS", "Day", "DistributePlan", "EndAction",
-    "ExtendInitialPlan", "GrantRole", "HoldReview", "OnPlan", "OpenPlan", "PlanRef", "RecordContact",
-    "RecordDetails", "RecordPlacement", "RecordSignature", "RecordSupervision", "RecordView", "RecordVisit",
-    "RegisterChild", "Texts", "Void",
-    "CorrectChild", "WithdrawPlan",
+    "AMENDABLE",
+    "BY_METHOD",
+    "BY_NAME",
+    "COMMANDS",
+    "DETAILS",
+    "AddAction",
+    "AddStaff",
+    "AmendAction",
+    "ApproveErasure",
+    "ApprovePlan",
+    "ChangeAim",
+    "ChangeKind",
+    "ClosePlan",
+    "Command",
+    "Correct",
+    "CorrectChild",
+    "Day",
+    "DistributePlan",
+    "EndAction",
+    "ExtendInitialPlan",
+    "GrantRole",
+    "HoldReview",
+    "OnPlan",
+    "OpenPlan",
+    "PlanRef",
+    "RecordContact",
+    "RecordDetails",
+    "RecordPlacement",
+    "RecordSignature",
+    "RecordSupervision",
+    "RecordView",
+    "RecordVisit",
+    "RegisterChild",
+    "RequestErasure",
+    "Texts",
+    "Void",
+    "WithdrawPlan",
 ]

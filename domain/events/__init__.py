@@ -11,6 +11,8 @@ from __future__ import annotations
 from plantrail.domain.base import Event
 from plantrail.domain.events.children import ChildPlanEnded, ChildPlanStarted, ChildPlanWithdrawn, ChildRegistered
 from plantrail.domain.events.corrections import Corrected, Voided
+from plantrail.domain.events.erased import Erased
+from plantrail.domain.events.erasure import ChildErased, ErasureRequested
 from plantrail.domain.events.part_two import ActionAdded, ActionAmended, ActionEnded
 from plantrail.domain.events.plan_entries import (
     ContactArrangementRecorded,
@@ -34,17 +36,47 @@ from plantrail.domain.events.plans import (
 )
 from plantrail.domain.events.staff import RoleGranted, StaffMemberRegistered
 from plantrail.domain.events.text import Text, not_blank
-from plantrail.domain.events.erased import Erased
 from plantrail.domain.events.unrecognised import Unrecognised
 
 __all__ = [
-    "ActionAdded", "ActionAmended", "ActionEnded", "AimChanged", "CATALOGUE", "CORRECTABLE", "ChildPlanEnded",
-    "ChildPlanStarted", "ChildRegistered", "ContactArrangementRecorded", "Corrected", "EVENT_TYPES", "Event",
-    "InitialPlanExtended", "PlacementRecorded", "PlanApproved", "PlanClosed", "PlanDetailsRecorded",
-    "PlanDistributed", "PlanKindChanged", "PlanOpened", "ReviewHeld", "RoleGranted", "SignatureRecorded",
-    "StaffMemberRegistered", "SupervisionDiscussed", "Text", "Unrecognised", "ViewRecorded", "VisitRecorded", "Voided",
-    "not_blank", "type_name",
-    "ChildPlanWithdrawn", "PlanWithdrawn", "Erased",
+    "CATALOGUE",
+    "CORRECTABLE",
+    "EVENT_TYPES",
+    "ActionAdded",
+    "ActionAmended",
+    "ActionEnded",
+    "AimChanged",
+    "ChildErased",
+    "ChildPlanEnded",
+    "ChildPlanStarted",
+    "ChildPlanWithdrawn",
+    "ChildRegistered",
+    "ContactArrangementRecorded",
+    "Corrected",
+    "Erased",
+    "ErasureRequested",
+    "Event",
+    "InitialPlanExtended",
+    "PlacementRecorded",
+    "PlanApproved",
+    "PlanClosed",
+    "PlanDetailsRecorded",
+    "PlanDistributed",
+    "PlanKindChanged",
+    "PlanOpened",
+    "PlanWithdrawn",
+    "ReviewHeld",
+    "RoleGranted",
+    "SignatureRecorded",
+    "StaffMemberRegistered",
+    "SupervisionDiscussed",
+    "Text",
+    "Unrecognised",
+    "ViewRecorded",
+    "VisitRecorded",
+    "Voided",
+    "not_blank",
+    "type_name",
 ]
 
 
@@ -80,6 +112,8 @@ CATALOGUE: tuple[type[Event], ...] = (
     Voided,
     PlanWithdrawn,
     ChildPlanWithdrawn,
+    ErasureRequested,
+    ChildErased,
 )
 
 # The names users and history see for each event.
@@ -113,6 +147,8 @@ EVENT_TYPES: dict[type[Event], str] = {
     ChildPlanWithdrawn: "child-plan-withdrawn",
     Unrecognised: "unrecognised",
     Erased: "erased",
+    ErasureRequested: "erasure-requested",
+    ChildErased: "child-erased",
 }
 
 

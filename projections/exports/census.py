@@ -133,6 +133,8 @@ def census_return(app: Any, year: int, *, lea: str | None = None, serial_no: str
     by_child: dict[str, list[Any]] = {}
     for plan_id in dict.fromkeys(app.plan_ids()):
         plan = app.plan(plan_id)
+        if plan.erased:
+            continue  # an erased child's: left out of every return
         if plan.state.status == "withdrawn":
             continue  # opened in error: no plan of the child's, in no return
         if PLAN_FAMILY.get(plan.state.kind) == CENSUS_FAMILY:
