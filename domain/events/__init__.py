@@ -116,6 +116,8 @@ EVENT_TYPES: dict[type[Event], str] = {
     ChildPlanWithdrawn: "child-plan-withdrawn",
     Unrecognised: "unrecognised",
     Erased: "erased",
+    ErasureRequested: "erasure-requested",
+    ChildErased: "child-erased",
 }
 
 
