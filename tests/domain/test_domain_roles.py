@@ -78,6 +78,9 @@ COMMANDS = {
         actor, s["cin"], reason="opened on the wrong child")),
     "correct_child": (("records-officer",), lambda app, s, actor, n: app.correct_child(
         actor, CHILD, fields={"name": f"Alex Example {n}"}, reason="name mistyped")),
+    "request_erasure": (("records-officer",), lambda app, s, actor, n: app.request_erasure(
+        actor, CHILD2, reason="court ordered", authority=f"Order {n}")),
+    "approve_erasure": (("team-manager",), lambda app, s, actor, n: app.approve_erasure(actor, f"E{n}")),
 }
 
 
@@ -102,6 +105,9 @@ def scene(staffed):
     initial_review = app.hold_review(RC, initial, kind="child-in-need", on=date(2026, 11, 5), chair=RC)
     add_child(app, CHILD2, name="Sam Example")
     care = app.open_plan(SW, CHILD2, kind="care-plan", aim="Return home", aim_option=3, on=OPENED)
+    for n in range(2):  # asked for by the records officer, for a team manager to approve
+        add_child(app, f"E{n}", name=f"Erin Example {n}")
+        app.request_erasure(RO, f"E{n}", reason="court ordered", authority="Order 1")
     events = app.events_of(cin)
     return app, {
         "cin": cin, "care": care, "cin_review": cin_review, "conference": conference, "initial": initial, "initial_review": initial_review,
