@@ -82,4 +82,28 @@ def erase_approve(**options: Any) -> dict[str, Any]:
     return options
 
 
-COMMANDS = [retention, erase]
+@click.group("kek")
+def kek() -> None:
+    """The key-encryption key that wraps each child's data key (docs/records-management.md)."""
+
+
+@kek.command("rotate")
+@click.argument("new_file", type=click.Path(dir_okay=False))
+@json_option
+def kek_rotate(new_file: str, as_json: bool) -> None:
+    """Re-wrap every child's data key with the KEK in NEW_FILE (made if it does not exist), and
+    copy the erasure list beside it; then set PLANTRAIL_KEK=NEW_FILE.
+
+    Example: PLANTRAIL_KEK=/keys/2026.kek plantrail kek rotate /keys/2027.kek
+    """
+    from pathlib import Path
+
+    from plantrail.store.keys import rotate_kek
+
+    app = invocation().writer()
+    count = rotate_kek(app.recorder.keyring, Path(new_file).absolute())
+    emit({"rewrapped": count, "kek": str(Path(new_file).absolute())}, as_json,
+         lambda: click.echo(f"re-wrapped {count} data key(s) with {new_file}; now set PLANTRAIL_KEK={new_file}"))
+
+
+COMMANDS = [retention, erase, kek]

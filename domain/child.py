@@ -128,7 +128,11 @@ class Child(CorrectableRecord):
         return request_id
 
     def approve_erasure(self, acting: Acting) -> None:
-        """A team manager who did not ask for it approves: two people erase a record."""
+        """A team manager who did not ask for it approves: two people erase a record. Approved
+        already but the key not yet destroyed (an interrupted approval): nothing more is
+        recorded, and the store finishes the destruction."""
+        if self.state.erased and not self.entries_erased:
+            return
         self._not_erased()
         if self.state.erasure_request is None:
             raise RuleBroken(f"no erasure of {self.state.child_ref} has been asked for", rule="erasure",
@@ -139,6 +143,11 @@ class Child(CorrectableRecord):
                              fix="another team manager approves it")
         self.trigger_event(ev.ChildErased, **acting.envelope(authority=request_id), child_ref=self.state.child_ref,
                            request_id=request_id, requested_by=requested_by)
+
+    @property
+    def entries_erased(self) -> bool:
+        """Whether the child's key is gone (the registration can no longer be read)."""
+        return bool(self.entries) and type(self.entries[0]).__name__ == "Erased"
 
     def _not_erased(self) -> None:
         if self.erased:

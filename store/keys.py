@@ -90,8 +90,8 @@ class Kek:
         except ValueError:
             material = b""
         if len(material) != 32:
-            raise KekProblem(f"{path} is not a plantrail key-encryption key (32 bytes in base64); "
-                             "make one with `plantrail keys new-kek FILE`")
+            raise KekProblem(f"{path} is not a plantrail key-encryption key (32 random bytes in base64); "
+                             "`plantrail kek rotate FILE` makes one")
         return cls(path, material)
 
     @classmethod
@@ -315,3 +315,26 @@ class Keyring:
                                    (KEYS_TABLE,)).fetchone() is not None
         self._has_table = found
         return found
+
+
+def rotate_kek(keyring: Keyring, new_path: Path) -> int:
+    """Re-wrap every data key with the KEK in ``new_path`` (made if it is not there) in one
+    transaction, and copy the erasure list beside it; the number of keys. The caller then
+    points PLANTRAIL_KEK at the new file."""
+    from plantrail.store.view_tables import transaction
+
+    old = keyring.kek()
+    new = Kek.read(new_path) or Kek.create(new_path)
+    if new.kek_id == old.kek_id:
+        raise KekProblem(f"{new_path} holds the key-encryption key in use; give a new file")
+    rows = keyring._rows(None)  # noqa: SLF001 - the keyring's own module
+    with transaction(keyring._tx_app, commit=True) as tx:  # noqa: SLF001
+        for subject, (wrapped, kek_id) in rows.items():
+            if kek_id != old.kek_id:
+                raise KekProblem(f"the key of {subject} is not wrapped by {old.path}; nothing was re-wrapped")
+            tx.execute("UPDATE {keys} SET wrapped = ?, kek_id = ? WHERE subject_id = ?",
+                       (new.wrap(subject, old.unwrap(subject, wrapped)), new.kek_id, subject))
+    listed = erased_list(old.path)
+    if listed.exists():
+        erased_list(new.path).write_text(listed.read_text())
+    return len(rows)

@@ -93,3 +93,13 @@ def test_a_lost_or_wrong_kek_is_exit_4_in_one_line(sh: Shell, tmp_path: Path) ->
         assert result.code == 4, result.err
         assert sh.events() == before
     assert not (tmp_path / "lost.kek").exists()  # a lost KEK is never replaced by a new one
+
+
+def test_the_kek_is_rotated_and_the_old_one_no_longer_opens_the_store(sh: Shell, tmp_path: Path) -> None:
+    plan = record_child(sh)
+    new = tmp_path / "next.kek"
+    rotated = sh("kek", "rotate", str(new), "--json", env={"PLANTRAIL_KEK": str(_kek_file(sh))})
+    assert rotated.code == 0 and rotated.json()["rewrapped"] == 1, rotated.err
+    assert AIM in sh("show", plan, "--json", env={"PLANTRAIL_KEK": str(new)}).out
+    assert sh("show", plan, env={"PLANTRAIL_KEK": str(_kek_file(sh))}).code == 4
+    assert sh("verify", env={"PLANTRAIL_KEK": str(new)}).code == 0
