@@ -212,12 +212,21 @@ class Keyring:
 
     # ---------------------------------------------------------------- writing
     def key_for_new(self, subject: str) -> AESGCM:
-        """The subject's key, made now if they have none (saved by ``flush``)."""
-        found = self.key(subject)
+        """The subject's key, made now if they have none (saved by ``flush``). Not looked up
+        key by key: a key another process saved since this one read them all is found by
+        ``flush``, and the command runs again with it."""
+        found = self._keys.get(subject)
         if found is not None:
             return found
         if subject in self.erased:
             raise KekProblem(f"the record {subject} was erased; nothing more can be recorded about it")
+        if self._wrapped is None:
+            with self._lock:
+                self._wrapped = self._rows(None)
+        row = self._wrapped.get(subject)
+        if row is not None:
+            with self._lock:
+                return self._open(subject, *row)
         with self._lock:
             material = AESGCM.generate_key(bit_length=256)
             self._pending[subject] = self.kek().wrap(subject, material)
@@ -235,12 +244,17 @@ class Keyring:
         from plantrail.store.view_tables import transaction
 
         kek_id = self.kek().kek_id
+        rows = [(s, w, kek_id) for s, w in pending.items()]
+        inserted: set[str] = set()
         with transaction(self._tx_app, commit=True) as tx:
-            tx.executemany("INSERT INTO {keys} (subject_id, wrapped, kek_id) VALUES (?, ?, ?)"
-                           " ON CONFLICT (subject_id) DO NOTHING",
-                           [(s, w, kek_id) for s, w in pending.items()])
-        saved = self._rows(list(pending))
-        lost = [s for s, w in pending.items() if saved.get(s, (None,))[0] != w]
+            for start in range(0, len(rows), 300):  # one statement a few hundred keys
+                chunk = rows[start:start + 300]
+                marks = ", ".join("(?, ?, ?)" for _ in chunk)
+                inserted.update(r["subject_id"] for r in tx.execute(
+                    f"INSERT INTO {{keys}} (subject_id, wrapped, kek_id) VALUES {marks}"
+                    " ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id",
+                    [v for row in chunk for v in row]).fetchall())
+        lost = [s for s in pending if s not in inserted]  # another process saved the child's key first
         if lost:
             for subject in lost:
                 self._keys.pop(subject, None)
@@ -327,8 +341,8 @@ def rotate_kek(keyring: Keyring, new_path: Path) -> int:
     new = Kek.read(new_path) or Kek.create(new_path)
     if new.kek_id == old.kek_id:
         raise KekProblem(f"{new_path} holds the key-encryption key in use; give a new file")
-    rows = keyring._rows(None)  # noqa: SLF001 - the keyring's own module
-    with transaction(keyring._tx_app, commit=True) as tx:  # noqa: SLF001
+    rows = keyring._rows(None)
+    with transaction(keyring._tx_app, commit=True) as tx:
         for subject, (wrapped, kek_id) in rows.items():
             if kek_id != old.kek_id:
                 raise KekProblem(f"the key of {subject} is not wrapped by {old.path}; nothing was re-wrapped")

@@ -25,7 +25,7 @@ class PydanticMapper(Mapper):
         sealer = self.sealer
         subject = sealer.subject(domain_event) if sealer is not None else None
         if subject is not None:
-            state = seal(domain_event.model_dump(mode="json"), type(domain_event).__name__, subject, sealer.keyring)
+            state = seal(domain_event, subject, sealer.keyring)
         elif isinstance(self.transcoder, OrjsonTranscoder):
             # pydantic writes the JSON itself: the bytes orjson wrote from model_dump(mode=
             # "json") (tests/domain/test_domain_storage.py), without the dict between.
@@ -71,15 +71,16 @@ class PydanticMapper(Mapper):
         if stored_event.originator_version == 1:
             sealer.noted(stored_event.originator_id, subject_of_state(stored_event.state))
         try:
-            data = unseal(stored_event.state, sealer.keyring)
+            data = unseal(stored_event.state, stored_event.originator_id, stored_event.originator_version,
+                          sealer.keyring)
         except Unreadable as e:  # the child's key destroyed: what is left is the plain part
             return Erased.of(stored_event.originator_id, stored_event.originator_version, stored_event.topic,
                              e.fields)
         try:
-            return resolve_topic(stored_event.topic).model_validate(data, context=STORED)
+            return resolve_topic(stored_event.topic).model_validate_json(data, context=STORED)
         except (TopicError, AttributeError, TypeError, ValueError):
             return Unrecognised.of(stored_event.originator_id, stored_event.originator_version,
-                                   stored_event.topic, orjson.dumps(data))
+                                   stored_event.topic, data)
 
 
 class OrjsonTranscoder(Transcoder):
