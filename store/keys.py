@@ -32,6 +32,7 @@ from plantrail.domain.errors import Conflict
 from plantrail.store.errors import StoreUnavailable
 
 KEYS_TABLE = "data_keys"
+BULK_AFTER = 32  # keys looked up one by one before a process reads them all
 NONCE = 12  # bytes: AES-GCM's standard nonce, fresh from the OS for every sealing
 
 SQLITE_KEYS_DDL = (
@@ -161,6 +162,7 @@ class Keyring:
         self._lock = threading.Lock()
         self.erased = read_erased(kek_path)
         self._has_table = False
+        self._misses = 0
 
     # ---------------------------------------------------------------- reading
     def key(self, subject: str) -> AESGCM | None:
@@ -171,9 +173,12 @@ class Keyring:
         with self._lock:
             if subject in self.erased:
                 return None
-            if self._wrapped is None:
+            # A read needs a child or two: their rows alone. A process that needs many (a
+            # rebuild, an import) reads them all at once, after the first few.
+            self._misses += 1
+            if self._wrapped is None and self._misses > BULK_AFTER:
                 self._wrapped = self._rows(None)
-            row = self._wrapped.get(subject) or self._rows([subject]).get(subject)
+            row = (self._wrapped or {}).get(subject) or self._rows([subject]).get(subject)
             if row is None:
                 return None
             return self._open(subject, *row)
@@ -220,10 +225,13 @@ class Keyring:
             return found
         if subject in self.erased:
             raise KekProblem(f"the record {subject} was erased; nothing more can be recorded about it")
-        if self._wrapped is None:
-            with self._lock:
+        with self._lock:
+            self._misses += 1
+            if self._wrapped is None and self._misses > BULK_AFTER:
                 self._wrapped = self._rows(None)
-        row = self._wrapped.get(subject)
+        row = (self._wrapped or {}).get(subject)
+        if row is None and self._wrapped is None:
+            row = self._rows([subject]).get(subject)
         if row is not None:
             with self._lock:
                 return self._open(subject, *row)

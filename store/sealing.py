@@ -13,7 +13,7 @@ The hash chain is over these stored bytes: ``verify`` needs no key.
 
 from __future__ import annotations
 
-import base64
+import binascii
 import os
 import struct
 import threading
@@ -83,7 +83,7 @@ def seal(event: Any, subject: UUID, keyring: Keyring) -> bytes:
     hex_id = subject.hex
     box = keyring.key_for_new(hex_id).encrypt(nonce, personal, _aad(event.originator_id, event.originator_version))
     return b"".join((b'{"_key":"', hex_id.encode(), b'",', kept[1:-1], b',"_box":"',
-                     base64.b64encode(nonce + box), b'"}'))
+                     binascii.b2a_base64(nonce + box, newline=False), b'"}'))
 
 
 _PLAIN_OF: dict[type, tuple[set[str], bool]] = {}
@@ -143,7 +143,7 @@ def unseal(state: bytes, originator_id: UUID, version: int, keyring: Keyring) ->
         fields = orjson.loads(state)
         fields.pop("_key", None), fields.pop("_box", None)
         raise Unreadable(fields)
-    box = base64.b64decode(state[at + len(_BOX):-2])
+    box = binascii.a2b_base64(state[at + len(_BOX):-2])
     try:
         personal = key.decrypt(box[:NONCE], box[NONCE:], _aad(originator_id, version))
     except InvalidTag:
