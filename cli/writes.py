@@ -75,15 +75,16 @@ def init(app_role: str | None, as_json: bool) -> None:
     from plantrail.store.maintenance import tune_autovacuum
 
     inv = invocation()
-    inv.writer()
+    kek = inv.writer().recorder.keyring.kek().path  # made now for a store without keys: said where, below
     install_guards(inv.url)
     granted = grant_app_role(inv.url, app_role) if app_role else []
     autovacuum = tune_autovacuum(inv.app())  # the log's own settings (docs/database.md)
     written(None, False)  # the views catch up (an upgrade may have made them anew)
     if as_json:
-        emit({"ok": True, "store": inv.url, "app_role": app_role, "granted": granted}, True)
+        emit({"ok": True, "store": inv.url, "app_role": app_role, "granted": granted, "kek": str(kek)}, True)
     else:
-        click.echo(f"store ready: {inv.url}" + (f"\n{app_role} may read and write through plantrail" if app_role else ""))
+        click.echo(f"store ready: {inv.url}" + (f"\n{app_role} may read and write through plantrail" if app_role else "")
+                   + f"\nkey-encryption key: {kek} (keep it apart from the store's backups)")
     if autovacuum is not None:
         from plantrail.cli.render import autovacuum_note
 

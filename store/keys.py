@@ -17,7 +17,6 @@ import base64
 import hashlib
 import os
 import secrets
-import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -97,11 +96,10 @@ class Kek:
 
     @classmethod
     def create(cls, path: Path) -> Kek:
+        # Quietly (scripts read stderr): `init` says where it is, and the docs say to keep it
+        # apart from the store's backups (docs/records-management.md).
         material = secrets.token_bytes(32)
         write_kek(path, material)
-        # The name only (the demo's transcript is compared across runs); PLANTRAIL_KEK says where.
-        print(f"plantrail: made a key-encryption key, {path.name}: keep it safe and apart from the store's "
-              "backups (docs/records-management.md)", file=sys.stderr)
         return cls(path, material)
 
     def wrap(self, subject: str, key: bytes) -> bytes:
