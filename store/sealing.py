@@ -208,13 +208,13 @@ _VERSION = struct.Struct(">q")
 def attach_sealer(recorder: Any, mapper: Any, env: Any) -> Keyring:
     """Give a mapper its sealer, with the store's keyring. ``PLANTRAIL_SEALING=off`` stores new
     events plain (only the benchmark's comparison asks for it); what is sealed still opens."""
-    kek = env.get("KEK")
+    kek = env.get("PLANTRAIL_KEK")  # (whatever the application is named)
     if not kek:
         raise KekProblem("no key-encryption key named: set PLANTRAIL_KEK to its file")
     writing = (env.get("CREATE_TABLE") or "y").lower() not in ("n", "no", "f", "false", "0", "off")
     keyring = Keyring(recorder, Path(kek), writing=writing)
     mapper.sealer = Sealer(keyring, lambda record_id: _first_state(recorder, record_id),
-                           sealing_new=(env.get("SEALING") or "on").lower() != "off")
+                           sealing_new=(env.get("PLANTRAIL_SEALING") or "on").lower() != "off")
     return keyring
 
 
