@@ -58,4 +58,6 @@ PERMISSIONS: dict[type[Command], frozenset[str]] = {
     c.RecordMeetingSent: SOCIAL_WORK,
     c.ReturnPlan: TEAM_MANAGER,
     c.LinkRecord: SOCIAL_WORK,
+    c.RequestErasure: RECORDS_OFFICER,
+    c.ApproveErasure: TEAM_MANAGER,
 }

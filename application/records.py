@@ -14,7 +14,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -34,6 +34,7 @@ from plantrail.domain.child import Child, child_id
 from plantrail.domain.errors import Altered, BadInput, Conflict, DomainError, NotFound, RuleBroken
 from plantrail.domain.events import PlanOpened
 from plantrail.domain.plan import Plan
+from plantrail.domain.retention import Schedule
 from plantrail.domain.staff import StaffMember, staff_id_key
 
 Clock = Callable[[], datetime]
@@ -42,7 +43,7 @@ CONFLICT_RETRIES = 10
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class PlanRecords(Application):
@@ -61,7 +62,15 @@ class PlanRecords(Application):
 
     def __init__(self, env: dict[str, str] | None = None, *, clock: Clock = utc_now) -> None:
         super().__init__(env)
+        # The store seals each child's personal content with the child's key (the store's
+        # recorder gives the mapper its keys; a store that does not seal has no seal_with).
+        seal_with = getattr(self.recorder, "seal_with", None)
+        if seal_with is not None:
+            seal_with(self.mapper, self.env)
         self.clock = clock
+        # The authority's retention schedule (domain/retention.py); the command line sets the
+        # one it is given (PLANTRAIL_RETENTION), else DOMAIN.md's defaults hold.
+        self.retention_schedule = Schedule()
         self.kept = KeptRecords()
         self._unit: UnitOfWork | None = None  # the unit of work under way, if any
         self._behind: SavedBehind | None = None  # batches(): the save under way on its thread

@@ -96,10 +96,12 @@ class UnitOfWork:
 
     # ------------------------------------------------------------------ records
     def plan(self, plan_ref: str | UUID) -> Plan:
-        return self.get(self.app.plan_id(plan_ref), Plan, f"no plan {plan_ref}", fix="see `plantrail plans`")
+        return _not_erased(self.get(self.app.plan_id(plan_ref), Plan, f"no plan {plan_ref}",
+                                    fix="see `plantrail plans`"), f"plan {plan_ref}")
 
     def child(self, child_ref: str) -> Child:
-        return self.get(child_id(child_ref), Child, f"no child {child_ref}", fix="see `plantrail child add`")
+        return _not_erased(self.get(child_id(child_ref), Child, f"no child {child_ref}",
+                                    fix="see `plantrail child add`"), f"child {child_ref}")
 
     def staff_member(self, staff_id: str) -> StaffMember:
         return self.get(staff_id_key(staff_id), StaffMember, f"no staff member {staff_id}",
@@ -156,3 +158,10 @@ class UnitOfWork:
         processing.saved_kwargs.update(commands=commands, unchanged=unchanged)
         return processing
 
+
+
+def _not_erased(record: R, what: str) -> R:
+    """Nothing more is recorded about an erased child (DOMAIN.md, "Keeping records")."""
+    if record.erased:
+        raise RuleBroken(f"the record of {what} was erased at the end of its retention period", rule="erasure")
+    return record

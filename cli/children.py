@@ -42,6 +42,12 @@ def child_show(child_ref: str, as_json: bool) -> None:
     from plantrail.projections.children import child_document
 
     document = child_document(invocation().app(), child_ref)
+    if document.get("erased"):
+        from plantrail.cli.render import render_erased
+
+        logged("child show", child=document["child"])
+        emit(document, as_json, lambda: render_erased(document))
+        return
     logged("child show", child=document["child"])
     emit(document, as_json, lambda: _render_child(document))
 

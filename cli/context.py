@@ -33,12 +33,13 @@ class Invocation:
         """Where reads are served from: --read-db (a standby) if given, else the store."""
         return self.read_db or self.url
 
-    def app(self, shows_records: bool = True) -> Any:
+    def app(self, shows_records: bool = True, *, sealed: bool = True) -> Any:
         """The application on the store reads are served from, opened to read: the store
         must be there already (a read never makes one: exit 4, naming it) and nothing is
         made or written. A read that ``shows_records`` of a child is refused on a standby
         given alone as --db (its access-log entry has nowhere to go); any read from a
-        standby says how current its answer is, on stderr."""
+        standby says how current its answer is, on stderr. ``sealed=False``: the caller
+        reads nothing sealed (verify), so needs no KEK."""
         if self._app is None:
             from plantrail.store.replica import check_lag, lag_note, records_refusal
             from plantrail.store.settings import check_exists, reading_env
@@ -51,7 +52,7 @@ class Invocation:
                     raise StandbyRefused(records_refusal(self.role.where))
                 check_lag(self.role, self.max_lag)
                 click.echo(f"note: {lag_note(self.role)}", err=True)
-            self._app = self._open(reading_env(self.read_url))
+            self._app = self._open(reading_env(self.read_url), sealed=sealed)
         return self._app
 
     def access_log(self) -> Any:
@@ -69,7 +70,7 @@ class Invocation:
                 from plantrail.store.errors import StandbyRefused
 
                 raise StandbyRefused(records_refusal(role.where))
-            self._log = self._open(reading_env(self.url))
+            self._log = self._open(reading_env(self.url), sealed=True)
         return self._log
 
     def log_read(self, command: str, **shown: Any) -> None:
@@ -100,14 +101,26 @@ class Invocation:
 
             self.close()
             prepare(self.url)
-            self._app, self._writing = self._open(env_for_url(self.url)), True
+            self._app, self._writing = self._open(env_for_url(self.url), sealed=True), True
         return self._app
 
-    def _open(self, env: dict[str, str]) -> Any:
+    def _open(self, env: dict[str, str], *, sealed: bool) -> Any:
         from plantrail.application.records import PlanRecords
         from plantrail.projections.plans import use_plans_view_for_prefixes
 
         app = PlanRecords(env=env)
+        if os.environ.get("PLANTRAIL_RETENTION"):  # the authority's schedule (erase request judges by it)
+            from plantrail.projections.retention import load_schedule
+
+            app.retention_schedule = load_schedule()
+        keyring = getattr(app.recorder, "keyring", None)
+        if sealed and keyring is not None:
+            try:
+                keyring.check()  # a lost or wrong KEK: exit 4 before anything is read or written
+                _erased_stay_erased(app, writing=env.get("CREATE_TABLE") != "n")
+            except Exception:
+                app.close()
+                raise
         use_plans_view_for_prefixes(app)
         return app
 
@@ -116,6 +129,23 @@ class Invocation:
             if opened is not None:
                 opened.close()
         self._app = self._log = None
+
+
+def _erased_stay_erased(app: Any, *, writing: bool) -> None:
+    """A database restored from a backup taken before an erasure still holds the erased
+    children's keys and rows: a write opening it erases them again (the erasure list is
+    kept with the KEK, not in the backup); a read refuses it until then (exit 4)."""
+    from plantrail.store.erasure import purge_restored, restored_erased
+    from plantrail.store.errors import StoreUnavailable
+
+    if writing:
+        done = purge_restored(app)
+        if done:
+            click.echo(f"plantrail: erased again {len(done)} child record(s) this restored database still held "
+                       "(the erasure list kept with the key-encryption key)", err=True)
+    elif restored_erased(app):
+        raise StoreUnavailable("this database holds records erased since (it was restored from an earlier backup); "
+                               "run `plantrail init` to erase them again before reading")
 
 
 def invocation() -> Invocation:

@@ -26,6 +26,7 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
         SystemSchema,
         is_store_fault,
     )
+    from plantrail.store.keys import KekProblem
 
     if isinstance(error, (BadInput, NotFound)):
         return BAD_INPUT, _with_fix("error", error)
@@ -46,6 +47,8 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
     if _read_only_server(error):
         return UNAVAILABLE, ("error: the server refused to write: it is read-only (a hot standby, or a read-only "
                              "session): send writes to the primary (give the primary as --db)")
+    if isinstance(error, KekProblem):  # the store is there; its key is not: one line, saying which
+        return UNAVAILABLE, f"error: {error}"
     if isinstance(error, (StoreUnavailable, BadStoreURL)):
         return UNAVAILABLE, f"error: {error}\nCheck --db / PLANTRAIL_DB and that the database server is running."
     if is_store_fault(error):

@@ -30,14 +30,20 @@ def verify(checkpoints, trusted, as_json) -> None:  # type: ignore[no-untyped-de
     from plantrail.store.verify import verify as verify_store
 
     inv = invocation()
-    app = inv.app(shows_records=False)  # a store that is not there is exit 4: verify never makes one
+    app = inv.app(shows_records=False, sealed=False)  # a store that is not there is exit 4: verify never makes one; nor needs a KEK
     files = list(trusted) or ([os.environ["PLANTRAIL_TRUSTED_KEYS"]] if os.environ.get("PLANTRAIL_TRUSTED_KEYS") else [])
     keys = load_trusted_keys(files) if files else None
     report = verify_store(inv.read_url, checkpoints=list(checkpoints), trusted_keys=keys)
     if report.intact:  # the log holds: now what reads show of it
         from plantrail.projections.audit import check_derived
+        from plantrail.store.keys import KekProblem
 
-        _derived(report, check_derived(app))
+        try:
+            _derived(report, check_derived(app))
+        except KekProblem as e:
+            # The chain is over the sealed bytes and needs no key; the views' rows can only be
+            # checked by someone who can read what they were made from.
+            click.echo(f"note: the views' rows were not checked ({e})", err=True)
     document = report.model_dump(mode="json")
     emit(document, as_json, lambda: click.echo(_summary(report)))
     if not document["intact"]:
@@ -60,7 +66,7 @@ def checkpoint(output, key_path, as_json, force) -> None:  # type: ignore[no-unt
     if not key_path:
         raise click.UsageError("checkpoint needs a signing key: give --key FILE or set PLANTRAIL_SIGNING_KEY")
     inv = invocation()
-    inv.app(shows_records=False)
+    inv.app(shows_records=False, sealed=False)
     document = make_checkpoint(inv.read_url, key_path)
     text = json.dumps(document, indent=2)
     if output:

@@ -24,6 +24,7 @@ from plantrail.cli import (
     integrity,
     plan_writes,
     reads,
+    retention,
     writes,
 )
 from plantrail.cli.context import Invocation
@@ -70,7 +71,7 @@ def cli(ctx: click.Context, db: str | None, actor: str | None, purpose: str | No
 
 for command in (*writes.COMMANDS, *plan_writes.COMMANDS, *reads.COMMANDS, *integrity.COMMANDS, *demo.COMMANDS, *exports.COMMANDS,
                 *bulk.COMMANDS, *children.COMMANDS, *completion.COMMANDS, *census_writes.COMMANDS,
-                *guidance_writes.COMMANDS, *access.COMMANDS):
+                *guidance_writes.COMMANDS, *access.COMMANDS, *retention.COMMANDS):
     cli.add_command(command)
 help_text.tidy(cli)  # examples a line each, no word broken at a hyphen
 

@@ -31,8 +31,11 @@ def show(plan_id, as_at, effective_on, as_json) -> None:  # type: ignore[no-unty
     else:
         document = current_plan(app, plan_id)
     log_plan_read("show", document)
-    from plantrail.cli.render import render_plan
+    from plantrail.cli.render import render_erased, render_plan
 
+    if document.get("erased"):
+        emit(document, as_json, lambda: render_erased(document))
+        return
     emit(document, as_json, lambda: render_plan(document, child_name(app, document["child"])))
 
 
@@ -78,6 +81,7 @@ def history(plan_id, as_json) -> None:  # type: ignore[no-untyped-def]
     Example: plantrail history 3f2a9c1e --json
     """
     from plantrail.domain.errors import BadInput, NotFound
+    from plantrail.projections.current import current_plan
     from plantrail.projections.history import history as plan_history
 
     app = _app()
@@ -89,15 +93,20 @@ def history(plan_id, as_json) -> None:  # type: ignore[no-untyped-def]
         except NotFound:
             raise no_plan from None
         return
-    log_plan_read("history", plan_of(app, plan_id))
+    plan = current_plan(app, plan_id)
+    log_plan_read("history", plan)
+    if plan.get("erased"):  # an erased child's plan: when, what kind, who; no content
+        from plantrail.cli.render import render_erased
+
+        emit(plan["events"], as_json, lambda: render_erased(plan))
+        return
     if as_json:
         emit(rows, True)
         return
     from plantrail.cli.render_changes import plan_heading
     from plantrail.cli.render_history import render_history
-    from plantrail.projections.current import current_plan
 
-    plan = current_plan(app, plan_id)
+    plan = erased
     render_history(rows, "History of " + plan_heading(plan, child_name(app, plan["child"])))
 
 

@@ -280,3 +280,14 @@ def autovacuum_note(autovacuum: Any, as_json: bool = False) -> None:
     if not autovacuum.server_on:
         click.echo("warning: autovacuum is off on this server: nothing will analyse the log as it grows;", err=True)
         click.echo("  run ANALYZE after large loads (plantrail import does), or turn it on (docs/database.md)", err=True)
+
+
+def render_erased(document: dict[str, Any]) -> None:
+    """An erased child's record, or plan: what was recorded when, and by whom; no content."""
+    import click
+
+    what = f"plan {document['plan_id']} ({document.get('kind')})" if "plan_id" in document else "record"
+    click.echo(f"child {document.get('child')}: {what} ERASED at the end of its retention period; "
+               "its content can no longer be read")
+    for e in document["events"]:
+        click.echo(f"  {e['version']:>3}  {e['effective_on']}  {e['event']:<22} {e['actor']} ({e['initials']})")

@@ -20,7 +20,8 @@ from plantrail.cli.params import DATE, PAIR, ROLE, command_id_option, json_optio
 WRITES: list[tuple[click.Command, str]] = []
 
 
-def write(group: click.Group | None, command: str | type, *, prints: str | None = None) -> Callable[..., Any]:
+def write(group: click.Group | None, command: str | type, *, prints: str | None = None,
+          after: Callable[[Any, Any], None] | None = None) -> Callable[..., Any]:
     """A write command, named as its command (``plan approve`` in the group ``plan``): give the
     name, not the model class, so that the CLI module does not import the models (a class is
     taken too, by its ``command``).
@@ -39,8 +40,10 @@ def write(group: click.Group | None, command: str | type, *, prints: str | None 
 
             inv = invocation()
             app = inv.writer()
-            result = app.run(BY_NAME[name].model_validate(fields_of(**options)), actor=inv.actor,
-                             command_id=command_id)
+            command = BY_NAME[name].model_validate(fields_of(**options))
+            result = app.run(command, actor=inv.actor, command_id=command_id)
+            if after is not None:  # what the store does once the command is recorded (erasure)
+                after(app, command)
             views_after_write()
             tell(app, prints, result, as_json)
 
@@ -73,15 +76,16 @@ def init(app_role: str | None, as_json: bool) -> None:
     from plantrail.store.maintenance import tune_autovacuum
 
     inv = invocation()
-    inv.writer()
+    kek = inv.writer().recorder.keyring.kek().path  # made now for a store without keys: said where, below
     install_guards(inv.url)
     granted = grant_app_role(inv.url, app_role) if app_role else []
     autovacuum = tune_autovacuum(inv.app())  # the log's own settings (docs/database.md)
     written(None, False)  # the views catch up (an upgrade may have made them anew)
     if as_json:
-        emit({"ok": True, "store": inv.url, "app_role": app_role, "granted": granted}, True)
+        emit({"ok": True, "store": inv.url, "app_role": app_role, "granted": granted, "kek": str(kek)}, True)
     else:
-        click.echo(f"store ready: {inv.url}" + (f"\n{app_role} may read and write through plantrail" if app_role else ""))
+        click.echo(f"store ready: {inv.url}" + (f"\n{app_role} may read and write through plantrail" if app_role else "")
+                   + f"\nkey-encryption key: {kek} (keep it apart from the store's backups)")
     if autovacuum is not None:
         from plantrail.cli.render import autovacuum_note
 
@@ -162,7 +166,7 @@ def child() -> None:
               help="A DfE disability code (NONE, MOB, HAND, PC, INC, COMM, LD, HEAR, VIS, BEH, CON, AUT, DDA); repeat.")
 @click.option("--upn-unknown", help="Why no UPN is held: UN1-UN7 (the DfE codes).")
 @click.option("--former-upn", help="A UPN the child had before.")
-@click.option("--died", type=DATE, help="Date of death, YYYY-MM-DD.")
+@click.option("--died", type=DATE, help="Date of death, YYYY-MM-DD (the retention period runs from it).")
 @on_option
 @looked_after.child_options
 def child_add(**options: Any) -> dict[str, Any]:

@@ -157,7 +157,7 @@ class Record(BaseAggregate[UUID]):
     changed = 0  # (not annotated: the library would make an annotated attribute an __init__ argument)
 
     @classmethod
-    def _create(cls, event_class: Any, *, id: Any = None, **kwargs: Any) -> Any:  # noqa: A002
+    def _create(cls, event_class: Any, *, id: Any = None, **kwargs: Any) -> Any:
         record = super()._create(event_class, id=id, **kwargs)
         record.changed = next(_changes)
         return record
@@ -208,6 +208,13 @@ class Record(BaseAggregate[UUID]):
             self.entries.append(event)
             if not self._stale:  # (a stale state is folded afresh, this entry with it)
                 self.evolve(self._state, self.as_corrected(event))
+
+    @property
+    def erased(self) -> bool:
+        """Whether the child this record is about was erased: its first event can no longer
+        be read (the child's key is destroyed), or, on the child's own record, it says so."""
+        first = self.entries[0] if self.entries else None
+        return type(first).__name__ == "Erased" or bool(getattr(self._state, "erased", False))
 
     def as_corrected(self, event: Event) -> Event:
         fields = self.corrections.get(event.originator_version)

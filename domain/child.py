@@ -27,6 +27,7 @@ from plantrail.domain.vocabulary import PRIMARY_NEEDS, REFERRAL_SOURCES
 
 LOOKED_AFTER_CHARACTERISTICS = ("previous_permanence", "previous_permanence_la", "previous_permanence_date",
                                 "mother", "mother_child_born")
+from plantrail.domain.retention import Kept
 
 
 class PlanPeriod(BaseModel):
@@ -98,6 +99,10 @@ class ChildState(BaseModel):
     referrals: list[Referral] = Field(default_factory=list)
     assessments: list[Assessment] = Field(default_factory=list)
     enquiries: list[Enquiry] = Field(default_factory=list)
+    # An erasure asked for and not yet approved (its request id, who asked), and whether
+    # the record was erased (DOMAIN.md, "Keeping records").
+    erasure_request: tuple[str, str] | None = None
+    erased: bool = False
     periods: list[PlanPeriod] = Field(default_factory=list)
     # Periods of plans withdrawn as opened in error: no longer the child's, kept apart.
     withdrawn: list[PlanPeriod] = Field(default_factory=list)
@@ -173,6 +178,10 @@ class Child(CorrectableRecord):
             state.restricted_to = sorted(set(event.allowed))
         elif isinstance(event, ev.ChildUnrestricted):
             state.restricted_to = None
+        elif isinstance(event, ev.ErasureRequested):
+            state.erasure_request = (event.request_id, event.actor)
+        elif isinstance(event, ev.ChildErased):
+            state.child_ref, state.erased, state.erasure_request = event.child_ref, True, None
         elif isinstance(event, ev.ChildPlanWithdrawn):
             state.withdrawn += [p for p in state.periods if p.plan_id == event.plan_id]
             state.periods = [p for p in state.periods if p.plan_id != event.plan_id]
@@ -249,6 +258,52 @@ class Child(CorrectableRecord):
         self.trigger_event(ev.Section47Recorded, **acting.envelope(), s47_id=s47_id, icpc_required=icpc_required,
                            icpc=icpc)
         return s47_id
+
+    # ------------------------------------------------------------------ erasure
+    def request_erasure(self, acting: Acting, *, reason: str, authority: str | None, kept: Kept) -> str:
+        """A records officer asks for the record to be destroyed: after its retention period,
+        or before it only on an authority such as a court order (DOMAIN.md, "Keeping
+        records"). The request's id is its event's."""
+        self._not_erased()
+        if self.state.erasure_request is not None:
+            raise RuleBroken(f"an erasure of {self.state.child_ref} was asked for already "
+                             f"({self.state.erasure_request[0]})", rule="erasure",
+                             fix="a team manager approves it with `erase approve`")
+        if not (authority or "").strip() and (kept.retain_until is None or acting.on <= kept.retain_until):
+            until = f"until {kept.retain_until}" if kept.retain_until else "while a plan is open"
+            raise RuleBroken(f"{self.state.child_ref}'s record is kept {until} ({kept.rule}); it is destroyed "
+                             "before then only on an authority", rule="retention",
+                             fix="give --authority (e.g. the court order's reference), or wait")
+        request_id = f"{self.id}/{self.version + 1}"
+        self.trigger_event(ev.ErasureRequested, **acting.envelope(reason=reason, authority=authority or None),
+                           request_id=request_id, retain_until=kept.retain_until)
+        return request_id
+
+    def approve_erasure(self, acting: Acting) -> None:
+        """A team manager who did not ask for it approves: two people erase a record. Approved
+        already but the key not yet destroyed (an interrupted approval): nothing more is
+        recorded, and the store finishes the destruction."""
+        if self.state.erased and not self.entries_erased:
+            return
+        self._not_erased()
+        if self.state.erasure_request is None:
+            raise RuleBroken(f"no erasure of {self.state.child_ref} has been asked for", rule="erasure",
+                             fix="a records officer asks first, with `erase request`")
+        request_id, requested_by = self.state.erasure_request
+        if requested_by == acting.staff_id:
+            raise RuleBroken("the staff member who asked for an erasure may not approve it", rule="two people",
+                             fix="another team manager approves it")
+        self.trigger_event(ev.ChildErased, **acting.envelope(authority=request_id), child_ref=self.state.child_ref,
+                           request_id=request_id, requested_by=requested_by)
+
+    @property
+    def entries_erased(self) -> bool:
+        """Whether the child's key is gone (the registration can no longer be read)."""
+        return bool(self.entries) and type(self.entries[0]).__name__ == "Erased"
+
+    def _not_erased(self) -> None:
+        if self.erased:
+            raise RuleBroken(f"the record of child {self.state.child_ref or self.id} was erased", rule="erasure")
 
     def start_plan(self, acting: Acting, *, plan_id: UUID, family: str, kind: str, replacing: UUID | None) -> None:
         """One open plan of each family; no period of a family overlapping an earlier one

@@ -24,6 +24,10 @@ def child_document(app: Any, child_ref: str) -> dict[str, Any]:
     reason, in ``withdrawn_plans``.
     """
     child = app.child(child_ref)  # NotFound: exit 2
+    if child.erased:
+        from plantrail.projections.erased import erased_child
+
+        return erased_child(child)
     s = child.state
     registration = child.as_corrected(child.entries[0]) if child.entries else None
     return to_jsonable_python({

@@ -137,4 +137,8 @@ def current_plan(app: Any, plan_ref: str | UUID) -> dict[str, Any]:
     from plantrail.projections import plans
 
     plan = app.plan(plans.resolve_plan_id(app, plan_ref))
+    if plan.erased:
+        from plantrail.projections.erased import erased_plan
+
+        return erased_plan(plan)
     return plan_document(plan.state, version=plan.version)

@@ -30,7 +30,8 @@ class Now:
         self.fresh, self.usable, self.view = fresh, usable, view
 
     def as_dicts(self) -> dict[str, dict[str, Any]]:
-        return {key: dict(zip(self.view.table.columns, row)) for key, row in self.fresh.items()}
+        return {key: dict(zip(self.view.table.columns, row)) for key, row in self.fresh.items()
+                if not isinstance(row, view_tables.Gone)}  # an erased child's: nothing shown
 
 
 def view_now(app: Any, view: View, tracking: tuple[dict[str, dict[str, Any]], int] | None = None) -> Now:

@@ -33,7 +33,7 @@ CORRECTION_TOPICS = frozenset({get_topic(ev.Corrected), get_topic(ev.Voided)})
 CHILD_TOPICS = frozenset(get_topic(c) for c in (ev.ChildRegistered, ev.ChildPlanStarted, ev.ChildPlanEnded,
                                                 ev.ChildPlanWithdrawn, ev.MissingPeriodRecorded,
                                                 ev.ReferralRecorded, ev.AssessmentRecorded, ev.Section47Recorded,
-                                                ev.ChildRestricted, ev.ChildUnrestricted))
+                                                ev.ChildRestricted, ev.ChildUnrestricted, ev.ErasureRequested, ev.ChildErased))
 NOT_PLAN_TOPICS = CHILD_TOPICS | CORRECTION_TOPICS | {
     get_topic(ev.StaffMemberRegistered), get_topic(ev.RoleGranted), get_topic(ev.RoleRevoked),
     get_topic(ev.StaffLeft), get_topic(ev.RecordRead)}
@@ -120,6 +120,8 @@ class PlansView(View):
     first_topics = frozenset({get_topic(ev.PlanOpened)})
 
     def row(self, record_id: UUID, folding: Folding, position: int) -> tuple[Any, ...]:
+        if folding.record.erased:
+            return view_tables.Gone((str(record_id),))
         d = plan_document(folding.state, version=folding.version)
         return (str(record_id), d["child"], d["kind"], d["status"], d["aim"], d["opened_on"], d["closed_on"],
                 d["next_review"], d["approved_version"], int(bool(d["changed_since_approval"])),
@@ -135,6 +137,8 @@ class ChildrenView(View):
     first_topics = frozenset({get_topic(ev.ChildRegistered)})
 
     def row(self, record_id: UUID, folding: Folding, position: int) -> tuple[Any, ...]:
+        if folding.record.erased:
+            return view_tables.Gone((str(record_id),))
         s = folding.state
         return (str(record_id), s.child_ref, s.name, s.born.isoformat() if s.born else None, s.nation, position)
 

@@ -84,6 +84,7 @@ def grant_app_role(url: str, role: str) -> list[str]:
     from psycopg import sql
 
     from plantrail.store.derived import SNAPSHOT_TABLES
+    from plantrail.store.keys import KEYS_TABLE
     from plantrail.store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE
     from plantrail.store.settings import PostgresURL, parse_url, pg_connect
     from plantrail.store.view_tables import VIEW_TABLES
@@ -100,6 +101,9 @@ def grant_app_role(url: str, role: str) -> list[str]:
         sql.SQL("GRANT USAGE ON SCHEMA {s} TO {who}").format(s=schema, who=who),
         sql.SQL("GRANT SELECT ON {log} TO {who}").format(log=log, who=who),
         sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON {views} TO {who}").format(views=views, who=who),
+        # Children's data keys: made with a child's first events, destroyed when the child is erased.
+        sql.SQL("GRANT SELECT, INSERT, DELETE ON {s}.{t} TO {who}").format(
+            s=schema, t=sql.Identifier(KEYS_TABLE), who=who),
         sql.SQL("GRANT EXECUTE ON FUNCTION {s}.{fn}" + RECORD_SIGNATURE + " TO {who}").format(
             s=schema, fn=sql.Identifier(RECORD_FUNCTION), who=who),
     ]

@@ -10,14 +10,23 @@ from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import TopicError, get_topic, resolve_topic
 
 from plantrail.domain.base import STORED  # events read back are read as recorded
-from plantrail.domain.events import Unrecognised
+from plantrail.domain.events import Erased, Unrecognised
+from plantrail.store.sealing import SEALED_PREFIX, Sealer, Unreadable, seal, subject_of_state, unseal
 
 
 class PydanticMapper(Mapper):
-    """Stores pydantic events as JSON (after eventsourcing's aggregate7 example)."""
+    """Stores pydantic events as JSON (after eventsourcing's aggregate7 example), the
+    personal content of those about a child sealed with the child's key (``sealer``, set by
+    the recorder's ``seal_with``: store/sealing.py)."""
+
+    sealer: Sealer | None = None
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
-        if isinstance(self.transcoder, OrjsonTranscoder):
+        sealer = self.sealer
+        subject = sealer.subject(domain_event) if sealer is not None else None
+        if subject is not None:
+            state = seal(domain_event, subject, sealer.keyring)
+        elif isinstance(self.transcoder, OrjsonTranscoder):
             # pydantic writes the JSON itself: the bytes orjson wrote from model_dump(mode=
             # "json") (tests/domain/test_domain_storage.py), without the dict between.
             state = domain_event.model_dump_json().encode()
@@ -36,6 +45,12 @@ class PydanticMapper(Mapper):
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         state = stored_event.state
+        sealer = self.sealer
+        if sealer is not None:
+            if state.startswith(SEALED_PREFIX):
+                return self._unsealed(stored_event, sealer)
+            if stored_event.originator_version == 1:
+                sealer.noted(stored_event.originator_id, None)  # a plain record (staff)
         if self.cipher:
             state = self.cipher.decrypt(state)
         if self.compressor:
@@ -50,6 +65,22 @@ class PydanticMapper(Mapper):
             # the rest of its record stays readable (it changes nothing).
             return Unrecognised.of(stored_event.originator_id, stored_event.originator_version,
                                    stored_event.topic, state)
+
+
+    def _unsealed(self, stored_event: StoredEvent, sealer: Sealer) -> Any:
+        if stored_event.originator_version == 1:
+            sealer.noted(stored_event.originator_id, subject_of_state(stored_event.state))
+        try:
+            data = unseal(stored_event.state, stored_event.originator_id, stored_event.originator_version,
+                          sealer.keyring)
+        except Unreadable as e:  # the child's key destroyed: what is left is the plain part
+            return Erased.of(stored_event.originator_id, stored_event.originator_version, stored_event.topic,
+                             e.fields)
+        try:
+            return resolve_topic(stored_event.topic).model_validate_json(data, context=STORED)
+        except (TopicError, AttributeError, TypeError, ValueError):
+            return Unrecognised.of(stored_event.originator_id, stored_event.originator_version,
+                                   stored_event.topic, data)
 
 
 class OrjsonTranscoder(Transcoder):

@@ -32,6 +32,8 @@ from plantrail.store.commands import (
     unchanged_reads,
 )
 from plantrail.store.guards import PG_GUARD_TRIGGERS, pg_guard_statements
+from plantrail.store.keys import KEYS_TABLE, Keyring, pg_keys_statements
+from plantrail.store.sealing import attach_sealer
 from plantrail.store.pg_arrays import bytea_array, int8_array, int8s_of, text_array, uuid_array
 from plantrail.store.quirks import hottest_first, kept_cursor
 from plantrail.store.subscription import PollingSubscription
@@ -175,6 +177,12 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         self.event_state_statement = sql.SQL("SELECT state FROM {s}.{t} WHERE notification_id = %s").format(
             s=schema, t=sql.Identifier(EVENTS_TABLE))
 
+    keyring: Keyring | None = None
+
+    def seal_with(self, mapper: Any, env: Any) -> None:
+        """Seal the personal content of events about a child (store/sealing.py)."""
+        self.keyring = attach_sealer(self, mapper, env)
+
     def create_table(self) -> None:
         # Skip DDL when everything is in place, so an application role that
         # does not own the tables (docs/integrity.md) can still open the store.
@@ -193,7 +201,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 _create(curs, self.sql_create_statements)
                 _create(curs, pg_chain_statements(schema) + pg_command_statements(schema)
                         + pg_record_statements(schema) + [pg_carry_over_grants(schema)]
-                        + pg_retired_statements(schema) + pg_guard_statements(schema)
+                        + pg_retired_statements(schema) + pg_guard_statements(schema) + pg_keys_statements(schema)
                         + [sql.SQL(s) for s in view_ddl(_view_names(schema))])
         self.datastore.register_type_adapters()
 
@@ -210,6 +218,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         commands = command_rows(kwargs)
         if not stored_events and not commands:
             return []  # nothing to record: no lock, no round trip
+        if self.keyring is not None:
+            self.keyring.flush()  # the new children's keys first: an event is never saved without its key
         read = unchanged_reads(kwargs)
         return int8s_of(self._save((
             uuid_array([e.originator_id for e in stored_events]),
@@ -363,7 +373,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         row = curs.fetchone()
         installed = bool(row and row["chain"] and row["type"] and row["record"] and row["triggers"] == len(ALL_TRIGGERS)
                          and row["no_retired"] and row["added"] == len(ADDED_COLUMNS)
-                         and all(self._exists(table, curs) for table in VIEW_TABLES))
+                         and all(self._exists(table, curs) for table in (*VIEW_TABLES, KEYS_TABLE)))
         return installed
 
 

@@ -104,7 +104,7 @@ def _hide_pw(url: str) -> str:
 def env_for_url(url: str) -> dict[str, str]:
     """The eventsourcing settings for a store URL (pass as Application(env=...))."""
     parsed = parse_url(url)
-    common = dict(MAPPER_TOPICS)
+    common = {**MAPPER_TOPICS, "PLANTRAIL_KEK": kek_path(parsed)}
     if isinstance(parsed, SQLiteURL):
         return {**common,
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
@@ -139,6 +139,19 @@ def login_of(url: str) -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no name for the uid (a container's)
         return str(os.getuid())
+
+
+def kek_path(parsed: SQLiteURL | PostgresURL) -> str:
+    """The key-encryption key's file: PLANTRAIL_KEK, else one kept for this store
+    (store/keys.py, default_kek_path)."""
+    from plantrail.store.keys import default_kek_path
+
+    given = os.environ.get("PLANTRAIL_KEK", "").strip()
+    if given:
+        return os.path.abspath(os.path.expanduser(given))
+    if isinstance(parsed, SQLiteURL):
+        return str(default_kek_path(str(parsed.path)))
+    return str(default_kek_path(f"{parsed.host}_{parsed.port}_{parsed.dbname}_{parsed.schema or 'public'}"))
 
 
 def reading_env(url: str) -> dict[str, str]:

@@ -18,6 +18,8 @@ from plantrail.store.commands import (
     unchanged_reads,
 )
 from plantrail.store.guards import SQLITE_GUARDS
+from plantrail.store.keys import SQLITE_KEYS_DDL, Keyring
+from plantrail.store.sealing import attach_sealer
 from plantrail.store.subscription import PollingSubscription
 from plantrail.store.view_tables import VIEW_TABLES, view_ddl
 
@@ -60,7 +62,13 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         )
 
     def construct_create_table_statements(self) -> list[str]:
-        return SQLITE_TABLES + SQLITE_GUARDS + view_ddl({t: t for t in VIEW_TABLES})
+        return SQLITE_TABLES + [SQLITE_KEYS_DDL] + SQLITE_GUARDS + view_ddl({t: t for t in VIEW_TABLES})
+
+    keyring: Keyring | None = None
+
+    def seal_with(self, mapper: Any, env: Any) -> None:
+        """Seal the personal content of events about a child (store/sealing.py)."""
+        self.keyring = attach_sealer(self, mapper, env)
 
     def _create_table(self, c: SQLiteCursor) -> None:
         super()._create_table(c)
@@ -74,6 +82,8 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if not stored_events and not command_rows(kwargs):
             return []  # nothing to record: no transaction, no lock (as on PostgreSQL)
+        if self.keyring is not None:
+            self.keyring.flush()  # the new children's keys first: an event is never saved without its key
         return super().insert_events(stored_events, **kwargs)
 
     def _insert_events(

@@ -128,7 +128,7 @@ def table_names(app: Any) -> dict[str, str]:
     """Each table's name as SQL (``{events}``, ``{commands}``, the views'): schema-qualified on
     PostgreSQL (the store's schema)."""
     names = {**{t: t for t in VIEW_TABLES}, "events": app.recorder.events_table_name, "commands": COMMANDS_TABLE,
-             "chain": CHAIN_TABLE}
+             "chain": CHAIN_TABLE, "keys": "data_keys"}
     if not is_postgres(app):
         return names
     schema = app.recorder.datastore.schema
@@ -244,6 +244,11 @@ def reset(app: Any, name: str, version: int, table: Table) -> None:
 # ---------------------------------------------------------------------- rows
 
 
+class Gone(tuple):  # type: ignore[type-arg]
+    """In place of a row: the record's child was erased, and its row is deleted (a view keeps
+    nothing of an erased child)."""
+
+
 def upsert(tx: Tx, table: Table, rows: list[tuple[Any, ...]]) -> None:
     """One row a record (a batch never holds two rows of one record), always written over
     the row there: a row is never kept for claiming a later position (a forged one would
@@ -252,6 +257,11 @@ def upsert(tx: Tx, table: Table, rows: list[tuple[Any, ...]]) -> None:
     fails whole if another moved the view first, and where rebuild workers wrote rows
     before the position moves, whoever moves it on next folds every record touched after
     the position it moves from (``projections.runner``)."""
+    gone = [row[0] for row in rows if isinstance(row, Gone)]
+    if gone:
+        rows = [row for row in rows if not isinstance(row, Gone)]
+        marks = ", ".join("?" for _ in gone)
+        tx.execute(f"DELETE FROM {{{table.name}}} WHERE {table.key} IN ({marks})", gone)
     if not rows:
         return
     cols = ", ".join(table.columns)

@@ -54,7 +54,7 @@ from plantrail.application.commands.plans import (
     OpenPlan,
     RecordDetails,
 )
-from plantrail.application.commands.records_officer import CorrectChild, WithdrawPlan
+from plantrail.application.commands.records_officer import ApproveErasure, CorrectChild, RequestErasure, WithdrawPlan
 from plantrail.application.commands.staff import (
     AddStaff,
     GrantRole,
@@ -83,4 +83,5 @@ __all__ = [
     "RecordAssessment", "RecordEnquiry", "RecordReferral",
     "LinkRecord", "RecordMeeting", "RecordMeetingSent", "ReturnPlan",
     "RecordLeaving", "RevokeRole", "RestrictChild", "UnrestrictChild",
+    "RequestErasure", "ApproveErasure",
 ]

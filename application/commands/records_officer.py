@@ -30,4 +30,25 @@ class CorrectChild(Command):
     reason: str
 
 
-COMMANDS = (WithdrawPlan, CorrectChild)
+class RequestErasure(Command):
+    """Ask for a child's record to be destroyed (records officer; before its retention period
+    ends only with an authority, e.g. a court order)."""
+
+    command: ClassVar = "erase request"
+    method: ClassVar = "request_erasure"
+    positional: ClassVar = ("child_ref",)
+    child_ref: str
+    reason: str
+    authority: str | None = None
+
+
+class ApproveErasure(Command):
+    """Approve the erasure another asked for: the child's key is destroyed (team manager)."""
+
+    command: ClassVar = "erase approve"
+    method: ClassVar = "approve_erasure"
+    positional: ClassVar = ("child_ref",)
+    child_ref: str
+
+
+COMMANDS = (WithdrawPlan, CorrectChild, RequestErasure, ApproveErasure)

@@ -6,6 +6,8 @@ from typing import Any
 
 from plantrail.application import commands as c
 from plantrail.application.unit_of_work import UnitOfWork
+from plantrail.domain.child import Child, child_id
+from plantrail.domain.retention import Kept, Period, retain_until
 
 # A child's record opens with its registration: the entry ``child correct`` corrects.
 REGISTRATION = 1
@@ -28,7 +30,25 @@ def correct_child(uow: UnitOfWork, cmd: c.CorrectChild) -> str:
     return f"{child.id}/{child.version}"
 
 
+def request_erasure(uow: UnitOfWork, cmd: c.RequestErasure) -> str:
+    """The request, judged against the child's retention period (the application's schedule)."""
+    acting = uow.acting()
+    child = uow.get(child_id(cmd.child_ref), Child, f"no child {cmd.child_ref}", fix="see `plantrail child list`")
+    s = child.state
+    kept = retain_until(uow.app.retention_schedule, s.born, s.died, [Period(p.kind, p.ended_on) for p in s.periods]) \
+        if s.born else Kept(None, "the record is erased")
+    return child.request_erasure(acting, reason=cmd.reason, authority=cmd.authority, kept=kept)
+
+
+def approve_erasure(uow: UnitOfWork, cmd: c.ApproveErasure) -> None:
+    acting = uow.acting()
+    uow.get(child_id(cmd.child_ref), Child, f"no child {cmd.child_ref}",
+            fix="see `plantrail child list`").approve_erasure(acting)
+
+
 HANDLERS: dict[type[c.Command], Any] = {
     c.WithdrawPlan: withdraw_plan,
     c.CorrectChild: correct_child,
+    c.RequestErasure: request_erasure,
+    c.ApproveErasure: approve_erasure,
 }

@@ -21,6 +21,8 @@ from plantrail.domain.events.children import (
     MissingPeriodRecorded,
 )
 from plantrail.domain.events.corrections import Corrected, Voided
+from plantrail.domain.events.erased import Erased
+from plantrail.domain.events.erasure import ChildErased, ErasureRequested
 from plantrail.domain.events.guidance import MeetingRecorded, MeetingRecordSent, PlanReturned, RecordLinked
 from plantrail.domain.events.part_two import ActionAdded, ActionAmended, ActionEnded
 from plantrail.domain.events.plan_entries import (
@@ -60,6 +62,7 @@ __all__ = [
     "AssessmentRecorded", "ReferralRecorded", "Section47Recorded",
     "MeetingRecorded", "MeetingRecordSent", "PlanReturned", "RecordLinked",
     "RoleRevoked", "StaffLeft", "RecordRead", "ChildRestricted", "ChildUnrestricted",
+    "Erased", "ErasureRequested", "ChildErased",
 ]
 
 
@@ -109,6 +112,8 @@ CATALOGUE: tuple[type[Event], ...] = (
     RecordRead,
     ChildRestricted,
     ChildUnrestricted,
+    ErasureRequested,
+    ChildErased,
 )
 
 # The names users and history see for each event.
@@ -155,6 +160,9 @@ EVENT_TYPES: dict[type[Event], str] = {
     ReferralRecorded: "referral-recorded",
     AssessmentRecorded: "assessment-recorded",
     Section47Recorded: "s47-recorded",
+    Erased: "erased",
+    ErasureRequested: "erasure-requested",
+    ChildErased: "child-erased",
 }
 
 

@@ -49,7 +49,7 @@ class ChildRegistered(Created):
     disabilities: list[Disability] = Field(default_factory=list)
     upn_unknown: UpnUnknown | None = None
     former_upn: str | None = None
-    died: date | None = None
+    died: date | None = None  # the retention schedule runs from it too (DOMAIN.md, "Keeping records")
 
     _blank = field_validator("child_ref", "name")(not_blank)
 

@@ -159,6 +159,8 @@ def census_return(app: Any, year: int, *, lea: str | None = None, serial_no: str
     by_child: dict[str, list[Any]] = {}
     for plan_id in dict.fromkeys(app.plan_ids()):
         plan = app.plan(plan_id)
+        if plan.erased:
+            continue  # an erased child's: left out of every return
         s = plan.state
         if PLAN_FAMILY.get(s.kind) not in CENSUS_FAMILIES:
             continue

@@ -55,6 +55,10 @@ def review_pack(app: Any, plan_ref: str | UUID, *, marking: str | None = None) -
     from plantrail.projections.current import current_plan
 
     plan = current_plan(app, plan_ref)
+    if plan.get("erased"):
+        from plantrail.domain.errors import NotFound
+
+        raise NotFound(f"plan {plan['plan_id']} was erased with its child's record: there is no content to print")
     listed = changes_since(app, plan["plan_id"])
     changes, since = listed["changes"], listed["since"]
     child = app.child(plan["child"]).state

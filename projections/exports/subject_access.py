@@ -64,6 +64,10 @@ def subject_access(app: Any, child_ref: str) -> dict[str, Any]:
     from plantrail.projections.plans import list_plans
 
     child = app.child(child_ref)  # NotFound: exit 2
+    if child.erased:
+        from plantrail.domain.errors import NotFound
+
+        raise NotFound(f"the record of child {child_ref} was erased: plantrail holds nothing more about them")
     state = child.state
     # Plans withdrawn as opened in error are in no list, but were held about the child: here, marked.
     plan_ids = list(dict.fromkeys([*(str(p.plan_id) for p in [*state.periods, *state.withdrawn]),

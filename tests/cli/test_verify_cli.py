@@ -14,7 +14,7 @@ def test_an_edited_event_is_exit_3_with_its_position(sh: Shell) -> None:
         raw.disable_guards()  # whoever did it had full database access
         position = raw.run("SELECT max({pos}) FROM stored_events")[0][0]
         state = bytes(raw.event(position)[4])
-        raw.run("UPDATE stored_events SET state = ? WHERE {pos} = ?", (state.replace(b"Karen", b"Karin"), position))
+        raw.run("UPDATE stored_events SET state = ? WHERE {pos} = ?", (state.replace(b"\"K1\"", b"\"K2\""), position))
     result = sh("verify", "--json")
     assert result.code == 3
     report = result.json()

@@ -104,6 +104,9 @@ COMMANDS = {
         actor, s["cin"], reason="opened on the wrong child")),
     "correct_child": (("records-officer",), lambda app, s, actor, n: app.correct_child(
         actor, CHILD, fields={"name": f"Alex Example {n}"}, reason="name mistyped")),
+    "request_erasure": (("records-officer",), lambda app, s, actor, n: app.request_erasure(
+        actor, CHILD2, reason="court ordered", authority=f"Order {n}")),
+    "approve_erasure": (("team-manager",), lambda app, s, actor, n: app.approve_erasure(actor, f"E{n}")),
 }
 
 
@@ -143,6 +146,9 @@ def scene(staffed):
     for _ in range(2):
         app.record_meeting(SW, cin, kind="child-in-need", on=date(2026, 10, 20), invited=["mother"])
     app.restrict_child(TM, CHILD2, allow=[SW], reason="a relative works in the team")  # to lift
+    for n in range(2):  # asked for by the records officer, for a team manager to approve
+        add_child(app, f"E{n}", name=f"Erin Example {n}")
+        app.request_erasure(RO, f"E{n}", reason="court ordered", authority="Order 1")
     events = app.events_of(cin)
     return app, {
         "cin": cin, "care": care, "cin_review": cin_review, "conference": conference, "initial": initial, "initial_review": initial_review,

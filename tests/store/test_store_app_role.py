@@ -79,7 +79,7 @@ def test_the_documented_grants_are_what_init_gives(split) -> None:
     granted = json.loads(owner("init", "--app-role", role, "--json").out)["granted"]
     doc = (Path(__file__).resolve().parents[2] / "docs" / "integrity.md").read_text()
     assert "--app-role" in doc and all(word in doc for word in ("EXECUTE", "SELECT"))
-    assert len(granted) == 5
+    assert len(granted) == 6
 
 
 def test_a_write_through_a_read_only_session_is_exit_4_one_line_and_records_nothing(split) -> None:

@@ -1,0 +1,360 @@
+"""Each child's data key, kept wrapped by the key-encryption key (KEK) the application is given.
+
+A child's data key (AES-256-GCM) seals the personal content of every event about the child
+(``store/sealing.py``). The data keys live in their own table, ``data_keys``, each wrapped
+(AES-GCM) by the KEK, which is never in the database: ``PLANTRAIL_KEK`` names the file that
+holds it (docs/records-management.md). Destroying a child's row of ``data_keys`` destroys
+what the log said about the child (crypto-shredding); the log and its chain stay as they are.
+
+Beside the KEK file, ``<KEK>.erased`` lists the children whose keys were destroyed: a backup of
+the database restored later still holds their keys, and they are refused (and purged at the
+next write) because the list is kept with the KEK, not with the database's backups.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import secrets
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from psycopg import sql
+
+from plantrail.domain.errors import Conflict
+from plantrail.store.errors import StoreUnavailable
+
+KEYS_TABLE = "data_keys"
+BULK_AFTER = 32  # keys looked up one by one before a process reads them all
+NONCE = 12  # bytes: AES-GCM's standard nonce, fresh from the OS for every sealing
+
+SQLITE_KEYS_DDL = (
+    f"CREATE TABLE IF NOT EXISTS {KEYS_TABLE} ("
+    "subject_id TEXT PRIMARY KEY, wrapped BLOB NOT NULL, kek_id TEXT NOT NULL, "
+    "created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))"
+)
+
+
+def pg_keys_statements(schema: str) -> list[sql.Composed]:
+    return [sql.SQL(
+        "CREATE TABLE IF NOT EXISTS {s}.{t} (subject_id text PRIMARY KEY, wrapped bytea NOT NULL,"
+        " kek_id text NOT NULL, created_at timestamptz NOT NULL DEFAULT clock_timestamp())"
+    ).format(s=sql.Identifier(schema), t=sql.Identifier(KEYS_TABLE))]
+
+
+class KekProblem(StoreUnavailable):
+    """The key-encryption key is missing, unreadable or not the one the store's keys were
+    wrapped with: nothing sealed can be read or written (CLI exit code 4)."""
+
+
+# --------------------------------------------------------------------------- the KEK
+
+
+def default_kek_path(store: str) -> Path:
+    """Where the KEK is kept when ``PLANTRAIL_KEK`` is not set: beside an SQLite store's file
+    (fine for the demo; production keeps it elsewhere), or under the user's data directory
+    for a PostgreSQL store."""
+    if store.startswith("/"):
+        return Path(store + ".kek")
+    base = os.environ.get("XDG_DATA_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base, "plantrail", "keys", store + ".kek")
+
+
+class Kek:
+    """The key-encryption key: 32 random bytes, kept in its file as one line of base64."""
+
+    def __init__(self, path: Path, material: bytes) -> None:
+        self.path = path
+        self._aes = AESGCM(material)
+        # Which KEK wrapped a key (stored with it): a wrong KEK is named as such at once.
+        self.kek_id = hashlib.sha256(b"plantrail-kek:" + material).hexdigest()[:16]
+
+    @classmethod
+    def read(cls, path: Path) -> Kek | None:
+        try:
+            text = path.read_text().strip()
+        except FileNotFoundError:
+            return None
+        except OSError as e:
+            raise KekProblem(f"cannot read the key-encryption key {path}: {e.strerror or e}") from None
+        try:
+            material = base64.b64decode(text, validate=True)
+        except ValueError:
+            material = b""
+        if len(material) != 32:
+            raise KekProblem(f"{path} is not a plantrail key-encryption key (32 random bytes in base64); "
+                             "`plantrail kek rotate FILE` makes one")
+        return cls(path, material)
+
+    @classmethod
+    def create(cls, path: Path) -> Kek:
+        # Quietly (scripts read stderr): `init` says where it is, and the docs say to keep it
+        # apart from the store's backups (docs/records-management.md).
+        material = secrets.token_bytes(32)
+        write_kek(path, material)
+        return cls(path, material)
+
+    def wrap(self, subject: str, key: bytes) -> bytes:
+        nonce = secrets.token_bytes(NONCE)
+        return nonce + self._aes.encrypt(nonce, key, subject.encode())
+
+    def unwrap(self, subject: str, wrapped: bytes) -> bytes:
+        try:
+            return self._aes.decrypt(wrapped[:NONCE], wrapped[NONCE:], subject.encode())
+        except InvalidTag:
+            raise KekProblem(f"the key-encryption key {self.path} does not open this store's keys "
+                             "(a wrong PLANTRAIL_KEK, or an altered key row)") from None
+
+
+def write_kek(path: Path, material: bytes) -> None:
+    """A new KEK file, readable by its owner only; never overwrites one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(base64.b64encode(material).decode() + "\n")
+
+
+def erased_list(kek_path: Path) -> Path:
+    return kek_path.with_name(kek_path.name + ".erased")
+
+
+def read_erased(kek_path: Path) -> set[str]:
+    try:
+        return {line.split()[0] for line in erased_list(kek_path).read_text().splitlines() if line.strip()}
+    except FileNotFoundError:
+        return set()
+
+
+def add_erased(kek_path: Path, subject: str, note: str) -> None:
+    """Append a child to the erasure list kept with the KEK (written before the key row is
+    deleted, so a crash between leaves the child erased, not readable)."""
+    with open(erased_list(kek_path), "a") as f:
+        f.write(f"{subject} {note}\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
+# --------------------------------------------------------------------------- the keyring
+
+
+class Keyring:
+    """The data keys of one open store: read from ``data_keys`` and unwrapped as needed, made
+    for new children (saved by ``flush`` before the events they seal), destroyed on erasure."""
+
+    def __init__(self, recorder: Any, kek_path: Path, *, writing: bool) -> None:
+        self._tx_app = SimpleNamespace(recorder=recorder)  # what view_tables.transaction needs
+        self.kek_path = kek_path
+        self.writing = writing
+        self._kek: Kek | None = None
+        self._keys: dict[str, AESGCM] = {}
+        self._wrapped: dict[str, tuple[bytes, str]] | None = None  # every row, read once
+        self._pending: dict[str, bytes] = {}  # new keys not yet saved: subject -> wrapped
+        self._lock = threading.Lock()
+        self.erased = read_erased(kek_path)
+        self._has_table = False
+        self._misses = 0
+
+    # ---------------------------------------------------------------- reading
+    def key(self, subject: str) -> AESGCM | None:
+        """The subject's data key, or None when there is none (destroyed: the child erased)."""
+        found = self._keys.get(subject)
+        if found is not None:
+            return found
+        with self._lock:
+            if subject in self.erased:
+                return None
+            # A read needs a child or two: their rows alone. A process that needs many (a
+            # rebuild, an import) reads them all at once, after the first few.
+            self._misses += 1
+            if self._wrapped is None and self._misses > BULK_AFTER:
+                self._wrapped = self._rows(None)
+            row = (self._wrapped or {}).get(subject) or self._rows([subject]).get(subject)
+            if row is None:
+                return None
+            return self._open(subject, *row)
+
+    def _open(self, subject: str, wrapped: bytes, kek_id: str) -> AESGCM:
+        kek = self.kek()
+        if kek_id != kek.kek_id:
+            raise KekProblem(f"the key-encryption key {kek.path} is not the one this store's keys were wrapped "
+                             "with (set PLANTRAIL_KEK to the store's KEK file)")
+        aes = self._keys[subject] = AESGCM(kek.unwrap(subject, wrapped))
+        return aes
+
+    def kek(self) -> Kek:
+        if self._kek is None:
+            kek = Kek.read(self.kek_path)
+            if kek is None:
+                if not self.writing or self._has_keys():
+                    raise KekProblem(f"no key-encryption key at {self.kek_path}: this store's records are sealed "
+                                     "with it; set PLANTRAIL_KEK to its file")
+                kek = Kek.create(self.kek_path)
+            self._kek = kek
+        return self._kek
+
+    def check(self) -> None:
+        """KekProblem unless the KEK opens the store's keys (one row tried): an invocation
+        checks this first, so a lost or wrong KEK is refused even by reads served from the
+        views, never answered with what they hold."""
+        from plantrail.store.view_tables import transaction
+
+        if not self._table_exists():
+            return
+        with transaction(self._tx_app, commit=False) as tx:
+            row = tx.execute("SELECT subject_id, wrapped, kek_id FROM {keys} LIMIT 1").fetchone()
+        if row is not None:
+            self._open(row["subject_id"], bytes(row["wrapped"]), row["kek_id"])
+
+    # ---------------------------------------------------------------- writing
+    def key_for_new(self, subject: str) -> AESGCM:
+        """The subject's key, made now if they have none (saved by ``flush``). Not looked up
+        key by key: a key another process saved since this one read them all is found by
+        ``flush``, and the command runs again with it."""
+        found = self._keys.get(subject)
+        if found is not None:
+            return found
+        if subject in self.erased:
+            raise KekProblem(f"the record {subject} was erased; nothing more can be recorded about it")
+        with self._lock:
+            self._misses += 1
+            if self._wrapped is None and self._misses > BULK_AFTER:
+                self._wrapped = self._rows(None)
+        row = (self._wrapped or {}).get(subject)
+        if row is None and self._wrapped is None:
+            row = self._rows([subject]).get(subject)
+        if row is not None:
+            with self._lock:
+                return self._open(subject, *row)
+        with self._lock:
+            material = AESGCM.generate_key(bit_length=256)
+            self._pending[subject] = self.kek().wrap(subject, material)
+            aes = self._keys[subject] = AESGCM(material)
+            return aes
+
+    def flush(self) -> None:
+        """Save the keys made since the last save, before the events sealed with them. A key
+        another process saved first for the same child wins; events sealed here with another
+        are then not saved (Conflict: the command runs again, with the saved key)."""
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        if not pending:
+            return
+        from plantrail.store.view_tables import transaction
+
+        kek_id = self.kek().kek_id
+        rows = [(s, w, kek_id) for s, w in pending.items()]
+        inserted: set[str] = set()
+        with transaction(self._tx_app, commit=True) as tx:
+            for start in range(0, len(rows), 300):  # one statement a few hundred keys
+                chunk = rows[start:start + 300]
+                marks = ", ".join("(?, ?, ?)" for _ in chunk)
+                inserted.update(r["subject_id"] for r in tx.execute(
+                    f"INSERT INTO {{keys}} (subject_id, wrapped, kek_id) VALUES {marks}"
+                    " ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id",
+                    [v for row in chunk for v in row]).fetchall())
+        lost = [s for s in pending if s not in inserted]  # another process saved the child's key first
+        if lost:
+            for subject in lost:
+                self._keys.pop(subject, None)
+            raise Conflict("the record changed meanwhile; run the command again", rule="concurrency")
+
+    def still_held(self, subjects: list[str]) -> list[str]:
+        """Which of these subjects' keys the ``data_keys`` table still holds."""
+        from plantrail.store.view_tables import transaction
+
+        if not subjects or not self._table_exists():
+            return []
+        held: list[str] = []
+        for start in range(0, len(subjects), 500):
+            chunk = subjects[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            with transaction(self._tx_app, commit=False) as tx:
+                held += [r["subject_id"] for r in tx.execute(
+                    f"SELECT subject_id FROM {{keys}} WHERE subject_id IN ({marks})", chunk).fetchall()]
+        return held
+
+    def forget(self, subject: str) -> None:
+        """The subject's key is destroyed (erased): never read again by this process."""
+        with self._lock:
+            self.erased.add(subject)
+            self._keys.pop(subject, None)
+            if self._wrapped is not None:
+                self._wrapped.pop(subject, None)
+
+    def forget_pending(self) -> None:
+        with self._lock:
+            for subject in self._pending:
+                self._keys.pop(subject, None)
+            self._pending = {}
+
+    # ---------------------------------------------------------------- SQL
+    def _rows(self, subjects: Iterable[str] | None) -> dict[str, tuple[bytes, str]]:
+        from plantrail.store.view_tables import transaction
+
+        if not self._table_exists():
+            return {}
+        with transaction(self._tx_app, commit=False) as tx:
+            if subjects is None:
+                rows = tx.execute("SELECT subject_id, wrapped, kek_id FROM {keys}").fetchall()
+            else:
+                chosen = list(subjects)
+                marks = ", ".join("?" for _ in chosen)
+                rows = tx.execute(f"SELECT subject_id, wrapped, kek_id FROM {{keys}} WHERE subject_id IN ({marks})",
+                                  chosen).fetchall()
+        return {r["subject_id"]: (bytes(r["wrapped"]), r["kek_id"]) for r in rows
+                if r["subject_id"] not in self.erased}
+
+    def _has_keys(self) -> bool:
+        from plantrail.store.view_tables import transaction
+
+        if not self._table_exists():
+            return False
+        with transaction(self._tx_app, commit=False) as tx:
+            return tx.execute("SELECT 1 AS found FROM {keys} LIMIT 1").fetchone() is not None
+
+    def _table_exists(self) -> bool:
+        from plantrail.store.view_tables import is_postgres, transaction
+
+        if self._has_table:
+            return True
+        app = self._tx_app
+        with transaction(app, commit=False) as tx:
+            if is_postgres(app):
+                name = f'"{app.recorder.datastore.schema}"."{KEYS_TABLE}"'
+                found = bool(tx.execute("SELECT to_regclass(?) IS NOT NULL AS found", (name,)).fetchone()["found"])
+            else:
+                found = tx.execute("SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = ?",
+                                   (KEYS_TABLE,)).fetchone() is not None
+        self._has_table = found
+        return found
+
+
+def rotate_kek(keyring: Keyring, new_path: Path) -> int:
+    """Re-wrap every data key with the KEK in ``new_path`` (made if it is not there) in one
+    transaction, and copy the erasure list beside it; the number of keys. The caller then
+    points PLANTRAIL_KEK at the new file."""
+    from plantrail.store.view_tables import transaction
+
+    old = keyring.kek()
+    new = Kek.read(new_path) or Kek.create(new_path)
+    if new.kek_id == old.kek_id:
+        raise KekProblem(f"{new_path} holds the key-encryption key in use; give a new file")
+    rows = keyring._rows(None)
+    with transaction(keyring._tx_app, commit=True) as tx:
+        for subject, (wrapped, kek_id) in rows.items():
+            if kek_id != old.kek_id:
+                raise KekProblem(f"the key of {subject} is not wrapped by {old.path}; nothing was re-wrapped")
+            tx.execute("UPDATE {keys} SET wrapped = ?, kek_id = ? WHERE subject_id = ?",
+                       (new.wrap(subject, old.unwrap(subject, wrapped)), new.kek_id, subject))
+    listed = erased_list(old.path)
+    if listed.exists():
+        erased_list(new.path).write_text(listed.read_text())
+    return len(rows)

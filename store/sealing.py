@@ -1,0 +1,223 @@
+"""Which fields of an event are the child's personal content, and sealing them with the child's key.
+
+An event about a child is stored as JSON holding the fields that are *not* personal (who
+recorded it, when, what kind of thing happened, ids and the dates a timescale runs from),
+then ``_key`` (the child's record id: whose key sealed it) and ``_box``: the rest of the
+event, encrypted with the child's data key (AES-256-GCM, a fresh 96-bit nonce each time, the
+event's id as associated data so a box cannot be moved to another event). Fields are listed
+as *plain*, so a field added later is sealed unless someone decides otherwise here.
+Staff records hold no child's content and stay plain (docs/records-management.md).
+
+The hash chain is over these stored bytes: ``verify`` needs no key.
+"""
+
+from __future__ import annotations
+
+import binascii
+import os
+import struct
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import orjson
+from cryptography.exceptions import InvalidTag
+
+from plantrail.domain.child import child_id
+from plantrail.store.keys import NONCE, KekProblem, Keyring
+
+# Every event's envelope: who recorded it, when, and the date it took effect. ``reason`` and
+# ``authority`` are free text and sealed.
+ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "initials",
+                      "effective_on", "command_id"})
+
+# Beyond the envelope, what stays plain, by event class name (the rest is sealed).
+PLAIN: dict[str, frozenset[str]] = {name: frozenset(fields) for name, fields in {
+    "ChildRegistered": ("child_ref", "nation"),  # the authority's reference names what was erased
+    "ChildPlanStarted": ("plan_id", "family", "kind"),
+    "ChildPlanEnded": ("plan_id",),
+    "ChildPlanWithdrawn": ("plan_id",),
+    "PlanOpened": ("child_ref", "kind", "replaces", "referred", "review_by"),
+    "PlanApproved": ("approved_version",),
+    "PlanKindChanged": ("kind", "review_id"),
+    "AimChanged": ("review_id",),
+    "PlanDetailsRecorded": (),
+    "PlanDistributed": (),
+    "InitialPlanExtended": ("review_id", "until"),
+    "PlanClosed": ("replaced_by", "closure_reason"),
+    "PlanWithdrawn": (),
+    "ActionAdded": ("action_id", "starts"),
+    "ActionAmended": ("action_id",),
+    "ActionEnded": ("action_id",),
+    "ViewRecorded": ("party",),
+    "SignatureRecorded": ("party",),
+    "ContactArrangementRecorded": (),
+    "ReviewHeld": ("review_id", "kind", "chair", "next_review"),
+    "SupervisionDiscussed": (),
+    "VisitRecorded": (),
+    "PlacementRecorded": (),
+    "Corrected": ("target_version",),
+    "Voided": ("target_version",),
+}.items()}
+
+# Events stored plain whole: staff records (no child's content), and the evidence of an
+# erasure, which must outlive the child's key (its reason and authority say why, never what).
+PLAIN_EVENTS = frozenset({"StaffMemberRegistered", "ErasureRequested", "ChildErased"})
+
+SEALED_PREFIX = b'{"_key":'  # how a sealed state starts (a plain one starts {"originator_id":)
+
+
+def plain_fields(cls_name: str) -> frozenset[str]:
+    return ENVELOPE | PLAIN.get(cls_name, frozenset())
+
+
+def seal(event: Any, subject: UUID, keyring: Keyring) -> bytes:
+    """An event as stored: ``{"_key": ..., the plain fields, "_box": ...}``. pydantic writes
+    both parts' JSON itself (no dict between: the hot path of every write)."""
+    plain, whole = _plain_of(type(event))
+    kept = event.model_dump_json(include=plain).encode()
+    personal = b"{}" if whole else event.model_dump_json(exclude=plain).encode()
+    nonce = _NONCES.take()
+    hex_id = subject.hex
+    box = keyring.key_for_new(hex_id).encrypt(nonce, personal, _aad(event.originator_id, event.originator_version))
+    return b"".join((b'{"_key":"', hex_id.encode(), b'",', kept[1:-1], b',"_box":"',
+                     binascii.b2a_base64(nonce + box, newline=False), b'"}'))
+
+
+_PLAIN_OF: dict[type, tuple[set[str], bool]] = {}
+
+
+def _plain_of(cls: type) -> tuple[set[str], bool]:
+    """A class's plain fields, and whether that is all of them (pydantic's ``model_fields``
+    is a slow property: read once a class)."""
+    found = _PLAIN_OF.get(cls)
+    if found is None:
+        fields = set(cls.model_fields)  # type: ignore[attr-defined]
+        plain = set(plain_fields(cls.__name__)) & fields
+        found = _PLAIN_OF[cls] = (plain, plain == fields)
+    return found
+
+
+class _Nonces:
+    """Fresh random nonces, drawn from the OS a few thousand bytes at a time (a system call
+    an event cost as much as the encryption): each is 12 bytes of the OS's random stream,
+    used once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool, self._at = b"", 0
+
+    def take(self) -> bytes:
+        with self._lock:
+            if self._at >= len(self._pool):
+                self._pool, self._at = os.urandom(NONCE * 512), 0
+            at = self._at
+            self._at = at + NONCE
+            return self._pool[at:at + NONCE]  # within the lock: a refill never hands out a nonce twice
+
+
+_NONCES = _Nonces()
+
+
+class Unreadable(Exception):
+    """A sealed event whose child's key is gone (erased): ``fields`` are its plain fields."""
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        super().__init__("sealed with a destroyed key")
+        self.fields = fields
+
+
+_KEY_END = len(b'{"_key":"') + 32 + len(b'",')  # the key's hex id is 32 characters
+_BOX = b',"_box":"'  # cannot occur unescaped inside a JSON string: the last one is the box
+
+
+def unseal(state: bytes, originator_id: UUID, version: int, keyring: Keyring) -> bytes:
+    """A sealed state as the event's JSON, opened with the child's key; Unreadable if the key
+    is gone. Bytes in, bytes out: pydantic parses the joined JSON itself."""
+    subject = state[9:41].decode()
+    at = state.rfind(_BOX)
+    key = keyring.key(subject)
+    if key is None:
+        fields = orjson.loads(state)
+        fields.pop("_key", None), fields.pop("_box", None)
+        raise Unreadable(fields)
+    box = binascii.a2b_base64(state[at + len(_BOX):-2])
+    try:
+        personal = key.decrypt(box[:NONCE], box[NONCE:], _aad(originator_id, version))
+    except InvalidTag:
+        raise KekProblem(f"event {originator_id}/{version} does not open with its child's key: the key row "
+                         "or the event was altered (run `plantrail verify`)") from None
+    plain = state[_KEY_END:at]
+    if personal == b"{}":
+        return b"{" + plain + b"}"
+    return b"".join((b"{", plain, b",", personal[1:]))
+
+
+def subject_of_state(state: bytes) -> UUID | None:
+    """Whose key sealed a stored state (None: a plain one)."""
+    if not state.startswith(SEALED_PREFIX):
+        return None
+    return UUID(orjson.loads(state)["_key"])
+
+
+class Sealer:
+    """The mapper's sealing: whose key seals each event, and the keyring. A record's events
+    are all sealed with the key its first event was (a plan's: its child's), remembered as
+    records are read or made, else looked up from the record's first stored event."""
+
+    def __init__(self, keyring: Keyring, first_state: Callable[[UUID], bytes | None], *,
+                 sealing_new: bool = True) -> None:
+        self.keyring = keyring
+        self.sealing_new = sealing_new  # off only for the benchmark's comparison; reads still open
+        self._first_state = first_state
+        self._subjects: dict[UUID, UUID | None] = {}
+
+    def subject(self, event: Any) -> UUID | None:
+        if not self.sealing_new:
+            return None
+        name = type(event).__name__
+        if name == "ChildRegistered":
+            found: UUID | None = event.originator_id
+        elif name == "PlanOpened":
+            found = child_id(event.child_ref)
+        elif name in PLAIN_EVENTS:
+            return None  # (not remembered: the record's other events are the child's)
+        elif event.originator_id in self._subjects:
+            return self._subjects[event.originator_id]
+        else:
+            state = self._first_state(event.originator_id)
+            found = subject_of_state(state) if state else None
+        self._subjects[event.originator_id] = found
+        return found
+
+    def noted(self, originator_id: UUID, subject: UUID | None) -> None:
+        self._subjects[originator_id] = subject
+
+
+def _aad(originator_id: UUID, version: int) -> bytes:
+    """The event's id (the record's 16 bytes, the version's 8), bound to its box: a box moved
+    to another event does not open."""
+    return originator_id.bytes + _VERSION.pack(version)
+
+
+_VERSION = struct.Struct(">q")
+
+
+def attach_sealer(recorder: Any, mapper: Any, env: Any) -> Keyring:
+    """Give a mapper its sealer, with the store's keyring. ``PLANTRAIL_SEALING=off`` stores new
+    events plain (only the benchmark's comparison asks for it); what is sealed still opens."""
+    kek = env.get("PLANTRAIL_KEK")  # (whatever the application is named)
+    if not kek:
+        raise KekProblem("no key-encryption key named: set PLANTRAIL_KEK to its file")
+    writing = (env.get("CREATE_TABLE") or "y").lower() not in ("n", "no", "f", "false", "0", "off")
+    keyring = Keyring(recorder, Path(kek), writing=writing)
+    mapper.sealer = Sealer(keyring, lambda record_id: _first_state(recorder, record_id),
+                           sealing_new=(env.get("PLANTRAIL_SEALING") or "on").lower() != "off")
+    return keyring
+
+
+def _first_state(recorder: Any, record_id: UUID) -> bytes | None:
+    events = recorder.select_events(record_id, lte=1)
+    return events[0].state if events else None

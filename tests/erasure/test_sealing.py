@@ -1,0 +1,105 @@
+"""Encryption at rest: the log's tables hold no child's personal content in plain text, reads
+open it with the child's key, and a lost or wrong key-encryption key is a clear exit 4."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from pathlib import Path
+
+import psycopg
+
+from plantrail.store.settings import PostgresURL, SQLiteURL, parse_url
+from tests.support import Shell, staffed
+
+NAME = "Quentella Marchbanks"
+AIM = "Zanzibarine aim for the family home"
+NEED = "Needs Oxylophic support"
+LOG_TABLES = ("stored_events", "event_chain", "command_log", "data_keys")
+
+
+def record_child(sh: Shell) -> str:
+    staffed(sh)
+    sh.ok("child", "add", "K900", "--name", NAME, "--born", "2020-05-06", "--sex", "F", actor="sw1")
+    plan = sh.ok("plan", "open", "K900", "--kind", "child-in-need", "--on", "2026-03-02", "--aim", AIM,
+                 actor="sw1").out.strip()
+    sh.ok("action", "add", plan, "--area", "health", "--need", NEED, "--response", "Weekly visits by Yolanthe",
+          "--frequency", "weekly", "--responsible", "health visitor", "--starts", "2026-03-09",
+          "--outcome", "Quentella thrives", actor="sw1")
+    return plan
+
+
+def log_rows(url: str) -> bytes:
+    """Every byte of every row of the log's own tables."""
+    parsed = parse_url(url)
+    out = []
+    if isinstance(parsed, SQLiteURL):
+        import sqlite3
+
+        conn = sqlite3.connect(parsed.path)
+        for table in LOG_TABLES:
+            for row in conn.execute(f"SELECT * FROM {table}"):
+                out += [v if isinstance(v, bytes) else str(v).encode() for v in row]
+        conn.close()
+    else:
+        assert isinstance(parsed, PostgresURL)
+        with psycopg.connect(**parsed.connect_kwargs()) as conn:
+            for table in LOG_TABLES:
+                for row in conn.execute(f'SELECT * FROM "{parsed.schema}"."{table}"'):
+                    out += [bytes(v) if isinstance(v, (bytes, memoryview)) else str(v).encode() for v in row]
+    return b"\n".join(out)
+
+
+def test_the_logs_tables_hold_no_personal_content_in_plain_text(sh: Shell) -> None:
+    plan = record_child(sh)
+    stored = log_rows(sh.url)
+    for secret in (NAME, "Quentella", AIM, NEED, "Yolanthe", "2020-05-06"):
+        assert secret.encode() not in stored, secret
+    assert b"K900" in stored and b"child-in-need" in stored  # the reference and kinds stay plain
+    shown = sh.ok("show", plan, "--json", actor="sw1").out
+    assert AIM in shown and NEED in shown
+    assert NAME in sh.ok("child", "show", "K900", "--json", actor="sw1").out
+    assert sh.ok("verify").code == 0
+
+
+def test_verify_needs_no_key_encryption_key(sh: Shell, tmp_path: Path) -> None:
+    record_child(sh)
+    result = sh("verify", env={"PLANTRAIL_KEK": str(tmp_path / "nowhere.kek")})
+    assert result.code == 0, result.err
+
+
+def _kek_file(sh: Shell) -> Path:
+    parsed = parse_url(sh.url)
+    if isinstance(parsed, SQLiteURL):
+        return Path(str(parsed.path) + ".kek")
+    from plantrail.store.keys import default_kek_path
+
+    return default_kek_path(f"{parsed.host}_{parsed.port}_{parsed.dbname}_{parsed.schema or 'public'}")
+
+
+def test_a_lost_or_wrong_kek_is_exit_4_in_one_line(sh: Shell, tmp_path: Path) -> None:
+    plan = record_child(sh)
+    assert _kek_file(sh).is_file()
+    wrong = tmp_path / "wrong.kek"
+    wrong.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+    for env in ({"PLANTRAIL_KEK": str(tmp_path / "lost.kek")}, {"PLANTRAIL_KEK": str(wrong)}):
+        for args in (("show", plan), ("plans",)):
+            result = sh(*args, actor="sw1", env=env)
+            assert result.code == 4, (args, env, result.err, result.out)
+            lines = [line for line in result.err.splitlines() if line.strip()]
+            assert len(lines) == 1 and "key-encryption key" in lines[0] and "Traceback" not in result.err, result.err
+        before = sh.events()
+        result = sh("action", "end", plan, "A1", "--reason", "done", actor="sw1", env=env)
+        assert result.code == 4, result.err
+        assert sh.events() == before
+    assert not (tmp_path / "lost.kek").exists()  # a lost KEK is never replaced by a new one
+
+
+def test_the_kek_is_rotated_and_the_old_one_no_longer_opens_the_store(sh: Shell, tmp_path: Path) -> None:
+    plan = record_child(sh)
+    new = tmp_path / "next.kek"
+    rotated = sh("kek", "rotate", str(new), "--json", env={"PLANTRAIL_KEK": str(_kek_file(sh))})
+    assert rotated.code == 0 and rotated.json()["rewrapped"] == 1, rotated.err
+    assert AIM in sh("show", plan, "--json", env={"PLANTRAIL_KEK": str(new)}).out
+    assert sh("show", plan, env={"PLANTRAIL_KEK": str(_kek_file(sh))}).code == 4
+    assert sh("verify", env={"PLANTRAIL_KEK": str(new)}).code == 0
