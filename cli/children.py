@@ -45,7 +45,7 @@ def child_show(child_ref: str, as_json: bool) -> None:
     if document.get("erased"):
         from plantrail.cli.render import render_erased
 
-        logged("child show", child=document["child"])
+        logged("child show", child=document.get("child") or child_ref)  # the erased record's own ref may be sealed
         emit(document, as_json, lambda: render_erased(document))
         return
     logged("child show", child=document["child"])

@@ -86,27 +86,26 @@ def history(plan_id, as_json) -> None:  # type: ignore[no-untyped-def]
 
     app = _app()
     try:
-        rows = plan_history(app, plan_id)
+        plan = current_plan(app, plan_id)
     except (BadInput, NotFound) as no_plan:
         try:
             _child_history(app, plan_id, as_json)
         except NotFound:
             raise no_plan from None
         return
-    plan = current_plan(app, plan_id)
     log_plan_read("history", plan)
     if plan.get("erased"):  # an erased child's plan: when, what kind, who; no content
         from plantrail.cli.render import render_erased
 
         emit(plan["events"], as_json, lambda: render_erased(plan))
         return
+    rows = plan_history(app, plan_id)
     if as_json:
         emit(rows, True)
         return
     from plantrail.cli.render_changes import plan_heading
     from plantrail.cli.render_history import render_history
 
-    plan = erased
     render_history(rows, "History of " + plan_heading(plan, child_name(app, plan["child"])))
 
 

@@ -94,7 +94,7 @@ def kek_rotate(new_file: str, as_json: bool) -> None:
     """Re-wrap every child's data key with the KEK in NEW_FILE (made if it does not exist), and
     copy the erasure list beside it; then set PLANTRAIL_KEK=NEW_FILE.
 
-    Example: PLANTRAIL_KEK=/keys/2026.kek plantrail kek rotate /keys/2027.kek
+    Example: plantrail kek rotate /keys/2027.kek
     """
     from pathlib import Path
 

@@ -33,9 +33,9 @@ from plantrail.store.commands import (
 )
 from plantrail.store.guards import PG_GUARD_TRIGGERS, pg_guard_statements
 from plantrail.store.keys import KEYS_TABLE, Keyring, pg_keys_statements
-from plantrail.store.sealing import attach_sealer
 from plantrail.store.pg_arrays import bytea_array, int8_array, int8s_of, text_array, uuid_array
 from plantrail.store.quirks import hottest_first, kept_cursor
+from plantrail.store.sealing import attach_sealer
 from plantrail.store.subscription import PollingSubscription
 from plantrail.store.view_tables import VIEW_TABLES, view_ddl
 

@@ -151,7 +151,10 @@ def kek_path(parsed: SQLiteURL | PostgresURL) -> str:
         return os.path.abspath(os.path.expanduser(given))
     if isinstance(parsed, SQLiteURL):
         return str(default_kek_path(str(parsed.path)))
-    return str(default_kek_path(f"{parsed.host}_{parsed.port}_{parsed.dbname}_{parsed.schema or 'public'}"))
+    # By database and schema, not host and port: a proxy, a standby or another name for the
+    # server finds the same KEK (another server's store of the same names finds a wrong one:
+    # exit 4, never a silent read).
+    return str(default_kek_path(f"{parsed.dbname}_{parsed.schema or 'public'}"))
 
 
 def reading_env(url: str) -> dict[str, str]:

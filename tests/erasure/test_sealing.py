@@ -74,7 +74,7 @@ def _kek_file(sh: Shell) -> Path:
         return Path(str(parsed.path) + ".kek")
     from plantrail.store.keys import default_kek_path
 
-    return default_kek_path(f"{parsed.host}_{parsed.port}_{parsed.dbname}_{parsed.schema or 'public'}")
+    return default_kek_path(f"{parsed.dbname}_{parsed.schema or 'public'}")
 
 
 def test_a_lost_or_wrong_kek_is_exit_4_in_one_line(sh: Shell, tmp_path: Path) -> None:

@@ -37,7 +37,8 @@ def replay(url: str, plans: list[str]) -> list[tuple[dict, list[dict]]]:
         app.close()
 
 
-def test_sqlite_backup_restores_identically(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_sqlite_backup_restores_identically(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PLANTRAIL_KEK", str(tmp_path / "kept-apart.kek"))  # restored with the store's KEK
     live = f"sqlite:///{tmp_path}/live.sqlite"
     plans = recorded_store(live)
     source = sqlite3.connect(tmp_path / "live.sqlite")
@@ -50,7 +51,8 @@ def test_sqlite_backup_restores_identically(tmp_path) -> None:  # type: ignore[n
     assert replay(restored, plans) == replay(live, plans)
 
 
-def test_postgres_dump_restores_identically(pg_schema_url: str) -> None:
+def test_postgres_dump_restores_identically(pg_schema_url: str, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PLANTRAIL_KEK", str(tmp_path / "kept-apart.kek"))  # restored with the store's KEK
     if not (shutil.which("pg_dump") and shutil.which("psql")):
         pytest.skip("pg_dump and psql are needed for this test and are not installed")
     plans = recorded_store(pg_schema_url)

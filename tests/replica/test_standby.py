@@ -88,6 +88,22 @@ def test_a_read_through_read_db_answers_what_the_primary_answers(store: Store, r
     assert "standby" in on_standby.err  # said where the answer came from
 
 
+def test_a_read_through_read_db_is_logged_on_the_primary(store: Store) -> None:
+    """The access log's entry of a read served by the standby is written to the primary."""
+    store.pair.wait_replayed()
+
+    def shows() -> list[dict]:
+        entries = store.primary.ok("access", "K1", "--json", actor="au1").json()["entries"]
+        return [e for e in entries if e["command"] == "show"]
+
+    before = shows()
+    done = store.through_standby("show", store.plan, "--json")
+    assert done.code == 0, done.err
+    after = shows()
+    assert len(after) == len(before) + 1
+    assert after[-1]["actor"] == "au1" and after[-1]["plan_id"] == store.plan and after[-1]["child"] == "K1"
+
+
 def test_the_standby_alone_serves_verify_checkpoints_and_status(store: Store) -> None:
     store.pair.wait_replayed()
     key = store.tmp / "key.pem"
