@@ -23,7 +23,6 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +48,7 @@ from bench.raw import (  # noqa: E402
     raw_table,
 )
 from bench.report import report  # noqa: E402
+from bench.workload import read_as_at, read_current  # noqa: E402
 
 
 def log(msg: str) -> None:
@@ -187,18 +187,6 @@ def reads_in_turn(stores: dict[str, tuple[Any, list[Any]]], n: int, read: Any) -
             read(app, pid)
             times.append((time.perf_counter() - t) * 1000)
     return out
-
-
-def read_current(app: Any, pid: Any) -> Any:
-    from plantrail.projections.current import current_plan
-
-    return current_plan(app, pid)
-
-
-def read_as_at(app: Any, pid: Any) -> Any:
-    from plantrail.projections.as_at import plan_as_at
-
-    return plan_as_at(app, pid, recorded_at=datetime.now(timezone.utc))
 
 
 def cli_help_seconds(runs: int = 5) -> float:

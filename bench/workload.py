@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 DEFAULT_BASE = "postgresql://postgres@127.0.0.1:5432/test"
@@ -173,3 +173,15 @@ def run_case_commands(app: Any, case: int, prefix: str, timings: list[float] | N
         if timings is not None:
             timings.append(time.perf_counter() - t)
     return len(lines)
+
+
+def read_current(app: Any, pid: Any) -> Any:
+    from plantrail.projections.current import current_plan
+
+    return current_plan(app, pid)
+
+
+def read_as_at(app: Any, pid: Any) -> Any:
+    from plantrail.projections.as_at import plan_as_at
+
+    return plan_as_at(app, pid, recorded_at=datetime.now(timezone.utc))

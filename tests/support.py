@@ -63,7 +63,8 @@ class Result:
 
 # The reads that are logged and need a reader (CLI.md, "Who reads"), by their first words.
 LOGGED_READS = {("show",), ("changes",), ("history",), ("plans",), ("due",), ("access",), ("child", "show"),
-                ("child", "list"), ("export", "child"), ("export", "cin-census"), ("report", "review-pack")}
+                ("child", "list"), ("export", "child"), ("export", "cin-census"), ("export", "ssda903"),
+                ("report", "review-pack")}
 
 
 def is_logged_read(args: tuple[str, ...]) -> bool:

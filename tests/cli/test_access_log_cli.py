@@ -24,6 +24,8 @@ def scene(sh: Shell) -> tuple[Shell, str]:
     staffed(sh)
     sh.ok("child", "add", "K1", "--name", "Karen Hawthorne", "--born", "2020-01-01", actor="sw1")
     sh.ok("child", "add", "K2", "--name", "Kim Other", "--born", "2019-01-01", actor="sw1")
+    # The referral the plan follows: the census reports a plan with its referral.
+    sh.ok("referral", "record", "K1", "--on", "2026-02-20", "--source", "2A", "--primary-need", "N1", actor="sw1")
     plan = sh.ok("plan", "open", "K1", "--kind", "child-in-need", "--aim", "Safe", "--on", "2026-03-01",
                  actor="sw1").out.strip()
     return sh, plan

@@ -14,7 +14,7 @@ def test_a_repeated_command_id_prints_the_first_result(sh: Shell) -> None:
     first = sh.ok(*args, actor="sw1").out
     before = sh.events()
     assert sh.ok(*args, actor="sw1").out == first
-    assert sh.ok(*args, "--json", actor="sw1").json() == {"plan_id": first.strip()}
+    assert sh.ok(*args, "--json", actor="sw1").json()["plan_id"] == first.strip()  # the first result, again
     assert sh.events() == before
 
 
