@@ -7,14 +7,16 @@ from typing import Any
 
 import click
 
-from plantrail.cli import layout
 from plantrail.cli.context import emit, invocation, logged
-from plantrail.cli.layout import Field
 from plantrail.cli.params import DATE, json_option
 
-ENTRY_FIELDS = (Field("at", "At", "id"), Field("actor", "Staff", "short"), Field("login", "Login", "short"),
-                Field("command", "Command", "short"), Field("child", "Child", "short"),
-                Field("plan_id", "Plan", "id"), Field("purpose", "Purpose"), Field("refused", "Refused", "short"))
+
+def entry_fields():  # type: ignore[no-untyped-def]
+    from plantrail.cli.layout import Field  # rich: only when something is printed
+
+    return (Field("at", "At", "id"), Field("actor", "Staff", "short"), Field("login", "Login", "short"),
+            Field("command", "Command", "short"), Field("child", "Child", "short"),
+            Field("plan_id", "Plan", "id"), Field("purpose", "Purpose"), Field("refused", "Refused", "short"))
 
 
 @click.command("access")
@@ -44,7 +46,7 @@ def access(record: str | None, staff: str | None, since: Any, as_json: bool) -> 
     entries = access_entries(app, child=None if plan_id else child, plan_id=plan_id, staff=staff, since=since)
     title = f"Reads by {staff}" if staff else f"Reads of {record}"
     emit({"entries": entries}, as_json,
-         lambda: layout.records(f"{title} ({len(entries)})", entries, ENTRY_FIELDS, empty=f"{title}: none"))
+         lambda: _render(title, entries))
 
 
 def _child_or_plan(app: Any, record: str) -> tuple[str, Any]:
@@ -66,3 +68,9 @@ def _child_or_plan(app: Any, record: str) -> tuple[str, Any]:
 
 
 COMMANDS = [access]
+
+
+def _render(title: str, entries: list[dict[str, Any]]) -> None:
+    from plantrail.cli import layout
+
+    layout.records(f"{title} ({len(entries)})", entries, entry_fields(), empty=f"{title}: none")

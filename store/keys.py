@@ -25,7 +25,6 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from psycopg import sql
 
 from plantrail.domain.errors import Conflict
 from plantrail.store.errors import StoreUnavailable
@@ -41,7 +40,9 @@ SQLITE_KEYS_DDL = (
 )
 
 
-def pg_keys_statements(schema: str) -> list[sql.Composed]:
+def pg_keys_statements(schema: str) -> list[Any]:  # psycopg.sql.Composed
+    from psycopg import sql  # not imported on SQLite
+
     return [sql.SQL(
         "CREATE TABLE IF NOT EXISTS {s}.{t} (subject_id text PRIMARY KEY, wrapped bytea NOT NULL,"
         " kek_id text NOT NULL, created_at timestamptz NOT NULL DEFAULT clock_timestamp())"
