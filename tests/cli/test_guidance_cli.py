@@ -382,12 +382,12 @@ def test_the_demo_and_the_review_pack_show_the_guidance_sections(sq: Shell, tmp_
     of Susan's plan sent to all parties (seed 003)."""
     sq.ok("demo")
     ids = {r["child"]: r["plan_id"] for r in sq.ok("demo", "--json").json()["plans"]}
-    karen = sq.ok("show", ids["DEMO-KH"], "--json", actor="demo-manager").json()
+    karen = sq.ok("show", ids["DEMOKH"], "--json", actor="demo-manager").json()
     assert karen["meetings"][0]["kind"] == "core-group" and karen["meetings"][0]["apologies"]
-    ibriham = sq.ok("show", ids["DEMO-IH"], "--json", actor="demo-manager").json()
+    ibriham = sq.ok("show", ids["DEMOIH"], "--json", actor="demo-manager").json()
     assert [link["record"] for link in ibriham["linked"]] == ["placement-agreement"]
     assert ibriham["changed_since_approval"] == []  # a short break taken is no change to the plan
     pack = tmp_path / "pack.html"
-    sq.ok("report", "review-pack", ids["DEMO-SS"], "-o", str(pack), actor="demo-manager")
+    sq.ok("report", "review-pack", ids["DEMOSS"], "-o", str(pack), actor="demo-manager")
     html = pack.read_text()
     assert "Copies sent and returns" in html and "changed actions: A1" in html
