@@ -4,7 +4,7 @@ cancels a waiting save (store.postgres_recorder._save)."""
 
 from __future__ import annotations
 
-import _thread
+import signal
 import threading
 
 import psycopg
@@ -94,7 +94,10 @@ def test_ctrl_c_while_a_save_waits_cancels_it_and_records_nothing(pg_url, apps):
     holder.start()
     try:
         assert locked.wait(10)
-        threading.Timer(0.5, _thread.interrupt_main).start()  # the user presses Ctrl-C
+        # The user presses Ctrl-C: a real SIGINT to the main thread, which interrupts the wait for
+        # the lock as the terminal's would (``_thread.interrupt_main`` only flags it, and a wait in
+        # C may not look until the lock goes).
+        threading.Timer(0.5, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT)).start()
         with pytest.raises(KeyboardInterrupt):
             app.save(Thing("second"))  # waits for the lock until interrupted
     finally:
