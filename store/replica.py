@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from plantrail.store.errors import StandbyRefused
-from plantrail.store.settings import PostgresURL, SQLiteURL, parse_url, pg_connect
+from plantrail.store.settings import PostgresURL
 
 
 class ServerRole(NamedTuple):
@@ -42,27 +42,10 @@ ROLE_SQL = (
 )
 
 
-def server_role(url: str) -> ServerRole:
-    """What kind of server the store at ``url`` is on (SQLite: a primary, always)."""
-    parsed = parse_url(url)
-    if isinstance(parsed, SQLiteURL):
-        return ServerRole(False, None, None, 1, str(parsed.path))
-    return role_of(parsed)
-
-
-def role_of(parsed: PostgresURL, conn: Any = None) -> ServerRole:
-    if conn is None:
-        with pg_connect(parsed, autocommit=True) as fresh:
-            return role_of(parsed, fresh)
+def role_of(parsed: PostgresURL, conn: Any) -> ServerRole:
+    """What kind of server ``conn`` (a connection to the store at ``parsed``) is on."""
     standby, lag, replayed, timeline = conn.execute(ROLE_SQL).fetchone()
     return ServerRole(bool(standby), None if lag is None else float(lag), replayed, int(timeline or 1), parsed.where)
-
-
-def refuse_writes_on_standby(url: str) -> None:
-    """A write to a read-only standby: exit 4, one line saying where writes go."""
-    role = server_role(url)
-    if role.standby:
-        raise StandbyRefused(standby_refusal(role.where))
 
 
 def standby_refusal(where: str) -> str:
