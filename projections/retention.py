@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from pydantic import ValidationError
 
 from plantrail.domain.errors import BadInput
 from plantrail.domain.retention import Kept, Period, Schedule, retain_until
+from plantrail.projections.timescales import read_toml
 
 DEFAULT_PATH = Path(__file__).with_name("retention.toml")
 ENV = "PLANTRAIL_RETENTION"
@@ -39,14 +39,7 @@ def load_schedule(path: str | os.PathLike[str] | None = None) -> Schedule:
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
-    except OSError as e:
-        raise BadInput(f"cannot read the retention schedule {path}: {e.strerror or e}",
-                       fix=f"give a readable TOML file, or unset {ENV}") from None
-    except tomllib.TOMLDecodeError as e:
-        raise BadInput(f"the retention schedule {path} is not valid TOML: {e}") from None
+    return read_toml(path, "the retention schedule", ENV)
 
 
 def kept_until(schedule: Schedule, child: Any) -> Kept:

@@ -26,15 +26,17 @@ SUBDIVISION = {"england": "ENG", "wales": "WLS", "scotland": "SCT"}
 Policy = dict[str, dict[str, int]]
 
 
-def _read(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, what: str = "the timescales file", env: str = ENV) -> dict[str, Any]:
+    """A settings file the authority gives (``what``, named by ``env``), as a table; a plain
+    error (exit 2) where it cannot be read or is not TOML."""
     try:
         with path.open("rb") as f:
             return tomllib.load(f)
     except OSError as e:
-        raise BadInput(f"cannot read the timescales file {path}: {e.strerror or e}",
-                       fix=f"give a readable TOML file, or unset {ENV}") from None
+        raise BadInput(f"cannot read {what} {path}: {e.strerror or e}",
+                       fix=f"give a readable TOML file, or unset {env}") from None
     except tomllib.TOMLDecodeError as e:
-        raise BadInput(f"the timescales file {path} is not valid TOML: {e}") from None
+        raise BadInput(f"{what} {path} is not valid TOML: {e}") from None
 
 
 def load_policy(path: str | os.PathLike[str] | None = None) -> Policy:
@@ -43,11 +45,11 @@ def load_policy(path: str | os.PathLike[str] | None = None) -> Policy:
     An unknown table or key is refused rather than ignored: a misspelt setting
     would otherwise leave a default silently in force.
     """
-    policy: Policy = {k: dict(v) for k, v in _read(DEFAULT_PATH).items()}
+    policy: Policy = {k: dict(v) for k, v in read_toml(DEFAULT_PATH).items()}
     chosen = path if path is not None else os.environ.get(ENV) or None
     if chosen is None:
         return policy
-    for table, values in _read(Path(chosen)).items():
+    for table, values in read_toml(Path(chosen)).items():
         if table not in policy or not isinstance(values, dict):
             raise BadInput(f"the timescales file {chosen} has an unknown table [{table}]",
                            fix="tables: " + ", ".join(policy))
