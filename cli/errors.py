@@ -50,7 +50,8 @@ def exit_code_for(error: BaseException) -> tuple[int, str]:
     if isinstance(error, KekProblem):  # the store is there; its key is not: one line, saying which
         return UNAVAILABLE, f"error: {error}"
     if isinstance(error, (StoreUnavailable, BadStoreURL)):
-        return UNAVAILABLE, f"error: {error}\nCheck --db / PLANTRAIL_DB and that the database server is running."
+        return UNAVAILABLE, (f"error: {error}\nCheck --db / PLANTRAIL_DB (and --read-db, where given) "
+                             "and that the database server is running.")
     if is_store_fault(error):
         return UNAVAILABLE, f"error: the store cannot be reached or opened: {_first_line(error)}"
     return UNEXPECTED, f"plantrail: unexpected error: {type(error).__name__}: {_first_line(error)}"
