@@ -19,6 +19,7 @@ READS_ACCESS_LOG = frozenset({"auditor", "team-manager", "records-officer"})
 
 PERMISSIONS: dict[type[Command], frozenset[str]] = {
     c.AddStaff: TEAM_MANAGER,
+    c.BindLogin: TEAM_MANAGER,
     c.GrantRole: TEAM_MANAGER,
     c.RevokeRole: TEAM_MANAGER,
     c.RecordLeaving: TEAM_MANAGER,

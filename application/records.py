@@ -25,6 +25,7 @@ from eventsourcing.utils import get_topic
 
 from plantrail.application.commands import BY_METHOD, Command
 from plantrail.application.handlers import HANDLERS
+from plantrail.application.identity import CLAIMED, acting_staff
 from plantrail.application.kept import KeptRecords
 from plantrail.application.results import CommandResult, command_digest, decode_result, new_command_id
 from plantrail.application.saver import Batch, SavedBehind
@@ -35,7 +36,7 @@ from plantrail.domain.errors import Altered, BadInput, Conflict, DomainError, No
 from plantrail.domain.events import PlanOpened
 from plantrail.domain.plan import Plan
 from plantrail.domain.retention import Schedule
-from plantrail.domain.staff import StaffMember, staff_id_key
+from plantrail.domain.staff import LoginBinding, StaffMember, login_key, staff_id_key
 
 Clock = Callable[[], datetime]
 PLAN_ID_MIN_PREFIX = 8
@@ -72,6 +73,13 @@ class PlanRecords(Application):
         # one it is given (PLANTRAIL_RETENTION), else DOMAIN.md's defaults hold.
         self.retention_schedule = Schedule()
         self.kept = KeptRecords()
+        # The account commands come from (the database login, or the operating-system user
+        # on SQLite): recorded beside the acting staff member on every event. Set by the caller.
+        self.login = ""
+        # How the store knows who acts (application/identity.py): the caller sets "login"
+        # where the store says so, and every command's actor is then the login's.
+        self.identity_mode = CLAIMED
+        self._bound: dict[str, str] = {}  # login -> staff id: a binding never changes
         self._unit: UnitOfWork | None = None  # the unit of work under way, if any
         self._behind: SavedBehind | None = None  # batches(): the save under way on its thread
         # The events the last command or batch saved (none when its command id was already
@@ -88,6 +96,8 @@ class PlanRecords(Application):
         each id once). So a save whose reply was lost, sent again, is recognised as saved.
         ``looked_up``: the caller has looked the id up already (an import does, a batch at a time)."""
         self.saved_events = ()
+        if self.identity_mode != CLAIMED:
+            actor = acting_staff(self, actor, self.identity_mode, self.login)
         digest = command_digest(command, actor)
         if command_id is None:
             command_id = new_command_id()  # new: nothing to look up
@@ -237,6 +247,15 @@ class PlanRecords(Application):
     def staff_member(self, staff_id: str) -> StaffMember:
         return self._get(staff_id_key(staff_id), StaffMember, f"no staff member {staff_id}",
                          fix="see `plantrail staff add`")
+
+    def bound_staff(self, login: str) -> str | None:
+        """The staff member a database login is bound to (``staff bind``), if any."""
+        if login not in self._bound:
+            try:
+                self._bound[login] = self._get(login_key(login), LoginBinding, "").state.staff_id
+            except NotFound:
+                return None
+        return self._bound[login]
 
     def _get(self, record_id: UUID, kind: type, missing: str, *, fix: str = "") -> Any:
         if self._unit is not None:  # inside a command: through its unit of work

@@ -84,12 +84,12 @@ class UnitOfWork:
         member.authorise(PERMISSIONS[type(self.command)], type(self.command).method.replace("_", " "))
         return Acting(staff_id=self.actor, initials=initials if initials is not None else member.state.initials,
                       on=on or self.app.today(), at=self.app.clock(), command_id=self.command_id,
-                      own_initials=member.state.initials)
+                      own_initials=member.state.initials, login=self.app.login)
 
     def first_acting(self, staff_id: str, initials: str) -> Acting:
         """The very first staff member of an empty store registers themselves."""
         return Acting(staff_id=staff_id, initials=initials, on=self.app.today(), at=self.app.clock(),
-                      command_id=self.command_id)
+                      command_id=self.command_id, login=self.app.login)
 
     def store_is_empty(self) -> bool:
         return not self.records and not self._saving and not self.app.recorder.max_notification_id()

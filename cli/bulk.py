@@ -38,6 +38,7 @@ def import_command(file: str, batch_size: int, as_json: bool) -> None:
 
     inv = invocation()
     app = inv.writer()
+    inv.identify()  # in a store in login mode, every line acts as the login's staff member
     lines = enumerate(sys.stdin.buffer, start=1) if file == "-" else numbered_lines(file)
     total = None if file == "-" else os.path.getsize(file)
     progress, finish = _progress_bar(total, enabled=not as_json)

@@ -13,7 +13,7 @@ import click
 @dataclass
 class Invocation:
     db: str | None
-    actor: str | None
+    claimed: str | None  # --as: who the command says acts (the login decides, in login mode)
     purpose: str | None = None
     read_db: str | None = None  # a hot standby to serve reads (--read-db); writes still go to db
     max_lag: float | None = None  # --max-lag: seconds a standby may be behind and still answer
@@ -21,12 +21,42 @@ class Invocation:
     _app: Any = field(default=None, repr=False)
     _writing: bool = field(default=False, repr=False)
     _log: Any = field(default=None, repr=False)  # the primary's application, for the access log (--read-db)
+    _acting: tuple[str | None, str] | None = field(default=None, repr=False)  # (staff id, login), once found
+    _mode: str = field(default="claimed", repr=False)  # the store's identity mode, once found
 
     @property
     def url(self) -> str:
         from plantrail.store.settings import default_url
 
         return self.db or os.environ.get("PLANTRAIL_DB") or default_url()
+
+    @property
+    def actor(self) -> str | None:
+        """The staff member acting or reading (``application.identity``): ``--as``, or in a
+        store in login mode the one the database login is bound to. Found once, on the store
+        of ``--db`` (the writer while writing, else where the access log goes)."""
+        return self._who()[0]
+
+    @property
+    def login(self) -> str:
+        """The account this command comes from, kept beside the actor."""
+        return self._who()[1]
+
+    def identify(self) -> str | None:
+        """Find who acts now (the store's identity mode and login, set on its application)."""
+        return self.actor
+
+    def _who(self) -> tuple[str | None, str]:
+        if self._acting is None:
+            from plantrail.application.identity import acting_staff
+            from plantrail.store.identity import identity_of
+
+            app = self._app if self._writing else self.access_log()
+            mode, login = identity_of(app)
+            self._acting = (acting_staff(app, self.claimed, mode, login), login)
+            self._mode = mode
+            app.login, app.identity_mode = login, mode
+        return self._acting
 
     @property
     def read_url(self) -> str:
@@ -81,9 +111,8 @@ class Invocation:
         from plantrail.application.access import Read, logged_read
         from plantrail.domain.errors import DomainError
         from plantrail.store.errors import StoreUnavailable
-        from plantrail.store.settings import login_of
 
-        read = Read(command=command, actor=self.actor, login=login_of(self.url), purpose=self.purpose, **shown)
+        read = Read(command=command, actor=self.actor, login=self.login, purpose=self.purpose, **shown)
         try:
             logged_read(self.access_log(), read)
         except (DomainError, StoreUnavailable):
@@ -102,6 +131,8 @@ class Invocation:
             self.close()
             prepare(self.url)
             self._app, self._writing = self._open(env_for_url(self.url), sealed=True), True
+            if self._acting is not None:
+                self._app.login, self._app.identity_mode = self._acting[1], self._mode
         return self._app
 
     def _open(self, env: dict[str, str], *, sealed: bool) -> Any:
@@ -129,6 +160,7 @@ class Invocation:
             if opened is not None:
                 opened.close()
         self._app = self._log = None
+        self._writing = False
 
 
 def _erased_stay_erased(app: Any, *, writing: bool) -> None:

@@ -60,9 +60,8 @@ def demo(as_json: bool) -> None:
 def _log_read(inv, rows) -> None:  # type: ignore[no-untyped-def]
     """What the demo prints is read as its team manager (or as --as), logged first."""
     from plantrail.application.access import Read, logged_read
-    from plantrail.store.settings import login_of
 
-    logged_read(inv.access_log(), Read(command="demo", actor=inv.actor or READER, login=login_of(inv.url),
+    logged_read(inv.access_log(), Read(command="demo", actor=inv.actor or READER, login=inv.login,
                                        purpose=inv.purpose, child=rows[-1]["child"],
                                        children=[row["child"] for row in rows]))
 

@@ -65,7 +65,7 @@ def cli(ctx: click.Context, db: str | None, actor: str | None, purpose: str | No
     plantrail show PLAN_ID
     plantrail changes PLAN_ID
     """
-    ctx.obj = Invocation(db=db, actor=actor, purpose=purpose, read_db=read_db, max_lag=max_lag)
+    ctx.obj = Invocation(db=db, claimed=actor, purpose=purpose, read_db=read_db, max_lag=max_lag)
     ctx.call_on_close(ctx.obj.close)
 
 

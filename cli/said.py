@@ -140,6 +140,7 @@ SAYS: dict[type, Callable[[Any, Names], str]] = {
                                             f"{', '.join(e.roles)}"),
     ev.RoleGranted: lambda e, n: f"granted the role {e.role} to staff member {n.staff_id(e.originator_id)}",
     ev.RoleRevoked: lambda e, n: f"revoked the role {e.role} of staff member {n.staff_id(e.originator_id)}",
+    ev.LoginBound: lambda e, _: f"bound the database login {e.bound_login} to staff member {e.staff_id}",
     ev.StaffLeft: lambda e, n: f"recorded that staff member {n.staff_id(e.originator_id)} leaves on {e.leaves_on}",
     ev.ChildRestricted: lambda e, _: (f"restricted the child's record to {', '.join(e.allowed)} "
                                       "(and auditors who give --purpose)"),

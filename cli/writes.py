@@ -66,30 +66,49 @@ def _with_params(run: Callable[..., Any], fields_of: Callable[..., Any]) -> Call
 @click.option("--app-role", metavar="DB_ROLE",
               help="PostgreSQL: grant this login role what plantrail's reads and writes need, and nothing that "
                    "could change the log (run as the store's owner).")
+@click.option("--identity", type=click.Choice(["claimed", "login"]),
+              help="How the store knows who acts: claimed (--as, the default) or login (PostgreSQL: the staff "
+                   "member bound to the database login; see staff bind).")
 @json_option
-def init(app_role: str | None, as_json: bool) -> None:
+def init(app_role: str | None, identity: str | None, as_json: bool) -> None:
     """Create or upgrade the store (idempotent); on PostgreSQL install the immutability guards.
 
-    Example: plantrail --db postgresql://plantrail_owner@db/records init --app-role plantrail_app
+    Example: plantrail --db postgresql://plantrail_owner@db/records init --identity login --app-role plantrail_staff
     """
     from plantrail.store.guards import grant_app_role, install_guards
+    from plantrail.store.identity import check_identity, set_identity
     from plantrail.store.maintenance import tune_autovacuum
 
     inv = invocation()
+    if identity:
+        check_identity(inv.url, identity)  # refused before anything is made
     kek = inv.writer().recorder.keyring.kek().path  # made now for a store without keys: said where, below
     install_guards(inv.url)
+    changed = set_identity(inv.url, identity) if identity else False
     granted = grant_app_role(inv.url, app_role) if app_role else []
     autovacuum = tune_autovacuum(inv.app())  # the log's own settings (docs/database.md)
     written(None, False)  # the views catch up (an upgrade may have made them anew)
     if as_json:
-        emit({"ok": True, "store": inv.url, "app_role": app_role, "granted": granted, "kek": str(kek)}, True)
+        emit({"ok": True, "store": inv.url, "app_role": app_role, "granted": granted, "kek": str(kek),
+              "identity": identity_now(inv)}, True)
     else:
         click.echo(f"store ready: {inv.url}" + (f"\n{app_role} may read and write through plantrail" if app_role else "")
-                   + f"\nkey-encryption key: {kek} (keep it apart from the store's backups)")
+                   + f"\nkey-encryption key: {kek} (keep it apart from the store's backups)"
+                   + (f"\nwho acts: {IDENTITY_WORDS[identity]}" if changed and identity else ""))
     if autovacuum is not None:
         from plantrail.cli.render import autovacuum_note
 
         autovacuum_note(autovacuum, as_json)
+
+
+IDENTITY_WORDS = {"login": "the staff member bound to the database login (staff bind); --as may be left out",
+                  "claimed": "the staff member named by --as"}
+
+
+def identity_now(inv: Any) -> str:
+    from plantrail.store.identity import identity_of
+
+    return identity_of(inv.app()).mode
 
 
 # ------------------------------------------------------------------------- staff
@@ -103,12 +122,26 @@ def staff() -> None:
 @click.option("--name", required=True, help="Full name.")
 @click.option("--initials", required=True, help="Initials for the margin notes.")
 @click.option("--role", "roles", type=ROLE, multiple=True, required=True, help="A role; repeat for more.")
+@click.option("--login", metavar="DB_ROLE", help="Bind this database login role to them (as staff bind).")
 def staff_add(**options: Any) -> dict[str, Any]:
     """Register a staff member. The first on an empty store needs no --as and must be a team manager.
 
-    Example: plantrail staff add tm1 --name "Tina Moss" --initials TM --role team-manager
+    Example: plantrail staff add tm1 --name "Tina Moss" --initials TM --role team-manager --login tmoss
     """
     return {**options, "roles": list(options["roles"])}
+
+
+@write(staff, "staff bind")
+@click.argument("staff_id")
+@click.option("--login", required=True, metavar="DB_ROLE", help="The database login role that is this person.")
+def staff_bind(**options: Any) -> dict[str, Any]:
+    """Bind a database login role to a staff member (team manager). In a store initialised with
+    --identity login, whoever connects as that login acts and reads as them; a login stays bound
+    to its person for good.
+
+    Example: plantrail staff bind sw1 --login mgreen
+    """
+    return options
 
 
 @write(staff, "staff grant")

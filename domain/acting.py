@@ -27,6 +27,9 @@ class Acting:
     # The acting staff member's own initials, as registered (empty where not known): the
     # margin note of a change to a Care Plan's Part Two is theirs (seed 003).
     own_initials: str = ""
+    # The account the command came from (the database login, or the operating-system user
+    # on SQLite), recorded beside the staff member on every event.
+    login: str = ""
 
     def __post_init__(self) -> None:
         if self.on > self.at.date():
@@ -45,5 +48,6 @@ class Acting:
             "initials": self.initials,
             "effective_on": on or self.on,
             "command_id": self.command_id,
+            "login": self.login or None,
             **extra,
         }

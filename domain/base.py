@@ -33,7 +33,8 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
 # correction may not change them (who recorded what, when, and on whose authority,
 # is the audit trail).
 ENVELOPE_FIELDS = frozenset(
-    {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "command_id", "authority"}
+    {"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "command_id", "authority",
+     "login"}
 )
 
 
@@ -92,7 +93,10 @@ class Event(BaseModel, CanMutateAggregate[UUID]):
     ``timestamp`` is the *recorded at* time (UTC, the system clock); ``effective_on``
     is the date the thing happened or was decided. ``actor`` is the staff member who
     did the work and ``initials`` the margin note; ``authority`` names what the change
-    rests on (a review, an approval) and ``reason`` why it was made.
+    rests on (a review, an approval) and ``reason`` why it was made. ``login`` is the
+    account the command came from, kept beside the actor (CLI.md, Global): the database
+    login on PostgreSQL, the operating-system user on SQLite; absent from events recorded
+    before it was kept.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -106,6 +110,7 @@ class Event(BaseModel, CanMutateAggregate[UUID]):
     reason: str | None = None
     authority: str | None = None
     command_id: str | None = None
+    login: str | None = None
 
     @property
     def recorded_at(self) -> datetime:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from plantrail.domain import events as ev
 from plantrail.domain.acting import Acting
+from plantrail.domain.base import Record
 from plantrail.domain.errors import BadInput, NotPermitted, RuleBroken
 from plantrail.domain.record import CorrectableRecord
 
@@ -98,6 +99,34 @@ class StaffMember(CorrectableRecord):
                 f"that needs the role {' or '.join(sorted(allowed))}",
                 rule="roles", fix="act as a staff member who holds that role (--as STAFF_ID)",
             )
+
+
+class LoginState(BaseModel):
+    login: str = ""
+    staff_id: str = ""
+
+
+@lru_cache(maxsize=4096)
+def login_key(login: str) -> UUID:
+    """A login's binding record id follows from the login: one binding a login."""
+    return uuid5(NAMESPACE_URL, f"plantrail:login:{login}")
+
+
+class LoginBinding(Record):
+    """Which staff member a database login is (``init --identity login``): a record a login,
+    one event, so the store's unique key keeps each login bound to one person."""
+
+    def blank(self) -> LoginState:
+        return LoginState()
+
+    def evolve(self, state: LoginState, event: ev.Event) -> None:
+        if isinstance(event, ev.LoginBound):
+            state.login, state.staff_id = event.bound_login, event.staff_id
+
+    @classmethod
+    def bind(cls, acting: Acting, *, login: str, staff_id: str) -> LoginBinding:
+        return cls._create(ev.LoginBound, id=login_key(login), **acting.envelope(), bound_login=login,
+                           staff_id=staff_id)
 
 
 def _reason(reason: str) -> str:

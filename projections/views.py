@@ -36,7 +36,7 @@ CHILD_TOPICS = frozenset(get_topic(c) for c in (ev.ChildRegistered, ev.ChildPlan
                                                 ev.ChildRestricted, ev.ChildUnrestricted, ev.ErasureRequested, ev.ChildErased))
 NOT_PLAN_TOPICS = CHILD_TOPICS | CORRECTION_TOPICS | {
     get_topic(ev.StaffMemberRegistered), get_topic(ev.RoleGranted), get_topic(ev.RoleRevoked),
-    get_topic(ev.StaffLeft), get_topic(ev.RecordRead)}
+    get_topic(ev.StaffLeft), get_topic(ev.LoginBound), get_topic(ev.RecordRead)}
 PLAN_TOPICS = frozenset(get_topic(c) for c in ev.CATALOGUE) - NOT_PLAN_TOPICS
 CACHE_LIMIT = 5000  # folded records kept between batches of one catch-up
 

@@ -84,6 +84,7 @@ def envelope(event: Event, stored: Provenance | None) -> dict[str, Any]:
         "stored_by": stored.stored_by if stored else None,
         "effective_on": event.effective_on.isoformat(),
         "actor": event.actor,
+        "login": event.login,
         "initials": event.initials,
         "reason": event.reason,
         "authority": event.authority,

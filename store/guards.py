@@ -84,6 +84,7 @@ def grant_app_role(url: str, role: str) -> list[str]:
     from psycopg import sql
 
     from plantrail.store.derived import SNAPSHOT_TABLES
+    from plantrail.store.identity import IDENTITY_TABLE
     from plantrail.store.keys import KEYS_TABLE
     from plantrail.store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE
     from plantrail.store.settings import PostgresURL, parse_url, pg_connect
@@ -110,7 +111,9 @@ def grant_app_role(url: str, role: str) -> list[str]:
     with pg_connect(parsed, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
             raise BadRole(f"there is no role {role!r} at {parsed.where}; create it first (CREATE ROLE ... LOGIN)")
-        for table in SNAPSHOT_TABLES:  # an earlier version's snapshots, which verify checks
+        # An earlier version's snapshots, which verify checks; and the identity mode (read only:
+        # the people acting must not be able to change how the store knows who they are).
+        for table in (*SNAPSHOT_TABLES, IDENTITY_TABLE):
             name = sql.Identifier(parsed.schema or "public", table)
             if conn.execute("SELECT to_regclass(%s)", (name.as_string(conn),)).fetchone()[0]:
                 statements.append(sql.SQL("GRANT SELECT ON {t} TO {who}").format(t=name, who=who))

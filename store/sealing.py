@@ -31,7 +31,7 @@ from plantrail.store.keys import NONCE, KekProblem, Keyring
 # Every event's envelope: who recorded it, when, and the date it took effect. ``reason`` and
 # ``authority`` are free text and sealed.
 ENVELOPE = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic", "actor", "initials",
-                      "effective_on", "command_id"})
+                      "effective_on", "command_id", "login"})
 
 # Beyond the envelope, what stays plain, by event class name (the rest is sealed).
 PLAIN: dict[str, frozenset[str]] = {name: frozenset(fields) for name, fields in {
@@ -64,7 +64,7 @@ PLAIN: dict[str, frozenset[str]] = {name: frozenset(fields) for name, fields in 
 
 # Events stored plain whole: staff records (no child's content), and the evidence of an
 # erasure, which must outlive the child's key (its reason and authority say why, never what).
-PLAIN_EVENTS = frozenset({"StaffMemberRegistered", "ErasureRequested", "ChildErased"})
+PLAIN_EVENTS = frozenset({"StaffMemberRegistered", "LoginBound", "ErasureRequested", "ChildErased"})
 
 SEALED_PREFIX = b'{"_key":'  # how a sealed state starts (a plain one starts {"originator_id":)
 

@@ -126,21 +126,6 @@ def env_for_url(url: str) -> dict[str, str]:
     return env
 
 
-def login_of(url: str) -> str:
-    """The account a command comes from, kept beside the staff member acting: the database
-    login on PostgreSQL (the server's ``session_user``, which it also stamps on the chain), the
-    operating-system user on SQLite (which has no logins)."""
-    parsed = parse_url(url)
-    if isinstance(parsed, PostgresURL):
-        return parsed.user
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no name for the uid (a container's)
-        return str(os.getuid())
-
-
 def kek_path(parsed: SQLiteURL | PostgresURL) -> str:
     """The key-encryption key's file: PLANTRAIL_KEK, else one kept for this store
     (store/keys.py, default_kek_path)."""

@@ -57,6 +57,7 @@ from plantrail.application.commands.plans import (
 from plantrail.application.commands.records_officer import ApproveErasure, CorrectChild, RequestErasure, WithdrawPlan
 from plantrail.application.commands.staff import (
     AddStaff,
+    BindLogin,
     GrantRole,
     RecordLeaving,
     RegisterChild,
@@ -83,5 +84,5 @@ __all__ = [
     "RecordAssessment", "RecordEnquiry", "RecordReferral",
     "LinkRecord", "RecordMeeting", "RecordMeetingSent", "ReturnPlan",
     "RecordLeaving", "RevokeRole", "RestrictChild", "UnrestrictChild",
-    "RequestErasure", "ApproveErasure",
+    "RequestErasure", "ApproveErasure", "BindLogin",
 ]

@@ -32,7 +32,18 @@ def listed(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+def db_login(value: Any) -> Any:
+    """A database login role's name as PostgreSQL takes one: 1 to 63 characters, printable."""
+    if value is None:
+        return value
+    if not isinstance(value, str) or not 1 <= len(value) <= 63 or not value.isprintable() or value != value.strip():
+        raise ValueError("a login is a database role's name: 1 to 63 printable characters, without spaces "
+                         "at either end")
+    return value
+
+
 Day = Annotated[date, BeforeValidator(day)]
+Login = Annotated[str, BeforeValidator(db_login)]
 Texts = Annotated[list[str], BeforeValidator(listed)]
 PlanRef = str | UUID  # a plan id, or a unique prefix of at least 8 characters
 

@@ -6,7 +6,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from plantrail.application.commands.base import Command, Day, Texts, also
+from plantrail.application.commands.base import Command, Day, Login, Texts, also
 
 
 class AddStaff(Command):
@@ -19,6 +19,18 @@ class AddStaff(Command):
     name: str
     initials: str
     roles: Texts
+    login: Login | None = None  # a database login role to bind to them (``staff bind``)
+
+
+class BindLogin(Command):
+    """Bind a database login role to a staff member (team manager): in a store initialised with
+    ``--identity login``, whoever connects as that login acts and reads as them."""
+
+    command: ClassVar = "staff bind"
+    method: ClassVar = "bind_login"
+    positional: ClassVar = ("staff_id",)
+    staff_id: str
+    login: Login
 
 
 class GrantRole(Command):
@@ -100,4 +112,4 @@ class UnrestrictChild(Command):
     reason: str
 
 
-COMMANDS = (AddStaff, GrantRole, RevokeRole, RecordLeaving, RegisterChild, RestrictChild, UnrestrictChild)
+COMMANDS = (AddStaff, BindLogin, GrantRole, RevokeRole, RecordLeaving, RegisterChild, RestrictChild, UnrestrictChild)

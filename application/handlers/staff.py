@@ -7,7 +7,7 @@ from typing import Any
 from plantrail.application import commands as c
 from plantrail.application.unit_of_work import UnitOfWork
 from plantrail.domain.child import LOOKED_AFTER_CHARACTERISTICS, Child
-from plantrail.domain.staff import StaffMember
+from plantrail.domain.staff import LoginBinding, StaffMember
 
 
 def add_staff(uow: UnitOfWork, cmd: c.AddStaff) -> None:
@@ -16,6 +16,20 @@ def add_staff(uow: UnitOfWork, cmd: c.AddStaff) -> None:
     member = StaffMember.register(acting, staff_id=cmd.staff_id, name=cmd.name, initials=cmd.initials,
                                   roles=cmd.roles, first=first)
     uow.add(member, f"staff member {cmd.staff_id} is already registered")
+    if cmd.login:
+        _bind(uow, acting, cmd.login, cmd.staff_id)
+
+
+def bind_login(uow: UnitOfWork, cmd: c.BindLogin) -> None:
+    acting = uow.acting()
+    uow.staff_member(cmd.staff_id)  # an unknown id is bad input
+    _bind(uow, acting, cmd.login, cmd.staff_id)
+
+
+def _bind(uow: UnitOfWork, acting: Any, login: str, staff_id: str) -> None:
+    uow.add(LoginBinding.bind(acting, login=login, staff_id=staff_id),
+            f"the login {login} is bound to a staff member already; a login stays its person's for good "
+            "(make a new login role for someone else)")
 
 
 def grant_role(uow: UnitOfWork, cmd: c.GrantRole) -> None:
@@ -56,6 +70,7 @@ def unrestrict_child(uow: UnitOfWork, cmd: c.UnrestrictChild) -> None:
 
 HANDLERS: dict[type[c.Command], Any] = {
     c.AddStaff: add_staff,
+    c.BindLogin: bind_login,
     c.GrantRole: grant_role,
     c.RevokeRole: revoke_role,
     c.RecordLeaving: record_leaving,

@@ -46,7 +46,7 @@ from plantrail.domain.events.plans import (
     PlanOpened,
     PlanWithdrawn,
 )
-from plantrail.domain.events.staff import RoleGranted, RoleRevoked, StaffLeft, StaffMemberRegistered
+from plantrail.domain.events.staff import LoginBound, RoleGranted, RoleRevoked, StaffLeft, StaffMemberRegistered
 from plantrail.domain.events.text import Text, not_blank
 from plantrail.domain.events.unrecognised import Unrecognised
 
@@ -62,7 +62,7 @@ __all__ = [
     "AssessmentRecorded", "ReferralRecorded", "Section47Recorded",
     "MeetingRecorded", "MeetingRecordSent", "PlanReturned", "RecordLinked",
     "RoleRevoked", "StaffLeft", "RecordRead", "ChildRestricted", "ChildUnrestricted",
-    "Erased", "ErasureRequested", "ChildErased",
+    "Erased", "ErasureRequested", "ChildErased", "LoginBound",
 ]
 
 
@@ -103,6 +103,7 @@ CATALOGUE: tuple[type[Event], ...] = (
     RoleGranted,
     RoleRevoked,
     StaffLeft,
+    LoginBound,
     ChildPlanStarted,
     ChildPlanEnded,
     Corrected,
@@ -122,6 +123,7 @@ EVENT_TYPES: dict[type[Event], str] = {
     RoleGranted: "role-granted",
     RoleRevoked: "role-revoked",
     StaffLeft: "staff-left",
+    LoginBound: "login-bound",
     ChildRegistered: "child-registered",
     ChildPlanStarted: "child-plan-started",
     ChildPlanEnded: "child-plan-ended",

@@ -53,3 +53,19 @@ class StaffLeft(Event):
     """
 
     leaves_on: date
+
+
+class LoginBound(Created):
+    """A team manager binds a database login role to a staff member (CLI.md, "Staff": ``staff
+    bind``, ``staff add --login``).
+
+    In a store whose identity comes from the login (``init --identity login``) whoever connects
+    as ``bound_login`` acts and reads as ``staff_id``, and may not name anyone else. Each login is a
+    record of its own, made once, so a login is bound to one staff member for good: the
+    store's unique key refuses a second binding (a new person gets a new login role).
+    """
+
+    bound_login: str = Field(min_length=1, max_length=63)  # PostgreSQL's longest role name (NAMEDATALEN - 1)
+    staff_id: str
+
+    _blank = field_validator("bound_login", "staff_id")(not_blank)

@@ -27,6 +27,7 @@ _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 _CUT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f-]*…")  # an id a narrow table column cut short
 _TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
 _TODAY = re.compile(r"20\d\d-\d\d-\d\d")
+_LOGIN = re.compile(r'"login": "[^"]*"')  # the operating-system user the session ran as
 
 
 def session_output(tmp_path: Path) -> str:
@@ -64,6 +65,7 @@ def mask(text: str) -> str:
     ids: dict[str, str] = {}
     text = _UUID.sub(lambda m: ids.setdefault(m.group(0), f"<id{len(ids) + 1}>"), text)
     text = _SHOWN_TIME.sub("<time>", _TIME.sub("<time>", _CUT_ID.sub("<id…>", text)))
+    text = _LOGIN.sub('"login": "<login>"', text)
     return text.replace(datetime.now(UTC).date().isoformat(), "<today>")  # a record opened today
 
 

@@ -35,6 +35,7 @@ SOCIAL = ("social-worker", "team-manager")
 COMMANDS = {
     "add_staff": (("team-manager",), lambda app, s, actor, n: app.add_staff(
         actor, f"new{n}", name="New Member", initials="NM", roles=["social-worker"])),
+    "bind_login": (("team-manager",), lambda app, s, actor, n: app.bind_login(actor, AU, login=f"{actor}_login_{n}")),
     "grant_role": (("team-manager",), lambda app, s, actor, n: app.grant_role(actor, AU, "social-worker")),
     "revoke_role": (("team-manager",), lambda app, s, actor, n: app.revoke_role(
         actor, AU, role="auditor", reason="moved to another team")),
