@@ -13,7 +13,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic
 
 from plantrail.domain import events as ev
-from plantrail.store.log import events_of_topics
+from plantrail.store.log import events_of_topics, restriction_events
 
 
 def access_entries(app: Any, *, child: str | None = None, plan_id: UUID | None = None, staff: str | None = None,
@@ -57,8 +57,7 @@ def restrictions(app: Any) -> dict[str, list[str]]:
     """Each restricted child's reference, with the staff allowed to read the record (what
     the lists leave out for everyone else)."""
     allowed: dict[UUID, list[str]] = {}
-    topics = [get_topic(ev.ChildRestricted), get_topic(ev.ChildUnrestricted)]
-    for stored in events_of_topics(app, topics):
+    for stored in restriction_events(app):
         event = app.mapper.to_domain_event(StoredEvent(stored.originator_id, stored.originator_version,
                                                        stored.topic, stored.state))
         if isinstance(event, ev.ChildRestricted):

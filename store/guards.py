@@ -66,9 +66,21 @@ def install_guards(url: str) -> None:
     factory = InfrastructureFactory.construct(Environment("", {**env_for_url(url), "CREATE_TABLE": "y"}))
     try:
         # The recorders create tables, chain and guards (and re-enable disabled guards).
-        factory.application_recorder()
+        recorder = factory.application_recorder()
+        if hasattr(recorder.datastore, "schema"):  # PostgreSQL: an index added since the store was made
+            _add_restrictions_index(recorder)
     finally:
         factory.close()
+
+
+def _add_restrictions_index(recorder: Any) -> None:
+    from psycopg import sql
+
+    from plantrail.store.log import restrictions_index
+
+    table = sql.Identifier(recorder.datastore.schema, EVENTS_TABLE).as_string()
+    with recorder.datastore.transaction(commit=True) as curs:
+        curs.execute(restrictions_index(table, postgres=True))
 
 
 def grant_app_role(url: str, role: str) -> list[str]:

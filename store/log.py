@@ -148,15 +148,38 @@ class Stored(NamedTuple):
     stored_by: str | None = None
 
 
+# The restrictions' events, named in the SQL text (never as a parameter): the partial index
+# below holds exactly these events, and a planner (PostgreSQL's or SQLite's) uses a partial
+# index only for a query whose WHERE repeats its predicate. Every list reads them, so they must
+# not cost a pass over the log (tests/store/test_store_log_plans.py checks the plan).
+RESTRICTION_TOPICS = ("domain.events:ChildRestricted", "domain.events:ChildUnrestricted")
+_RESTRICTED = "topic IN (" + ", ".join(f"'{t}'" for t in RESTRICTION_TOPICS) + ")"
+RESTRICTIONS_INDEX = "stored_events_restrictions"
+
+
+def restrictions_index(events_table: str, *, postgres: bool) -> str:
+    """The partial index of the restrictions' events (made with the tables, and by ``init``)."""
+    position = "notification_id" if postgres else "rowid"
+    return f"CREATE INDEX IF NOT EXISTS {RESTRICTIONS_INDEX} ON {events_table} ({position}) WHERE {_RESTRICTED}"
+
+
+def restriction_events(app: Any) -> list[Stored]:
+    """Every restriction and lifting of one, in log order: one look at a small index."""
+    return _events_where(app, _RESTRICTED, ())
+
+
 def events_of_topics(app: Any, topics: list[str]) -> list[Stored]:
     """Every event of these kinds, in log order, with the server's provenance on PostgreSQL
     (the access log's entries: ``projections.access``). A pass over the log: a report an
     investigation asks for, not a read on every command's path."""
+    return _events_where(app, "topic IN (" + ", ".join("?" * len(topics)) + ")", tuple(topics))
+
+
+def _events_where(app: Any, where: str, params: tuple[Any, ...]) -> list[Stored]:
     if not is_postgres(app):
         with transaction(app, commit=False) as tx:
             rows = tx.execute("SELECT rowid AS position, originator_id, originator_version, topic, state"
-                              " FROM {events} WHERE topic IN (" + ", ".join("?" * len(topics)) + ")"
-                              " ORDER BY rowid", tuple(topics)).fetchall()
+                              f" FROM {{events}} WHERE {where} ORDER BY rowid", params).fetchall()
         return [Stored(r["position"], UUID(r["originator_id"]), r["originator_version"], r["topic"],
                        bytes(r["state"])) for r in rows]
     with transaction(app, commit=False) as tx:
@@ -164,6 +187,6 @@ def events_of_topics(app: Any, topics: list[str]) -> list[Stored]:
             "SELECT e.notification_id AS position, e.originator_id, e.originator_version, e.topic, e.state,"
             " c.recorded_at, c.recorded_by FROM {events} e LEFT JOIN LATERAL (SELECT recorded_at, recorded_by"
             " FROM {chain} WHERE position = e.notification_id LIMIT 1) c ON true"
-            " WHERE e.topic = ANY(?) ORDER BY e.notification_id", (list(topics),)).fetchall()
+            f" WHERE e.{where} ORDER BY e.notification_id", params).fetchall()
     return [Stored(r["position"], r["originator_id"], r["originator_version"], r["topic"], bytes(r["state"]),
                    r["recorded_at"], r["recorded_by"]) for r in rows]
