@@ -165,9 +165,10 @@ class Invocation:
 
 def _erased_stay_erased(app: Any, *, writing: bool) -> None:
     """A database restored from a backup taken before an erasure still holds the erased
-    children's keys and rows: a write opening it erases them again (the erasure list is
-    kept with the KEK, not in the backup); a read refuses it until then (exit 4)."""
-    from plantrail.store.erasure import purge_restored, restored_erased
+    children's keys and rows, and an approval interrupted before it destroyed the key left
+    it held: a write opening the store erases them (again: the erasure list is kept with the
+    KEK, not in the backup); a read refuses it until then (exit 4)."""
+    from plantrail.store.erasure import finish_unfinished, purge_restored, restored_erased, unfinished
     from plantrail.store.errors import StoreUnavailable
 
     if writing:
@@ -175,9 +176,16 @@ def _erased_stay_erased(app: Any, *, writing: bool) -> None:
         if done:
             click.echo(f"plantrail: erased again {len(done)} child record(s) this restored database still held "
                        "(the erasure list kept with the key-encryption key)", err=True)
+        finished = finish_unfinished(app)
+        if finished:
+            click.echo(f"plantrail: finished the erasure of {len(finished)} child record(s) whose approval was "
+                       "interrupted", err=True)
     elif restored_erased(app):
         raise StoreUnavailable("this database holds records erased since (it was restored from an earlier backup); "
                                "run `plantrail init` to erase them again before reading")
+    elif unfinished(app):
+        raise StoreUnavailable("an erasure was interrupted before the child's key was destroyed; "
+                               "run `plantrail init` to finish it before reading")
 
 
 def invocation() -> Invocation:

@@ -20,7 +20,10 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import orjson
+
 from plantrail.store.keys import add_erased
+from plantrail.store.log import erasure_events
 from plantrail.store.view_tables import is_postgres, transaction
 
 SCRUBBED_TABLES = ("data_keys", "view_plans", "view_children")
@@ -68,6 +71,27 @@ def restored_erased(app: Any) -> list[str]:
     if keyring is None or not keyring.erased:
         return []
     return keyring.still_held(sorted(keyring.erased))
+
+
+def unfinished(app: Any) -> list[tuple[UUID, str]]:
+    """Children whose erasure is recorded but whose key the database still holds: an approval
+    interrupted between its event and the key's destruction (or a backup of the moment
+    between). Each with their reference (an erasure's event holds it in plain)."""
+    keyring = app.recorder.keyring
+    if keyring is None:
+        return []
+    recorded = {stored.originator_id.hex: stored for stored in erasure_events(app)}
+    return [(UUID(subject), orjson.loads(recorded[subject].state).get("child_ref", ""))
+            for subject in keyring.still_held(sorted(recorded))]
+
+
+def finish_unfinished(app: Any) -> list[str]:
+    """Finish each interrupted erasure (``unfinished``); the subjects finished."""
+    done = []
+    for subject, child_ref in unfinished(app):
+        destroy_child(app, subject, child_ref)
+        done.append(subject.hex)
+    return done
 
 
 def purge_restored(app: Any) -> list[str]:

@@ -68,19 +68,20 @@ def install_guards(url: str) -> None:
         # The recorders create tables, chain and guards (and re-enable disabled guards).
         recorder = factory.application_recorder()
         if hasattr(recorder.datastore, "schema"):  # PostgreSQL: an index added since the store was made
-            _add_restrictions_index(recorder)
+            _add_partial_indexes(recorder)
     finally:
         factory.close()
 
 
-def _add_restrictions_index(recorder: Any) -> None:
+def _add_partial_indexes(recorder: Any) -> None:
     from psycopg import sql
 
-    from plantrail.store.log import restrictions_index
+    from plantrail.store.log import partial_indexes
 
     table = sql.Identifier(recorder.datastore.schema, EVENTS_TABLE).as_string()
     with recorder.datastore.transaction(commit=True) as curs:
-        curs.execute(restrictions_index(table, postgres=True))
+        for statement in partial_indexes(table, postgres=True):
+            curs.execute(statement)
 
 
 def grant_app_role(url: str, role: str) -> list[str]:

@@ -137,10 +137,15 @@ def read_erased(kek_path: Path) -> set[str]:
 def add_erased(kek_path: Path, subject: str, note: str) -> None:
     """Append a child to the erasure list kept with the KEK (written before the key row is
     deleted, so a crash between leaves the child erased, not readable)."""
-    with open(erased_list(kek_path), "a") as f:
-        f.write(f"{subject} {note}\n")
-        f.flush()
-        os.fsync(f.fileno())
+    # One write() of the whole line to a file opened O_APPEND: two processes erasing at once
+    # each append a whole line (the kernel moves to the end and writes as one step), so
+    # neither needs a lock, and neither line is lost or torn.
+    fd = os.open(erased_list(kek_path), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, f"{subject} {note}\n".encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 # --------------------------------------------------------------------------- the keyring

@@ -148,24 +148,36 @@ class Stored(NamedTuple):
     stored_by: str | None = None
 
 
-# The restrictions' events, named in the SQL text (never as a parameter): the partial index
-# below holds exactly these events, and a planner (PostgreSQL's or SQLite's) uses a partial
-# index only for a query whose WHERE repeats its predicate. Every list reads them, so they must
-# not cost a pass over the log (tests/store/test_store_log_plans.py checks the plan).
+# Kinds of event every list, or every opening of the store, looks for, each kind in a partial
+# index of its own, named in the SQL text (never as a parameter): a planner (PostgreSQL's or
+# SQLite's) uses a partial index only for a query whose WHERE repeats its predicate. They
+# must not cost a pass over the log (tests/store/test_store_plans.py checks the plans).
 RESTRICTION_TOPICS = ("domain.events:ChildRestricted", "domain.events:ChildUnrestricted")
-_RESTRICTED = "topic IN (" + ", ".join(f"'{t}'" for t in RESTRICTION_TOPICS) + ")"
+ERASURE_TOPICS = ("domain.events:ChildErased",)
 RESTRICTIONS_INDEX = "stored_events_restrictions"
+ERASURES_INDEX = "stored_events_erasures"
+PARTIAL_INDEXES = {RESTRICTIONS_INDEX: RESTRICTION_TOPICS, ERASURES_INDEX: ERASURE_TOPICS}
 
 
-def restrictions_index(events_table: str, *, postgres: bool) -> str:
-    """The partial index of the restrictions' events (made with the tables, and by ``init``)."""
+def _kinds(topics: tuple[str, ...]) -> str:
+    return "topic IN (" + ", ".join(f"'{t}'" for t in topics) + ")"
+
+
+def partial_indexes(events_table: str, *, postgres: bool) -> list[str]:
+    """The partial indexes of those kinds (made with the tables, and by ``init``)."""
     position = "notification_id" if postgres else "rowid"
-    return f"CREATE INDEX IF NOT EXISTS {RESTRICTIONS_INDEX} ON {events_table} ({position}) WHERE {_RESTRICTED}"
+    return [f"CREATE INDEX IF NOT EXISTS {name} ON {events_table} ({position}) WHERE {_kinds(topics)}"
+            for name, topics in PARTIAL_INDEXES.items()]
 
 
 def restriction_events(app: Any) -> list[Stored]:
     """Every restriction and lifting of one, in log order: one look at a small index."""
-    return _events_where(app, _RESTRICTED, ())
+    return _events_where(app, _kinds(RESTRICTION_TOPICS), ())
+
+
+def erasure_events(app: Any) -> list[Stored]:
+    """Every approved erasure, in log order: one look at a small index."""
+    return _events_where(app, _kinds(ERASURE_TOPICS), ())
 
 
 def events_of_topics(app: Any, topics: list[str]) -> list[Stored]:

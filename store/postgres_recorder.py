@@ -33,7 +33,7 @@ from plantrail.store.commands import (
 )
 from plantrail.store.guards import PG_GUARD_TRIGGERS, pg_guard_statements
 from plantrail.store.keys import KEYS_TABLE, Keyring, pg_keys_statements
-from plantrail.store.log import restrictions_index
+from plantrail.store.log import partial_indexes
 from plantrail.store.pg_arrays import bytea_array, int8_array, int8s_of, text_array, uuid_array
 from plantrail.store.quirks import hottest_first, kept_cursor
 from plantrail.store.sealing import attach_sealer
@@ -204,8 +204,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                         + pg_record_statements(schema) + [pg_carry_over_grants(schema)]
                         + pg_retired_statements(schema) + pg_guard_statements(schema) + pg_keys_statements(schema)
                         + [sql.SQL(s) for s in view_ddl(_view_names(schema))]
-                        + [sql.SQL(restrictions_index(sql.Identifier(schema, EVENTS_TABLE).as_string(),
-                                                      postgres=True))])
+                        + [sql.SQL(i) for i in partial_indexes(sql.Identifier(schema, EVENTS_TABLE).as_string(),
+                                                               postgres=True)])
         self.datastore.register_type_adapters()
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)

@@ -19,7 +19,7 @@ from plantrail.store.commands import (
 )
 from plantrail.store.guards import SQLITE_GUARDS
 from plantrail.store.keys import SQLITE_KEYS_DDL, Keyring
-from plantrail.store.log import restrictions_index
+from plantrail.store.log import partial_indexes
 from plantrail.store.sealing import attach_sealer
 from plantrail.store.subscription import PollingSubscription
 from plantrail.store.view_tables import VIEW_TABLES, view_ddl
@@ -63,7 +63,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         )
 
     def construct_create_table_statements(self) -> list[str]:
-        return (SQLITE_TABLES + [SQLITE_KEYS_DDL, restrictions_index(EVENTS_TABLE, postgres=False)] + SQLITE_GUARDS
+        return (SQLITE_TABLES + [SQLITE_KEYS_DDL, *partial_indexes(EVENTS_TABLE, postgres=False)] + SQLITE_GUARDS
                 + view_ddl({t: t for t in VIEW_TABLES}))
 
     keyring: Keyring | None = None

@@ -137,3 +137,29 @@ def test_a_restored_backup_does_not_bring_an_erased_child_back(sh: Shell, tmp_pa
     stored = everything_stored(sh.url)
     for secret in SECRETS:
         assert secret.encode() not in stored, secret
+
+
+def test_an_approval_interrupted_before_the_key_was_destroyed_is_finished(sh: Shell) -> None:
+    """The approval's event is saved, then the process dies before the key is destroyed (here:
+    the command run in process without the command line's destruction after it)."""
+    from plantrail.application.commands import BY_NAME
+    from tests.support import open_app
+
+    plan, other = two_children(sh)
+    sh.ok("erase", "request", "K900", "--reason", "retention period ended", actor="ro1")
+    app = open_app(sh.url)
+    try:
+        app.run(BY_NAME["erase approve"].model_validate({"child_ref": "K900"}), actor="tm2")
+    finally:
+        app.close()
+    refused = sh("show", plan)
+    assert refused.code == 4 and "interrupted" in refused.err and AIM not in refused.out
+    done = sh("init")
+    assert done.code == 0 and "finished the erasure of 1" in done.err
+    assert sh.ok("show", plan, "--json").json()["erased"] is True
+    assert sh.ok("child", "show", "K900", "--json").json()["erased"] is True
+    assert OTHER_AIM in sh.ok("show", other, "--json").out
+    assert sh.ok("verify").code == 0
+    stored = everything_stored(sh.url)
+    for secret in SECRETS:
+        assert secret.encode() not in stored, secret

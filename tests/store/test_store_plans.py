@@ -27,7 +27,8 @@ import psycopg
 import pytest
 
 from plantrail.store.log import (
-    RESTRICTIONS_INDEX,
+    PARTIAL_INDEXES,
+    erasure_events,
     provenance,
     read_log,
     read_records,
@@ -48,7 +49,6 @@ SMALL_CACHE = "SET effective_cache_size = '32MB'"  # smaller than the log, as 10
 BLOCKING = {"Sort", "Incremental Sort", "Aggregate", "Hash", "Materialize", "Unique", "SetOp", "WindowAgg"}
 KEY = re.compile(r'\b(originator_id|notification_id|position|command_id)"? = ')  # "position" comes quoted
 LOWER = re.compile(r'\b(notification_id|position)"? >=? ')
-PARTIAL_INDEXES = {RESTRICTIONS_INDEX}  # indexes of a few kinds of event: a scan of one reads only those
 UPPER = re.compile(r'\b(notification_id|position)"? <=? ')
 
 
@@ -139,6 +139,7 @@ def _hot_statements(app: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, tupl
         "select_events (a record up to a version)": lambda: app.recorder.select_events(some[0], lte=5),
         "the views' tracking and the log's end": lambda: tracking(app),
         "restriction_events (every list)": lambda: restriction_events(app),
+        "erasure_events (every opening)": lambda: erasure_events(app),
     }
     statements = {}
     for name, read in reads.items():
@@ -241,7 +242,7 @@ def test_hot_reads_of_the_log_read_a_bounded_part_of_it_whatever_the_statistics(
                         checked += 1
                         if bad := unbounded_scans(plan):
                             failures.append(f"{state}, {cache}, {how}: {name}: {bad}\n  {query}")
-    assert checked >= 3 * 2 * 2 * 11
+    assert checked >= 3 * 2 * 2 * 12
     assert not failures, "\n".join(failures)
 
 
@@ -280,6 +281,7 @@ def test_the_restrictions_index_names_the_catalogue_s_kinds():
     from eventsourcing.utils import get_topic
 
     from plantrail.domain import events as ev
-    from plantrail.store.log import RESTRICTION_TOPICS
+    from plantrail.store.log import ERASURE_TOPICS, RESTRICTION_TOPICS
 
     assert RESTRICTION_TOPICS == (get_topic(ev.ChildRestricted), get_topic(ev.ChildUnrestricted))
+    assert ERASURE_TOPICS == (get_topic(ev.ChildErased),)
