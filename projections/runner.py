@@ -23,7 +23,7 @@ from plantrail.projections import wide
 from plantrail.projections.fold import gc_paused
 from plantrail.projections.views import VIEWS, Session, View
 from plantrail.store import view_tables
-from plantrail.store.log import read_log
+from plantrail.store.log import prefetch_keys, read_log
 from plantrail.store.view_tables import compress_fast, transaction
 
 BATCH = 2000
@@ -99,6 +99,7 @@ def _run(app: Any, views: list[View], position: int, log: int, *, parallel: bool
         # Rows are folded before the write transaction opens: folding reads the log,
         # and a connection must not be held while another is taken from the pool.
         touched = _touched(app, views, notifications, sessions)
+        prefetch_keys(app, notifications)
         with gc_paused():
             rows = {v.name: v.rows(sessions[v.name], touched[v.name]) for v in views}
         try:

@@ -45,7 +45,7 @@ from eventsourcing.utils import get_topic, resolve_topic
 
 from plantrail.projections.fold import Folding
 from plantrail.projections.views import VIEWS, View
-from plantrail.store.log import Logged, read_records, records_touched
+from plantrail.store.log import Logged, prefetch_keys, read_records, records_touched
 from plantrail.store.view_tables import compress_fast, is_postgres, transaction
 
 RECORDS_A_READ = 1000  # records whose events one query reads (~10,000 events)
@@ -168,7 +168,9 @@ def _fold_share(app: Any, names: list[str], after: int, upto: int, first: UUID, 
     rows: dict[str, list[tuple[Any, ...]]] = {view.name: [] for view in views}
     ids = records_touched(app, after, upto, first, below)
     for start in range(0, len(ids), RECORDS_A_READ):
-        for record_id, logged in _by_record(read_records(app, ids[start:start + RECORDS_A_READ], upto)):
+        batch = read_records(app, ids[start:start + RECORDS_A_READ], upto)
+        prefetch_keys(app, batch)
+        for record_id, logged in _by_record(batch):
             view = owner.get(logged[0].topic)
             if view is not None:  # staff records have no view
                 folding = Folding(view.record_class, [app.mapper.to_domain_event(n) for n in logged])

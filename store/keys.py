@@ -30,7 +30,8 @@ from plantrail.domain.errors import Conflict
 from plantrail.store.errors import StoreUnavailable
 
 KEYS_TABLE = "data_keys"
-BULK_AFTER = 32  # keys looked up one by one before a process reads them all
+BULK_AFTER = 32  # new children's keys looked up one by one before a writer reads them all (an import)
+KEYS_KEPT = 50_000  # opened keys a process keeps while it reads batch after batch (``prefetch``)
 NONCE = 12  # bytes: AES-GCM's standard nonce, fresh from the OS for every sealing
 
 SQLITE_KEYS_DDL = (
@@ -177,15 +178,29 @@ class Keyring:
         with self._lock:
             if subject in self.erased:
                 return None
-            # A read needs a child or two: their rows alone. A process that needs many (a
-            # rebuild, an import) reads them all at once, after the first few.
-            self._misses += 1
-            if self._wrapped is None and self._misses > BULK_AFTER:
-                self._wrapped = self._rows(None)
+            # A read needs a child or two: their rows alone. A process reading many records
+            # (a rebuild, a catch-up) asks for each batch's keys at once (``prefetch``); it
+            # never reads them all, which at 900,000 children cost seconds and a gigabyte.
             row = (self._wrapped or {}).get(subject) or self._rows([subject]).get(subject)
             if row is None:
                 return None
             return self._open(subject, *row)
+
+    def prefetch(self, states: Iterable[bytes]) -> None:
+        """Open, with one query a few hundred, the keys these stored states are sealed with
+        (a batch of records about to be read). The keys kept stay bounded (KEYS_KEPT): a
+        process folding the whole log holds one batch's keys, not every child's."""
+        wanted = {state[9:41].decode() for state in states if state.startswith(b'{"_key":"')}
+        with self._lock:
+            wanted = {w for w in wanted if w not in self._keys and w not in self.erased}
+            if not wanted:
+                return
+            if len(self._keys) + len(wanted) > KEYS_KEPT:  # (new keys not yet saved stay)
+                self._keys = {s: k for s, k in self._keys.items() if s in self._pending}
+            chosen = sorted(wanted)
+            for start in range(0, len(chosen), 500):
+                for subject, row in self._rows(chosen[start:start + 500]).items():
+                    self._open(subject, *row)
 
     def _open(self, subject: str, wrapped: bytes, kek_id: str) -> AESGCM:
         kek = self.kek()

@@ -42,6 +42,14 @@ def provenance(app: Any, record_id: UUID) -> dict[int, Provenance]:
     return {r["version"]: Provenance(r["position"], r["recorded_at"], r["recorded_by"]) for r in rows}
 
 
+def prefetch_keys(app: Any, logged: list[Any]) -> None:
+    """Before a batch of stored events is decoded: the keys they are sealed with, opened with
+    one query (``Keyring.prefetch``), not one a child."""
+    keyring = getattr(app.recorder, "keyring", None)
+    if keyring is not None:
+        keyring.prefetch(n.state for n in logged)
+
+
 class Logged(NamedTuple):
     """One event as the log stores it (the fields of the library's Notification)."""
 
