@@ -103,3 +103,36 @@ def test_the_kek_is_rotated_and_the_old_one_no_longer_opens_the_store(sh: Shell,
     assert AIM in sh("show", plan, "--json", env={"PLANTRAIL_KEK": str(new)}).out
     assert sh("show", plan, env={"PLANTRAIL_KEK": str(_kek_file(sh))}).code == 4
     assert sh("verify", env={"PLANTRAIL_KEK": str(new)}).code == 0
+
+
+def test_a_rebuild_opens_keys_a_batch_at_a_time_and_keeps_few(sh: Shell, monkeypatch) -> None:
+    """Folding many children's records opens their keys a batch at a time, and keeps at most
+    KEYS_KEPT of them (it used to read every child's key once a few dozen were looked up)."""
+    from plantrail.domain.child import child_id
+    from plantrail.projections.runner import rebuild
+    from plantrail.store import keys
+    from tests.support import open_app
+
+    staffed(sh)
+    for n in range(12):
+        sh.ok("child", "add", f"K{n}", "--name", f"Child {n}", "--born", "2019-01-10", actor="sw1")
+    before = sh.ok("child", "list", "--json").out
+    monkeypatch.setattr(keys, "KEYS_KEPT", 5)
+    monkeypatch.setattr(keys, "BULK_AFTER", 0)  # (a writer's bulk reading of keys is not a reader's)
+    app = open_app(sh.url)
+    try:
+        asked: list[int] = []
+        real = app.recorder.keyring._rows
+        monkeypatch.setattr(app.recorder.keyring, "_rows", lambda subjects: asked.append(
+            -1 if subjects is None else len(list(subjects))) or real(subjects))
+        rebuild(app)
+        assert -1 not in asked and max(asked) > 1  # a batch's keys at once, never every key
+        firsts = [app.recorder.select_events(child_id(f"K{n}"), limit=1)[0].state for n in range(12)]
+        keyring = app.recorder.keyring
+        keyring._keys.clear()
+        keyring.prefetch(firsts[:6])
+        keyring.prefetch(firsts[6:])
+        assert len(keyring._keys) == 6  # the batch before was let go: at most KEYS_KEPT beyond one batch
+    finally:
+        app.close()
+    assert sh.ok("child", "list", "--json").out == before
