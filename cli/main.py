@@ -45,7 +45,8 @@ class Plantrail(click.Group):
 @click.option("--as", "actor", envvar="PLANTRAIL_AS", metavar="STAFF_ID",
               help="The staff member doing the work or reading (needed by every write and every read of "
                    "a child's records).")
-@click.option("--purpose", metavar="TEXT", help="Why the record is being read: kept in the access log.")
+@click.option("--purpose", metavar="TEXT",
+              help="Why the record is being read: kept in the access log, in plain (say why, not what it holds).")
 @click.option("--read-db", envvar="PLANTRAIL_READ_DB", metavar="URL",
               help="Serve reads from this PostgreSQL hot standby; writes and the access log still go to --db.")
 @click.option("--max-lag", type=click.FloatRange(min=0), metavar="SECONDS",

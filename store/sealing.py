@@ -62,9 +62,12 @@ PLAIN: dict[str, frozenset[str]] = {name: frozenset(fields) for name, fields in 
     "Voided": ("target_version",),
 }.items()}
 
-# Events stored plain whole: staff records (no child's content), and the evidence of an
-# erasure, which must outlive the child's key (its reason and authority say why, never what).
-PLAIN_EVENTS = frozenset({"StaffMemberRegistered", "LoginBound", "ErasureRequested", "ChildErased"})
+# Events stored plain whole: staff records (no child's content); the evidence of an erasure,
+# which must outlive the child's key (its reason and authority say why, never what); and the
+# access log's entries, the audit trail of who read what, which an investigation may need
+# after the child's erasure (each is a record of its own, so it was never sealed: naming it
+# here saves a lookup of its record's first event on every read).
+PLAIN_EVENTS = frozenset({"StaffMemberRegistered", "LoginBound", "ErasureRequested", "ChildErased", "RecordRead"})
 
 SEALED_PREFIX = b'{"_key":'  # how a sealed state starts (a plain one starts {"originator_id":)
 
