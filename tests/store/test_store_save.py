@@ -92,15 +92,35 @@ def test_ctrl_c_while_a_save_waits_cancels_it_and_records_nothing(pg_url, apps):
 
     holder = threading.Thread(target=hold_the_log)
     holder.start()
-    try:
-        assert locked.wait(10)
+    armed, stop = threading.Event(), threading.Event()
+
+    def on_sigint(signum, frame):  # Ctrl-C while the save waits; later ones (see below) are let go
+        if armed.is_set():
+            armed.clear()
+            raise KeyboardInterrupt
+
+    def press_ctrl_c() -> None:
         # The user presses Ctrl-C: a real SIGINT to the main thread, which interrupts the wait for
         # the lock as the terminal's would (``_thread.interrupt_main`` only flags it, and a wait in
-        # C may not look until the lock goes).
-        threading.Timer(0.5, signal.pthread_kill, (threading.main_thread().ident, signal.SIGINT)).start()
+        # C may not look until the lock goes). Pressed again every 0.2 s while the save still
+        # waits: once, in a loaded run of the whole suite, a single SIGINT did not interrupt it.
+        while not stop.wait(0.2 if armed.is_set() else 0.5):
+            signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    presser = threading.Thread(target=press_ctrl_c)
+    try:
+        assert locked.wait(10)
+        armed.set()
+        presser.start()
         with pytest.raises(KeyboardInterrupt):
             app.save(Thing("second"))  # waits for the lock until interrupted
     finally:
+        armed.clear()
+        stop.set()
+        if presser.ident is not None:
+            presser.join()
+        signal.signal(signal.SIGINT, previous)
         holder.join()  # the lock goes: a save not cancelled would now be recorded
     app.save(Thing("third"))  # the connection is usable again
     with Raw(pg_url) as raw:
