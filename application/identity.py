@@ -12,7 +12,6 @@ from plantrail.domain.errors import NotPermitted
 
 CLAIMED = "claimed"  # --as says who acts: the default, and SQLite's only mode (it has no logins)
 LOGIN = "login"      # the database login says who acts
-MODES = (CLAIMED, LOGIN)
 
 
 def acting_staff(app: Any, claimed: str | None, mode: str, login: str) -> str | None:

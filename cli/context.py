@@ -21,8 +21,7 @@ class Invocation:
     _app: Any = field(default=None, repr=False)
     _writing: bool = field(default=False, repr=False)
     _log: Any = field(default=None, repr=False)  # the primary's application, for the access log (--read-db)
-    _acting: tuple[str | None, str] | None = field(default=None, repr=False)  # (staff id, login), once found
-    _mode: str = field(default="claimed", repr=False)  # the store's identity mode, once found
+    _acting: tuple[str | None, Any] | None = field(default=None, repr=False)  # (staff id, Identity), once found
 
     @property
     def url(self) -> str:
@@ -52,11 +51,16 @@ class Invocation:
             from plantrail.store.identity import identity_of
 
             app = self._app if self._writing else self.access_log()
-            mode, login = identity_of(app)
-            self._acting = (acting_staff(app, self.claimed, mode, login), login)
-            self._mode = mode
-            app.login, app.identity_mode = login, mode
-        return self._acting
+            identity = identity_of(app)
+            self._acting = (acting_staff(app, self.claimed, identity.mode, identity.login), identity)
+            self._stamp(app)
+        return self._acting[0], self._acting[1].login
+
+    def _stamp(self, app: Any) -> None:
+        """Tell an application the store's identity mode and login, once they are found: its
+        commands act as the login's staff member in login mode, and keep the login beside them."""
+        if self._acting is not None:
+            app.identity_mode, app.login = self._acting[1]
 
     @property
     def read_url(self) -> str:
@@ -131,8 +135,7 @@ class Invocation:
             self.close()
             prepare(self.url)
             self._app, self._writing = self._open(env_for_url(self.url), sealed=True), True
-            if self._acting is not None:
-                self._app.login, self._app.identity_mode = self._acting[1], self._mode
+            self._stamp(self._app)
         return self._app
 
     def _open(self, env: dict[str, str], *, sealed: bool) -> Any:

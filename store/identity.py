@@ -32,14 +32,13 @@ def identity_of(app: Any) -> Identity:
     name no user there)."""
     if not is_postgres(app):
         return Identity("claimed", os_user())
+    table = _qualified(app.recorder.datastore.schema)
     with transaction(app, commit=False) as tx:
-        row = tx.execute("SELECT session_user AS login, to_regclass(?) IS NOT NULL AS kept",
-                         (_qualified(app.recorder.datastore.schema),)).fetchone()
+        row = tx.execute("SELECT session_user AS login, to_regclass(?) IS NOT NULL AS kept", (table,)).fetchone()
         assert row is not None
         if not row["kept"]:
             return Identity("claimed", row["login"])
-        mode = tx.execute(f'SELECT mode FROM {_qualified(app.recorder.datastore.schema)} ORDER BY n DESC LIMIT 1'
-                          ).fetchone()
+        mode = tx.execute(f"SELECT mode FROM {table} ORDER BY n DESC LIMIT 1").fetchone()
     return Identity(mode["mode"] if mode else "claimed", row["login"])
 
 
@@ -58,11 +57,9 @@ def set_identity(url: str, mode: str) -> bool:
 
     from plantrail.store.settings import PostgresURL, parse_url, pg_connect
 
+    check_identity(url, mode)
     parsed = parse_url(url)
     if not isinstance(parsed, PostgresURL):
-        if mode == "login":
-            raise BadRole("--identity login is for a PostgreSQL store: SQLite has no logins, so who acts is "
-                           "given with --as (and the operating-system user is kept beside it)")
         return False
     table = sql.Identifier(parsed.schema or "public", IDENTITY_TABLE)
     with pg_connect(parsed, autocommit=True) as conn, conn.transaction():
