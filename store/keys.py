@@ -186,13 +186,12 @@ class Keyring:
                 return None
             return self._open(subject, *row)
 
-    def prefetch(self, states: Iterable[bytes]) -> None:
-        """Open, with one query a few hundred, the keys these stored states are sealed with
-        (a batch of records about to be read). The keys kept stay bounded (KEYS_KEPT): a
-        process folding the whole log holds one batch's keys, not every child's."""
-        wanted = {state[9:41].decode() for state in states if state.startswith(b'{"_key":"')}
+    def prefetch(self, subjects: Iterable[str]) -> None:
+        """Open, with one query a few hundred, these subjects' keys (those of a batch of records
+        about to be read). The keys kept stay bounded (KEYS_KEPT): a process folding the whole
+        log holds one batch's keys, not every child's."""
         with self._lock:
-            wanted = {w for w in wanted if w not in self._keys and w not in self.erased}
+            wanted = {w for w in subjects if w not in self._keys and w not in self.erased}
             if not wanted:
                 return
             if len(self._keys) + len(wanted) > KEYS_KEPT:  # (new keys not yet saved stay)

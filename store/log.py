@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 from uuid import UUID
 
+from plantrail.store.sealing import subjects_of
 from plantrail.store.view_tables import is_postgres, table_names, transaction
 from plantrail.store.windows import in_windows
 
@@ -47,7 +48,7 @@ def prefetch_keys(app: Any, logged: list[Any]) -> None:
     one query (``Keyring.prefetch``), not one a child."""
     keyring = getattr(app.recorder, "keyring", None)
     if keyring is not None:
-        keyring.prefetch(n.state for n in logged)
+        keyring.prefetch(subjects_of(n.state for n in logged))
 
 
 class Logged(NamedTuple):

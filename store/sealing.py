@@ -17,7 +17,7 @@ import binascii
 import os
 import struct
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -132,14 +132,15 @@ class Unreadable(Exception):
         self.fields = fields
 
 
-_KEY_END = len(b'{"_key":"') + 32 + len(b'",')  # the key's hex id is 32 characters
+_KEY_AT = len(b'{"_key":"')
+_KEY_END = _KEY_AT + 32 + len(b'",')  # the key's hex id is 32 characters
 _BOX = b',"_box":"'  # cannot occur unescaped inside a JSON string: the last one is the box
 
 
 def unseal(state: bytes, originator_id: UUID, version: int, keyring: Keyring) -> bytes:
     """A sealed state as the event's JSON, opened with the child's key; Unreadable if the key
     is gone. Bytes in, bytes out: pydantic parses the joined JSON itself."""
-    subject = state[9:41].decode()
+    subject = _key_hex(state)
     at = state.rfind(_BOX)
     key = keyring.key(subject)
     if key is None:
@@ -160,9 +161,17 @@ def unseal(state: bytes, originator_id: UUID, version: int, keyring: Keyring) ->
 
 def subject_of_state(state: bytes) -> UUID | None:
     """Whose key sealed a stored state (None: a plain one)."""
-    if not state.startswith(SEALED_PREFIX):
-        return None
-    return UUID(state[9:41].decode())  # the key's hex id stands first, as ``seal`` wrote it (no parse)
+    return UUID(_key_hex(state)) if state.startswith(SEALED_PREFIX) else None
+
+
+def subjects_of(states: Iterable[bytes]) -> set[str]:
+    """The keys (hex ids) these stored states were sealed with: what ``Keyring.prefetch`` opens."""
+    return {_key_hex(state) for state in states if state.startswith(SEALED_PREFIX)}
+
+
+def _key_hex(state: bytes) -> str:
+    """A sealed state's key id: it stands first, as ``seal`` wrote it (read without a parse)."""
+    return state[_KEY_AT:_KEY_AT + 32].decode()
 
 
 class Sealer:

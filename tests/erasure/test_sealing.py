@@ -111,6 +111,7 @@ def test_a_rebuild_opens_keys_a_batch_at_a_time_and_keeps_few(sh: Shell, monkeyp
     from plantrail.domain.child import child_id
     from plantrail.projections.runner import rebuild
     from plantrail.store import keys
+    from plantrail.store.sealing import subjects_of
     from tests.support import open_app
 
     staffed(sh)
@@ -130,8 +131,8 @@ def test_a_rebuild_opens_keys_a_batch_at_a_time_and_keeps_few(sh: Shell, monkeyp
         firsts = [app.recorder.select_events(child_id(f"K{n}"), limit=1)[0].state for n in range(12)]
         keyring = app.recorder.keyring
         keyring._keys.clear()
-        keyring.prefetch(firsts[:6])
-        keyring.prefetch(firsts[6:])
+        keyring.prefetch(subjects_of(firsts[:6]))
+        keyring.prefetch(subjects_of(firsts[6:]))
         assert len(keyring._keys) == 6  # the batch before was let go: at most KEYS_KEPT beyond one batch
     finally:
         app.close()
