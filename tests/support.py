@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -87,14 +88,55 @@ def first_staff(url: str) -> str | None:
         app.close()
 
 
+# Commands run in the test's own process unless this is set to 1: the same parsing, exit codes
+# and output as the installed executable (run_in_process), without an interpreter's start for
+# each of the suite's thousands of commands. Tests of what only a whole process shows (start-up
+# imports, pipes, signals, stdin) run the executable themselves.
+WHOLE_PROCESS = os.environ.get("TESTS_WHOLE_PROCESS") == "1"
+
+
+def run_in_process(args: tuple[str, ...], env: dict[str, str], cwd: Path) -> Result:
+    """One command line as ``plantrail`` runs it (cli.main.run), in this process: its own
+    environment, working directory, empty stdin, and stdout/stderr captured as text."""
+    from plantrail.cli.main import run
+
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    saved_streams = sys.stdin, sys.stdout, sys.stderr
+    out, err = _captured(), _captured()
+    try:
+        os.environ.clear()
+        os.environ.update(env)
+        os.chdir(cwd)
+        sys.stdin, sys.stdout, sys.stderr = io.TextIOWrapper(io.BytesIO(b""), encoding="utf-8"), out, err
+        code = run(list(args))
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return Result(code, _text(out), _text(err))
+
+
+def _captured() -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="", write_through=True)
+
+
+def _text(stream: io.TextIOWrapper) -> str:
+    stream.flush()
+    raw = stream.buffer.getvalue()  # type: ignore[attr-defined]
+    return raw.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")  # as text=True reads
+
+
 class Shell:
     """The plantrail command line on one store. A logged read given no actor is made as
-    ``reader`` (the first team manager of ``staffed``), unless ``reader`` is None."""
+    ``reader`` (the first team manager of ``staffed``), unless ``reader`` is None. Commands
+    run in this process (see WHOLE_PROCESS) unless ``process`` is true."""
 
-    def __init__(self, url: str, cwd: Path, reader: str | None = "tm1") -> None:
+    def __init__(self, url: str, cwd: Path, reader: str | None = "tm1", *, process: bool = False) -> None:
         self.url = url
         self.cwd = cwd
         self.reader = reader
+        self.process = process or WHOLE_PROCESS
 
     def __call__(self, *args: str, actor: str | None = None, env: dict[str, str] | None = None) -> Result:
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("PLANTRAIL_")}
@@ -103,6 +145,8 @@ class Shell:
             actor = self.reader
         if actor:
             full_env["PLANTRAIL_AS"] = actor
+        if not self.process:
+            return run_in_process(args, full_env, self.cwd)
         done = subprocess.run([PLANTRAIL, *args], capture_output=True, text=True, env=full_env,
                               cwd=self.cwd, timeout=60)
         return Result(done.returncode, done.stdout, done.stderr)

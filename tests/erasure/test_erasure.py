@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import psycopg
@@ -110,7 +111,9 @@ def test_a_restored_backup_does_not_bring_an_erased_child_back(sh: Shell, tmp_pa
     parsed = parse_url(sh.url)
     if isinstance(parsed, SQLiteURL):
         backup = tmp_path / "backup.sqlite"
-        with sqlite3.connect(parsed.path) as live, sqlite3.connect(backup) as copy:
+        # (closed, not only committed: a connection this process kept open on the file replaced
+        # below would share SQLite's per-process lock state with the commands run in process)
+        with closing(sqlite3.connect(parsed.path)) as live, closing(sqlite3.connect(backup)) as copy:
             live.backup(copy)
     else:  # what a restore of last night's dump puts back: the key and the views' rows of the child
         with psycopg.connect(**parsed.connect_kwargs()) as conn:
