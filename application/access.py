@@ -38,16 +38,18 @@ def logged_read(log: Any, read: Read) -> None:
     if not read.actor:
         raise BadInput("every read of a child's or a plan's records needs the staff member reading "
                        "(it is logged)", fix="give --as STAFF_ID or set PLANTRAIL_AS")
-    try:
-        member = log.staff_member(read.actor)
-    except NotFound:
-        raise NotFound(f"no staff member {read.actor}", fix="give --as the id of a registered staff member") from None
+    shows_child = read.child is not None and read.needs is None  # (the access log names, it does not show)
+    member, child = log.reader_and_child(read.actor, read.child if shows_child else None)
+    if member is None:
+        raise NotFound(f"no staff member {read.actor}", fix="give --as the id of a registered staff member")
     try:
         member.check_present(log.today())
         if read.needs:
             member.authorise(read.needs, f"read the access log ({read.command})")
-        if read.child is not None and read.needs is None:  # (the access log names, it does not show)
-            _check_restriction(log.child(read.child).state.restricted_to, read, member.state.roles)
+        if shows_child:
+            if child is None:
+                raise NotFound(f"no child {read.child}", fix="see `plantrail child add`")
+            _check_restriction(child.state.restricted_to, read, member.state.roles)
     except NotPermitted:
         save_entry(log, read, member.state.initials, refused=True)
         raise

@@ -248,6 +248,27 @@ class PlanRecords(Application):
         return self._get(staff_id_key(staff_id), StaffMember, f"no staff member {staff_id}",
                          fix="see `plantrail staff add`")
 
+    def reader_and_child(self, staff_id: str, child_ref: str | None) -> tuple[StaffMember | None, Child | None]:
+        """A reader's staff record and, if named, the child's record whose restriction the read
+        must honour, read together (one round trip on PostgreSQL, where a logged read waits on
+        each); None where there is no such record."""
+        wanted = [staff_id_key(staff_id), *([child_id(child_ref)] if child_ref is not None else [])]
+        if self._unit is not None:  # (inside a command: through its unit of work)
+            return self._found(self.staff_member, staff_id), (
+                self._found(self.child, child_ref) if child_ref is not None else None)
+        stored = self.recorder.select_records(wanted)
+        member, *child = (fold_events(None, [self.mapper.to_domain_event(e) for e in stored.get(record, ())])
+                          for record in wanted)
+        return (member if isinstance(member, StaffMember) else None,
+                child[0] if child and isinstance(child[0], Child) else None)
+
+    @staticmethod
+    def _found(get: Callable[[str], Any], ref: str) -> Any:
+        try:
+            return get(ref)
+        except NotFound:
+            return None
+
     def bound_staff(self, login: str) -> str | None:
         """The staff member a database login is bound to (``staff bind``), if any."""
         if login not in self._bound:
