@@ -186,6 +186,21 @@ class Keyring:
                 return None
             return self._open(subject, *row)
 
+    @property
+    def table_known(self) -> bool:
+        """Whether the keys' table is known to be there (found by an earlier look): reads may
+        then ask for a key along with the events it opens."""
+        return self._has_table
+
+    def offer(self, subject: str, wrapped: bytes, kek_id: str) -> None:
+        """A key's row read along with its record's events: opened now, unless held already or
+        the subject erased (its row a restored backup put back: never opened)."""
+        if subject in self._keys:
+            return
+        with self._lock:
+            if subject not in self._keys and subject not in self.erased:
+                self._open(subject, wrapped, kek_id)
+
     def prefetch(self, subjects: Iterable[str]) -> None:
         """Open, with one query a few hundred, these subjects' keys (those of a batch of records
         about to be read). The keys kept stay bounded (KEYS_KEPT): a process folding the whole

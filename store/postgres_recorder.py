@@ -36,7 +36,8 @@ from plantrail.store.keys import KEYS_TABLE, Keyring, pg_keys_statements
 from plantrail.store.log import partial_indexes
 from plantrail.store.pg_arrays import bytea_array, int8_array, int8s_of, text_array, uuid_array
 from plantrail.store.quirks import hottest_first, kept_cursor
-from plantrail.store.sealing import attach_sealer
+from plantrail.store.record_reads import one_record, several_records
+from plantrail.store.sealing import attach_sealer, key_hex
 from plantrail.store.subscription import PollingSubscription
 from plantrail.store.view_tables import VIEW_TABLES, view_ddl
 
@@ -171,7 +172,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         ).format(s=schema, fn=sql.Identifier(RECORD_FUNCTION)).as_string().encode()
         self._prepared: weakref.WeakSet[Any] = weakref.WeakSet()  # connections the save is prepared on
         self._lock_wait = f"{self.datastore.lock_timeout}s".encode()
-        self._select_statements: dict[tuple[bool, bool, bool, bool], str] = {}
+        self._select_statements: dict[tuple[bool, ...], str] = {}
         self._select_records_statement: str | None = None
         self.command_records_statement = sql.SQL(
             "SELECT command_id, result, digest, position FROM {s}.{t} WHERE command_id = ANY(%s)").format(
@@ -299,34 +300,31 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     def select_events(self, originator_id: Any, *, gt: int | None = None, lte: int | None = None,
                       desc: bool = False, limit: int | None = None) -> Any:
         # As the library's, with each shape of the statement composed once (the library
-        # composes and encodes it again on every read: several per command).
-        key = (gt is not None, lte is not None, desc, limit is not None)
-        statement = self._select_statements.get(key)
+        # composes and encodes it again on every read: several per command), and the first
+        # sealed event's key in the same round trip where the keys' table is known to be there
+        # (store/record_reads.py).
+        keyring = self.keyring
+        with_key = keyring is not None and keyring.table_known
+        shape = (gt is not None, lte is not None, desc, limit is not None, with_key)
+        statement = self._select_statements.get(shape)
         if statement is None:
-            text = "SELECT originator_id, originator_version, topic, state FROM {s}.{t} WHERE originator_id = %s"
-            text += " AND originator_version > %s" if key[0] else ""
-            text += " AND originator_version <= %s" if key[1] else ""
-            text += " ORDER BY originator_version " + ("DESC" if desc else "ASC")
-            text += " LIMIT %s" if key[3] else ""
-            statement = sql.SQL(text).format(s=sql.Identifier(self.datastore.schema),
-                                             t=sql.Identifier(EVENTS_TABLE)).as_string()
-            self._select_statements[key] = statement
+            statement = self._select_statements[shape] = one_record(self.datastore.schema, shape[:4],
+                                                                    with_key=with_key)
         params = [originator_id, *(p for p in (gt, lte, limit) if p is not None)]
         with self.datastore.get_connection() as conn:
             curs = kept_cursor(conn)
             curs.execute(statement, params, prepare=True)
-            return [StoredEvent(originator_id=r[0], originator_version=r[1], topic=r[2], state=bytes(r[3]))
-                    for r in curs.fetchall()]
+            rows = curs.fetchall()
+        if with_key and rows and rows[0][4] is not None:
+            keyring.offer(key_hex(rows[0][3]), bytes(rows[0][4]), rows[0][5])
+        return [StoredEvent(originator_id=r[0], originator_version=r[1], topic=r[2], state=bytes(r[3])) for r in rows]
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def select_records(self, originator_ids: Sequence[Any]) -> dict[Any, list[StoredEvent]]:
         """The events of several records in one round trip (a logged read's reader and child),
         each record's in version order; a record with no events is absent."""
         if self._select_records_statement is None:
-            self._select_records_statement = sql.SQL(
-                "SELECT originator_id, originator_version, topic, state FROM {s}.{t} "
-                "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
-            ).format(s=sql.Identifier(self.datastore.schema), t=sql.Identifier(EVENTS_TABLE)).as_string()
+            self._select_records_statement = several_records(self.datastore.schema)
         found: dict[Any, list[StoredEvent]] = {}
         with self.datastore.get_connection() as conn:
             curs = kept_cursor(conn)

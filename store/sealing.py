@@ -140,7 +140,7 @@ _BOX = b',"_box":"'  # cannot occur unescaped inside a JSON string: the last one
 def unseal(state: bytes, originator_id: UUID, version: int, keyring: Keyring) -> bytes:
     """A sealed state as the event's JSON, opened with the child's key; Unreadable if the key
     is gone. Bytes in, bytes out: pydantic parses the joined JSON itself."""
-    subject = _key_hex(state)
+    subject = key_hex(state)
     at = state.rfind(_BOX)
     key = keyring.key(subject)
     if key is None:
@@ -161,15 +161,15 @@ def unseal(state: bytes, originator_id: UUID, version: int, keyring: Keyring) ->
 
 def subject_of_state(state: bytes) -> UUID | None:
     """Whose key sealed a stored state (None: a plain one)."""
-    return UUID(_key_hex(state)) if state.startswith(SEALED_PREFIX) else None
+    return UUID(key_hex(state)) if state.startswith(SEALED_PREFIX) else None
 
 
 def subjects_of(states: Iterable[bytes]) -> set[str]:
     """The keys (hex ids) these stored states were sealed with: what ``Keyring.prefetch`` opens."""
-    return {_key_hex(state) for state in states if state.startswith(SEALED_PREFIX)}
+    return {key_hex(state) for state in states if state.startswith(SEALED_PREFIX)}
 
 
-def _key_hex(state: bytes) -> str:
+def key_hex(state: bytes) -> str:
     """A sealed state's key id: it stands first, as ``seal`` wrote it (read without a parse)."""
     return state[_KEY_AT:_KEY_AT + 32].decode()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import secrets
 from pathlib import Path
+from uuid import UUID
 
 import psycopg
 
@@ -137,3 +138,33 @@ def test_a_rebuild_opens_keys_a_batch_at_a_time_and_keeps_few(sh: Shell, monkeyp
     finally:
         app.close()
     assert sh.ok("child", "list", "--json").out == before
+
+
+def test_a_read_brings_its_childs_key_with_the_events(sh: Shell, monkeypatch) -> None:
+    """On PostgreSQL a sealed record's read waits on the server once: the child's key comes in
+    the same round trip as the events (store/record_reads.py), where it took a query of its
+    own; SQLite reads the key as before. An erased child's key row is never opened."""
+    from plantrail.projections.current import current_plan
+    from plantrail.store.sealing import key_hex
+    from tests.support import open_app
+
+    plan = record_child(sh)
+    app = open_app(sh.url)
+    try:
+        keyring = app.recorder.keyring
+        keyring.check()  # as every invocation does first: the keys' table is then known
+        keyring._keys.clear()
+        asked: list[object] = []
+        real = keyring._rows
+        monkeypatch.setattr(keyring, "_rows", lambda subjects: asked.append(subjects) or real(subjects))
+        assert current_plan(app, plan)["aim"] == AIM
+        on_postgres = isinstance(parse_url(sh.url), PostgresURL)
+        assert len(asked) == (0 if on_postgres else 1)
+        subject = key_hex(app.recorder.select_events(UUID(plan), limit=1)[0].state)
+        assert subject in keyring._keys
+        keyring._keys.clear()
+        keyring.erased.add(subject)
+        keyring.offer(subject, b"\0" * 40, "any")
+        assert subject not in keyring._keys
+    finally:
+        app.close()

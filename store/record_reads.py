@@ -1,0 +1,52 @@
+"""The statements that read one record's events on PostgreSQL, and several records' at once.
+
+A read of a child's plan waits on the server twice when its child's key is not yet open in
+the process (every command-line read): once for the events, once for the key. The keyed
+statement brings the key's row with the first sealed event, in the same round trip: the key
+id stands first in a sealed state (store/sealing.py), so the server reads it from there.
+The column is only an offer to the keyring; the key is still the one the keyring would have
+read, and a row whose key is gone (erased) or not sent is opened as before.
+"""
+
+from __future__ import annotations
+
+from psycopg import sql
+
+from plantrail.store.chain import EVENTS_TABLE
+from plantrail.store.keys import KEYS_TABLE
+from plantrail.store.sealing import SEALED_PREFIX
+
+_COLUMNS = "originator_id, originator_version, topic, state"
+_KEY_ID_AT = len(SEALED_PREFIX) + 2  # after {"_key":" (1-based)
+
+Shape = tuple[bool, bool, bool, bool]  # gt, lte, desc, limit
+
+
+def one_record(schema: str, shape: Shape, *, with_key: bool) -> str:
+    """The events of one record, in version order (as the library's select), each row with
+    the wrapped key and its KEK id: NULLs but on the first row, if that is sealed."""
+    gt, lte, desc, limit = shape
+    order = " ORDER BY originator_version " + ("DESC" if desc else "ASC")
+    where = ("WHERE originator_id = %s" + (" AND originator_version > %s" if gt else "")
+             + (" AND originator_version <= %s" if lte else ""))
+    inner = f"SELECT {_COLUMNS} FROM {{s}}.{{t}} {where}{order}" + (" LIMIT %s" if limit else "")
+    if not with_key:
+        return sql.SQL(inner).format(s=sql.Identifier(schema), t=sql.Identifier(EVENTS_TABLE)).as_string()
+    # Only the first row asks (a record's events are all sealed with one key); CASE evaluates
+    # the subqueries for that row alone: one probe of the keys' primary key.
+    first_sealed = (f"row_number() OVER () = 1 AND pg_catalog.substr(state, 1, {len(SEALED_PREFIX)})"
+                    f" = '\\x{SEALED_PREFIX.hex()}'::bytea")
+    key_id = f"pg_catalog.encode(pg_catalog.substr(e.state, {_KEY_ID_AT}, 32), 'escape')"
+    text = (f"SELECT {_COLUMNS},"
+            f" CASE WHEN {first_sealed} THEN (SELECT k.wrapped FROM {{s}}.{{k}} AS k WHERE k.subject_id = {key_id}) END,"
+            f" CASE WHEN {first_sealed} THEN (SELECT k.kek_id FROM {{s}}.{{k}} AS k WHERE k.subject_id = {key_id}) END"
+            f" FROM ({inner}) AS e{order}")
+    return sql.SQL(text).format(s=sql.Identifier(schema), t=sql.Identifier(EVENTS_TABLE),
+                                k=sql.Identifier(KEYS_TABLE)).as_string()
+
+
+def several_records(schema: str) -> str:
+    """The events of several records (``= ANY(%s)``), each record's in version order."""
+    return sql.SQL(f"SELECT {_COLUMNS} FROM {{s}}.{{t}} WHERE originator_id = ANY(%s)"
+                   " ORDER BY originator_id, originator_version").format(
+        s=sql.Identifier(schema), t=sql.Identifier(EVENTS_TABLE)).as_string()
