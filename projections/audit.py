@@ -17,7 +17,7 @@ from eventsourcing.utils import resolve_topic
 from plantrail.projections.fold import Folding
 from plantrail.projections.views import VIEWS, View
 from plantrail.store import derived, view_tables
-from plantrail.store.log import Logged
+from plantrail.store.log import Logged, prefetch_keys
 
 CHUNK = 1000
 
@@ -57,6 +57,7 @@ def check_view(app: Any, view: View, tracked: dict[str, Any] | None, log: int) -
     ids = sorted(records)
     for start in range(0, len(ids), CHUNK):
         events = derived.record_events(app, ids[start:start + CHUNK])
+        prefetch_keys(app, [n for logged in events.values() for n in logged])  # one query, not one a child
         for record_id in ids[start:start + CHUNK]:
             problem = _row_problem(app, view, events[record_id], rows.get(str(record_id)), passed)
             if problem:

@@ -304,7 +304,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         # sealed event's key in the same round trip where the keys' table is known to be there
         # (store/record_reads.py).
         keyring = self.keyring
-        with_key = keyring is not None and keyring.table_known
+        with_key = keyring is not None and keyring.table_known and gt is None and not desc
         shape = (gt is not None, lte is not None, desc, limit is not None, with_key)
         statement = self._select_statements.get(shape)
         if statement is None:

@@ -2,7 +2,7 @@
 
 A read of a child's plan waits on the server twice when its child's key is not yet open in
 the process (every command-line read): once for the events, once for the key. The keyed
-statement brings the key's row with the first sealed event, in the same round trip: the key
+statement brings the key's row with the record's first event, in the same round trip: the key
 id stands first in a sealed state (store/sealing.py), so the server reads it from there.
 The column is only an offer to the keyring; the key is still the one the keyring would have
 read, and a row whose key is gone (erased) or not sent is opened as before.
@@ -23,24 +23,25 @@ Shape = tuple[bool, bool, bool, bool]  # gt, lte, desc, limit
 
 
 def one_record(schema: str, shape: Shape, *, with_key: bool) -> str:
-    """The events of one record, in version order (as the library's select), each row with
-    the wrapped key and its KEK id: NULLs but on the first row, if that is sealed."""
+    """The events of one record, in version order (as the library's select). ``with_key``
+    (a read from the first event on, ascending): each row also with the wrapped key and its
+    KEK id, NULLs but on the first event, if that is sealed."""
     gt, lte, desc, limit = shape
     order = " ORDER BY originator_version " + ("DESC" if desc else "ASC")
     where = ("WHERE originator_id = %s" + (" AND originator_version > %s" if gt else "")
              + (" AND originator_version <= %s" if lte else ""))
     inner = f"SELECT {_COLUMNS} FROM {{s}}.{{t}} {where}{order}" + (" LIMIT %s" if limit else "")
-    if not with_key:
+    if not with_key or gt or desc:
         return sql.SQL(inner).format(s=sql.Identifier(schema), t=sql.Identifier(EVENTS_TABLE)).as_string()
-    # Only the first row asks (a record's events are all sealed with one key); CASE evaluates
-    # the subqueries for that row alone: one probe of the keys' primary key.
-    first_sealed = (f"row_number() OVER () = 1 AND pg_catalog.substr(state, 1, {len(SEALED_PREFIX)})"
+    # Only the record's first event asks (its events are all sealed with one key); CASE
+    # evaluates the subqueries for that row alone: one probe of the keys' primary key.
+    first_sealed = (f"originator_version = 1 AND pg_catalog.substr(state, 1, {len(SEALED_PREFIX)})"
                     f" = '\\x{SEALED_PREFIX.hex()}'::bytea")
-    key_id = f"pg_catalog.encode(pg_catalog.substr(e.state, {_KEY_ID_AT}, 32), 'escape')"
+    key_id = f"pg_catalog.encode(pg_catalog.substr(state, {_KEY_ID_AT}, 32), 'escape')"
     text = (f"SELECT {_COLUMNS},"
             f" CASE WHEN {first_sealed} THEN (SELECT k.wrapped FROM {{s}}.{{k}} AS k WHERE k.subject_id = {key_id}) END,"
             f" CASE WHEN {first_sealed} THEN (SELECT k.kek_id FROM {{s}}.{{k}} AS k WHERE k.subject_id = {key_id}) END"
-            f" FROM ({inner}) AS e{order}")
+            f" FROM {{s}}.{{t}} {where}{order}" + (" LIMIT %s" if limit else ""))
     return sql.SQL(text).format(s=sql.Identifier(schema), t=sql.Identifier(EVENTS_TABLE),
                                 k=sql.Identifier(KEYS_TABLE)).as_string()
 
