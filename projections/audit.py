@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any, NamedTuple
+from uuid import UUID
 
 import orjson
 from eventsourcing.utils import resolve_topic
@@ -20,6 +21,7 @@ from plantrail.store import derived, view_tables
 from plantrail.store.log import Logged, prefetch_keys
 
 CHUNK = 1000
+LOG_WINDOW = 50_000  # positions of the log read at a time for its records' first events
 
 
 class Finding(NamedTuple):
@@ -42,7 +44,8 @@ def check_derived(app: Any) -> list[Finding]:
 def check_view(app: Any, view: View, tracked: dict[str, Any] | None, log: int) -> list[Finding]:
     """Each row of the view equals the row its record's events make at the row's version, no
     row is behind the view's position, and no record the view has passed lacks a row. A view
-    kept by another version of its code is read by nobody (reads fold it afresh): not checked."""
+    kept by another version of its code is read by nobody (reads fold it afresh): not checked.
+    Both walks hold a page at a time: the check's memory does not grow with the store."""
     if tracked is None or tracked["version"] != view.version:
         return []
     findings = []
@@ -50,19 +53,55 @@ def check_view(app: Any, view: View, tracked: dict[str, Any] | None, log: int) -
     if passed > log:
         findings.append(Finding("view_tracking", view.name, f"the view claims position {passed}, beyond the "
                                 f"log's last position {log}"))
-    rows = {row[view.table.key]: row for row in derived.view_rows(app, view.table)}
-    records = derived.first_events(app, sorted(view.first_topics))
-    for stray in sorted(set(rows) - {str(r) for r in records}):
-        findings.append(Finding(view.table.name, stray, "a row for a record the log does not hold"))
-    ids = sorted(records)
-    for start in range(0, len(ids), CHUNK):
-        events = derived.record_events(app, ids[start:start + CHUNK])
+    return findings + _rows_against_log(app, view, passed) + _records_without_rows(app, view, min(passed, log))
+
+
+def _rows_against_log(app: Any, view: View, passed: int) -> list[Finding]:
+    """The view's rows, a page at a time in key order, each against its record's events."""
+    findings: list[Finding] = []
+    key, topics, after = view.table.key, set(view.first_topics), None
+    while rows := derived.view_rows_after(app, view.table, after, CHUNK):
+        after = rows[-1][key]
+        ids = {row[key]: _record_id(row[key]) for row in rows}
+        events = derived.record_events(app, sorted({i for i in ids.values() if i is not None}))
         prefetch_keys(app, [n for logged in events.values() for n in logged])  # one query, not one a child
-        for record_id in ids[start:start + CHUNK]:
-            problem = _row_problem(app, view, events[record_id], rows.get(str(record_id)), passed)
-            if problem:
-                findings.append(Finding(view.table.name, str(record_id), problem))
+        for row in rows:
+            record = ids[row[key]]
+            logged = events.get(record, []) if record is not None else []
+            if not any(n.topic in topics for n in logged):
+                findings.append(Finding(view.table.name, row[key], "a row for a record the log does not hold"))
+            elif problem := _row_problem(app, view, logged, row, passed):
+                findings.append(Finding(view.table.name, row[key], problem))
     return findings
+
+
+def _records_without_rows(app: Any, view: View, passed: int) -> list[Finding]:
+    """The records the view has passed (their first event at or before its position) that
+    hold no row: the log read a window of positions at a time."""
+    findings: list[Finding] = []
+    seen: set[UUID] = set()  # (only records found without a row: a record named once)
+    topics = sorted(view.first_topics)
+    for low in range(0, passed, LOG_WINDOW):
+        found = derived.first_events_between(app, topics, low, min(low + LOG_WINDOW, passed))
+        held = derived.keys_held(app, view.table, sorted({str(record) for record, _ in found}))
+        missing = sorted({record for record, _ in found if str(record) not in held} - seen)
+        if not missing:
+            continue
+        seen.update(missing)
+        events = derived.record_events(app, missing)
+        prefetch_keys(app, [n for logged in events.values() for n in logged])
+        findings += [Finding(view.table.name, str(record), problem) for record in missing
+                     if (problem := _row_problem(app, view, events[record], None, passed))]
+    return findings
+
+
+def _record_id(key: Any) -> UUID | None:
+    """A row's key as the record id it names (None: it names none, so no record of the log)."""
+    try:
+        record = UUID(str(key))
+    except ValueError:
+        return None
+    return record if str(record) == key else None
 
 
 def _row_problem(app: Any, view: View, logged: list[Logged], row: dict[str, Any] | None, passed: int) -> str:
@@ -101,13 +140,17 @@ def _value(value: Any) -> Any:
 def check_command_log(app: Any) -> list[Finding]:
     """Each command log row names the position of an event that carries its id (rows from
     before positions were kept: an event somewhere carries it). A row the log does not back
-    would make a later command with that id record nothing."""
-    rows = derived.command_log(app)
-    placed = [r for r in rows if r.position is not None]
-    states = derived.states_at(app, [r.position for r in placed])
-    findings = [Finding("command_log", r.command_id, f"the event at position {r.position} is not this command's")
-                for r in placed if _command_id(states.get(r.position)) != r.command_id]
-    unplaced = {r.command_id for r in rows if r.position is None}
+    would make a later command with that id record nothing. Read a page of rows at a time."""
+    findings: list[Finding] = []
+    unplaced: set[str] = set()
+    after = None
+    while rows := derived.command_log_after(app, after, CHUNK):
+        after = rows[-1].command_id
+        placed = [r for r in rows if r.position is not None]
+        states = derived.states_at(app, [r.position for r in placed])
+        findings += [Finding("command_log", r.command_id, f"the event at position {r.position} is not this command's")
+                     for r in placed if _command_id(states.get(r.position)) != r.command_id]
+        unplaced.update(r.command_id for r in rows if r.position is None)
     if unplaced:
         unplaced -= set(_all_command_ids(app))
         findings += [Finding("command_log", cid, "no event of the log carries this command id")

@@ -4,7 +4,7 @@ events those rest on (every line of SQL that check needs)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -42,14 +42,16 @@ def _position_column(app: Any) -> str:
     return "notification_id" if is_postgres(app) else "rowid"
 
 
-def first_events(app: Any, topics: Sequence[str]) -> dict[UUID, int]:
-    """Every record whose log has an event of these topics (a record's first: what made it),
-    with that event's position. One pass over the events table."""
+def first_events_between(app: Any, topics: Sequence[str], low: int, high: int) -> list[tuple[UUID, int]]:
+    """The records with an event of these topics at a position in (low, high], each with that
+    event's position, by position: one bounded window of the log (store/windows.py says why)."""
     marks = ", ".join("?" for _ in topics)
+    column = _position_column(app)
     with transaction(app, commit=False) as tx:
-        rows = tx.execute(f"SELECT originator_id AS id, MIN({_position_column(app)}) AS position FROM {{events}}"
-                          f" WHERE topic IN ({marks}) GROUP BY originator_id", list(topics)).fetchall()
-    return {_id(app, r["id"]): r["position"] for r in rows}
+        rows = tx.execute(f"SELECT originator_id AS id, {column} AS position FROM {{events}}"
+                          f" WHERE {column} > ? AND {column} <= ? AND topic IN ({marks}) ORDER BY {column}",
+                          [low, high, *topics]).fetchall()
+    return [(_id(app, r["id"]), r["position"]) for r in rows]
 
 
 def record_events(app: Any, ids: Sequence[UUID]) -> dict[UUID, list[Logged]]:
@@ -69,17 +71,35 @@ def record_events(app: Any, ids: Sequence[UUID]) -> dict[UUID, list[Logged]]:
     return out
 
 
-def view_rows(app: Any, table: Table) -> Iterator[dict[str, Any]]:
-    """Every row of a view's table, by key."""
+def view_rows_after(app: Any, table: Table, after: str | None, limit: int) -> list[dict[str, Any]]:
+    """The view's next ``limit`` rows by key after ``after`` (from the first if None): a page
+    read along the key's index, so a check holds one page, whatever the size of the view."""
+    where = f" WHERE {table.key} > ?" if after is not None else ""
     with transaction(app, commit=False) as tx:
-        yield from tx.execute(f"SELECT * FROM {{{table.name}}} ORDER BY {table.key}").fetchall()
+        return tx.execute(f"SELECT * FROM {{{table.name}}}{where} ORDER BY {table.key} LIMIT ?",
+                          [*([after] if after is not None else []), limit]).fetchall()
 
 
-def command_log(app: Any) -> list[CommandLogRow]:
-    """The command log's rows, by the position of their first event (rows without one last)."""
+def keys_held(app: Any, table: Table, keys: Sequence[str]) -> set[str]:
+    """Which of these keys the view's table holds a row for."""
+    found: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        chunk = list(keys[start:start + CHUNK])
+        marks = ", ".join("?" for _ in chunk)
+        with transaction(app, commit=False) as tx:
+            rows = tx.execute(f"SELECT {table.key} AS k FROM {{{table.name}}} WHERE {table.key} IN ({marks})",
+                              chunk).fetchall()
+        found.update(r["k"] for r in rows)
+    return found
+
+
+def command_log_after(app: Any, after: str | None, limit: int) -> list[CommandLogRow]:
+    """The command log's next ``limit`` rows by command id after ``after`` (from the first if
+    None): a page along its primary key."""
+    where = " WHERE command_id > ?" if after is not None else ""
     with transaction(app, commit=False) as tx:
-        rows = tx.execute("SELECT command_id, digest, position FROM {commands}"
-                          " ORDER BY position IS NULL, position").fetchall()
+        rows = tx.execute(f"SELECT command_id, digest, position FROM {{commands}}{where} ORDER BY command_id LIMIT ?",
+                          [*([after] if after is not None else []), limit]).fetchall()
     return [CommandLogRow(r["command_id"], r["digest"], r["position"]) for r in rows]
 
 

@@ -1,5 +1,5 @@
 """What people read is what verify verifies (issue 18): each forgery the security review
-made, made again with raw SQL on both stores, and what the real executable now does."""
+made, made again with raw SQL on both stores, and what the command line now does."""
 
 from __future__ import annotations
 
@@ -70,6 +70,37 @@ def test_a_forged_command_log_row_makes_no_command_record_nothing(sh: Shell) -> 
     assert visit.code == 3 and "altered" in visit.err
     found = {d["record"] for d in sh("verify", "--json").json()["derived"]}
     assert found == {"visit-1", "visit-2"}
+
+
+def test_verify_checks_the_views_a_page_at_a_time_and_finds_the_same(sh: Shell, monkeypatch) -> None:
+    """verify's check of the views and the command log holds a page of rows at a time (its
+    memory does not grow with the store): with pages of two rows and windows of three positions
+    of the log it finds exactly what it finds with the usual pages."""
+    from plantrail.projections import audit
+    from tests.support import open_app
+
+    plans = [_plan(sh)]
+    for child in ("K2", "K3", "K4"):
+        sh.ok("child", "add", child, "--name", f"Child {child}", "--born", "2021-02-01", actor="sw1")
+        plans.append(sh.ok("plan", "open", child, "--kind", "child-in-need", "--aim", "Safe", "--on", "2026-03-02",
+                           actor="sw1").out.strip())
+    with Raw(sh.url) as raw:
+        raw.run("DELETE FROM view_plans WHERE plan_id = ?", (sorted(plans)[1],))
+        raw.run("INSERT INTO view_plans (plan_id, child, kind, status, changed_since_approval, version, position,"
+                " document) VALUES ('ffffffff-0000-4000-8000-000000000001', 'K9', 'child-in-need', 'open', 0, 1, 1,"
+                " '{}')")
+        raw.run("INSERT INTO command_log (command_id, result, digest, position) VALUES ('forged', ?, NULL, 1)",
+                (json.dumps({"value": None}),))
+    app = open_app(sh.url)
+    try:
+        usual = sorted(audit.check_derived(app))
+        monkeypatch.setattr(audit, "CHUNK", 2)
+        monkeypatch.setattr(audit, "LOG_WINDOW", 3)
+        assert sorted(audit.check_derived(app)) == usual
+    finally:
+        app.close()
+    assert {(f.table, f.record) for f in usual} == {("view_plans", sorted(plans)[1]), ("command_log", "forged"),
+                                                   ("view_plans", "ffffffff-0000-4000-8000-000000000001")}
 
 
 def test_a_command_id_given_to_another_command_is_bad_input(sh: Shell) -> None:
