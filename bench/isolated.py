@@ -1,4 +1,4 @@
-"""Rebuild and verify, each in a process of its own: how long, and how much memory at peak.
+"""Rebuild, verify and verify's check of the views, each in a process of its own: how long, and how much memory at peak.
 
 A fresh process runs it as `plantrail projections rebuild` or `plantrail verify` would, so its
 peak resident memory (``VmHWM``: ``ru_maxrss`` would keep the bench's own, inherited through
@@ -32,6 +32,14 @@ if what == "rebuild":
     rebuild(app)
     seconds, events, intact = time.perf_counter() - t0, app.recorder.max_notification_id(), None
     app.close()
+elif what == "verify-views":  # what `plantrail verify` adds once the chain holds: the views and command log
+    from plantrail.application.records import PlanRecords
+    from plantrail.projections.audit import check_derived
+    app = PlanRecords(env=env_for_url(url))
+    t0 = time.perf_counter()
+    findings = check_derived(app)
+    seconds, events, intact = time.perf_counter() - t0, app.recorder.max_notification_id(), not findings
+    app.close()
 else:
     from plantrail.store.verify import verify
     report = verify(url)
@@ -48,7 +56,7 @@ print(json.dumps({"seconds": seconds, "events": events, "intact": intact, "peak_
 
 
 def run_isolated(what: str, url: str) -> dict[str, Any]:
-    """``what`` ("rebuild" or "verify") of the store at ``url`` in a fresh interpreter: its
+    """``what`` ("rebuild", "verify" or "verify-views") of the store at ``url`` in a fresh interpreter: its
     seconds (the operation alone, not the interpreter's start), events, verify's verdict,
     and the peak resident memory of the process and of its largest worker, in MB."""
     done = subprocess.run([sys.executable, "-c", _CODE, what, url], capture_output=True, text=True, cwd=ROOT,

@@ -374,6 +374,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         checked = run_isolated("verify", url)
         r["verify_events_per_s"], r["verify_intact"] = checked["events_per_s"], checked["intact"]
         r["verify_peak_rss_mb"] = checked["peak_rss_mb"]
+        log("checking the views and the command log against the log, as `plantrail verify` then does")
+        views = run_isolated("verify-views", url)
+        r["verify_views_events_per_s"], r["verify_views_intact"] = views["events_per_s"], views["intact"]
+        r["verify_views_peak_rss_mb"] = views["peak_rss_mb"]
         drop_raw_table(url)
 
     r["cli_help_s"] = cli_help_seconds()

@@ -24,7 +24,8 @@ FIGURES = ("raw_commit_per_s", "command_per_s", "peer_command_per_s", "command_p
            "import_events_per_s", "raw_batch_rows_per_s", "read_p99_ms", "read_p99_ms_small", "as_at_p99_ms",
            "read_logged_p50_ms", "read_logged_p99_ms", "read_logged_per_s_8_readers", "read_logged_p99_ms_8_readers",
            "catch_up_events_per_s", "rebuild_events_per_s", "verify_events_per_s", "cli_help_s", "events_in_store",
-           "rebuild_peak_rss_mb", "rebuild_worker_peak_rss_mb", "verify_peak_rss_mb")
+           "rebuild_peak_rss_mb", "rebuild_worker_peak_rss_mb", "verify_peak_rss_mb", "verify_views_events_per_s",
+           "verify_views_peak_rss_mb")
 
 
 def bench(db: str) -> subprocess.CompletedProcess[str]:
@@ -48,7 +49,7 @@ def test_a_small_run_prints_every_figure_and_drops_its_schemas():
     assert not missing
     # A store this small is rebuilt in one process: no worker, no worker's memory.
     assert all(result[name] > 0 for name in FIGURES if name != "rebuild_worker_peak_rss_mb")
-    assert result["verify_intact"] is True
+    assert result["verify_intact"] is True and result["verify_views_intact"] is True
     assert result["events_in_store"] >= 20_000  # the import alone loads at least that many
     assert result["import_events"] <= result["events_in_store"]
     assert schemas(base, "bench\\_%") == before  # the large store, the small one, the saves' one
