@@ -47,9 +47,10 @@ def logged_read(log: Any, read: Read) -> None:
         if read.needs:
             member.authorise(read.needs, f"read the access log ({read.command})")
         if shows_child:
-            if child is None:
+            found = child()
+            if found is None:
                 raise NotFound(f"no child {read.child}", fix="see `plantrail child add`")
-            _check_restriction(child.state.restricted_to, read, member.state.roles)
+            _check_restriction(found.state.restricted_to, read, member.state.roles)
     except NotPermitted:
         save_entry(log, read, member.state.initials, refused=True)
         raise

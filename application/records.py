@@ -248,19 +248,26 @@ class PlanRecords(Application):
         return self._get(staff_id_key(staff_id), StaffMember, f"no staff member {staff_id}",
                          fix="see `plantrail staff add`")
 
-    def reader_and_child(self, staff_id: str, child_ref: str | None) -> tuple[StaffMember | None, Child | None]:
+    def reader_and_child(self, staff_id: str, child_ref: str | None
+                         ) -> tuple[StaffMember | None, Callable[[], Child | None]]:
         """A reader's staff record and, if named, the child's record whose restriction the read
         must honour, read together (one round trip on PostgreSQL, where a logged read waits on
-        each); None where there is no such record."""
-        wanted = [staff_id_key(staff_id), *([child_id(child_ref)] if child_ref is not None else [])]
+        each); None where there is no such record. The child's is opened only when asked for,
+        once the reader's checks have passed: a leaver's read opens nothing of the child's."""
         if self._unit is not None:  # (inside a command: through its unit of work)
-            return self._found(self.staff_member, staff_id), (
+            return self._found(self.staff_member, staff_id), lambda: (
                 self._found(self.child, child_ref) if child_ref is not None else None)
+        wanted = [staff_id_key(staff_id), *([child_id(child_ref)] if child_ref is not None else [])]
         stored = self.recorder.select_records(wanted)
-        member, *child = (fold_events(None, [self.mapper.to_domain_event(e) for e in stored.get(record, ())])
-                          for record in wanted)
-        return (member if isinstance(member, StaffMember) else None,
-                child[0] if child and isinstance(child[0], Child) else None)
+        member = fold_events(None, [self.mapper.to_domain_event(e) for e in stored.get(wanted[0], ())])
+
+        def child() -> Child | None:
+            if child_ref is None:
+                return None
+            found = fold_events(None, [self.mapper.to_domain_event(e) for e in stored.get(wanted[1], ())])
+            return found if isinstance(found, Child) else None
+
+        return (member if isinstance(member, StaffMember) else None), child
 
     @staticmethod
     def _found(get: Callable[[str], Any], ref: str) -> Any:

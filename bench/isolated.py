@@ -35,7 +35,8 @@ if what == "rebuild":
 elif what == "verify-views":  # what `plantrail verify` adds once the chain holds: the views and command log
     from plantrail.application.records import PlanRecords
     from plantrail.projections.audit import check_derived
-    app = PlanRecords(env=env_for_url(url))
+    from plantrail.store.settings import reading_env
+    app = PlanRecords(env=reading_env(url))  # opened as `plantrail verify` opens it: nothing made
     t0 = time.perf_counter()
     findings = check_derived(app)
     seconds, events, intact = time.perf_counter() - t0, app.recorder.max_notification_id(), not findings

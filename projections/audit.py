@@ -58,7 +58,8 @@ def check_view(app: Any, view: View, tracked: dict[str, Any] | None, log: int) -
 
 def _rows_against_log(app: Any, view: View, passed: int) -> list[Finding]:
     """The view's rows, a page at a time in key order, each against its record's events."""
-    findings: list[Finding] = []
+    findings = [Finding(view.table.name, "", "a row with no record id, for no record the log holds")
+                for _ in range(derived.keyless_rows(app, view.table.name, view.table.key))]
     key, topics, after = view.table.key, set(view.first_topics), None
     while rows := derived.view_rows_after(app, view.table, after, CHUNK):
         after = rows[-1][key]
@@ -72,6 +73,8 @@ def _rows_against_log(app: Any, view: View, passed: int) -> list[Finding]:
                 findings.append(Finding(view.table.name, row[key], "a row for a record the log does not hold"))
             elif problem := _row_problem(app, view, logged, row, passed):
                 findings.append(Finding(view.table.name, row[key], problem))
+        if len(rows) < CHUNK:
+            break
     return findings
 
 
@@ -141,7 +144,8 @@ def check_command_log(app: Any) -> list[Finding]:
     """Each command log row names the position of an event that carries its id (rows from
     before positions were kept: an event somewhere carries it). A row the log does not back
     would make a later command with that id record nothing. Read a page of rows at a time."""
-    findings: list[Finding] = []
+    findings = [Finding("command_log", "", "a row with no command id, which no event carries")
+                for _ in range(derived.keyless_rows(app, "commands", "command_id"))]
     unplaced: set[str] = set()
     after = None
     while rows := derived.command_log_after(app, after, CHUNK):
@@ -151,8 +155,13 @@ def check_command_log(app: Any) -> list[Finding]:
         findings += [Finding("command_log", r.command_id, f"the event at position {r.position} is not this command's")
                      for r in placed if _command_id(states.get(r.position)) != r.command_id]
         unplaced.update(r.command_id for r in rows if r.position is None)
+        if len(rows) < CHUNK:
+            break
     if unplaced:
-        unplaced -= set(_all_command_ids(app))
+        for carried in _all_command_ids(app):  # (not kept: the log's ids would grow with it)
+            unplaced.discard(carried)
+            if not unplaced:
+                break
         findings += [Finding("command_log", cid, "no event of the log carries this command id")
                      for cid in sorted(unplaced)]
     return findings

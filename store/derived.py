@@ -73,11 +73,19 @@ def record_events(app: Any, ids: Sequence[UUID]) -> dict[UUID, list[Logged]]:
 
 def view_rows_after(app: Any, table: Table, after: str | None, limit: int) -> list[dict[str, Any]]:
     """The view's next ``limit`` rows by key after ``after`` (from the first if None): a page
-    read along the key's index, so a check holds one page, whatever the size of the view."""
-    where = f" WHERE {table.key} > ?" if after is not None else ""
+    read along the key's index, so a check holds one page, whatever the size of the view.
+    Rows without a key (SQLite lets a forged one in) are not among them: ``keyless_rows``."""
+    where = f" AND {table.key} > ?" if after is not None else ""
     with transaction(app, commit=False) as tx:
-        return tx.execute(f"SELECT * FROM {{{table.name}}}{where} ORDER BY {table.key} LIMIT ?",
-                          [*([after] if after is not None else []), limit]).fetchall()
+        return tx.execute(f"SELECT * FROM {{{table.name}}} WHERE {table.key} IS NOT NULL{where}"
+                          f" ORDER BY {table.key} LIMIT ?", [*([after] if after is not None else []), limit]).fetchall()
+
+
+def keyless_rows(app: Any, table: str, key: str) -> int:
+    """How many rows of a view or of the command log (``table``: its name) have no ``key``:
+    none unless forged (SQLite lets NULL into a text primary key)."""
+    with transaction(app, commit=False) as tx:
+        return tx.execute(f"SELECT COUNT(*) AS n FROM {{{table}}} WHERE {key} IS NULL").fetchone()["n"]
 
 
 def keys_held(app: Any, table: Table, keys: Sequence[str]) -> set[str]:
@@ -95,11 +103,12 @@ def keys_held(app: Any, table: Table, keys: Sequence[str]) -> set[str]:
 
 def command_log_after(app: Any, after: str | None, limit: int) -> list[CommandLogRow]:
     """The command log's next ``limit`` rows by command id after ``after`` (from the first if
-    None): a page along its primary key."""
-    where = " WHERE command_id > ?" if after is not None else ""
+    None): a page along its primary key. (A row without an id answers no command.)"""
+    where = " AND command_id > ?" if after is not None else ""
     with transaction(app, commit=False) as tx:
-        rows = tx.execute(f"SELECT command_id, digest, position FROM {{commands}}{where} ORDER BY command_id LIMIT ?",
-                          [*([after] if after is not None else []), limit]).fetchall()
+        rows = tx.execute("SELECT command_id, digest, position FROM {commands} WHERE command_id IS NOT NULL"
+                          f"{where} ORDER BY command_id LIMIT ?", [*([after] if after is not None else []), limit]
+                          ).fetchall()
     return [CommandLogRow(r["command_id"], r["digest"], r["position"]) for r in rows]
 
 

@@ -27,23 +27,23 @@ def one_record(schema: str, shape: Shape, *, with_key: bool) -> str:
     (a read from the first event on, ascending): each row also with the wrapped key and its
     KEK id, NULLs but on the first event, if that is sealed."""
     gt, lte, desc, limit = shape
-    order = " ORDER BY originator_version " + ("DESC" if desc else "ASC")
-    where = ("WHERE originator_id = %s" + (" AND originator_version > %s" if gt else "")
-             + (" AND originator_version <= %s" if lte else ""))
-    inner = f"SELECT {_COLUMNS} FROM {{s}}.{{t}} {where}{order}" + (" LIMIT %s" if limit else "")
-    if not with_key or gt or desc:
-        return sql.SQL(inner).format(s=sql.Identifier(schema), t=sql.Identifier(EVENTS_TABLE)).as_string()
+    keyed = with_key and not gt and not desc
+    e = "e." if keyed else ""
+    where = (f"WHERE {e}originator_id = %s" + (f" AND {e}originator_version > %s" if gt else "")
+             + (f" AND {e}originator_version <= %s" if lte else ""))
+    tail = f" ORDER BY {e}originator_version " + ("DESC" if desc else "ASC") + (" LIMIT %s" if limit else "")
+    names = {"s": sql.Identifier(schema), "t": sql.Identifier(EVENTS_TABLE), "k": sql.Identifier(KEYS_TABLE)}
+    if not keyed:
+        return sql.SQL(f"SELECT {_COLUMNS} FROM {{s}}.{{t}} {where}{tail}").format(**names).as_string()
     # Only the record's first event asks (its events are all sealed with one key); CASE
     # evaluates the subqueries for that row alone: one probe of the keys' primary key.
-    first_sealed = (f"originator_version = 1 AND pg_catalog.substr(state, 1, {len(SEALED_PREFIX)})"
-                    f" = '\\x{SEALED_PREFIX.hex()}'::bytea")
-    key_id = f"pg_catalog.encode(pg_catalog.substr(state, {_KEY_ID_AT}, 32), 'escape')"
-    text = (f"SELECT {_COLUMNS},"
-            f" CASE WHEN {first_sealed} THEN (SELECT k.wrapped FROM {{s}}.{{k}} AS k WHERE k.subject_id = {key_id}) END,"
-            f" CASE WHEN {first_sealed} THEN (SELECT k.kek_id FROM {{s}}.{{k}} AS k WHERE k.subject_id = {key_id}) END"
-            f" FROM {{s}}.{{t}} {where}{order}" + (" LIMIT %s" if limit else ""))
-    return sql.SQL(text).format(s=sql.Identifier(schema), t=sql.Identifier(EVENTS_TABLE),
-                                k=sql.Identifier(KEYS_TABLE)).as_string()
+    first_sealed = (f"e.originator_version = 1 AND pg_catalog.substr(e.state, 1, {len(SEALED_PREFIX)})"
+                    f" = pg_catalog.decode('{SEALED_PREFIX.hex()}', 'hex')")
+    key_id = f"pg_catalog.encode(pg_catalog.substr(e.state, {_KEY_ID_AT}, 32), 'escape')"
+    key_columns = ", ".join(f"CASE WHEN {first_sealed} THEN (SELECT k.{column} FROM {{s}}.{{k}} AS k"
+                            f" WHERE k.subject_id = {key_id}) END" for column in ("wrapped", "kek_id"))
+    columns = ", ".join(f"e.{column}" for column in _COLUMNS.split(", "))
+    return sql.SQL(f"SELECT {columns}, {key_columns} FROM {{s}}.{{t}} AS e {where}{tail}").format(**names).as_string()
 
 
 def several_records(schema: str) -> str:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import subprocess
 import sys
+import threading
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -97,20 +100,30 @@ WHOLE_PROCESS = os.environ.get("TESTS_WHOLE_PROCESS") == "1"
 
 def run_in_process(args: tuple[str, ...], env: dict[str, str], cwd: Path) -> Result:
     """One command line as ``plantrail`` runs it (cli.main.run), in this process: its own
-    environment, working directory, empty stdin, and stdout/stderr captured as text."""
+    argv, environment and working directory, empty stdin, and stdout/stderr captured as text
+    (log records and warnings included, as the executable would print them)."""
     from plantrail.cli.main import run
 
-    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    assert threading.current_thread() is threading.main_thread(), "commands run in process one at a time"
+    saved_env, saved_cwd, saved_argv = dict(os.environ), os.getcwd(), sys.argv
     saved_streams = sys.stdin, sys.stdout, sys.stderr
     out, err = _captured(), _captured()
+    printed = logging.StreamHandler(err)
+    logging.getLogger().addHandler(printed)
     try:
-        os.environ.clear()
-        os.environ.update(env)
-        os.chdir(cwd)
-        sys.stdin, sys.stdout, sys.stderr = io.TextIOWrapper(io.BytesIO(b""), encoding="utf-8"), out, err
-        code = run(list(args))
+        with warnings.catch_warnings():
+            warnings.showwarning = lambda message, category, filename, lineno, file=None, line=None: err.write(
+                warnings.formatwarning(message, category, filename, lineno, line))
+            os.environ.clear()
+            os.environ.update(env)
+            os.chdir(cwd)
+            sys.argv = [PLANTRAIL, *args]
+            sys.stdin, sys.stdout, sys.stderr = io.TextIOWrapper(io.BytesIO(b""), encoding="utf-8"), out, err
+            code = run(list(args))
     finally:
         sys.stdin, sys.stdout, sys.stderr = saved_streams
+        sys.argv = saved_argv
+        logging.getLogger().removeHandler(printed)
         os.chdir(saved_cwd)
         os.environ.clear()
         os.environ.update(saved_env)
@@ -124,7 +137,7 @@ def _captured() -> io.TextIOWrapper:
 def _text(stream: io.TextIOWrapper) -> str:
     stream.flush()
     raw = stream.buffer.getvalue()  # type: ignore[attr-defined]
-    return raw.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")  # as text=True reads
+    return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as text=True reads
 
 
 class Shell:

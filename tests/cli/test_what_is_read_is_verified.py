@@ -103,6 +103,22 @@ def test_verify_checks_the_views_a_page_at_a_time_and_finds_the_same(sh: Shell, 
                                                    ("view_plans", "ffffffff-0000-4000-8000-000000000001")}
 
 
+def test_a_forged_row_without_a_key_is_found_and_the_check_ends(tmp_path) -> None:
+    """SQLite lets NULL into a text primary key: such a view or command log row is a finding,
+    and the paging past it still ends (PostgreSQL's primary keys refuse the row: SQLite only)."""
+    sh = Shell(f"sqlite:///{tmp_path / 'plantrail.sqlite'}", tmp_path)
+    _plan(sh)
+    with Raw(sh.url) as raw:
+        for _ in range(2):
+            raw.run("INSERT INTO view_plans (plan_id, child, kind, status, changed_since_approval, version, position,"
+                    " document) VALUES (NULL, 'K9', 'child-in-need', 'open', 0, 1, 1, '{}')")
+            raw.run("INSERT INTO command_log (command_id, result) VALUES (NULL, ?)", (json.dumps({"value": None}),))
+    found = sh("verify", "--json")
+    assert found.code == 3
+    assert sorted((d["table"], d["record"]) for d in found.json()["derived"]) == [
+        ("command_log", ""), ("command_log", ""), ("view_plans", ""), ("view_plans", "")]
+
+
 def test_a_command_id_given_to_another_command_is_bad_input(sh: Shell) -> None:
     plan = _plan(sh)
     sh.ok("visit", "record", plan, "--on", "2026-03-20", "--command-id", "v1", actor="sw1")
