@@ -1,4 +1,4 @@
-"""What the tests share: a fixed clock, an application on a URL, the real executable."""
+"""What the tests share: a fixed clock, an application on a URL, the command line (in process, or the executable)."""
 
 from __future__ import annotations
 

@@ -62,7 +62,7 @@ def test_a_named_schema_is_kept_and_a_second_run_on_it_is_refused():
     base = postgres_base_url()
     schema = f"t_{uuid.uuid4().hex[:12]}"
     url = with_schema(base, schema)
-    kept = {schema, f"{schema}_small", f"{schema}_saves"}
+    kept = {schema, f"{schema}_small", f"{schema}_saves", f"{schema}_peer"}
     try:
         first = bench(url)
         assert first.returncode == 0, first.stderr

@@ -1,4 +1,4 @@
-"""The census's commands through the real executable on SQLite and PostgreSQL (CLI.md,
+"""The census's commands through the command line on SQLite and PostgreSQL (CLI.md,
 "Statutory returns"): `child add` characteristics, `referral record`, `assessment record`,
 `s47 record`, and `export cin-census` saying on stderr what it left out, a line each. A
 refusal is one plain line or two, the contract's exit code, and records nothing."""

@@ -1,4 +1,4 @@
-"""The whole contract of CLI.md, through the real executable, on SQLite and PostgreSQL."""
+"""The whole contract of CLI.md, through the command line, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Issue 27, "The practice guidance, second pass": one test a row of the issue's table, through
-the real executable, each citing its seed and the seed's words (CLI.md, "The practice guidance,
+the command line, each citing its seed and the seed's words (CLI.md, "The practice guidance,
 second pass"). The scene of each is imported in one run (``plantrail import``), and the row's own
 commands are run one by one; every refusal is checked to record nothing.
 """

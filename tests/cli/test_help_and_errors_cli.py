@@ -1,5 +1,5 @@
 """Issue 25, item 9: help that reads as written and errors as the README says, through the
-real executable (the sweep of every command's help runs in this process, at 80 columns)."""
+command line (the pipe test runs the executable; the sweep of every help at 80 columns)."""
 
 from __future__ import annotations
 

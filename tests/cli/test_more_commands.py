@@ -1,4 +1,4 @@
-"""The rest of the contract through the real executable: init, demo, integrity, exports."""
+"""The rest of the contract through the command line: init, demo, integrity, exports."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The SSDA903 commands through the real executable on SQLite and PostgreSQL (issue 24):
+"""The SSDA903 commands through the command line on SQLite and PostgreSQL (issue 24):
 episode codes on `placement record`, `placement end`, `missing record`, `review hold
 --participation` and the child's previous permanence and motherhood; a wrong code exits 2
 naming the valid ones, a broken episode rule exits 1, and a refusal records nothing."""

@@ -1,4 +1,4 @@
-"""The log's statistics on PostgreSQL (issue 29, docs/database.md), through the real executable:
+"""The log's statistics on PostgreSQL (issue 29, docs/database.md), through the command line:
 `import` ends with ANALYZE and says so, `init` gives the log's tables their autovacuum settings
 and warns where the server runs none, `projections status` warns when the statistics are far
 behind the log. On SQLite none of it applies, and nothing is said."""

@@ -1,4 +1,4 @@
-"""Both clocks of `show`, and `import`, through the real executable."""
+"""Both clocks of `show`, and `import`, through the command line."""
 
 from __future__ import annotations
 

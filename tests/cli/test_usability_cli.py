@@ -1,4 +1,4 @@
-"""Issue 25, items 3, 4, 5 and 7, through the real executable on SQLite and PostgreSQL:
+"""Issue 25, items 3, 4, 5 and 7, through the command line on SQLite and PostgreSQL:
 text laid out for an 80- and a 200-column terminal (ids whole, nothing cut, nothing wider
 than the terminal), `changes` read like the review pack, the Care Plan aims in words, and
 every write saying what it recorded."""

@@ -1,4 +1,4 @@
-"""Issue 25, items 1 and 6, through the real executable on SQLite and PostgreSQL: a plan
+"""Issue 25, items 1 and 6, through the command line on SQLite and PostgreSQL: a plan
 opened in error is withdrawn (it leaves every list, due date and return, and stays whole
 in history and the subject access export, marked with the reason); a child's record is
 looked up (`child show`, `child list`) and corrected (`child correct`)."""
