@@ -101,7 +101,7 @@ def init(app_role: str | None, identity: str | None, as_json: bool) -> None:
         autovacuum_note(autovacuum, as_json)
 
 
-IDENTITY_WORDS = {"login": "the staff member bound to the database login (staff bind); --as may be left out",
+IDENTITY_WORDS = {"login": "the staff member bound to the database login; --as may be left out",
                   "claimed": "the staff member named by --as"}
 
 

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from plantrail.store.log import Logged
+from plantrail.store.log import Logged, read_records
 from plantrail.store.view_tables import Table, is_postgres, transaction
 
 CHUNK = 1000
+_EVERY_POSITION = 2**63 - 1
 # Where earlier versions kept snapshots (plantrail reads none now): the library's names.
 SNAPSHOT_TABLES = ("plantrail_snapshots", "stored_snapshots")
 
@@ -55,16 +56,21 @@ def first_events_between(app: Any, topics: Sequence[str], low: int, high: int) -
 
 
 def record_events(app: Any, ids: Sequence[UUID]) -> dict[UUID, list[Logged]]:
-    """Every event of these records, each record's in version order, with its position."""
+    """Every event of these records, each record's in version order, with its position
+    (PostgreSQL: ``read_records``, one index lookup a record, whatever the statistics)."""
     out: dict[UUID, list[Logged]] = {record_id: [] for record_id in ids}
     for start in range(0, len(ids), CHUNK):
-        chunk = [_key(app, i) for i in ids[start:start + CHUNK]]
+        chunk = list(ids[start:start + CHUNK])
+        if is_postgres(app):
+            for n in read_records(app, chunk, upto=_EVERY_POSITION):
+                out[n.originator_id].append(n)
+            continue
         marks = ", ".join("?" for _ in chunk)
         with transaction(app, commit=False) as tx:
             rows = tx.execute(
                 f"SELECT {_position_column(app)} AS position, originator_id AS id, originator_version AS version,"
                 f" topic, state FROM {{events}} WHERE originator_id IN ({marks})"
-                " ORDER BY originator_id, originator_version", chunk).fetchall()
+                " ORDER BY originator_id, originator_version", [_key(app, i) for i in chunk]).fetchall()
         for r in rows:
             record_id = _id(app, r["id"])
             out[record_id].append(Logged(r["position"], record_id, r["version"], r["topic"], bytes(r["state"])))

@@ -26,6 +26,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from plantrail.store.derived import first_events_between, states_at
 from plantrail.store.log import (
     PARTIAL_INDEXES,
     erasure_events,
@@ -35,6 +36,7 @@ from plantrail.store.log import (
     records_touched,
     restriction_events,
 )
+from plantrail.store.record_reads import one_record
 from plantrail.store.settings import parse_url
 from plantrail.store.verify_sources import PostgresServerHashingSource
 from plantrail.store.view_tables import tracking
@@ -140,12 +142,20 @@ def _hot_statements(app: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, tupl
         "the views' tracking and the log's end": lambda: tracking(app),
         "restriction_events (every list)": lambda: restriction_events(app),
         "erasure_events (every opening)": lambda: erasure_events(app),
+        "select_records (a logged read's reader and child)": lambda: app.recorder.select_records(some[:2]),
+        "first_events_between (verify's views check)": lambda: first_events_between(
+            app, ["domain.events:PlanOpened"], top - 50_000, top),
+        "states_at (verify's command log check)": lambda: states_at(app, list(range(top - 999, top + 1))),
     }
     statements = {}
     for name, read in reads.items():
         with _captured(monkeypatch) as seen:
             read()
         statements[name] = _on_the_log(seen, schema, name)
+    # The read of a sealed record, which asks for its key too (sealed stores only: as the
+    # recorder sends it once the keys' table is known).
+    statements["select_events (a record from its start, with its key)"] = (
+        one_record(schema, (False, False, False, False), with_key=True), [some[0]])
     with psycopg.connect(**parse_url(app.url).connect_kwargs()) as conn, _captured(monkeypatch) as seen:
         source = PostgresServerHashingSource(conn, schema, has_chain=True)
         source.hashables(0, 10_000), source.link_columns(0, 10_000), source.events(0, 10_000)
