@@ -4,7 +4,7 @@ events those rest on (every line of SQL that check needs)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -59,21 +59,16 @@ def record_events(app: Any, ids: Sequence[UUID]) -> dict[UUID, list[Logged]]:
     """Every event of these records, each record's in version order, with its position
     (PostgreSQL: ``read_records``, one index lookup a record, whatever the statistics)."""
     out: dict[UUID, list[Logged]] = {record_id: [] for record_id in ids}
-    for start in range(0, len(ids), CHUNK):
-        chunk = list(ids[start:start + CHUNK])
-        if is_postgres(app):
-            for n in read_records(app, chunk, upto=_EVERY_POSITION):
+    if is_postgres(app):
+        for start in range(0, len(ids), CHUNK):
+            for n in read_records(app, list(ids[start:start + CHUNK]), upto=_EVERY_POSITION):
                 out[n.originator_id].append(n)
-            continue
-        marks = ", ".join("?" for _ in chunk)
-        with transaction(app, commit=False) as tx:
-            rows = tx.execute(
-                f"SELECT {_position_column(app)} AS position, originator_id AS id, originator_version AS version,"
-                f" topic, state FROM {{events}} WHERE originator_id IN ({marks})"
-                " ORDER BY originator_id, originator_version", [_key(app, i) for i in chunk]).fetchall()
-        for r in rows:
-            record_id = _id(app, r["id"])
-            out[record_id].append(Logged(r["position"], record_id, r["version"], r["topic"], bytes(r["state"])))
+        return out
+    query = (f"SELECT {_position_column(app)} AS position, originator_id AS id, originator_version AS version,"
+             " topic, state FROM {events} WHERE originator_id IN (MARKS) ORDER BY originator_id, originator_version")
+    for r in _rows_for(app, query, [_key(app, i) for i in ids]):
+        record_id = _id(app, r["id"])
+        out[record_id].append(Logged(r["position"], record_id, r["version"], r["topic"], bytes(r["state"])))
     return out
 
 
@@ -96,15 +91,16 @@ def keyless_rows(app: Any, table: str, key: str) -> int:
 
 def keys_held(app: Any, table: Table, keys: Sequence[str]) -> set[str]:
     """Which of these keys the view's table holds a row for."""
-    found: set[str] = set()
-    for start in range(0, len(keys), CHUNK):
-        chunk = list(keys[start:start + CHUNK])
-        marks = ", ".join("?" for _ in chunk)
+    query = f"SELECT {table.key} AS k FROM {{{table.name}}} WHERE {table.key} IN (MARKS)"
+    return {r["k"] for r in _rows_for(app, query, keys)}
+
+
+def _rows_for(app: Any, query: str, values: Sequence[Any]) -> Iterator[Any]:
+    """``query``'s rows for ``values``, CHUNK of them a statement (its ``IN (MARKS)``)."""
+    for start in range(0, len(values), CHUNK):
+        chunk = list(values[start:start + CHUNK])
         with transaction(app, commit=False) as tx:
-            rows = tx.execute(f"SELECT {table.key} AS k FROM {{{table.name}}} WHERE {table.key} IN ({marks})",
-                              chunk).fetchall()
-        found.update(r["k"] for r in rows)
-    return found
+            yield from tx.execute(query.replace("MARKS", ", ".join("?" for _ in chunk)), chunk).fetchall()
 
 
 def command_log_after(app: Any, after: str | None, limit: int) -> list[CommandLogRow]:
@@ -120,16 +116,9 @@ def command_log_after(app: Any, after: str | None, limit: int) -> list[CommandLo
 
 def states_at(app: Any, positions: Sequence[int]) -> dict[int, bytes]:
     """The stored state of the event at each of these positions (those there are)."""
-    out: dict[int, bytes] = {}
     column = _position_column(app)
-    for start in range(0, len(positions), CHUNK):
-        chunk = list(positions[start:start + CHUNK])
-        marks = ", ".join("?" for _ in chunk)
-        with transaction(app, commit=False) as tx:
-            rows = tx.execute(f"SELECT {column} AS position, state FROM {{events}} WHERE {column} IN ({marks})",
-                              chunk).fetchall()
-        out.update((r["position"], bytes(r["state"])) for r in rows)
-    return out
+    query = f"SELECT {column} AS position, state FROM {{events}} WHERE {column} IN (MARKS)"
+    return {r["position"]: bytes(r["state"]) for r in _rows_for(app, query, positions)}
 
 
 def snapshots(app: Any) -> list[SnapshotRow]:
