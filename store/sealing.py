@@ -174,6 +174,12 @@ def key_hex(state: bytes) -> str:
     return state[_KEY_AT:_KEY_AT + 32].decode()
 
 
+# Records whose key a process remembers from reading them (a fold of the whole log reads every
+# record: at 10M events a million of them). Those it writes are kept apart and never let go: a
+# record made in a batch not yet saved has no stored first event to look its key up in.
+SUBJECTS_READ_KEPT = 100_000
+
+
 class Sealer:
     """The mapper's sealing: whose key seals each event, and the keyring. A record's events
     are all sealed with the key its first event was (a plan's: its child's), remembered as
@@ -184,28 +190,36 @@ class Sealer:
         self.keyring = keyring
         self.sealing_new = sealing_new  # off only for the benchmark's comparison; reads still open
         self._first_state = first_state
-        self._subjects: dict[UUID, UUID | None] = {}
+        self._made: dict[UUID, UUID | None] = {}  # records this process sealed events of
+        self._read: dict[UUID, UUID | None] = {}  # records it read (at most SUBJECTS_READ_KEPT)
 
     def subject(self, event: Any) -> UUID | None:
         if not self.sealing_new:
             return None
         name = type(event).__name__
+        record = event.originator_id
         if name == "ChildRegistered":
-            found: UUID | None = event.originator_id
+            found: UUID | None = record
         elif name == "PlanOpened":
             found = child_id(event.child_ref)
         elif name in PLAIN_EVENTS:
             return None  # (not remembered: the record's other events are the child's)
-        elif event.originator_id in self._subjects:
-            return self._subjects[event.originator_id]
+        elif record in self._made:
+            return self._made[record]
+        elif record in self._read:
+            found = self._read[record]
         else:
-            state = self._first_state(event.originator_id)
+            state = self._first_state(record)
             found = subject_of_state(state) if state else None
-        self._subjects[event.originator_id] = found
+        self._made[record] = found
         return found
 
     def noted(self, originator_id: UUID, subject: UUID | None) -> None:
-        self._subjects[originator_id] = subject
+        """A record's first event was read: whose key seals it (forgotten, a whole batch at a
+        time, once SUBJECTS_READ_KEPT are held; looked up again if needed)."""
+        if len(self._read) >= SUBJECTS_READ_KEPT:
+            self._read.clear()
+        self._read[originator_id] = subject
 
 
 def _aad(originator_id: UUID, version: int) -> bytes:

@@ -4,6 +4,7 @@ open it with the child's key, and a lost or wrong key-encryption key is a clear 
 from __future__ import annotations
 
 import base64
+import json
 import secrets
 from pathlib import Path
 from uuid import UUID
@@ -168,3 +169,39 @@ def test_a_read_brings_its_childs_key_with_the_events(sh: Shell, monkeypatch) ->
         assert subject not in keyring._keys
     finally:
         app.close()
+
+
+def test_a_process_that_forgets_whose_key_seals_a_record_still_seals(sh: Shell, monkeypatch) -> None:
+    """A reading process forgets the records it read once it holds SUBJECTS_READ_KEPT of them
+    (memory flat over the whole log); a record it writes is sealed with its child's key all the
+    same: looked up again, or kept apart when the process made it (an import's new records)."""
+    from plantrail.store import sealing
+    from tests.support import open_app
+
+    monkeypatch.setattr(sealing, "SUBJECTS_READ_KEPT", 1)
+    plan = record_child(sh)
+    app = open_app(sh.url)
+    try:
+        for record in app.recorder.select_records([UUID(plan)]).values():
+            [app.mapper.to_domain_event(e) for e in record]  # read: remembered, then forgotten
+        sealer = app.mapper.sealer
+        assert len(sealer._read) <= 1
+    finally:
+        app.close()
+    sh.ok("action", "add", plan, "--area", "health", "--need", "Yolanthe's second need", "--response", "visits",
+          "--frequency", "weekly", "--responsible", "health visitor", "--starts", "2026-03-09", "--outcome", "thrives",
+          actor="sw1")
+    lines = [
+        {"command": "child add", "as": "sw1", "args": {"child_ref": "K901", "name": "Zebedia Quorn",
+                                                       "born": "2020-01-01"}},
+        {"command": "plan open", "as": "sw1", "args": {"child_ref": "K901", "kind": "child-in-need",
+                                                       "aim": "Zebedia's secret aim", "on": "2026-03-02"}},
+        {"command": "action add", "as": "sw1", "args": {"plan_id": "$2", "area": "health", "need": "Quietly fed",
+                                                        "response": "visits", "frequency": "weekly",
+                                                        "responsible": "HV", "starts": "2026-03-12",
+                                                        "outcomes": ["grows"]}}]
+    (sh.cwd / "batch.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    sh.ok("import", "batch.jsonl", actor="sw1")
+    stored = log_rows(sh.url)
+    for secret in ("second need", "Zebedia", "secret aim", "Quietly fed"):
+        assert secret.encode() not in stored, secret
