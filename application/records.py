@@ -259,15 +259,12 @@ class PlanRecords(Application):
                 self._found(self.child, child_ref) if child_ref is not None else None)
         wanted = [staff_id_key(staff_id), *([child_id(child_ref)] if child_ref is not None else [])]
         stored = self.recorder.select_records(wanted)
-        member = fold_events(None, [self.mapper.to_domain_event(e) for e in stored.get(wanted[0], ())])
 
-        def child() -> Child | None:
-            if child_ref is None:
-                return None
-            found = fold_events(None, [self.mapper.to_domain_event(e) for e in stored.get(wanted[1], ())])
-            return found if isinstance(found, Child) else None
+        def folded(record_id: UUID, kind: type) -> Any:
+            found = fold_events(None, [self.mapper.to_domain_event(e) for e in stored.get(record_id, ())])
+            return found if isinstance(found, kind) else None
 
-        return (member if isinstance(member, StaffMember) else None), child
+        return folded(wanted[0], StaffMember), lambda: folded(wanted[1], Child) if child_ref is not None else None
 
     @staticmethod
     def _found(get: Callable[[str], Any], ref: str) -> Any:

@@ -64,8 +64,7 @@ def _rows_against_log(app: Any, view: View, passed: int) -> list[Finding]:
     while rows := derived.view_rows_after(app, view.table, after, CHUNK):
         after = rows[-1][key]
         ids = {row[key]: _record_id(row[key]) for row in rows}
-        events = derived.record_events(app, sorted({i for i in ids.values() if i is not None}))
-        prefetch_keys(app, [n for logged in events.values() for n in logged])  # one query, not one a child
+        events = _records(app, sorted({i for i in ids.values() if i is not None}))
         for row in rows:
             record = ids[row[key]]
             logged = events.get(record, []) if record is not None else []
@@ -91,11 +90,17 @@ def _records_without_rows(app: Any, view: View, passed: int) -> list[Finding]:
         if not missing:
             continue
         seen.update(missing)
-        events = derived.record_events(app, missing)
-        prefetch_keys(app, [n for logged in events.values() for n in logged])
+        events = _records(app, missing)
         findings += [Finding(view.table.name, str(record), problem) for record in missing
                      if (problem := _row_problem(app, view, events[record], None, passed))]
     return findings
+
+
+def _records(app: Any, ids: list[UUID]) -> dict[UUID, list[Logged]]:
+    """These records' events, with their children's keys opened in one query, not one a child."""
+    events = derived.record_events(app, ids)
+    prefetch_keys(app, [n for logged in events.values() for n in logged])
+    return events
 
 
 def _record_id(key: Any) -> UUID | None:

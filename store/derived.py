@@ -76,10 +76,15 @@ def view_rows_after(app: Any, table: Table, after: str | None, limit: int) -> li
     """The view's next ``limit`` rows by key after ``after`` (from the first if None): a page
     read along the key's index, so a check holds one page, whatever the size of the view.
     Rows without a key (SQLite lets a forged one in) are not among them: ``keyless_rows``."""
-    where = f" AND {table.key} > ?" if after is not None else ""
+    return _page_after(app, "*", table.name, table.key, after, limit)
+
+
+def _page_after(app: Any, columns: str, table: str, key: str, after: str | None, limit: int) -> list[Any]:
+    """A page of ``table``'s rows with a ``key``, by key, after ``after`` (from the first if None)."""
+    where = f" AND {key} > ?" if after is not None else ""
     with transaction(app, commit=False) as tx:
-        return tx.execute(f"SELECT * FROM {{{table.name}}} WHERE {table.key} IS NOT NULL{where}"
-                          f" ORDER BY {table.key} LIMIT ?", [*([after] if after is not None else []), limit]).fetchall()
+        return tx.execute(f"SELECT {columns} FROM {{{table}}} WHERE {key} IS NOT NULL{where} ORDER BY {key} LIMIT ?",
+                          [*([after] if after is not None else []), limit]).fetchall()
 
 
 def keyless_rows(app: Any, table: str, key: str) -> int:
@@ -106,11 +111,7 @@ def _rows_for(app: Any, query: str, values: Sequence[Any]) -> Iterator[Any]:
 def command_log_after(app: Any, after: str | None, limit: int) -> list[CommandLogRow]:
     """The command log's next ``limit`` rows by command id after ``after`` (from the first if
     None): a page along its primary key. (A row without an id answers no command.)"""
-    where = " AND command_id > ?" if after is not None else ""
-    with transaction(app, commit=False) as tx:
-        rows = tx.execute("SELECT command_id, digest, position FROM {commands} WHERE command_id IS NOT NULL"
-                          f"{where} ORDER BY command_id LIMIT ?", [*([after] if after is not None else []), limit]
-                          ).fetchall()
+    rows = _page_after(app, "command_id, digest, position", "commands", "command_id", after, limit)
     return [CommandLogRow(r["command_id"], r["digest"], r["position"]) for r in rows]
 
 

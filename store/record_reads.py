@@ -24,16 +24,16 @@ Shape = tuple[bool, bool, bool, bool]  # gt, lte, desc, limit
 
 def one_record(schema: str, shape: Shape, *, with_key: bool) -> str:
     """The events of one record, in version order (as the library's select). ``with_key``
-    (a read from the first event on, ascending): each row also with the wrapped key and its
-    KEK id, NULLs but on the first event, if that is sealed."""
+    (only for a read from the first event on, ascending): each row also with the wrapped key
+    and its KEK id, NULLs but on the first event, if that is sealed."""
     gt, lte, desc, limit = shape
-    keyed = with_key and not gt and not desc
-    e = "e." if keyed else ""
+    assert not (with_key and (gt or desc)), "the key comes with the first event: a read from it, ascending"
+    e = "e." if with_key else ""
     where = (f"WHERE {e}originator_id = %s" + (f" AND {e}originator_version > %s" if gt else "")
              + (f" AND {e}originator_version <= %s" if lte else ""))
     tail = f" ORDER BY {e}originator_version " + ("DESC" if desc else "ASC") + (" LIMIT %s" if limit else "")
     names = {"s": sql.Identifier(schema), "t": sql.Identifier(EVENTS_TABLE), "k": sql.Identifier(KEYS_TABLE)}
-    if not keyed:
+    if not with_key:
         return sql.SQL(f"SELECT {_COLUMNS} FROM {{s}}.{{t}} {where}{tail}").format(**names).as_string()
     # Only the record's first event asks (its events are all sealed with one key); CASE
     # evaluates the subqueries for that row alone: one probe of the keys' primary key.

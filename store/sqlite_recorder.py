@@ -140,8 +140,7 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     def select_records(self, originator_ids: Sequence[Any]) -> dict[Any, list[StoredEvent]]:
         """The events of several records, each in version order (as PostgreSQL's recorder: there
         one round trip; here a file read, record by record); a record with no events is absent."""
-        found = {record: self.select_events(record) for record in originator_ids}
-        return {record: events for record, events in found.items() if events}
+        return {record: events for record in originator_ids if (events := self.select_events(record))}
 
     def event_state(self, position: int) -> bytes | None:
         """The stored state of the event at a position, if there is one."""

@@ -316,32 +316,15 @@ def review_store(url: str) -> tuple[Any, str]:
     return app, str(susan)
 
 
-def run_cli(capsys: Any, url: str, *args: str, actor: str | None = None) -> tuple[int, str, str]:
-    """Run ``plantrail ARGS`` in this process (the export commands registered if the
-    command line does not have them yet): its exit code, stdout and stderr."""
+def run_cli(url: str, *args: str, actor: str | None = None) -> tuple[int, str, str]:
+    """Run ``plantrail ARGS`` in this process (tests/support.run_in_process): its exit code,
+    stdout and stderr. A logged read names the store's first staff member as its reader."""
     import os
-    import sys
+    from pathlib import Path
 
-    from plantrail.cli import exports
-    from plantrail.cli.main import cli, main
+    from tests.support import first_staff, is_logged_read, run_in_process
 
-    from tests.support import first_staff, is_logged_read
-
-    for command in exports.COMMANDS:
-        cli.commands.setdefault(command.name, command)
     if actor is None and is_logged_read(args):  # every read names its reader (it is logged)
         actor = first_staff(url)
-    saved_argv, saved_env = sys.argv, dict(os.environ)
-    sys.argv = ["plantrail", "--db", url, *(["--as", actor] if actor else []), *args]
-    capsys.readouterr()
-    try:
-        main()
-        code = 0
-    except SystemExit as done:
-        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
-    finally:
-        sys.argv = saved_argv
-        os.environ.clear()
-        os.environ.update(saved_env)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    done = run_in_process(("--db", url, *(["--as", actor] if actor else []), *args), dict(os.environ), Path.cwd())
+    return done.code, done.out, done.err

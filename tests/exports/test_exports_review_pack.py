@@ -67,14 +67,14 @@ def test_review_pack_on_the_command_line(tmp_path, capsys) -> None:
     url = f"sqlite:///{tmp_path / 'pack.sqlite'}"
     app, susan = review_store(url)
     app.close()
-    code, out, err = run_cli(capsys, url, "report", "review-pack", susan[:8])
+    code, out, err = run_cli(url, "report", "review-pack", susan[:8])
     assert code == 0 and out.startswith("<!DOCTYPE html>") and "MG 2002-08-20" in out
     target = tmp_path / "pack.html"
-    code, out, err = run_cli(capsys, url, "report", "review-pack", susan, "-o", str(target))
+    code, out, err = run_cli(url, "report", "review-pack", susan, "-o", str(target))
     assert code == 0 and out == "" and "SO 2002-09-02" in target.read_text(encoding="utf-8")
-    code, out, err = run_cli(capsys, url, "report", "review-pack", susan, "-o", str(tmp_path / "pack.txt"))
+    code, out, err = run_cli(url, "report", "review-pack", susan, "-o", str(tmp_path / "pack.txt"))
     assert code == 2 and "Traceback" not in err and ".html or .pdf" in err
-    code, out, err = run_cli(capsys, url, "report", "review-pack", "00000000")
+    code, out, err = run_cli(url, "report", "review-pack", "00000000")
     assert code == 2 and "no plan" in err and "Traceback" not in err
 
 
@@ -84,7 +84,7 @@ def test_pdf_without_weasyprint_says_how_to_install_it(tmp_path, capsys, monkeyp
     app.close()
     monkeypatch.setitem(sys.modules, "weasyprint", None)  # import fails
     target = tmp_path / "pack.pdf"
-    code, _, err = run_cli(capsys, url, "report", "review-pack", susan, "-o", str(target))
+    code, _, err = run_cli(url, "report", "review-pack", susan, "-o", str(target))
     assert code == 2 and "WeasyPrint" in err and "plantrail[pdf]" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) <= 2 and not target.exists()
 
@@ -95,6 +95,6 @@ def test_pdf(tmp_path, capsys) -> None:
     app, susan = review_store(url)
     app.close()
     target = tmp_path / "pack.pdf"
-    code, _, err = run_cli(capsys, url, "report", "review-pack", susan, "-o", str(target))
+    code, _, err = run_cli(url, "report", "review-pack", susan, "-o", str(target))
     assert code == 0, err
     assert target.read_bytes().startswith(b"%PDF")

@@ -79,8 +79,8 @@ def test_the_marking_is_given_on_the_command_line(tmp_path, capsys, monkeypatch)
     url = f"sqlite:///{tmp_path / 'pack.sqlite'}"
     app, susan = review_store(url)
     app.close()
-    code, out, err = run_cli(capsys, url, "report", "review-pack", susan, "--marking", "OFFICIAL")
+    code, out, err = run_cli(url, "report", "review-pack", susan, "--marking", "OFFICIAL")
     assert code == 0 and ">OFFICIAL</div>" in out, err
     monkeypatch.setenv("PLANTRAIL_MARKING", "SECRET")
-    code, out, err = run_cli(capsys, url, "report", "review-pack", susan)
+    code, out, err = run_cli(url, "report", "review-pack", susan)
     assert code == 0 and ">SECRET</div>" in out and "OFFICIAL-SENSITIVE" not in out, err

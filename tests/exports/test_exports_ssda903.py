@@ -115,12 +115,12 @@ def test_the_command_writes_the_folder_and_will_not_overwrite(store_url: str, tm
     finally:
         app.close()
     out = tmp_path / "out"
-    code, _, err = run_cli(capsys, store_url, "export", "ssda903", "--year", str(YEAR), "-o", str(out))
+    code, _, err = run_cli(store_url, "export", "ssda903", "--year", str(YEAR), "-o", str(out))
     assert code == 0, err
     assert len(list(out.iterdir())) == 10 and len(_rows(out, "episodes.csv")) == 6
-    code, _, err = run_cli(capsys, store_url, "export", "ssda903", "--year", str(YEAR), "-o", str(out))
+    code, _, err = run_cli(store_url, "export", "ssda903", "--year", str(YEAR), "-o", str(out))
     assert code == 2 and "exists already" in err
-    code, _, err = run_cli(capsys, store_url, "export", "ssda903", "--year", str(YEAR), "-o", str(out), "--force")
+    code, _, err = run_cli(store_url, "export", "ssda903", "--year", str(YEAR), "-o", str(out), "--force")
     assert code == 0, err
-    code, _, err = run_cli(capsys, store_url, "export", "ssda903", "--year", "1999", "-o", str(tmp_path / "x"))
+    code, _, err = run_cli(store_url, "export", "ssda903", "--year", "1999", "-o", str(tmp_path / "x"))
     assert code == 2

@@ -61,19 +61,19 @@ def test_subject_access_on_the_command_line(tmp_path, capsys) -> None:
     app, _ = review_store(url)
     expected = _all_event_ids(app, "DEMOSS")
     app.close()
-    code, out, err = run_cli(capsys, url, "export", "child", "DEMOSS")
+    code, out, err = run_cli(url, "export", "child", "DEMOSS")
     assert code == 0, err
     doc = json.loads(out)
     assert {e["event_id"] for e in doc["events"]} == expected
     target = tmp_path / "susan.html"
-    code, out, err = run_cli(capsys, url, "export", "child", "DEMOSS", "-o", str(target))
+    code, out, err = run_cli(url, "export", "child", "DEMOSS", "-o", str(target))
     assert code == 0 and out == ""
     assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    code, out, err = run_cli(capsys, url, "export", "child", "DEMOSS", "--format", "html")
+    code, out, err = run_cli(url, "export", "child", "DEMOSS", "--format", "html")
     assert code == 0 and "Records held about Susan Simpson" in out
-    code, out, err = run_cli(capsys, url, "export", "child", "NOBODY")
+    code, out, err = run_cli(url, "export", "child", "NOBODY")
     assert code == 2 and err.startswith("error: no child NOBODY") and "Traceback" not in err
-    code, out, err = run_cli(capsys, url, "export", "child", "DEMOSS", "--format", "pdf")
+    code, out, err = run_cli(url, "export", "child", "DEMOSS", "--format", "pdf")
     assert code == 2 and "Traceback" not in err
 
 
@@ -83,14 +83,14 @@ def test_census_on_the_command_line(tmp_path, capsys) -> None:
     url = f"sqlite:///{tmp_path / 'census.sqlite'}"
     examples_store(url).close()
     target = tmp_path / "cin.xml"
-    code, out, err = run_cli(capsys, url, "export", "cin-census", "--year", "2025", "-o", str(target),
+    code, out, err = run_cli(url, "export", "cin-census", "--year", "2025", "-o", str(target),
                              "--lea", "201")
     assert code == 0, err
     xml = target.read_text(encoding="utf-8")
     assert "<LEA>201</LEA>" in xml and "<LAchildID>DEMOKH</LAchildID>" in xml
-    code, out, err = run_cli(capsys, url, "export", "cin-census", "--year", "2025")
+    code, out, err = run_cli(url, "export", "cin-census", "--year", "2025")
     assert code == 0 and out.startswith("<?xml")
-    code, out, err = run_cli(capsys, url, "export", "cin-census", "--year", "twenty")
+    code, out, err = run_cli(url, "export", "cin-census", "--year", "twenty")
     assert code == 2 and "Traceback" not in err
-    code, out, err = run_cli(capsys, url, "export", "cin-census")
+    code, out, err = run_cli(url, "export", "cin-census")
     assert code == 2 and "--year" in err
