@@ -81,8 +81,8 @@ def _derived(report, findings) -> None:  # type: ignore[no-untyped-def]
     if findings:
         first = findings[0]
         report.intact, report.problem = False, "derived"
-        report.detail = (f"{len(findings)} derived row(s) the log does not give; the first: {first.table} "
-                         f"{first.record}: {first.detail}")
+        named = " ".join(part for part in (first.table, first.record) if part)  # (a keyless row names no record)
+        report.detail = f"{len(findings)} derived row(s) the log does not give; the first: {named}: {first.detail}"
 
 
 def _summary(report) -> str:  # type: ignore[no-untyped-def]

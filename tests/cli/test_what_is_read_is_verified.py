@@ -117,6 +117,7 @@ def test_a_forged_row_without_a_key_is_found_and_the_check_ends(tmp_path) -> Non
     assert found.code == 3
     assert sorted((d["table"], d["record"]) for d in found.json()["derived"]) == [
         ("command_log", ""), ("command_log", ""), ("view_plans", ""), ("view_plans", "")]
+    assert "the first: view_plans: a row with no record id" in sh("verify").out
 
 
 def test_a_command_id_given_to_another_command_is_bad_input(sh: Shell) -> None:
