@@ -149,7 +149,7 @@ def _refs(args: Any) -> Iterator[re.Match[str]]:
     values = args.values() if isinstance(args, dict) else ()
     for value in values:
         for item in value if isinstance(value, list) else [value]:
-            if isinstance(item, str) and not item.startswith("$$") and (m := _REF.fullmatch(item)):
+            if isinstance(item, str) and item[:1] == "$" and item[1:2] != "$" and (m := _REF.fullmatch(item)):
                 yield m
 
 
@@ -164,14 +164,23 @@ class LineError(Exception):
 
 
 def import_lines(app: Any, lines: Iterable[tuple[int, bytes]], *, batch_size: int = DEFAULT_BATCH,
-                 progress: Callable[[int, int, int], None] | None = None) -> dict[str, int]:
+                 progress: Callable[[int, int, int], None] | None = None, workers: int = 1,
+                 open_worker: Callable[[], Any] | None = None) -> dict[str, int]:
     """Run (lineno, text) pairs ``batch_size`` at a time, each batch in one transaction.
 
     Raises LineError for the first refused line: nothing of its batch is recorded,
     earlier batches stay. Returns {"lines", "events", "batches"} recorded. A batch is
     saved while the next is decided (``app.batches()``); a refused save is still the
-    first error reported, and nothing after it is recorded.
+    first error reported, and nothing after it is recorded. ``workers`` above 1 decides
+    lines on that many processes, each opening its application with ``open_worker``
+    (application/import_workers.py); what is recorded and reported is the same.
     """
+    if workers > 1:
+        from plantrail.application.import_workers import import_with_workers
+
+        assert open_worker is not None, "workers open their own application on the store"
+        return import_with_workers(app, lines, batch_size=batch_size, workers=workers, open_worker=open_worker,
+                                   progress=progress)
     results: dict[int, Any] = {}
     seen_ids: dict[str, int] = {}
     ids = LineIds()

@@ -53,7 +53,8 @@ def report(r: dict[str, Any]) -> str:
              + _time_split("the save alone", r["store_save_per_s"], r["store_save_cpu_us"]) + "; "
              + _time_split("a raw commit", r["raw_commit_per_s"], r["raw_commit_cpu_us"]),
              f"an imported event: {1e6 / r['import_events_per_s']:.0f} µs, this process's CPU "
-             f"{r['import_cpu_us_per_event']:.0f} µs (all threads)",
+             f"{r['import_cpu_us_per_event']:.0f} µs (all threads); with --workers on {r['import_workers_cpus']} "
+             "CPUs: " + ", ".join(f"{n}: {rate:,.0f} events/s" for n, rate in r["import_workers_events_per_s"].items()),
              f"peak memory (RSS): rebuild {r['rebuild_peak_rss_mb']:.0f} MB, its largest worker "
              f"{r['rebuild_worker_peak_rss_mb']:.0f} MB; verify {r['verify_peak_rss_mb']:.0f} MB, its check of "
              f"the views {r['verify_views_peak_rss_mb']:.0f} MB (intact: {r['verify_views_intact']})"]

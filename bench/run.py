@@ -34,6 +34,7 @@ if str(ROOT) not in sys.path:
 from bench import workload as wl  # noqa: E402
 from bench.isolated import run_isolated  # noqa: E402
 from bench.logged_reads import concurrent_logged, read_logged  # noqa: E402
+from bench.import_workers import import_rates  # noqa: E402
 from bench.peer import PeerWriter  # noqa: E402
 from bench.raw import (  # noqa: E402
     STATE,
@@ -341,6 +342,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         r["import_cpu_us_per_event"] = counts["cpu_seconds"] / counts["events"] * 1e6
         log(f"  {r['import_events_per_s']:.0f} events/s; raw batched {r['raw_batch_rows_per_s']:.0f} rows/s")
 
+        log("the import with 1 and 2 workers, each into a fresh store, in turns")
+        spread = import_rates(args.db, [1, 2], 300 if quick else 3000, 1 if quick else 2, batch)
+        r["import_workers_events_per_s"], r["import_workers_cpus"] = spread["events_per_s"], spread["cpus"]
+
         r["events_in_store"] = app.recorder.max_notification_id()
         # On a log nothing has analysed since the import (the import's engine, without the
         # command line's ANALYZE): its reads must not depend on statistics (docs/database.md).
@@ -388,6 +393,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "command_vs_peer": r["command_per_s"] / r["peer_command_per_s"],
         "command_8_vs_raw_commit_8": r["command_per_s_8_writers"] / r["raw_commit_per_s_8_clients"],
         "import_vs_raw_batch": r["import_events_per_s"] / r["raw_batch_rows_per_s"],
+        "import_2_workers_vs_1": r["import_workers_events_per_s"]["2"] / r["import_workers_events_per_s"]["1"],
         "read_large_vs_small_p99": r["read_p99_ms"] / r["read_p99_ms_small"],
         "read_logged_vs_read_p99": r["read_logged_p99_ms"] / r["read_p99_ms"],
     }

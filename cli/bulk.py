@@ -18,8 +18,10 @@ from plantrail.cli.context import emit, invocation
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option("--batch", "batch_size", type=click.IntRange(1, 1_000_000), default=2000,
               show_default=True, help="Lines saved per transaction.")
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes deciding lines (lines of different children in parallel; saved in file order).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document and nothing else.")
-def import_command(file: str, batch_size: int, as_json: bool) -> None:
+def import_command(file: str, batch_size: int, workers: int, as_json: bool) -> None:
     """Run one command a line from a JSON Lines file, many lines per transaction.
 
     A bad line is named by its number and nothing of its batch is recorded; earlier
@@ -33,6 +35,7 @@ def import_command(file: str, batch_size: int, as_json: bool) -> None:
     Example: plantrail --db postgresql://postgres@127.0.0.1/test import legacy.jsonl --batch 5000
     """
     import os
+    from functools import partial
 
     from plantrail.application.imports import LineError, import_lines, numbered_lines
 
@@ -43,7 +46,8 @@ def import_command(file: str, batch_size: int, as_json: bool) -> None:
     total = None if file == "-" else os.path.getsize(file)
     progress, finish = _progress_bar(total, enabled=not as_json)
     try:
-        counts = import_lines(app, lines, batch_size=batch_size, progress=progress)
+        counts = import_lines(app, lines, batch_size=batch_size, progress=progress, workers=workers,
+                              open_worker=partial(open_worker, inv.url, app.identity_mode, app.login))
     except LineError as bad:
         finish()
         from plantrail.cli.errors import exit_code_for
@@ -73,8 +77,21 @@ def import_command(file: str, batch_size: int, as_json: bool) -> None:
                    "have the store's owner run ANALYZE on them (docs/database.md)", err=True)
 
 
+def open_worker(url: str, identity_mode: str, login: str) -> Any:
+    """An import worker's application (in its own process): the store as this command opened
+    it, acting as the same login."""
+    from plantrail.cli.context import Invocation
+
+    app = Invocation(db=url, claimed=None).writer()
+    app.identity_mode, app.login = identity_mode, login
+    return app
+
+
 def _report(counts: dict[str, Any], analysed: list[str]) -> None:
     click.echo(f"imported {counts['lines']} lines: {counts['events']} events in {counts['batches']} transactions")
+    if "by_workers" in counts:
+        click.echo(f"{counts['by_workers']} of the transactions decided by the workers, the rest line by line "
+                   "(docs/import.md)")
     if analysed:
         click.echo(f"statistics gathered (ANALYZE): {', '.join(analysed)}")
 

@@ -316,6 +316,12 @@ class Keyring:
                     f"SELECT subject_id FROM {{keys}} WHERE subject_id IN ({marks})", chunk).fetchall()]
         return held
 
+    def reread(self) -> None:
+        """Look keys up afresh: other processes (an import's workers) saved keys since every
+        row was read at once, and a key made here for one of their children would be lost."""
+        with self._lock:
+            self._wrapped, self._misses = None, 0
+
     def forget(self, subject: str) -> None:
         """The subject's key is destroyed (erased): never read again by this process."""
         with self._lock:

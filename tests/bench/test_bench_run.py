@@ -52,6 +52,8 @@ def test_a_small_run_prints_every_figure_and_drops_its_schemas():
     assert result["verify_intact"] is True and result["verify_views_intact"] is True
     assert result["events_in_store"] >= 20_000  # the import alone loads at least that many
     assert result["import_events"] <= result["events_in_store"]
+    assert set(result["import_workers_events_per_s"]) == {"1", "2"}  # the import on one process and on two
+    assert all(rate > 0 for rate in result["import_workers_events_per_s"].values())
     assert schemas(base, "bench\\_%") == before  # the large store, the small one, the saves' one
 
     text = report(result)  # the human report renders from the same figures
