@@ -27,7 +27,6 @@ from multiprocessing import get_context
 from typing import Any
 from uuid import UUID
 
-import orjson
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from plantrail.application.imports import (
@@ -107,6 +106,9 @@ def decide(part: Part) -> Decided:
         decided = _sealed(app, unit, first_line)
     except Exception:  # noqa: BLE001 - the parent decides the batch again and reports what it finds
         carried.clear()
+        keyring = getattr(app.recorder, "keyring", None)
+        if keyring is not None:
+            keyring.forget_pending()  # keys for children the parent may now make itself
         return Decided(refused=True)
     finally:
         app._unit = None
@@ -278,7 +280,7 @@ def _plan_child(run: _Import, plan: str) -> UUID | None:
         return None  # a prefix: the parent looks it up as the command would
     if plan_id not in run.plans:
         first = run.app.recorder.select_events(plan_id, lte=1)
-        ref = orjson.loads(first[0].state).get("child_ref") if first else None
+        ref = getattr(run.app.mapper.to_domain_event(first[0]), "child_ref", None) if first else None
         run.plans[plan_id] = _child_key(ref) if isinstance(ref, str) else None
     return run.plans[plan_id]
 
@@ -361,6 +363,9 @@ def _one_by_one(run: _Import, chunk: _Chunk) -> int:
     keyring = getattr(app.recorder, "keyring", None)
     if keyring is not None:
         keyring.reread()  # keys the workers saved since this process last read them
+    for command_id, lineno in list(run.seen_ids.items()):
+        if lineno >= chunk.first:  # (noted when the workers' batch was merged: decided again now)
+            del run.seen_ids[command_id]
     outcome = Batch()
     try:
         with app.batch() as outcome:

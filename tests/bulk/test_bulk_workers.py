@@ -121,3 +121,18 @@ def test_workers_must_be_a_positive_count(store_url: str, tmp_path: Path) -> Non
         assert ran.code == 2, ran.err
         assert "--workers" in ran.err
     assert events(store_url) == 0
+
+
+def test_a_refused_save_of_lines_with_their_own_command_ids_is_decided_again_whole(
+        store_url: str, tmp_path: Path) -> None:
+    # Lines that give their own command ids, decided by the workers: the batch's save is refused
+    # (K1 is in the store already) and decided again by the parent, line by line; no line is
+    # taken for an earlier one of the same id (the ids were noted when the workers' batch
+    # was put together).
+    assert run_import(store_url, write(tmp_path / "first.jsonl", STAFF + [child("K1")])).code == 0
+    recorded = events(store_url)
+    lines = [dict(child(f"K{i}"), command_id=f"mig-{i}") for i in (2, 3, 1, 4)]
+    ran = run_import(store_url, write(tmp_path / "ids.jsonl", lines), "--batch", "4", "--workers", "2")
+    assert ran.code == 1, ran.err
+    assert ran.err.startswith("line 3: ") and "K1 is already registered" in ran.err, ran.err
+    assert events(store_url) == recorded
