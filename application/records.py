@@ -232,7 +232,7 @@ class PlanRecords(Application):
         if digest is not None and row.digest is not None and row.digest != digest:
             raise BadInput(f"the command id {command_id!r} was given to another command",
                            fix="give each command its own --command-id")
-        if row.position is not None and _command_id_of(self.recorder.event_state(row.position)) != command_id:
+        if row.position is not None and _command_id_of(self.recorder.event_envelope(row.position)) != command_id:
             raise Altered(f"the command log holds {command_id!r} at position {row.position}, but the event "
                           "there is not that command's")
         return decode_result(row.result)
@@ -349,7 +349,7 @@ class Landed(Exception):
 
 
 def _command_id_of(state: bytes | None) -> str | None:
-    """The command id an event's stored state carries (an event's envelope holds it)."""
+    """The command id an event's envelope (the JSON of its plain fields) carries."""
     if not state:
         return None
     try:

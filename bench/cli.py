@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.run import machine  # noqa: E402
+from bench.host import machine  # noqa: E402
 
 BIN = Path(sys.executable).parent
 READS = ("show", "changes", "history", "plans")

@@ -15,10 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,9 +29,10 @@ if str(ROOT) not in sys.path:
 
 
 from bench import workload as wl  # noqa: E402
+from bench.host import cli_help_seconds, machine  # noqa: E402
+from bench.import_workers import import_rates  # noqa: E402
 from bench.isolated import run_isolated  # noqa: E402
 from bench.logged_reads import concurrent_logged, read_logged  # noqa: E402
-from bench.import_workers import import_rates  # noqa: E402
 from bench.peer import PeerWriter  # noqa: E402
 from bench.raw import (  # noqa: E402
     STATE,
@@ -188,35 +186,6 @@ def reads_in_turn(stores: dict[str, tuple[Any, list[Any]]], n: int, read: Any) -
             read(app, pid)
             times.append((time.perf_counter() - t) * 1000)
     return out
-
-
-def cli_help_seconds(runs: int = 5) -> float:
-    exe = Path(sys.executable).with_name("plantrail")
-    cmd = [str(exe), "--help"] if exe.exists() else [sys.executable, "-c", "from cli.main import main; main()", "--help"]
-    subprocess.run(cmd, capture_output=True, check=True)  # warm the file cache
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(cmd, capture_output=True, check=True)
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
-def machine() -> dict[str, Any]:
-    cpu = platform.processor() or ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        mem = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
-    except (OSError, ValueError, IndexError):
-        mem = None
-    return {"cpus": os.cpu_count(), "cpu": cpu, "memory_gb": mem, "python": platform.python_version(),
-            "load_average_at_start": os.getloadavg()[0]}
 
 
 def settle(url: str) -> None:

@@ -28,7 +28,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import workload as wl  # noqa: E402
-from bench.run import import_file, log, machine, pct, plan_ids, read_current, reads_in_turn  # noqa: E402
+from bench.host import machine  # noqa: E402
+from bench.run import import_file, log, pct, plan_ids, read_current, reads_in_turn  # noqa: E402
 from tests.servers.pg_pair import pg_pair  # noqa: E402
 
 

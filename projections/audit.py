@@ -19,6 +19,7 @@ from plantrail.projections.fold import Folding
 from plantrail.projections.views import VIEWS, View
 from plantrail.store import derived, view_tables
 from plantrail.store.log import Logged, prefetch_keys
+from plantrail.store.sealing import plain_part
 
 CHUNK = 1000
 LOG_WINDOW = 50_000  # positions of the log read at a time for its records' first events
@@ -185,7 +186,7 @@ def _all_command_ids(app: Any) -> Iterable[str]:
 
 def _command_id(state: bytes | None) -> str | None:
     try:
-        value = orjson.loads(state).get("command_id") if state else None
+        value = orjson.loads(plain_part(state)).get("command_id") if state else None
     except (orjson.JSONDecodeError, AttributeError):
         return None
     return value if isinstance(value, str) else None

@@ -186,6 +186,10 @@ class Keyring:
                 return None
             return self._open(subject, *row)
 
+    def holds(self, subject: str) -> bool:
+        """Whether the subject's key is open in this process (no read of its row needed)."""
+        return subject in self._keys
+
     @property
     def table_known(self) -> bool:
         """Whether the keys' table is known to be there (found by an earlier look): reads may

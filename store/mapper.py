@@ -11,7 +11,7 @@ from eventsourcing.utils import TopicError, get_topic, resolve_topic
 
 from plantrail.domain.base import STORED  # events read back are read as recorded
 from plantrail.domain.events import Erased, Unrecognised
-from plantrail.store.sealing import SEALED_PREFIX, Sealer, Unreadable, seal, subject_of_state, unseal
+from plantrail.store.sealing import Sealer, Unreadable, is_sealed, seal, subject_of_state, unseal
 
 
 class PydanticMapper(Mapper):
@@ -47,7 +47,7 @@ class PydanticMapper(Mapper):
         state = stored_event.state
         sealer = self.sealer
         if sealer is not None:
-            if state.startswith(SEALED_PREFIX):
+            if is_sealed(state):
                 return self._unsealed(stored_event, sealer)
             if stored_event.originator_version == 1:
                 sealer.noted(stored_event.originator_id, None)  # a plain record (staff)

@@ -37,7 +37,7 @@ from plantrail.store.log import partial_indexes
 from plantrail.store.pg_arrays import bytea_array, int8_array, int8s_of, text_array, uuid_array
 from plantrail.store.quirks import hottest_first, kept_cursor
 from plantrail.store.record_reads import one_record, several_records
-from plantrail.store.sealing import attach_sealer, key_hex
+from plantrail.store.sealing import attach_sealer, envelope_at, key_hex
 from plantrail.store.subscription import PollingSubscription
 from plantrail.store.view_tables import VIEW_TABLES, view_ddl
 
@@ -181,6 +181,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             s=schema, t=sql.Identifier(EVENTS_TABLE))
 
     keyring: Keyring | None = None
+    sealer: Any = None  # (set with the keyring: store/sealing.py)
 
     def seal_with(self, mapper: Any, env: Any) -> None:
         """Seal the personal content of events about a child (store/sealing.py)."""
@@ -302,9 +303,10 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         # As the library's, with each shape of the statement composed once (the library
         # composes and encodes it again on every read: several per command), and the first
         # sealed event's key in the same round trip where the keys' table is known to be there
-        # (store/record_reads.py).
+        # (store/record_reads.py), unless the process holds that key already (it read the record).
         keyring = self.keyring
-        with_key = keyring is not None and keyring.table_known and gt is None and not desc
+        with_key = (keyring is not None and keyring.table_known and gt is None and not desc
+                    and not self.sealer.key_open(originator_id))
         shape = (gt is not None, lte is not None, desc, limit is not None, with_key)
         statement = self._select_statements.get(shape)
         if statement is None:
@@ -342,6 +344,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(self.command_records_statement, (list(command_ids),), prepare=True)
             return {row[0]: CommandRow(*row[1:]) for row in curs.fetchall()}
+
+    event_envelope = envelope_at  # the plain fields of the event at a position
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def event_state(self, position: int) -> bytes | None:

@@ -14,10 +14,10 @@ from psycopg import sql
 
 from plantrail.store.chain import EVENTS_TABLE
 from plantrail.store.keys import KEYS_TABLE
-from plantrail.store.sealing import SEALED_PREFIX
+from plantrail.store.sealing import SEALED, SEALED_PREFIX
 
 _COLUMNS = "originator_id, originator_version, topic, state"
-_KEY_ID_AT = len(SEALED_PREFIX) + 2  # after {"_key":" (1-based)
+_KEY_ID_AT = len(SEALED_PREFIX) + 2  # after {"_key":" (1-based), in a state sealed before the binary box
 
 Shape = tuple[bool, bool, bool, bool]  # gt, lte, desc, limit
 
@@ -37,9 +37,11 @@ def one_record(schema: str, shape: Shape, *, with_key: bool) -> str:
         return sql.SQL(f"SELECT {_COLUMNS} FROM {{s}}.{{t}} {where}{tail}").format(**names).as_string()
     # Only the record's first event asks (its events are all sealed with one key); CASE
     # evaluates the subqueries for that row alone: one probe of the keys' primary key.
-    first_sealed = (f"e.originator_version = 1 AND pg_catalog.substr(e.state, 1, {len(SEALED_PREFIX)})"
-                    f" = pg_catalog.decode('{SEALED_PREFIX.hex()}', 'hex')")
-    key_id = f"pg_catalog.encode(pg_catalog.substr(e.state, {_KEY_ID_AT}, 32), 'escape')"
+    binary, json = (f"pg_catalog.substr(e.state, 1, {len(prefix)}) = pg_catalog.decode('{prefix.hex()}', 'hex')"
+                    for prefix in (SEALED, SEALED_PREFIX))
+    first_sealed = f"e.originator_version = 1 AND ({binary} OR {json})"
+    key_id = (f"CASE WHEN {binary} THEN pg_catalog.encode(pg_catalog.substr(e.state, {len(SEALED) + 1}, 16), 'hex')"
+              f" ELSE pg_catalog.encode(pg_catalog.substr(e.state, {_KEY_ID_AT}, 32), 'escape') END")
     key_columns = ", ".join(f"CASE WHEN {first_sealed} THEN (SELECT k.{column} FROM {{s}}.{{k}} AS k"
                             f" WHERE k.subject_id = {key_id}) END" for column in ("wrapped", "kek_id"))
     columns = ", ".join(f"e.{column}" for column in _COLUMNS.split(", "))

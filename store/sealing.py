@@ -1,12 +1,18 @@
 """Which fields of an event are the child's personal content, and sealing them with the child's key.
 
-An event about a child is stored as JSON holding the fields that are *not* personal (who
-recorded it, when, what kind of thing happened, ids and the dates a timescale runs from),
-then ``_key`` (the child's record id: whose key sealed it) and ``_box``: the rest of the
-event, encrypted with the child's data key (AES-256-GCM, a fresh 96-bit nonce each time, the
-event's id as associated data so a box cannot be moved to another event). Fields are listed
-as *plain*, so a field added later is sealed unless someone decides otherwise here.
-Staff records hold no child's content and stay plain (docs/records-management.md).
+An event about a child is stored as its fields that are *not* personal (who recorded it, when,
+what kind of thing happened, ids and the dates a timescale runs from), as JSON, beside the
+rest of the event, encrypted with the child's data key (AES-256-GCM, a fresh 96-bit nonce each
+time, the event's id as associated data so a box cannot be moved to another event), and the
+child's record id (whose key sealed it). Fields are listed as *plain*, so a field added later
+is sealed unless someone decides otherwise here. Staff records hold no child's content and
+stay plain (docs/records-management.md).
+
+The stored bytes (``seal``), the binary box: ``SEALED`` (2 bytes), the key's id (16 bytes),
+the plain JSON's length (4 bytes, big-endian), the plain JSON, the nonce (12 bytes) and the
+ciphertext with its tag. Events sealed before it (2026-12-07) are JSON, ``{"_key": "<hex>",
+the plain fields, "_box": "<base64 of nonce and ciphertext>"}``, and open as ever: the log is
+never rewritten. The binary box is a fifth shorter and opens without base64 or a search.
 
 The hash chain is over these stored bytes: ``verify`` needs no key.
 """
@@ -69,7 +75,14 @@ PLAIN: dict[str, frozenset[str]] = {name: frozenset(fields) for name, fields in 
 # here saves a lookup of its record's first event on every read).
 PLAIN_EVENTS = frozenset({"StaffMemberRegistered", "LoginBound", "ErasureRequested", "ChildErased", "RecordRead"})
 
-SEALED_PREFIX = b'{"_key":'  # how a sealed state starts (a plain one starts {"originator_id":)
+SEALED = b"\x00S"  # how a sealed state starts (no JSON does: a plain state starts {"originator_id":)
+SEALED_PREFIX = b'{"_key":'  # how one sealed before the binary box starts
+_LENGTH = struct.Struct(">I")
+_PLAIN_AT = len(SEALED) + 16 + _LENGTH.size
+
+
+def is_sealed(state: bytes) -> bool:
+    return state.startswith(SEALED) or state.startswith(SEALED_PREFIX)
 
 
 def plain_fields(cls_name: str) -> frozenset[str]:
@@ -77,16 +90,15 @@ def plain_fields(cls_name: str) -> frozenset[str]:
 
 
 def seal(event: Any, subject: UUID, keyring: Keyring) -> bytes:
-    """An event as stored: ``{"_key": ..., the plain fields, "_box": ...}``. pydantic writes
-    both parts' JSON itself (no dict between: the hot path of every write)."""
+    """An event as stored, in the binary box (above). pydantic writes both parts' JSON itself
+    (no dict between: the hot path of every write)."""
     plain, whole = _plain_of(type(event))
     kept = event.model_dump_json(include=plain).encode()
     personal = b"{}" if whole else event.model_dump_json(exclude=plain).encode()
     nonce = _NONCES.take()
-    hex_id = subject.hex
-    box = keyring.key_for_new(hex_id).encrypt(nonce, personal, _aad(event.originator_id, event.originator_version))
-    return b"".join((b'{"_key":"', hex_id.encode(), b'",', kept[1:-1], b',"_box":"',
-                     binascii.b2a_base64(nonce + box, newline=False), b'"}'))
+    box = keyring.key_for_new(subject.hex).encrypt(nonce, personal, _aad(event.originator_id,
+                                                                          event.originator_version))
+    return b"".join((SEALED, subject.bytes, _LENGTH.pack(len(kept)), kept, nonce, box))
 
 
 _PLAIN_OF: dict[type, tuple[set[str], bool]] = {}
@@ -140,37 +152,72 @@ _BOX = b',"_box":"'  # cannot occur unescaped inside a JSON string: the last one
 def unseal(state: bytes, originator_id: UUID, version: int, keyring: Keyring) -> bytes:
     """A sealed state as the event's JSON, opened with the child's key; Unreadable if the key
     is gone. Bytes in, bytes out: pydantic parses the joined JSON itself."""
-    subject = key_hex(state)
+    if not state.startswith(SEALED):
+        return _unseal_json(state, originator_id, version, keyring)
+    key = keyring.key(state[2:18].hex())
+    end = _PLAIN_AT + _LENGTH.unpack_from(state, 18)[0]
+    plain = state[_PLAIN_AT:end]
+    if key is None:
+        raise Unreadable(orjson.loads(plain))
+    personal = _opened(key, state[end:end + NONCE], state[end + NONCE:], originator_id, version)
+    if personal == b"{}":
+        return plain
+    return b"".join((plain[:-1], b",", personal[1:]))
+
+
+def _unseal_json(state: bytes, originator_id: UUID, version: int, keyring: Keyring) -> bytes:
+    """``unseal`` of a state sealed before the binary box."""
     at = state.rfind(_BOX)
-    key = keyring.key(subject)
+    key = keyring.key(key_hex(state))
     if key is None:
         fields = orjson.loads(state)
         fields.pop("_key", None), fields.pop("_box", None)
         raise Unreadable(fields)
     box = binascii.a2b_base64(state[at + len(_BOX):-2])
-    try:
-        personal = key.decrypt(box[:NONCE], box[NONCE:], _aad(originator_id, version))
-    except InvalidTag:
-        raise KekProblem(f"event {originator_id}/{version} does not open with its child's key: the key row "
-                         "or the event was altered (run `plantrail verify`)") from None
+    personal = _opened(key, box[:NONCE], box[NONCE:], originator_id, version)
     plain = state[_KEY_END:at]
     if personal == b"{}":
         return b"{" + plain + b"}"
     return b"".join((b"{", plain, b",", personal[1:]))
 
 
+def _opened(key: Any, nonce: bytes, box: bytes, originator_id: UUID, version: int) -> bytes:
+    try:
+        return key.decrypt(nonce, box, _aad(originator_id, version))
+    except InvalidTag:
+        raise KekProblem(f"event {originator_id}/{version} does not open with its child's key: the key row "
+                         "or the event was altered (run `plantrail verify`)") from None
+
+
+def plain_part(state: bytes) -> bytes:
+    """The JSON of a stored state's plain fields (the whole state, where it is plain or sealed
+    before the binary box: JSON either way): what a reader of the envelope (a command id)
+    parses without a key."""
+    if not state.startswith(SEALED):
+        return state
+    return state[_PLAIN_AT:_PLAIN_AT + _LENGTH.unpack_from(state, 18)[0]]
+
+
+def envelope_at(recorder: Any, position: int) -> bytes | None:
+    """The JSON of the plain fields of the event at a position (a recorder's ``event_envelope``)."""
+    state = recorder.event_state(position)
+    return plain_part(state) if state else None
+
+
 def subject_of_state(state: bytes) -> UUID | None:
     """Whose key sealed a stored state (None: a plain one)."""
-    return UUID(key_hex(state)) if state.startswith(SEALED_PREFIX) else None
+    return UUID(key_hex(state)) if is_sealed(state) else None
 
 
 def subjects_of(states: Iterable[bytes]) -> set[str]:
     """The keys (hex ids) these stored states were sealed with: what ``Keyring.prefetch`` opens."""
-    return {key_hex(state) for state in states if state.startswith(SEALED_PREFIX)}
+    return {key_hex(state) for state in states if is_sealed(state)}
 
 
 def key_hex(state: bytes) -> str:
     """A sealed state's key id: it stands first, as ``seal`` wrote it (read without a parse)."""
+    if state.startswith(SEALED):
+        return state[2:18].hex()
     return state[_KEY_AT:_KEY_AT + 32].decode()
 
 
@@ -178,6 +225,7 @@ def key_hex(state: bytes) -> str:
 # record: at 10M events a million of them). Those it writes are kept apart and never let go: a
 # record made in a batch not yet saved has no stored first event to look its key up in.
 SUBJECTS_READ_KEPT = 100_000
+_UNKNOWN: Any = object()
 
 
 class Sealer:
@@ -214,6 +262,14 @@ class Sealer:
         self._made[record] = found
         return found
 
+    def key_open(self, record_id: UUID) -> bool:
+        """Whether a read of this record needs no key from the store: the process knows whose
+        key seals it (it read or made the record) and holds that key open, or it is plain."""
+        subject = self._made.get(record_id, _UNKNOWN)
+        if subject is _UNKNOWN:
+            subject = self._read.get(record_id, _UNKNOWN)
+        return subject is None or (subject is not _UNKNOWN and self.keyring.holds(subject.hex))
+
     def noted(self, originator_id: UUID, subject: UUID | None) -> None:
         """A record's first event was read: whose key seals it (forgotten, a whole batch at a
         time, once SUBJECTS_READ_KEPT are held; looked up again if needed)."""
@@ -241,6 +297,7 @@ def attach_sealer(recorder: Any, mapper: Any, env: Any) -> Keyring:
     keyring = Keyring(recorder, Path(kek), writing=writing)
     mapper.sealer = Sealer(keyring, lambda record_id: _first_state(recorder, record_id),
                            sealing_new=(env.get("PLANTRAIL_SEALING") or "on").lower() != "off")
+    recorder.sealer = mapper.sealer
     return keyring
 
 

@@ -20,7 +20,7 @@ from plantrail.store.commands import (
 from plantrail.store.guards import SQLITE_GUARDS
 from plantrail.store.keys import SQLITE_KEYS_DDL, Keyring
 from plantrail.store.log import partial_indexes
-from plantrail.store.sealing import attach_sealer
+from plantrail.store.sealing import attach_sealer, envelope_at
 from plantrail.store.subscription import PollingSubscription
 from plantrail.store.view_tables import VIEW_TABLES, view_ddl
 
@@ -141,6 +141,8 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
         """The events of several records, each in version order (as PostgreSQL's recorder: there
         one round trip; here a file read, record by record); a record with no events is absent."""
         return {record: events for record in originator_ids if (events := self.select_events(record))}
+
+    event_envelope = envelope_at  # the plain fields of the event at a position
 
     def event_state(self, position: int) -> bytes | None:
         """The stored state of the event at a position, if there is one."""

@@ -205,3 +205,63 @@ def test_a_process_that_forgets_whose_key_seals_a_record_still_seals(sh: Shell, 
     stored = log_rows(sh.url)
     for secret in ("second need", "Zebedia", "secret aim", "Quietly fed"):
         assert secret.encode() not in stored, secret
+
+
+def _sealed_as_json(event: object, subject: UUID, keyring: object) -> bytes:
+    """How events were sealed before the binary box (until 2026-12-07): JSON with the key's
+    hex id first and the box in base64. Stores hold such events for ever."""
+    import binascii
+    import os
+
+    from plantrail.store import sealing
+
+    plain, whole = sealing._plain_of(type(event))
+    kept = event.model_dump_json(include=plain).encode()  # type: ignore[attr-defined]
+    personal = b"{}" if whole else event.model_dump_json(exclude=plain).encode()  # type: ignore[attr-defined]
+    nonce = os.urandom(12)
+    box = keyring.key_for_new(subject.hex).encrypt(  # type: ignore[attr-defined]
+        nonce, personal, sealing._aad(event.originator_id, event.originator_version))  # type: ignore[attr-defined]
+    return b"".join((b'{"_key":"', subject.hex.encode(), b'",', kept[1:-1], b',"_box":"',
+                     binascii.b2a_base64(nonce + box, newline=False), b'"}'))
+
+
+def test_events_sealed_before_the_binary_box_open_and_erase_as_ever(sh: Shell, monkeypatch) -> None:
+    """A store written before the binary box holds its events as JSON with a base64 box; the
+    log is never rewritten, so they must open, come with their key in one round trip, verify,
+    and erase as the binary ones do. Later events of the same plan are sealed the new way."""
+    from plantrail.projections.current import current_plan
+    from plantrail.store import mapper, sealing
+    from tests.support import open_app
+
+    with monkeypatch.context() as old_days:
+        old_days.setattr(mapper, "seal", _sealed_as_json)
+        plan = record_child(sh)
+    app = open_app(sh.url)
+    states = [e.state for e in app.recorder.select_events(UUID(plan))]
+    app.close()
+    assert states and all(s.startswith(sealing.SEALED_PREFIX) for s in states)
+    sh.ok("visit", "record", plan, "--on", "2026-03-20", actor="sw1")  # sealed in the binary box
+    app = open_app(sh.url)
+    try:
+        states = [e.state for e in app.recorder.select_events(UUID(plan))]
+        assert states[-1].startswith(sealing.SEALED) and states[0].startswith(sealing.SEALED_PREFIX)
+        keyring = app.recorder.keyring
+        keyring.check()
+        keyring._keys.clear()
+        asked: list[object] = []
+        real = keyring._rows
+        monkeypatch.setattr(keyring, "_rows", lambda subjects: asked.append(subjects) or real(subjects))
+        assert current_plan(app, plan)["aim"] == AIM
+        assert len(asked) == (0 if isinstance(parse_url(sh.url), PostgresURL) else 1)
+    finally:
+        app.close()
+    assert NEED in sh.ok("show", plan, "--json", actor="sw1").out
+    stored = log_rows(sh.url)
+    for secret in (NAME, AIM, NEED, "Yolanthe"):
+        assert secret.encode() not in stored, secret
+    assert sh.ok("verify").code == 0
+    sh.ok("erase", "request", "K900", "--reason", "court order", "--authority", "Order 2026/31", actor="ro1")
+    sh.ok("erase", "approve", "K900", actor="tm2")
+    shown = sh.ok("show", plan, "--json", actor="tm1").json()
+    assert shown["erased"] is True and shown["kind"] == "child-in-need" and AIM not in json.dumps(shown)
+    assert sh.ok("verify").code == 0
