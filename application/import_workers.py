@@ -155,6 +155,7 @@ class _Import:
     last_ids: dict[int, str] = field(default_factory=dict)
     # (``by_workers``: the batches the workers decided; the rest the parent decided itself)
     counts: dict[str, int] = field(default_factory=lambda: {"lines": 0, "events": 0, "batches": 0, "by_workers": 0})
+    workers_lost: str | None = None  # why the workers stopped, if they did (the parent went on alone)
 
     def count(self, lines: int, size: int, events: int) -> None:
         self.counts["lines"] += lines
@@ -217,6 +218,8 @@ def import_with_workers(app: Any, lines: Iterable[tuple[int, bytes]], *, batch_s
         app.kept.clear()  # records the workers changed may be kept from before
         if collecting:
             gc.enable()
+    if run.workers_lost is not None:
+        run.counts["workers_lost"] = run.workers_lost  # type: ignore[assignment]
     return run.counts
 
 
@@ -287,14 +290,22 @@ def _plan_child(run: _Import, plan: str) -> UUID | None:
 
 def _decide_all(pools: list[ProcessPoolExecutor], shares: list[list[tuple[int, Any, Any, list[int]]]], run: _Import,
                 fresh: list[bool]) -> list[Decided] | None:
-    """Each worker's share decided; None if any was refused or two touched one record."""
+    """Each worker's share decided; None if any was refused or two touched one record. A worker
+    that stopped (it could not open the store, it was killed) leaves the rest of the import to
+    the parent: it goes on line by line, as without workers."""
+    if run.workers_lost is not None:
+        return None
     futures = []
-    for i, (pool, share) in enumerate(zip(pools, shares)):
-        if share:
-            named = {ref: run.results[ref] for *_, refs in share for ref in refs if ref in run.results}
-            futures.append(pool.submit(decide, Part([line[:3] for line in share], named, fresh[i])))
-            fresh[i] = False
-    decided = [future.result() for future in futures]
+    try:
+        for i, (pool, share) in enumerate(zip(pools, shares)):
+            if share:
+                named = {ref: run.results[ref] for *_, refs in share for ref in refs if ref in run.results}
+                futures.append(pool.submit(decide, Part([line[:3] for line in share], named, fresh[i])))
+                fresh[i] = False
+        decided = [future.result() for future in futures]
+    except Exception as lost:  # noqa: BLE001 - nothing a lost worker decided is saved
+        run.workers_lost = f"{type(lost).__name__}: {lost}".strip()
+        return None
     if any(d.refused for d in decided) or not _apart(decided):
         return None
     return decided

@@ -89,6 +89,8 @@ def open_worker(url: str, identity_mode: str, login: str) -> Any:
 
 def _report(counts: dict[str, Any], analysed: list[str]) -> None:
     click.echo(f"imported {counts['lines']} lines: {counts['events']} events in {counts['batches']} transactions")
+    if "workers_lost" in counts:
+        click.echo(f"the workers stopped ({counts['workers_lost']}); the rest was decided line by line", err=True)
     if "by_workers" in counts:
         click.echo(f"{counts['by_workers']} of the transactions decided by the workers, the rest line by line "
                    "(docs/import.md)")

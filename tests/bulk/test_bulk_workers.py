@@ -136,3 +136,23 @@ def test_a_refused_save_of_lines_with_their_own_command_ids_is_decided_again_who
     assert ran.code == 1, ran.err
     assert ran.err.startswith("line 3: ") and "K1 is already registered" in ran.err, ran.err
     assert events(store_url) == recorded
+
+
+def _no_store() -> None:
+    raise RuntimeError("this worker cannot open the store")
+
+
+def test_workers_that_cannot_start_leave_the_import_to_the_parent(store_url: str, tmp_path: Path) -> None:
+    # A worker that stops (here: it cannot open the store; or it is killed) loses nothing: the
+    # parent decides the rest line by line, and says why.
+    from plantrail.application.imports import import_lines, numbered_lines
+
+    path = write(tmp_path / "cases.jsonl", cases(3))
+    app = open_app(store_url)
+    try:
+        counts = import_lines(app, numbered_lines(str(path)), batch_size=4, workers=2, open_worker=_no_store)
+    finally:
+        app.close()
+    assert counts["lines"] == 15 and counts["by_workers"] == 0
+    assert "cannot open the store" in counts["workers_lost"] or "BrokenProcessPool" in counts["workers_lost"]
+    assert events(store_url) == 18
