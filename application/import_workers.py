@@ -20,6 +20,7 @@ stale record is refused at its save and decided again.
 from __future__ import annotations
 
 import gc
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ from plantrail.application.imports import (
 from plantrail.application.results import decode_result
 from plantrail.application.saver import Batch
 from plantrail.application.unit_of_work import UnitOfWork
+from plantrail.domain.base import change_mark
 from plantrail.domain.child import child_id
 from plantrail.domain.errors import BadInput, DomainError
 
@@ -92,18 +94,16 @@ def decide(part: Part) -> Decided:
             keyring.reread()
     results.update(part.results)
     unit = app._unit = UnitOfWork(app, saving=carried, batch=Batch())
-    first_line: dict[UUID, int] = {}
+    marks: list[int] = []  # the change mark at each line's start (domain.base.change_mark)
     commands: list[tuple[int, tuple[str, str, str]]] = []
     try:
         for lineno, line, made_id in part.lines:
             unit.batch.label = lineno  # type: ignore[union-attr]
+            marks.append(change_mark())
             ran = len(unit.commands)
             call_line(app, line, lineno, results, made_id)
             commands.extend((lineno, command) for command in unit.commands[ran:])
-            for record in unit.records.values():
-                if record.pending_events:
-                    first_line.setdefault(record.id, lineno)
-        decided = _sealed(app, unit, first_line)
+        decided = _sealed(app, unit, lambda record: part.lines[bisect_right(marks, record.changed) - 1][0])
     except Exception:  # noqa: BLE001 - the parent decides the batch again and reports what it finds
         carried.clear()
         keyring = getattr(app.recorder, "keyring", None)
@@ -123,7 +123,7 @@ def decide(part: Part) -> Decided:
     return decided
 
 
-def _sealed(app: Any, unit: UnitOfWork, first_line: dict[UUID, int]) -> Decided:
+def _sealed(app: Any, unit: UnitOfWork, first_line: Callable[[Any], int]) -> Decided:
     """The unit's changes as the parent saves them: events mapped (sealed) here, the new
     children's keys saved (a key is saved before the events it seals, in a transaction of
     its own, as every save does)."""
@@ -131,7 +131,7 @@ def _sealed(app: Any, unit: UnitOfWork, first_line: dict[UUID, int]) -> Decided:
     records = []
     for order, record in enumerate(unit.pending()):
         events = record.collect_events()
-        records.append((first_line[record.id], order, [app.mapper.to_stored_event(e) for e in events],
+        records.append((first_line(record), order, [app.mapper.to_stored_event(e) for e in events],
                         [e.command_id for e in events]))
     keyring = getattr(app.recorder, "keyring", None)
     if keyring is not None:

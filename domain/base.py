@@ -149,6 +149,12 @@ def event_id(originator_id: UUID, version: int) -> str:
     return f"{originator_id}/{version}"
 
 
+def change_mark() -> int:
+    """A mark in the order records are first changed: a record changed after it has a larger
+    ``changed`` (an import's worker finds which line first changed each record by it)."""
+    return next(_changes)
+
+
 class Record(BaseAggregate[UUID]):
     """An aggregate whose state is a fold of its entries, corrections applied."""
 
