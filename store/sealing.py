@@ -155,7 +155,7 @@ def unseal(state: bytes, originator_id: UUID, version: int, keyring: Keyring) ->
     if not state.startswith(SEALED):
         return _unseal_json(state, originator_id, version, keyring)
     key = keyring.key(state[2:18].hex())
-    end = _PLAIN_AT + _LENGTH.unpack_from(state, 18)[0]
+    end = _PLAIN_AT + _LENGTH.unpack_from(state, 18)[0] if len(state) >= _PLAIN_AT else len(state) + 1
     plain = state[_PLAIN_AT:end]
     if key is None:
         raise Unreadable(orjson.loads(plain))
@@ -184,7 +184,7 @@ def _unseal_json(state: bytes, originator_id: UUID, version: int, keyring: Keyri
 def _opened(key: Any, nonce: bytes, box: bytes, originator_id: UUID, version: int) -> bytes:
     try:
         return key.decrypt(nonce, box, _aad(originator_id, version))
-    except InvalidTag:
+    except (InvalidTag, ValueError):  # (ValueError: no nonce where the box should be: cut short)
         raise KekProblem(f"event {originator_id}/{version} does not open with its child's key: the key row "
                          "or the event was altered (run `plantrail verify`)") from None
 

@@ -265,3 +265,23 @@ def test_events_sealed_before_the_binary_box_open_and_erase_as_ever(sh: Shell, m
     shown = sh.ok("show", plan, "--json", actor="tm1").json()
     assert shown["erased"] is True and shown["kind"] == "child-in-need" and AIM not in json.dumps(shown)
     assert sh.ok("verify").code == 0
+
+
+def test_a_binary_box_cut_short_or_altered_is_a_clear_refusal() -> None:
+    """A sealed state altered in the database (cut short, a length that overruns it, another
+    box) is the key problem `verify` then explains, never a traceback."""
+    import pytest
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from plantrail.store.keys import KekProblem
+    from plantrail.store.sealing import SEALED, unseal
+
+    class OneKey:
+        def key(self, subject: str) -> AESGCM:
+            return AESGCM(b"k" * 32)
+
+    subject = secrets.token_bytes(16)
+    for state in (SEALED + subject[:5], SEALED + subject + b"\xff\xff\xff\xff{}",
+                  SEALED + subject + b"\x00\x00\x00\x02{}" + b"n" * 12 + b"not the box's tag"):
+        with pytest.raises(KekProblem, match="does not open with its child's key"):
+            unseal(state, UUID(int=7), 1, OneKey())  # type: ignore[arg-type]
