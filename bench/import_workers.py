@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -35,6 +36,7 @@ def import_rates(db: str | None, workers: list[int], cases: int, rounds: int, ba
     from plantrail.cli.bulk import open_worker
 
     rates: dict[int, list[float]] = {n: [] for n in workers}
+    cpu: dict[int, list[tuple[float, float]]] = {n: [] for n in workers}  # (parent, workers) µs an event
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "cases.jsonl")
         wl.write_import_file(path, cases, prefix="W", with_staff=True)
@@ -43,14 +45,26 @@ def import_rates(db: str | None, workers: list[int], cases: int, rounds: int, ba
                 with wl.scratch_store(db, suffix=f"_w{n}_{r}") as url:
                     app = wl.open_app(url)
                     try:
-                        t = time.perf_counter()
+                        t, mine, theirs = time.perf_counter(), time.process_time(), _children_cpu()
                         counts = import_lines(app, numbered_lines(path), batch_size=batch, workers=n,
                                               open_worker=partial(open_worker, url, app.identity_mode, app.login))
                         rates[n].append(counts["events"] / (time.perf_counter() - t))
+                        # (the workers have ended, so their CPU is counted as this process's children's)
+                        cpu[n].append(((time.process_time() - mine) / counts["events"] * 1e6,
+                                       (_children_cpu() - theirs) / counts["events"] * 1e6))
                     finally:
                         app.close()
     return {"cpus": os.cpu_count(), "cases": cases, "events": counts["events"],
-            "events_per_s": {str(n): statistics.median(rates[n]) for n in workers}}
+            "events_per_s": {str(n): statistics.median(rates[n]) for n in workers},
+            # CPU an event in this process (reading, routing, merging, saving) and in all the workers
+            # together (deciding, sealing): what more cores could give (docs/performance.md)
+            "parent_cpu_us_per_event": {str(n): statistics.median(c for c, _ in cpu[n]) for n in workers},
+            "workers_cpu_us_per_event": {str(n): statistics.median(w for _, w in cpu[n]) for n in workers}}
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def main() -> None:

@@ -22,8 +22,9 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import InfrastructureFactory, OperationalError, Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
-from eventsourcing.projection import EventSourcedProjectionRunner, Projection, ProjectionRunner
+from eventsourcing.projection import BaseProjectionRunner, EventSourcedProjectionRunner, Projection, ProjectionRunner
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
+from eventsourcing.tests import projection as library_tests
 from eventsourcing.tests.projection import (
     AggregateEventCountersProjection,
     AggregateEventCountersProjectionTestCase,
@@ -115,6 +116,22 @@ class SQLiteEventCounters(SQLiteTrackingRecorder, EventCountersView):
                       " DO UPDATE SET counter = counter + 1", (name,))
 
 
+class OrderlyRunner(EventSourcedProjectionRunner):  # type: ignore[type-arg]
+    """The library's runner, leaving in the safe order. Its ``__exit__`` closes the projection
+    (its connection pool) before stopping the thread that feeds it; a ``wait`` returns as soon
+    as the last tracking row is committed, while that thread has yet to give its connection
+    back, and then finds the pool closed (``ConnectionPoolClosedError: Pool is closed``, raised by
+    ``ConnectionPool.put_connection``: the SQLite case failed so once in about seven runs of the
+    whole suite on a loaded machine, never alone). Stop and join first, then close the
+    projection. Nothing of plantrail's is involved: its log only feeds the runner."""
+
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            BaseProjectionRunner.__exit__(self, *exc)
+        finally:
+            self.projection.__exit__(*exc)
+
+
 class _Store:
     pg = False
     env: ClassVar[dict[str, str]]
@@ -122,9 +139,13 @@ class _Store:
     def setUp(self) -> None:
         self.url = new_pg_url() if self.pg else new_sqlite_url()
         self.env = plantrail_env(self.url)  # an instance attribute: the test bodies read self.env
+        # (the library's test bodies name the runner from their own module)
+        self._library_runner, library_tests.EventSourcedProjectionRunner = (
+            library_tests.EventSourcedProjectionRunner, OrderlyRunner)
         super().setUp()  # type: ignore[misc]
 
     def tearDown(self) -> None:
+        library_tests.EventSourcedProjectionRunner = self._library_runner
         super().tearDown()  # type: ignore[misc]
         drop_store(self.url)
 
@@ -145,8 +166,8 @@ class TestEventSourcedProjectionWithPlantrailPostgres(_Store, EventSourcedProjec
              "carries on (nothing is lost), where the library's LISTEN subscription must fail")
 
     def test_server_closes_connections_runner_carries_on(self) -> None:
-        with EventSourcedProjectionRunner(application_class=Application, projection_class=Counters,
-                                          env=self.env) as runner:
+        with OrderlyRunner(application_class=Application, projection_class=Counters,
+                           env=self.env) as runner:
             recordings = runner.app.save(Aggregate())
             runner.wait(recordings[-1].notification.id)
             self.assertEqual(1, runner.projection.get_count(Aggregate.Created))
@@ -158,8 +179,8 @@ class TestEventSourcedProjectionWithPlantrailPostgres(_Store, EventSourcedProjec
 
     def test_server_closes_connections_before_run_forever(self) -> None:
         self.skipTest(self.POLLS)
-        with EventSourcedProjectionRunner(application_class=Application, projection_class=Counters,
-                                          env=self.env) as runner:
+        with OrderlyRunner(application_class=Application, projection_class=Counters,
+                           env=self.env) as runner:
             recordings = runner.app.save(Aggregate())
             runner.wait(recordings[-1].notification.id)
             self.assertEqual(1, runner.projection.get_count(Aggregate.Created))
@@ -170,8 +191,8 @@ class TestEventSourcedProjectionWithPlantrailPostgres(_Store, EventSourcedProjec
 
     def test_server_closes_connections_with_run_forever_in_thread(self) -> None:
         self.skipTest(self.POLLS)
-        with EventSourcedProjectionRunner(application_class=Application, projection_class=Counters,
-                                          env=self.env) as runner:
+        with OrderlyRunner(application_class=Application, projection_class=Counters,
+                           env=self.env) as runner:
             recordings = runner.app.save(Aggregate())
             runner.wait(recordings[-1].notification.id)
             errors: list[BaseException] = []
