@@ -70,8 +70,11 @@ def _read_only_server(error: BaseException) -> bool:
 
 def describe_validation(error) -> str:  # type: ignore[no-untyped-def]
     first = error.errors()[0]
-    field = ".".join(str(p) for p in first["loc"] if not isinstance(p, int)) or "value"
-    return f"--{field.replace('_', '-')}: {first['msg'].lower()}"
+    field = ".".join(str(p) for p in first["loc"] if not isinstance(p, int))
+    message = first["msg"].removeprefix("Value error, ")
+    if not field:  # a check of the whole record (the message names the field itself)
+        return message
+    return f"--{field.replace('_', '-')}: {message[:1].lower()}{message[1:]}"
 
 
 def _with_fix(prefix: str, error) -> str:  # type: ignore[no-untyped-def]

@@ -81,3 +81,13 @@ def test_demo_on_a_store_with_staff_of_its_own_says_what_to_do(sh: Shell) -> Non
     done = sh.refused(2, "demo")
     assert "--as" in done.err and "store of its own" in done.err and "demo-manager" not in done.err
     assert sh.ok("demo", actor="tm1").out.startswith("recorded: ")
+
+
+def test_a_value_the_record_refuses_is_named_in_plain_words(sh: Shell) -> None:
+    # A control character reaches the event's own check (not an option's): the message names
+    # the field and the character, without a made-up option or pydantic's "Value error, ".
+    staffed(sh)
+    ran = sh.refused(2, "child", "add", "K\x1b[31m", "--name", "X", "--born", "2020-01-01", actor="sw1")
+    assert ran.err.startswith("error: child_ref holds a control character (U+001B)"), ran.err
+    assert "--value" not in ran.err and "Value error" not in ran.err
+    assert sh.ok("child", "list", "--json", actor="sw1").json() in ([], {"children": []})
