@@ -11,7 +11,7 @@ from typing import Any
 
 from psycopg.pq import ExecStatus
 
-from plantrail.store.postgres_recorder import run_prepared
+from plantrail.store.pg_save import run_prepared
 
 STATE = os.urandom(420)  # about the size of a stored plantrail event
 TOPIC = "domain.events:ActionAmended"

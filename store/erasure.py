@@ -22,7 +22,7 @@ from uuid import UUID
 
 import orjson
 
-from plantrail.store.keys import add_erased
+from plantrail.store.erased_list import add_erased
 from plantrail.store.log import erasure_events
 from plantrail.store.view_tables import is_postgres, transaction
 

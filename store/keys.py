@@ -27,6 +27,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from plantrail.domain.errors import Conflict
+from plantrail.store.erased_list import erased_list, read_erased
 from plantrail.store.errors import StoreUnavailable
 
 KEYS_TABLE = "data_keys"
@@ -122,31 +123,6 @@ def write_kek(path: Path, material: bytes) -> None:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write(base64.b64encode(material).decode() + "\n")
-
-
-def erased_list(kek_path: Path) -> Path:
-    return kek_path.with_name(kek_path.name + ".erased")
-
-
-def read_erased(kek_path: Path) -> set[str]:
-    try:
-        return {line.split()[0] for line in erased_list(kek_path).read_text().splitlines() if line.strip()}
-    except FileNotFoundError:
-        return set()
-
-
-def add_erased(kek_path: Path, subject: str, note: str) -> None:
-    """Append a child to the erasure list kept with the KEK (written before the key row is
-    deleted, so a crash between leaves the child erased, not readable)."""
-    # One write() of the whole line to a file opened O_APPEND: two processes erasing at once
-    # each append a whole line (the kernel moves to the end and writes as one step), so
-    # neither needs a lock, and neither line is lost or torn.
-    fd = os.open(erased_list(kek_path), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    try:
-        os.write(fd, f"{subject} {note}\n".encode())
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # --------------------------------------------------------------------------- the keyring
@@ -304,6 +280,29 @@ class Keyring:
             for subject in lost:
                 self._keys.pop(subject, None)
             raise Conflict("the record changed meanwhile; run the command again", rule="concurrency")
+
+    def take_pending(self) -> list[tuple[str, bytes, str]]:
+        """The keys made since the last save, as (subject, wrapped, KEK id), for a save to store
+        with the events they seal (PostgreSQL: one statement). Taken: a save that fails gives
+        them back (``return_pending``)."""
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        if not pending:
+            return []
+        kek_id = self.kek().kek_id
+        return [(subject, wrapped, kek_id) for subject, wrapped in pending.items()]
+
+    def return_pending(self, keys: list[tuple[str, bytes, str]], *, lost: bool) -> None:
+        """Keys a save did not store: saved with the next one, but where it was refused for a
+        key the store holds already (``lost``: another process made that child's key first, or
+        an earlier try of the same save landed), whose keys are forgotten here, to be read."""
+        held = set(self.still_held([subject for subject, _, _ in keys])) if lost else set()
+        with self._lock:
+            for subject, wrapped, _ in keys:
+                if subject in held:
+                    self._keys.pop(subject, None)
+                else:
+                    self._pending.setdefault(subject, wrapped)
 
     def still_held(self, subjects: list[str]) -> list[str]:
         """Which of these subjects' keys the ``data_keys`` table still holds."""

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import weakref
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
-import psycopg
-from eventsourcing import persistence
 from eventsourcing.persistence import ApplicationRecorder, InterfaceError, OperationalError, StoredEvent, Subscription
 from eventsourcing.postgres import (
     PostgresApplicationRecorder,
@@ -18,8 +15,6 @@ from eventsourcing.postgres import (
 from eventsourcing.utils import retry
 from psycopg import sql
 from psycopg.errors import DuplicateObject
-from psycopg.generators import execute
-from psycopg.pq import ConnStatus, DiagnosticField, ExecStatus
 from psycopg.rows import tuple_row
 
 from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE, canonical_sql
@@ -35,6 +30,7 @@ from plantrail.store.guards import PG_GUARD_TRIGGERS, pg_guard_statements
 from plantrail.store.keys import KEYS_TABLE, Keyring, pg_keys_statements
 from plantrail.store.log import partial_indexes
 from plantrail.store.pg_arrays import bytea_array, int8_array, int8s_of, text_array, uuid_array
+from plantrail.store.pg_save import PreparedSave
 from plantrail.store.quirks import hottest_first, kept_cursor
 from plantrail.store.record_reads import one_record, several_records
 from plantrail.store.sealing import attach_sealer, envelope_at, key_hex
@@ -50,8 +46,10 @@ RECORD_PARAMS = (("oids", "uuid[]"), ("vers", "bigint[]"), ("topics", "text[]"),
                  ("command_ids", "text[]"), ("results", "text[]"), ("digests", "text[]"), ("firsts", "bigint[]"),
                  ("read_ids", "uuid[]"), ("read_versions", "bigint[]"), ("wait", "text"))
 RECORD_SIGNATURE = "(" + ", ".join(kind for _, kind in RECORD_PARAMS) + ")"
-# The name the save is prepared under on each connection (see _save).
+# The names the save is prepared under on each connection (store/pg_save.py): alone, and with
+# the keys of new children saved in the same statement (insert_events).
 SAVE_STATEMENT = b"plantrail_save_v3"
+SAVE_WITH_KEYS_STATEMENT = b"plantrail_save_v3_keys"
 ALL_TRIGGERS = tuple(name for pair in PG_GUARD_TRIGGERS.values() for name in pair)
 # What earlier versions installed and this one replaces (see pg_retired_statements): the
 # trigger that chained every insert, its function, an unused link function, the saves v1, v2.
@@ -126,35 +124,6 @@ def _view_names(schema: str) -> dict[str, str]:
     return {table: sql.Identifier(schema, table).as_string() for table in VIEW_TABLES}
 
 
-def run_prepared(conn: Any, name: bytes, params: Sequence[bytes | None]) -> Any:
-    """Run a statement prepared on ``conn`` (binary parameters and results), waited for as
-    psycopg waits for a query: the interpreter lock let go, and on Ctrl-C the query is
-    cancelled in the server. Its last result. (The save, and the bench's raw limits.)"""
-    conn.pgconn.send_query_prepared(name, params, [1] * len(params), 1)
-    return conn.wait(execute(conn.pgconn))[-1]
-
-
-# psycopg's errors and the library's, in the order PostgresDatastore.get_connection maps them.
-_ERRORS = tuple((getattr(psycopg, name), getattr(persistence, name)) for name in (
-    "InterfaceError", "OperationalError", "DataError", "IntegrityError", "InternalError", "ProgrammingError",
-    "NotSupportedError", "DatabaseError"))
-
-
-def _error(result: Any, conn: Any) -> psycopg.Error:
-    """psycopg's error for a failed result, as its own execute raises it."""
-    if conn.pgconn.status == ConnStatus.BAD:  # the server went away (retried on another connection)
-        return psycopg.OperationalError(result.error_message.decode(errors="replace").strip())
-    return psycopg.errors.error_from_result(result, encoding=conn.info.encoding)
-
-
-def persistence_error(error: psycopg.Error) -> Exception:
-    """The library's error for a psycopg one (what the application and retries catch)."""
-    for theirs, ours in _ERRORS:
-        if isinstance(error, theirs):
-            return ours(str(error))
-    return persistence.PersistenceError(str(error))
-
-
 class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = EVENTS_TABLE, **kwargs: Any):
         if datastore.originator_id_type != "uuid":
@@ -167,10 +136,19 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         # The whole save is one prepared call (see pg_record_statements); its arrays
         # go in binary, not as the library's array of a composite type (dumped as
         # text, escaped by regex, event by event).
-        self.save_query = sql.SQL(
-            "SELECT {s}.{fn}(" + ", ".join(f"${i}::{kind}" for i, (_, kind) in enumerate(RECORD_PARAMS, 1)) + ")"
-        ).format(s=schema, fn=sql.Identifier(RECORD_FUNCTION)).as_string().encode()
-        self._prepared: weakref.WeakSet[Any] = weakref.WeakSet()  # connections the save is prepared on
+        call = sql.SQL("{s}.{fn}(" + ", ".join(f"${i}::{kind}" for i, (_, kind) in enumerate(RECORD_PARAMS, 1))
+                       + ")").format(s=schema, fn=sql.Identifier(RECORD_FUNCTION))
+        self._save = PreparedSave(SAVE_STATEMENT, sql.SQL("SELECT {call}").format(call=call).as_string().encode())
+        # New children's keys in the same statement and transaction, inserted before the call
+        # (its FROM needs them: every save takes the keys' row locks before the log's lock).
+        # A key another process saved first is a unique violation, and nothing is saved.
+        n = len(RECORD_PARAMS)
+        self._save_with_keys = PreparedSave(SAVE_WITH_KEYS_STATEMENT, sql.SQL(
+            "WITH k AS (INSERT INTO {s}.{keys} (subject_id, wrapped, kek_id) SELECT * FROM ROWS FROM ("
+            f"pg_catalog.unnest(${n + 1}::text[]), pg_catalog.unnest(${n + 2}::bytea[]), "
+            f"pg_catalog.unnest(${n + 3}::text[])) RETURNING 1) "
+            "SELECT {call} FROM (SELECT pg_catalog.count(*) FROM k) AS keys_saved"
+        ).format(s=schema, keys=sql.Identifier(KEYS_TABLE), call=call).as_string().encode())
         self._lock_wait = f"{self.datastore.lock_timeout}s".encode()
         self._select_statements: dict[tuple[bool, ...], str] = {}
         self._select_records_statement: str | None = None
@@ -224,10 +202,26 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         commands = command_rows(kwargs)
         if not stored_events and not commands:
             return []  # nothing to record: no lock, no round trip
-        if self.keyring is not None:
-            self.keyring.flush()  # the new children's keys first: an event is never saved without its key
         read = unchanged_reads(kwargs)
-        return int8s_of(self._save((
+        params = self._save_params(stored_events, commands, read)
+        keys = self.keyring.take_pending() if self.keyring is not None else []
+        if not keys:
+            return int8s_of(self._save.run(self.datastore, params))
+        # The new children's keys with the events they seal: one statement, one transaction.
+        try:
+            return int8s_of(self._save_with_keys.run(self.datastore, (
+                *params, text_array([k for k, _, _ in keys]), bytea_array([w for _, w, _ in keys]),
+                text_array([i for _, _, i in keys]))))
+        except BaseException as error:
+            # Not saved (or its reply lost): the keys stay to be saved with the next try, but
+            # those another process saved first, which are looked up again (nothing was saved).
+            assert self.keyring is not None
+            self.keyring.return_pending(keys, lost=getattr(error, "table", None) == KEYS_TABLE)
+            raise
+
+    def _save_params(self, stored_events: Sequence[StoredEvent], commands: Sequence[Any],
+                     read: Sequence[Any]) -> tuple[bytes | None, ...]:
+        return (
             uuid_array([e.originator_id for e in stored_events]),
             int8_array([e.originator_version for e in stored_events]),
             text_array([e.topic for e in stored_events]),
@@ -240,60 +234,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             uuid_array([i for i, _ in read]) if read else None,
             int8_array([v for _, v in read]) if read else None,
             self._lock_wait,
-        )))
-
-    def _save(self, params: Sequence[bytes | None]) -> bytes | None:
-        """Run the prepared save on a pooled connection; the positions it returns.
-
-        Sent with libpq's ``PQsendQueryPrepared`` and waited for as psycopg waits for a
-        query (the interpreter lock let go; on Ctrl-C the query is cancelled in the server,
-        so an interrupted save records nothing), on a connection taken from the pool and
-        given back: no psycopg cursor, and neither the datastore's nor the pool's context
-        manager. A command's client CPU fell by a fifth, and commands ran ~10 % faster
-        (docs/performance.md). Errors are mapped to the library's as
-        ``PostgresDatastore.get_connection`` maps them.
-        """
-        pool = self.datastore.pool
-        if pool.closed:  # the datastore opens its pool on first use
-            with self.datastore.get_connection():
-                pass
-        try:
-            conn = pool.getconn()
-        except psycopg.Error as error:  # no connection in time (PoolTimeout): retried
-            raise persistence_error(error) from error
-        try:
-            result = self._run_save(conn, params)
-            if result.error_field(DiagnosticField.SQLSTATE) == b"26000":  # not prepared (a DEALLOCATE ALL)
-                self._prepared.discard(conn)
-                result = self._run_save(conn, params)
-            if result.status != ExecStatus.TUPLES_OK:
-                raise _error(result, conn)
-            return result.get_value(0, 0)
-        except psycopg.Error as error:
-            raise persistence_error(error) from error
-        finally:
-            pool.putconn(conn)
-
-    def _run_save(self, conn: Any, params: Sequence[bytes | None]) -> Any:
-        """One run of the save on ``conn`` (prepared there first if need be): its result."""
-        if conn not in self._prepared:
-            self._prepare(conn)
-        return run_prepared(conn, SAVE_STATEMENT, params)
-
-    def _prepare(self, conn: Any) -> None:
-        pgconn = conn.pgconn
-        result = pgconn.prepare(SAVE_STATEMENT, self.save_query)
-        if result.error_field(DiagnosticField.SQLSTATE) == b"42P05":
-            # A statement of that name this recorder did not note (an interrupt between the
-            # prepare and the note; another recorder on the connection): made afresh, or
-            # every save on the connection would be refused.
-            dropped = pgconn.exec_(b"DEALLOCATE " + SAVE_STATEMENT)
-            if dropped.status != ExecStatus.COMMAND_OK:
-                raise _error(dropped, conn)
-            result = pgconn.prepare(SAVE_STATEMENT, self.save_query)
-        if result.status != ExecStatus.COMMAND_OK:
-            raise _error(result, conn)
-        self._prepared.add(conn)
+        )
 
     # Retried as the library retries its reads: a connection the server closed (a restart,
     # a failover, an idle-connection killer) is replaced, not reported to the command.

@@ -285,3 +285,69 @@ def test_a_binary_box_cut_short_or_altered_is_a_clear_refusal() -> None:
                   SEALED + subject + b"\x00\x00\x00\x02{}" + b"n" * 12 + b"not the box's tag"):
         with pytest.raises(KekProblem, match="does not open with its child's key"):
             unseal(state, UUID(int=7), 1, OneKey())  # type: ignore[arg-type]
+
+
+def _key_rows(url: str) -> set[str]:
+    parsed = parse_url(url)
+    if isinstance(parsed, SQLiteURL):
+        import sqlite3
+
+        conn = sqlite3.connect(parsed.path)
+        try:
+            return {row[0] for row in conn.execute("SELECT subject_id FROM data_keys")}
+        finally:
+            conn.close()
+    with psycopg.connect(**parsed.connect_kwargs()) as conn:  # type: ignore[union-attr]
+        return {row[0] for row in conn.execute(f'SELECT subject_id FROM "{parsed.schema}".data_keys')}
+
+
+def test_a_refused_save_leaves_no_key_behind_on_postgresql(sh: Shell) -> None:
+    """On PostgreSQL a new child's key is saved in the save's own statement: a batch refused at
+    its save (a child already in the store) leaves no key for the children it would have
+    added. (SQLite saves keys in a transaction of their own first: a key left so is used
+    again when the child is added.)"""
+    from plantrail.domain.child import child_id
+
+    record_child(sh)
+    before = _key_rows(sh.url)
+    lines = [{"command": "child add", "as": "sw1", "args": {"child_ref": ref, "name": "Quorra Vell", "born": "2020-01-01"}}
+             for ref in ("K910", "K911", "K900")]
+    (sh.cwd / "again.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    assert sh("import", "again.jsonl", actor="sw1").code == 1
+    left = _key_rows(sh.url) - before
+    on_postgres = isinstance(parse_url(sh.url), PostgresURL)
+    assert left == (set() if on_postgres else {child_id("K910").hex, child_id("K911").hex})
+    sh.ok("child", "add", "K910", "--name", "Quorra Vell", "--born", "2020-01-01", actor="sw1")
+    assert "Quorra Vell" in sh.ok("child", "show", "K910", "--json", actor="sw1").out
+
+
+def test_a_key_another_process_saved_first_is_used_and_nothing_is_lost(sh: Shell, monkeypatch) -> None:
+    """A child's key saved by another process between this one's look and its save (here: the
+    look is made to miss once): the save is refused whole, the command decided again with the
+    key the store holds, and the child's record opens."""
+    from plantrail.domain.child import child_id
+    from plantrail.store.keys import Keyring
+    from tests.support import open_app
+
+    record_child(sh)  # (its key is the one every command opens first, to check the KEK)
+    subject = child_id("K920").hex
+    other = open_app(sh.url)  # "another process": makes and saves the child's key first
+    try:
+        other.recorder.keyring.key_for_new(subject)
+        other.recorder.keyring.flush()
+    finally:
+        other.close()
+    real = Keyring._rows
+    missed: list[str] = []
+
+    def look(self: Keyring, subjects: object) -> dict[str, tuple[bytes, str]]:
+        rows = real(self, subjects)  # type: ignore[arg-type]
+        if subject in rows and not missed:  # (one key or all of them: the look misses it once)
+            missed.append(rows.pop(subject) and subject)
+        return rows
+
+    monkeypatch.setattr(Keyring, "_rows", look)
+    sh.ok("child", "add", "K920", "--name", "Quillon Marsh", "--born", "2020-01-01", actor="sw1")
+    assert missed == [subject]
+    assert "Quillon Marsh" in sh.ok("child", "show", "K920", "--json", actor="sw1").out
+    assert sh.ok("verify").code == 0
