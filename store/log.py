@@ -51,6 +51,16 @@ def prefetch_keys(app: Any, logged: list[Any]) -> None:
         keyring.prefetch(subjects_of(n.state for n in logged))
 
 
+def count_after(app: Any, after: int, topic: str) -> int:
+    """How many of the log's events after position ``after`` are of one kind (a range of the
+    positions' index, one query)."""
+    with transaction(app, commit=False) as tx:
+        row = tx.execute("SELECT count(*) AS n FROM {events} WHERE " + ("notification_id" if is_postgres(app)
+                                                                       else "rowid") + " > ? AND topic = ?",
+                         (after, topic)).fetchone()
+    return int(row["n"])
+
+
 class Logged(NamedTuple):
     """One event as the log stores it (the fields of the library's Notification)."""
 
