@@ -207,7 +207,8 @@ def import_with_workers(app: Any, lines: Iterable[tuple[int, bytes]], *, batch_s
                 fresh = [True] * workers
                 continue
             in_flight = (chunk, saver.submit(_save, app, *_merged(run, chunk, decided)))
-        if in_flight is not None and not _confirmed(run, *in_flight):
+        if in_flight is not None:
+            _confirmed(run, *in_flight)  # (the last batch: decided again by the parent if refused)
             in_flight = None
     finally:
         if in_flight is not None:
