@@ -281,12 +281,14 @@ class Keyring:
                 self._keys.pop(subject, None)
             raise Conflict("the record changed meanwhile; run the command again", rule="concurrency")
 
-    def take_pending(self) -> list[tuple[str, bytes, str]]:
-        """The keys made since the last save, as (subject, wrapped, KEK id), for a save to store
-        with the events they seal (PostgreSQL: one statement). Taken: a save that fails gives
-        them back (``return_pending``)."""
+    def take_pending(self, subjects: set[str]) -> list[tuple[str, bytes, str]]:
+        """The keys made and not yet saved of these subjects (those a save's events are sealed
+        with), as (subject, wrapped, KEK id), for the save to store with the events (PostgreSQL:
+        one statement). Only those: a key made meanwhile for a later save (an import decides the
+        next batch while this one saves) stays for it, so a key lost to another process refuses
+        the save whose events it sealed. Taken: a save that fails gives them back."""
         with self._lock:
-            pending, self._pending = self._pending, {}
+            pending = {s: self._pending.pop(s) for s in subjects if s in self._pending}
         if not pending:
             return []
         kek_id = self.kek().kek_id

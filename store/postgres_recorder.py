@@ -33,7 +33,7 @@ from plantrail.store.pg_arrays import bytea_array, int8_array, int8s_of, text_ar
 from plantrail.store.pg_save import PreparedSave
 from plantrail.store.quirks import hottest_first, kept_cursor
 from plantrail.store.record_reads import one_record, several_records
-from plantrail.store.sealing import attach_sealer, envelope_at, key_hex
+from plantrail.store.sealing import attach_sealer, envelope_at, key_hex, subjects_of
 from plantrail.store.subscription import PollingSubscription
 from plantrail.store.view_tables import VIEW_TABLES, view_ddl
 
@@ -204,7 +204,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             return []  # nothing to record: no lock, no round trip
         read = unchanged_reads(kwargs)
         params = self._save_params(stored_events, commands, read)
-        keys = self.keyring.take_pending() if self.keyring is not None else []
+        keys = (self.keyring.take_pending(subjects_of(e.state for e in stored_events))
+                if self.keyring is not None else [])
         if not keys:
             return int8s_of(self._save.run(self.datastore, params))
         # The new children's keys with the events they seal: one statement, one transaction.

@@ -351,3 +351,24 @@ def test_a_key_another_process_saved_first_is_used_and_nothing_is_lost(sh: Shell
     assert missed == [subject]
     assert "Quillon Marsh" in sh.ok("child", "show", "K920", "--json", actor="sw1").out
     assert sh.ok("verify").code == 0
+
+
+def test_a_save_takes_only_the_keys_its_events_are_sealed_with(sh: Shell) -> None:
+    """An import seals the next batch while this one saves: a key made for the next batch stays
+    for the save of the events it seals (were it saved, or lost to another process, with this
+    batch, the next could be stored sealed with a key the store never held)."""
+    from plantrail.domain.child import child_id
+    from tests.support import open_app
+
+    record_child(sh)
+    app = open_app(sh.url)
+    try:
+        keyring = app.recorder.keyring
+        now, later = child_id("K930").hex, child_id("K931").hex
+        keyring.key_for_new(now), keyring.key_for_new(later)
+        taken = keyring.take_pending({now, child_id("K900").hex})
+        assert [subject for subject, _, _ in taken] == [now] and set(keyring._pending) == {later}
+        keyring.return_pending(taken, lost=False)  # the save failed: saved with the next try
+        assert set(keyring._pending) == {now, later}
+    finally:
+        app.close()
