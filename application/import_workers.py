@@ -43,7 +43,7 @@ from plantrail.application.imports import (
 )
 from plantrail.application.results import decode_result
 from plantrail.application.saver import Batch
-from plantrail.application.unit_of_work import UnitOfWork
+from plantrail.application.unit_of_work import UnitOfWork, with_first_events
 from plantrail.domain.base import change_mark
 from plantrail.domain.child import child_id
 from plantrail.domain.errors import BadInput, DomainError
@@ -125,8 +125,8 @@ def decide(part: Part) -> Decided:
 
 def _sealed(app: Any, unit: UnitOfWork, first_line: Callable[[Any], int]) -> Decided:
     """The unit's changes as the parent saves them: events mapped (sealed) here, the new
-    children's keys saved (a key is saved before the events it seals, in a transaction of
-    its own, as every save does)."""
+    children's keys saved here, in a transaction of their own before the parent saves the
+    events they seal (a batch decided again by the parent finds them)."""
     unchanged = unit.unchanged()
     records = []
     for order, record in enumerate(unit.pending()):
@@ -336,10 +336,8 @@ def _merged(run: _Import, chunk: _Chunk, decided: list[Decided]) -> tuple[list[S
     records = sorted((first, w, order, events, cids) for w, d in enumerate(decided)
                      for first, order, events, cids in d.records)
     stored = [event for *_, events, _ in records for event in events]
-    first: dict[str | None, int] = {}
-    for index, cid in enumerate(cid for *_, cids in records for cid in cids):
-        first.setdefault(cid, index)
-    commands = [(*command, first.get(command[0])) for _, command in sorted(c for d in decided for c in d.commands)]
+    commands = with_first_events([command for _, command in sorted(c for d in decided for c in d.commands)],
+                                 [cid for *_, cids in records for cid in cids])
     unchanged = sorted({read for d in decided for read in d.unchanged})
     return stored, commands, unchanged
 

@@ -10,7 +10,7 @@ only read is still as it was read (``unchanged``), and the command ids given.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
@@ -151,12 +151,20 @@ class UnitOfWork:
         for record in self.pending():
             processing.events.extend(record.collect_events())
             processing.aggregates[record.id] = record
-        first: dict[str | None, int] = {}
-        for index, event in enumerate(processing.events):  # each command's first event (its place in the log)
-            first.setdefault(event.command_id, index)
-        commands = [(cid, result, digest, first.get(cid)) for cid, result, digest in self.commands]
+        commands = with_first_events(self.commands, [event.command_id for event in processing.events])
         processing.saved_kwargs.update(commands=commands, unchanged=unchanged)
         return processing
+
+
+def with_first_events(commands: Iterable[tuple[str, str, str]],
+                      event_commands: Iterable[str | None]) -> list[tuple[str, str, str, int | None]]:
+    """Each (command id, result, digest) with the index of its first event among a save's
+    events, by the command id each event carries (its place in the log: None for a command that
+    recorded nothing). A unit of work's save, and an import's workers' merged batch."""
+    first: dict[str | None, int] = {}
+    for index, command_id in enumerate(event_commands):
+        first.setdefault(command_id, index)
+    return [(cid, result, digest, first.get(cid)) for cid, result, digest in commands]
 
 
 

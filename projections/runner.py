@@ -184,14 +184,17 @@ def status(app: Any) -> list[dict[str, Any]]:
 
     read_entry = get_topic(RecordRead)
     tracking, log = _tracking(app)
+    reads_after: dict[int, int] = {}  # (views at one position: counted once)
     out = []
     for view in VIEWS:
         row = tracking.get(view.name, {"position": 0, "version": None})
         stale = row["version"] != view.version
         position = 0 if stale else row["position"]
+        if log > position and position not in reads_after:
+            reads_after[position] = count_after(app, position, read_entry)
         out.append({"name": view.name, "table": view.table.name, "position": position, "log_position": log,
                     "behind": log - position, "version": view.version,
                     # Reads log an entry each and never write to the views (a read folds what they
                     # lack in memory): entries no view shows, counted apart so "behind" alarms no one.
-                    "behind_read_entries": count_after(app, position, read_entry) if log > position else 0})
+                    "behind_read_entries": reads_after.get(position, 0)})
     return out
