@@ -92,8 +92,7 @@ def _report(counts: dict[str, Any], analysed: list[str]) -> None:
     if "workers_lost" in counts:
         click.echo(f"the workers stopped ({counts['workers_lost']}); the rest was decided line by line", err=True)
     if "by_workers" in counts:
-        click.echo(f"{counts['by_workers']} of the transactions decided by the workers, the rest line by line "
-                   "(docs/import.md)")
+        click.echo(f"{counts['by_workers']} of them decided by the workers, the rest line by line")
     if analysed:
         click.echo(f"statistics gathered (ANALYZE): {', '.join(analysed)}")
 
