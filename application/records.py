@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import orjson
@@ -23,13 +23,9 @@ from eventsourcing.application import AggregateNotFoundError, Application, Proce
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
-from plantrail.application.commands import BY_METHOD, Command
-from plantrail.application.handlers import HANDLERS
 from plantrail.application.identity import CLAIMED, acting_staff
 from plantrail.application.kept import KeptRecords
 from plantrail.application.results import CommandResult, command_digest, decode_result, new_command_id
-from plantrail.application.saver import Batch, SavedBehind
-from plantrail.application.unit_of_work import UnitOfWork
 from plantrail.domain.base import Event, fold_events
 from plantrail.domain.child import Child, child_id
 from plantrail.domain.errors import Altered, BadInput, Conflict, DomainError, NotFound, RuleBroken
@@ -37,6 +33,11 @@ from plantrail.domain.events import PlanOpened
 from plantrail.domain.plan import Plan
 from plantrail.domain.retention import Schedule
 from plantrail.domain.staff import LoginBinding, StaffMember, login_key, staff_id_key
+
+if TYPE_CHECKING:  # (imported where a command runs: a read never needs the command models)
+    from plantrail.application.commands import Command
+    from plantrail.application.saver import Batch, SavedBehind
+    from plantrail.application.unit_of_work import UnitOfWork
 
 Clock = Callable[[], datetime]
 PLAN_ID_MIN_PREFIX = 8
@@ -52,7 +53,7 @@ class PlanRecords(Application):
 
     Python callers (tests, the worked examples, the bench) may call each command as a
     method named by its ``method``: ``app.approve_plan(actor, plan_id, on=...)`` runs
-    ``ApprovePlan(plan_id=..., on=...)`` (see ``_command_methods`` below).
+    ``ApprovePlan(plan_id=..., on=...)`` (see ``make_command_methods`` below).
     """
 
     name = "plantrail"
@@ -87,6 +88,17 @@ class PlanRecords(Application):
         self.saved_events: tuple[Event, ...] = ()
 
     # ================================================================== commands
+    _commands_made = False
+
+    def __getattr__(self, name: str) -> Any:
+        """Each command as a method named by its ``method`` (``app.open_plan(actor, ...)``),
+        made the first time one is asked for: a process that only reads never imports the
+        command models."""
+        if name.startswith("_") or PlanRecords._commands_made:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        make_command_methods()
+        return getattr(self, name)
+
     def run(self, command: Command, *, actor: str | None = None, command_id: str | None = None,
             looked_up: bool = False) -> Any:
         """Run one command as a unit of work: saved in one transaction, or, if refused,
@@ -105,6 +117,9 @@ class PlanRecords(Application):
             done = self.recorded(command_id, digest)
             if done is not None:
                 return done.value
+        from plantrail.application.handlers import HANDLERS
+        from plantrail.application.unit_of_work import UnitOfWork
+
         handler = HANDLERS[type(command)]
         if self._unit is not None:  # part of a larger unit of work (a batch, a bulk import)
             return self._unit.run(handler, command, actor, command_id, digest)
@@ -143,6 +158,9 @@ class PlanRecords(Application):
         """Run many commands as one unit: all their records are saved in one transaction
         at the end, or, if any command is refused, none of them (the bulk import path).
         The ``Batch`` it gives says, once saved, how many events were recorded."""
+        from plantrail.application.saver import Batch
+        from plantrail.application.unit_of_work import UnitOfWork
+
         outcome = Batch()
         unit = self._unit = UnitOfWork(self, batch=outcome)
         try:
@@ -160,6 +178,8 @@ class PlanRecords(Application):
     def batches(self) -> Iterator[Callable[[], AbstractContextManager[Batch]]]:
         """Batch after batch (the bulk import): each batch is saved on a thread while the
         next is decided (``application.saver``). It gives ``batch``, used like ``batch()``."""
+        from plantrail.application.saver import SavedBehind
+
         with SavedBehind(self) as behind:
             self._behind = behind
             try:
@@ -169,6 +189,9 @@ class PlanRecords(Application):
 
     @contextmanager
     def _batch_saved_behind(self) -> Iterator[Batch]:
+        from plantrail.application.saver import Batch
+        from plantrail.application.unit_of_work import UnitOfWork
+
         assert self._behind is not None, "a batch saved behind runs inside batches()"
         outcome = Batch()
         unit = self._unit = UnitOfWork(self, saving=self._behind.saving, batch=outcome)
@@ -374,10 +397,10 @@ def _command_method(command_class: type[Command]) -> Callable[..., Any]:
     return method
 
 
-def _command_methods() -> None:
-    """Each command as a method of the application, named by its ``method``."""
+def make_command_methods() -> None:
+    """Each command as a method of the application, named by its ``method`` (once)."""
+    from plantrail.application.commands import BY_METHOD
+
     for name, command_class in BY_METHOD.items():
         setattr(PlanRecords, name, _command_method(command_class))
-
-
-_command_methods()
+    PlanRecords._commands_made = True

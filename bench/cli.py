@@ -98,7 +98,9 @@ def demo_store(tmp: Path, env: dict[str, str]) -> tuple[Path, str]:
 
 
 def run(runs: int) -> dict[str, Any]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANTRAIL_")}
+    # Bytecode written and reused, as on a person's machine: with PYTHONDONTWRITEBYTECODE set
+    # (some containers set it) an editable install compiles plantrail's modules at every start.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANTRAIL_") and k != "PYTHONDONTWRITEBYTECODE"}
     with tempfile.TemporaryDirectory() as tmp:
         env["XDG_DATA_HOME"] = tmp
         store, plan = demo_store(Path(tmp), env)

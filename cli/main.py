@@ -120,4 +120,8 @@ def _one_line(message: str) -> str:
 
 def main() -> None:
     """The console script."""
+    # plantrail uses no pydantic plugins; looking for them reads every installed package's
+    # entry points when a process builds its first model, ~17 ms of each command's start
+    # (docs/performance.md). Set PYDANTIC_DISABLE_PLUGINS empty to have them looked for.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     raise SystemExit(run())

@@ -31,12 +31,15 @@ def show(plan_id, as_at, effective_on, as_json) -> None:  # type: ignore[no-unty
     else:
         document = current_plan(app, plan_id)
     log_plan_read("show", document)
+    if as_json:  # (the renderers bring rich: a --json read does without)
+        emit(document, True)
+        return
     from plantrail.cli.render import render_erased, render_plan
 
     if document.get("erased"):
-        emit(document, as_json, lambda: render_erased(document))
+        render_erased(document)
         return
-    emit(document, as_json, lambda: render_plan(document, child_name(app, document["child"])))
+    render_plan(document, child_name(app, document["child"]))
 
 
 @click.command("changes")
@@ -139,10 +142,12 @@ def plans(child_ref, status, as_json) -> None:  # type: ignore[no-untyped-def]
     shown = [row for row in rows if row.get("child") not in hidden]
     logged("plans", children=[row["child"] for row in shown if row.get("child")])
     say_hidden(len(rows) - len(shown), "plans")
-    rows = shown
+    if as_json:
+        emit(shown, True)
+        return
     from plantrail.cli.render import render_plans
 
-    emit(rows, as_json, lambda: render_plans(rows))
+    render_plans(shown)
 
 
 @click.command("due")

@@ -7,13 +7,11 @@ from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
-from pydantic import BaseModel
-
 from plantrail.domain import events as ev
-from plantrail.domain.base import Record
+from plantrail.domain.base import Model, Record
 
 
-class AccessState(BaseModel):
+class AccessState(Model):
     command: str = ""
 
 

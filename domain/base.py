@@ -87,7 +87,15 @@ def check_text(value: Any, where: str = "") -> None:
             check_text(item, where)
 
 
-class Event(BaseModel, CanMutateAggregate[UUID]):
+class Model(BaseModel):
+    """Every pydantic model of the domain. Built on first use (``defer_build``): a command
+    builds the validators of the few events and states it meets, not the whole catalogue's,
+    at every start of a process."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Event(Model, CanMutateAggregate[UUID]):
     """What every recorded event carries (DOMAIN.md, "Time" and "Corrections").
 
     ``timestamp`` is the *recorded at* time (UTC, the system clock); ``effective_on``
@@ -245,7 +253,7 @@ class Record(BaseAggregate[UUID]):
                 return entry
         return None
 
-    class Snapshot(BaseModel, CanSnapshotAggregate[UUID]):
+    class Snapshot(Model, CanSnapshotAggregate[UUID]):
         """A record's entries, corrections and voids; the state is re-folded on load."""
 
         model_config = ConfigDict(extra="forbid", frozen=True)

@@ -7,10 +7,11 @@ from functools import lru_cache
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from plantrail.domain import events as ev
 from plantrail.domain.acting import Acting
+from plantrail.domain.base import Model
 from plantrail.domain.child_rules import (
     check_assessment,
     check_characteristics,
@@ -30,7 +31,7 @@ LOOKED_AFTER_CHARACTERISTICS = ("previous_permanence", "previous_permanence_la",
 from plantrail.domain.retention import Kept
 
 
-class PlanPeriod(BaseModel):
+class PlanPeriod(Model):
     plan_id: UUID
     family: str
     kind: str
@@ -38,13 +39,13 @@ class PlanPeriod(BaseModel):
     ended_on: date | None = None
 
 
-class MissingPeriod(BaseModel):
+class MissingPeriod(Model):
     kind: str  # "missing" or "away"
     started: date
     ended: date | None = None
 
 
-class Referral(BaseModel):
+class Referral(Model):
     referral_id: str
     on: date
     source: str
@@ -53,7 +54,7 @@ class Referral(BaseModel):
     event_id: str = ""
 
 
-class Assessment(BaseModel):
+class Assessment(Model):
     assessment_id: str
     started: date
     authorised: date | None = None
@@ -61,7 +62,7 @@ class Assessment(BaseModel):
     event_id: str = ""
 
 
-class Enquiry(BaseModel):
+class Enquiry(Model):
     """A Section 47 enquiry."""
 
     s47_id: str
@@ -76,7 +77,7 @@ class Enquiry(BaseModel):
         return self.icpc if self.icpc is not None else self.started if self.icpc_required is False else None
 
 
-class ChildState(BaseModel):
+class ChildState(Model):
     child_ref: str = ""
     name: str = ""
     born: date | None = None

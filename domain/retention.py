@@ -15,7 +15,9 @@ from collections.abc import Iterable
 from datetime import date
 from typing import NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
+
+from plantrail.domain.base import Model
 
 # Which rule a plan kind falls under (vocabulary.PLAN_KINDS).
 RULE_OF_KIND = {
@@ -29,7 +31,7 @@ RULE_OF_KIND = {
 }
 
 
-class Rule(BaseModel):
+class Rule(Model):
     """One kind of record's period: to a birthday, and/or some years after its last plan closed."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -41,7 +43,7 @@ class Rule(BaseModel):
     early_death_before_age: int = Field(default=18, ge=0, le=120)
 
 
-class Schedule(BaseModel):
+class Schedule(Model):
     """A retention schedule, one rule a kind of record (TOML: one table each)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)

@@ -6,16 +6,16 @@ from datetime import date
 from functools import lru_cache
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from plantrail.domain import events as ev
 from plantrail.domain.acting import Acting
-from plantrail.domain.base import Record
+from plantrail.domain.base import Model, Record
 from plantrail.domain.errors import BadInput, NotPermitted, RuleBroken
 from plantrail.domain.record import CorrectableRecord
 
 
-class StaffState(BaseModel):
+class StaffState(Model):
     staff_id: str = ""
     name: str = ""
     initials: str = ""
@@ -101,7 +101,7 @@ class StaffMember(CorrectableRecord):
             )
 
 
-class LoginState(BaseModel):
+class LoginState(Model):
     login: str = ""
     staff_id: str = ""
 

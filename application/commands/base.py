@@ -56,7 +56,7 @@ def also(*names: str) -> Any:
 class Command(BaseModel):
     """What every command is: a frozen value, no fields but its own."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     command: ClassVar[str]
     method: ClassVar[str]

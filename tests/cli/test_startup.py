@@ -17,3 +17,25 @@ def test_help_imports_no_heavy_library() -> None:
     heavy = sorted(name for name in imported if name.split(".")[0] in HEAVY or name in HEAVY)
     assert heavy == [], f"--help imported {heavy}"
     assert "Usage: plantrail" in done.stdout
+
+
+def test_a_json_read_imports_no_renderer_command_model_or_postgres_driver(tmp_path) -> None:
+    """`show --json` on SQLite: the plan folded and printed, its read logged; no rich (the
+    renderers), no typed commands and handlers (a read runs none), no psycopg."""
+    import json
+    import os
+
+    from tests.support import run_in_process
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANTRAIL_")}
+    env["PLANTRAIL_DB"] = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    assert run_in_process(("demo",), env, tmp_path).code == 0
+    env["PLANTRAIL_AS"] = "demo-chair"
+    plan = json.loads(run_in_process(("plans", "--json"), env, tmp_path).out)[0]["plan_id"]
+    show = f"import sys; from plantrail.cli.main import main; sys.argv = ['plantrail', 'show', '{plan}', '--json']; main()"
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", show], capture_output=True, text=True, env=env,
+                          cwd=tmp_path)
+    assert json.loads(done.stdout)["plan_id"] == plan
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    unwanted = ("rich", "psycopg", "jinja2", "plantrail.application.commands", "plantrail.application.handlers")
+    assert sorted(name for name in imported if name.split(".")[0] in unwanted or name.startswith(unwanted)) == []
