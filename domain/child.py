@@ -24,11 +24,11 @@ from plantrail.domain.looked_after import check_characteristics as check_looked_
 from plantrail.domain.looked_after import check_missing
 from plantrail.domain.plan_rules import check_code
 from plantrail.domain.record import CorrectableRecord
+from plantrail.domain.retention import Kept
 from plantrail.domain.vocabulary import PRIMARY_NEEDS, REFERRAL_SOURCES
 
 LOOKED_AFTER_CHARACTERISTICS = ("previous_permanence", "previous_permanence_la", "previous_permanence_date",
                                 "mother", "mother_child_born")
-from plantrail.domain.retention import Kept
 
 
 class PlanPeriod(Model):

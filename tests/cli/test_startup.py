@@ -32,7 +32,8 @@ def test_a_json_read_imports_no_renderer_command_model_or_postgres_driver(tmp_pa
     assert run_in_process(("demo",), env, tmp_path).code == 0
     env["PLANTRAIL_AS"] = "demo-chair"
     plan = json.loads(run_in_process(("plans", "--json"), env, tmp_path).out)[0]["plan_id"]
-    show = f"import sys; from plantrail.cli.main import main; sys.argv = ['plantrail', 'show', '{plan}', '--json']; main()"
+    show = ("import sys; from plantrail.cli.main import main; "
+            f"sys.argv = ['plantrail', 'show', '{plan}', '--json']; main()")
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", show], capture_output=True, text=True, env=env,
                           cwd=tmp_path)
     assert json.loads(done.stdout)["plan_id"] == plan
