@@ -60,21 +60,21 @@ def import_command(file: str, batch_size: int, workers: int, as_json: bool) -> N
         click.get_current_context().exit(code)
     finish()
     from plantrail.projections.runner import catch_up
-    from plantrail.store.maintenance import LOG_TABLES, analyse
+    from plantrail.store.maintenance import LOG_TABLES, VACUUM_ANALYZE, analyse
     from plantrail.store.view_tables import VIEW_TABLES
 
-    # The tables it filled get their statistics now, as after any bulk load: autovacuum,
-    # where it runs at all, would come to them only after a tenth more of the log
-    # (docs/database.md). The log first, so that a long catch-up finds it analysed.
-    analysed, skipped = analyse(app, LOG_TABLES) if counts["events"] else ([], [])
+    # The tables it filled are vacuumed and get their statistics now, as after any bulk
+    # load: autovacuum, where it runs at all, would come to them only after a tenth more of
+    # the log (docs/database.md). The log first, so that the catch-up reads it vacuumed.
+    done, skipped = analyse(app, LOG_TABLES, statement=VACUUM_ANALYZE) if counts["events"] else ([], [])
     catch_up(app)
     if counts["events"]:
-        views = analyse(app, VIEW_TABLES)
-        analysed, skipped = analysed + views[0], skipped + views[1]
-    emit({**counts, "analyzed": analysed}, as_json, human=lambda: _report(counts, analysed))
+        views = analyse(app, VIEW_TABLES, statement=VACUUM_ANALYZE)
+        done, skipped = done + views[0], skipped + views[1]
+    emit({**counts, "analyzed": done}, as_json, human=lambda: _report(counts, done))
     if skipped:
-        click.echo(f"warning: not analysed (only their owner may): {', '.join(skipped)}; "
-                   "have the store's owner run ANALYZE on them (docs/database.md)", err=True)
+        click.echo(f"warning: not vacuumed or analysed (only their owner may): {', '.join(skipped)}; "
+                   "have the store's owner run VACUUM (ANALYZE) on them (docs/database.md)", err=True)
 
 
 def open_worker(url: str, identity_mode: str, login: str) -> Any:
@@ -87,14 +87,14 @@ def open_worker(url: str, identity_mode: str, login: str) -> Any:
     return app
 
 
-def _report(counts: dict[str, Any], analysed: list[str]) -> None:
+def _report(counts: dict[str, Any], maintained: list[str]) -> None:
     click.echo(f"imported {counts['lines']} lines: {counts['events']} events in {counts['batches']} transactions")
     if "workers_lost" in counts:
         click.echo(f"the workers stopped ({counts['workers_lost']}); the rest was decided line by line", err=True)
     if "by_workers" in counts:
         click.echo(f"{counts['by_workers']} of them decided by the workers, the rest line by line")
-    if analysed:
-        click.echo(f"statistics gathered (ANALYZE): {', '.join(analysed)}")
+    if maintained:
+        click.echo(f"vacuumed, statistics gathered (VACUUM ANALYZE): {', '.join(maintained)}")
 
 
 def _what_was_recorded(bad: Any) -> str:

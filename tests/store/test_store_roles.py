@@ -155,14 +155,15 @@ def test_init_again_does_not_give_back_a_revoked_save(split):
 
 
 def test_statistics_and_autovacuum_are_the_owners_and_the_app_role_is_told_so(split):
-    """An application role may not ANALYZE the log or set its autovacuum (only the owner
-    may): it is told which tables it skipped, and nothing fails (store.maintenance)."""
-    from plantrail.store.maintenance import LOG_TABLES, analyse, tune_autovacuum
+    """An application role may not ANALYZE or VACUUM the log or set its autovacuum (only the
+    owner may): it is told which tables it skipped, and nothing fails (store.maintenance)."""
+    from plantrail.store.maintenance import LOG_TABLES, VACUUM_ANALYZE, analyse, tune_autovacuum
 
     owner_url, app_url = split
     app = ThingApp(env={**env_for_url(app_url), "CREATE_TABLE": "n"})
     try:
         assert analyse(app, LOG_TABLES) == ([], list(LOG_TABLES))
+        assert analyse(app, LOG_TABLES, statement=VACUUM_ANALYZE) == ([], list(LOG_TABLES))
         tuned = tune_autovacuum(app)
         assert tuned is not None and tuned.tuned == [] and tuned.not_owned == sorted(LOG_TABLES)
     finally:
@@ -170,6 +171,9 @@ def test_statistics_and_autovacuum_are_the_owners_and_the_app_role_is_told_so(sp
     owner = ThingApp(env={**env_for_url(owner_url), "CREATE_TABLE": "n"})
     try:
         assert analyse(owner, LOG_TABLES) == (list(LOG_TABLES), [])
+        assert analyse(owner, LOG_TABLES, statement=VACUUM_ANALYZE) == (list(LOG_TABLES), [])
+        with pytest.raises(ValueError):
+            analyse(owner, LOG_TABLES, statement="DROP TABLE")
         assert tune_autovacuum(owner).tuned == sorted(LOG_TABLES)
     finally:
         owner.close()
