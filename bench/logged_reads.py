@@ -25,6 +25,36 @@ def read_logged(app: Any, pid: Any) -> Any:
     return document
 
 
+def logged_in_turn(app: Any, ids: list[Any], n: int, url: str) -> dict[str, list[float]]:
+    """``n`` of each, taking turns one by one (a pause of the machine falls on all alike), ms
+    each: ``logged`` a logged read (read_logged); ``raw`` one raw durable single-row commit
+    (bench.raw.RawCommitter, on a connection of its own); ``floor`` the unlogged read then a
+    raw commit: what a logged read cannot go below while its entry is a durable commit of its
+    own made before anything is shown. The figures are ``read_logged_*``, ``raw_commit_*``
+    and ``read_raw_commit_*`` (p50/p99 ms)."""
+    from bench.raw import RawCommitter
+
+    raw, rnd = RawCommitter(url), random.Random(7)
+    steps = {"logged": lambda pid: read_logged(app, pid), "raw": lambda pid: raw.commit(),
+             "floor": lambda pid: (wl.read_current(app, pid), raw.commit())}
+    out: dict[str, list[float]] = {name: [] for name in steps}
+    try:
+        for pid in ids[:20]:  # warm up
+            for step in steps.values():
+                step(pid)
+        for i in range(n):
+            order = list(steps.items())
+            # each round in another order: what one leaves behind (a WAL flush) not always on the same next
+            for name, step in order[i % 3:] + order[:i % 3]:
+                pid = rnd.choice(ids)
+                t = time.perf_counter()
+                step(pid)
+                out[name].append((time.perf_counter() - t) * 1000)
+    finally:
+        raw.close()
+    return out
+
+
 def concurrent_logged(url: str, ids: list[Any], readers: int, seconds: float) -> dict[str, float]:
     """``readers`` threads, each with its own application (its own connections), making logged
     reads for ``seconds``: reads a second in all, and the p50/p99 of one read (ms). Threads

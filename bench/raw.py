@@ -82,13 +82,14 @@ class RawCommitter:
         self.topic = TOPIC.encode()
         _prepare(self.conn, b"raw_insert", f"INSERT INTO {table} (originator_id, originator_version, topic, state)"
                                            " VALUES ($1::uuid, 1, $2::text, $3::bytea)")
-        self._commit()
+        self.commit()
 
     def run(self, seconds: float) -> int:
         """Rows committed in ``seconds``."""
-        return for_seconds(seconds, self._commit)
+        return for_seconds(seconds, self.commit)
 
-    def _commit(self) -> int:
+    def commit(self) -> int:
+        """One row, one durable commit (the server's synchronous_commit, as the save's)."""
         _run(self.conn, b"raw_insert", [uuid.uuid4().bytes, self.topic, STATE])
         return 1
 

@@ -19,6 +19,8 @@ TARGETS = [
     ("as_at_p99_ms", None, "(reported)", None),
     ("read_logged_p99_ms", "read_p99_ms", "<= 2 ms (a read and its access log entry)",
      lambda r: r["read_logged_p99_ms"] <= 2),
+    ("read_logged_p99_ms", "read_raw_commit_p99_ms", "(reported: beside a read and a raw commit, its floor)", None),
+    ("raw_commit_p99_ms", None, "(reported: one durable commit, the disk's flush)", None),
     ("read_logged_p99_ms_8_readers", None, "(reported: 8 readers at once, threads)", None),
     ("catch_up_events_per_s", None, ">= 50,000 (after the import)", lambda r: r["catch_up_events_per_s"] >= 50_000),
     ("rebuild_events_per_s", None, ">= 50,000", lambda r: r["rebuild_events_per_s"] >= 50_000),

@@ -32,7 +32,7 @@ from bench import workload as wl  # noqa: E402
 from bench.host import cli_help_seconds, machine  # noqa: E402
 from bench.import_workers import import_rates  # noqa: E402
 from bench.isolated import run_isolated  # noqa: E402
-from bench.logged_reads import concurrent_logged, read_logged  # noqa: E402
+from bench.logged_reads import concurrent_logged, logged_in_turn  # noqa: E402
 from bench.peer import PeerWriter  # noqa: E402
 from bench.raw import (  # noqa: E402
     STATE,
@@ -303,7 +303,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         log(f"raw batched inserts, {half} rows, {batch}-row transactions")
         raw_seconds += raw_batches(url, half, int(batch * 1.1))
         r["raw_batch_rows_per_s"] = 2 * half / raw_seconds
-        r["import_lines"], r["import_events"], r["import_batches"] = counts["lines"], counts["events"], counts["batches"]
+        r["import_lines"], r["import_events"] = counts["lines"], counts["events"]
+        r["import_batches"] = counts["batches"]
         r["import_events_per_s"] = counts["events"] / counts["seconds"]
         r["import_lines_per_s"] = counts["lines"] / counts["seconds"]
         # This process's CPU an event: when it is about 1e6 / import_events_per_s, the import
@@ -333,16 +334,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         r["read_p50_ms_small"], r["read_p99_ms_small"] = pct(current["small"], 50), pct(current["small"], 99)
         as_at = timed_reads(app, plan_ids(app), reads, read_as_at)
         r["as_at_p50_ms"], r["as_at_p99_ms"] = pct(as_at, 50), pct(as_at, 99)
-        log("logged reads (show and its access log entry), 1 reader, then 8 at once")
-        logged = timed_reads(app, plan_ids(app), reads, read_logged)
-        r["read_logged_p50_ms"], r["read_logged_p99_ms"] = pct(logged, 50), pct(logged, 99)
+        log("logged reads (show and its access log entry), raw commits and read + raw commit in turns; 8 readers")
+        logged = logged_in_turn(app, plan_ids(app), reads, url)
+        for name, figure in (("logged", "read_logged"), ("raw", "raw_commit"), ("floor", "read_raw_commit")):
+            r[f"{figure}_p50_ms"], r[f"{figure}_p99_ms"] = pct(logged[name], 50), pct(logged[name], 99)
         r.update(concurrent_logged(url, plan_ids(app), 8, min(seconds, 5.0)))
 
         app.close()
         log("rebuilding the views from the log (a process of its own)")
         rebuilt = run_isolated("rebuild", url)
         r["rebuild_events_per_s"] = rebuilt["events_per_s"]
-        r["rebuild_peak_rss_mb"], r["rebuild_worker_peak_rss_mb"] = rebuilt["peak_rss_mb"], rebuilt["workers_peak_rss_mb"]
+        r["rebuild_peak_rss_mb"] = rebuilt["peak_rss_mb"]
+        r["rebuild_worker_peak_rss_mb"] = rebuilt["workers_peak_rss_mb"]
         settle(url)  # the rebuild rewrote the views: let their vacuum be done first
         log("verifying the chain (a process of its own)")
         checked = run_isolated("verify", url)
@@ -365,6 +368,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "import_2_workers_vs_1": r["import_workers_events_per_s"]["2"] / r["import_workers_events_per_s"]["1"],
         "read_large_vs_small_p99": r["read_p99_ms"] / r["read_p99_ms_small"],
         "read_logged_vs_read_p99": r["read_logged_p99_ms"] / r["read_p99_ms"],
+        "read_logged_vs_read_raw_commit_p99": r["read_logged_p99_ms"] / r["read_raw_commit_p99_ms"],
     }
     return r
 

@@ -20,9 +20,11 @@ BENCH = Path(__file__).resolve().parents[2] / "bench" / "run.py"
 # The smallest run that still takes every phase: a few seconds of writes, the import's
 # minimum of 20,000 events.
 SMALL = ["--quick", "--json", "--events", "3000", "--seconds", "1"]
-FIGURES = ("raw_commit_per_s", "command_per_s", "peer_command_per_s", "command_per_s_8_writers", "raw_commit_per_s_8_clients",
-           "import_events_per_s", "raw_batch_rows_per_s", "read_p99_ms", "read_p99_ms_small", "as_at_p99_ms",
+FIGURES = ("raw_commit_per_s", "command_per_s", "peer_command_per_s", "command_per_s_8_writers",
+           "raw_commit_per_s_8_clients", "import_events_per_s", "raw_batch_rows_per_s", "read_p99_ms",
+           "read_p99_ms_small", "as_at_p99_ms",
            "read_logged_p50_ms", "read_logged_p99_ms", "read_logged_per_s_8_readers", "read_logged_p99_ms_8_readers",
+           "raw_commit_p50_ms", "raw_commit_p99_ms", "read_raw_commit_p50_ms", "read_raw_commit_p99_ms",
            "catch_up_events_per_s", "rebuild_events_per_s", "verify_events_per_s", "cli_help_s", "events_in_store",
            "rebuild_peak_rss_mb", "rebuild_worker_peak_rss_mb", "verify_peak_rss_mb", "verify_views_events_per_s",
            "verify_views_peak_rss_mb")
