@@ -84,22 +84,27 @@ def _ensure_staff(app, actor) -> None:  # type: ignore[no-untyped-def]
         try:
             app.staff_member(staff_id)
         except NotFound:
-            adder = None if app.is_empty() else (actor or _demo_manager(app))
-            app.add_staff(adder, staff_id, name=name, initials=initials, roles=roles)
+            app.add_staff(_registrar(app, actor), staff_id, name=name, initials=initials, roles=roles)
 
 
-def _demo_manager(app) -> str:  # type: ignore[no-untyped-def]
-    """The demo's own team manager, who registers the rest of its staff; on a store that
-    has other staff and not the demo's, someone of that store must let the demo in."""
+def _registrar(app, actor) -> str | None:  # type: ignore[no-untyped-def]
+    """Who registers the next of the demo's staff: no one on an empty store (the first is
+    the store's first staff member), then the demo's own team manager; on a store that has
+    other staff and not the demo's, a team manager of that store (--as) must let the demo in.
+    (--as on an empty store is whom the demo reads as, once its staff exist.)"""
     from plantrail.domain.errors import BadInput, NotFound
 
+    if app.is_empty():
+        return None
     try:
-        app.staff_member("demo-manager")
+        app.staff_member(READER)
+        return READER
     except NotFound:
+        if actor:
+            return actor
         raise BadInput("this store already has staff of its own, and the demo registers its staff through a "
                        "team manager", fix="give --as TEAM_MANAGER_ID, or run the demo on a store of its own: "
                        "plantrail --db sqlite:///demo.sqlite demo") from None
-    return "demo-manager"
 
 
 def _plans_of(app, ref):  # type: ignore[no-untyped-def]
