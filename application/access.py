@@ -14,8 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import IntegrityError
+
 from plantrail.domain.access import AccessEntry, may_read
-from plantrail.domain.errors import BadInput, NotFound, NotPermitted
+from plantrail.domain.errors import BadInput, Conflict, NotFound, NotPermitted
+
+# A read decided again when the reader's or the child's record moved on before its entry was
+# saved (each time on the records as they are then); beyond that, refused as a conflict.
+READ_RETRIES = 3
 
 
 @dataclass(frozen=True)
@@ -34,14 +40,29 @@ class Read:
 
 
 def logged_read(log: Any, read: Read) -> None:
-    """Let ``read`` through, with its access log entry saved first; or refuse it."""
+    """Let ``read`` through, with its access log entry saved first; or refuse it. The entry's
+    save checks that the reader's and the child's records are as they were read: a leave, a
+    role revoked or a restriction recorded between the checks and the save refuses the save,
+    and the read is decided again on the records as they are then."""
     if not read.actor:
         raise BadInput("every read of a child's or a plan's records needs the staff member reading "
                        "(it is logged)", fix="give --as STAFF_ID or set PLANTRAIL_AS")
+    for attempt in range(1, READ_RETRIES + 1):
+        try:
+            return _decide_and_log(log, read)
+        except _Moved:
+            if attempt == READ_RETRIES:
+                raise Conflict(f"the records of {read.actor} or of the child changed while the read was being "
+                               "decided, again and again", fix="try the read again") from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _decide_and_log(log: Any, read: Read) -> None:
     shows_child = read.child is not None and read.needs is None  # (the access log names, it does not show)
     member, child = log.reader_and_child(read.actor, read.child if shows_child else None)
     if member is None:
         raise NotFound(f"no staff member {read.actor}", fix="give --as the id of a registered staff member")
+    as_read = [(member.id, member.version)]
     try:
         member.check_present(log.today())
         if read.needs:
@@ -50,11 +71,21 @@ def logged_read(log: Any, read: Read) -> None:
             found = child()
             if found is None:
                 raise NotFound(f"no child {read.child}", fix="see `plantrail child add`")
+            as_read.append((found.id, found.version))
             _check_restriction(found.state.restricted_to, read, member.state.roles)
     except NotPermitted:
         save_entry(log, read, member.state.initials, refused=True)
         raise
-    save_entry(log, read, member.state.initials, refused=False)
+    try:
+        save_entry(log, read, member.state.initials, refused=False, unchanged=as_read)
+    except IntegrityError:
+        if any(log.recorder.select_events(record_id, gt=version, limit=1) for record_id, version in as_read):
+            raise _Moved from None
+        raise  # refused for another reason: the entry could not be saved
+
+
+class _Moved(Exception):
+    """The reader's or the child's record moved on between the checks and the entry's save."""
 
 
 def _check_restriction(restricted_to: list[str] | None, read: Read, roles: list[str]) -> None:
@@ -77,12 +108,14 @@ def unreadable(log: Any, actor: str | None, purpose: str | None, restricted: dic
     return {child for child, allowed in restricted.items() if not may_read(allowed, actor or "", roles, purpose)}
 
 
-def save_entry(log: Any, read: Read, initials: str, *, refused: bool) -> None:
+def save_entry(log: Any, read: Read, initials: str, *, refused: bool,
+               unchanged: list[tuple[UUID, int]] | None = None) -> None:
     """Save one access log entry: a record of its own, one event, appended to the chained
-    log (so ``verify`` checks it); no read of the log first, no other record's lock."""
+    log (so ``verify`` checks it); no read of the log first, no other record's lock. The save
+    is refused (IntegrityError) if a record of ``unchanged`` has moved on from its version."""
     entry = AccessEntry.read(at=log.clock(), actor=read.actor or "", initials=initials, command=read.command,
                              login=read.login, child=read.child, plan_id=read.plan_id,
                              children=sorted(set(read.children)), purpose=read.purpose, refused=refused,
                              staff=read.staff)
     events = entry.collect_events()
-    log.recorder.insert_events([log.mapper.to_stored_event(event) for event in events])
+    log.recorder.insert_events([log.mapper.to_stored_event(event) for event in events], unchanged=unchanged or ())
