@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from plantrail.cli.context import emit, invocation
+from plantrail.cli.output import say
 
 
 @click.command("import")
@@ -94,7 +95,7 @@ def _report(counts: dict[str, Any], maintained: list[str]) -> None:
     if "by_workers" in counts:
         click.echo(f"{counts['by_workers']} of them decided by the workers, the rest line by line")
     if maintained:
-        click.echo(f"vacuumed, statistics gathered (VACUUM ANALYZE): {', '.join(maintained)}")
+        say(f"vacuumed, statistics gathered (VACUUM ANALYZE): {', '.join(maintained)}")
 
 
 def _what_was_recorded(bad: Any) -> str:

@@ -1,9 +1,11 @@
 """Writing `-o FILE`: never over a file that is there unless `--force` is given, never through
-a symbolic link, and readable by its owner only where it holds a child's records."""
+a symbolic link, and readable by its owner only where it holds a child's records. And ``say``:
+a message of several clauses, within 80 columns."""
 
 from __future__ import annotations
 
 import os
+import textwrap
 from pathlib import Path
 
 import click
@@ -38,3 +40,10 @@ def write_file(path: str, content: str | bytes, *, force: bool = False, private:
         if private:
             os.fchmod(out.fileno(), 0o600)  # a replaced file keeps its old mode otherwise
         out.write(data)
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """One message, wrapped to 80 columns at spaces (never inside a path, a name or at a
+    hyphen), the lines after the first indented two spaces."""
+    click.echo(textwrap.fill(text, 80, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False),
+               err=err)

@@ -269,17 +269,18 @@ def render_rows(title: str, rows: list[dict[str, Any]]) -> None:
 def autovacuum_note(autovacuum: Any, as_json: bool = False) -> None:
     """After ``init`` on PostgreSQL: the log's autovacuum settings, and a warning where the
     server runs no autovacuum (store.maintenance; docs/database.md)."""
-    import click
+    from plantrail.cli.output import say
 
     if autovacuum.tuned and not as_json:
-        click.echo(f"autovacuum: {', '.join(autovacuum.tuned)} vacuumed every 10,000 rows and 1 % inserted,"
-                   " analysed every 1,000 and 1 % (an insert-only log)")
+        say(f"autovacuum: {', '.join(autovacuum.tuned)} vacuumed every 10,000 rows and 1 % inserted, "
+            "analysed every 1,000 and 1 % (an insert-only log)")
     if autovacuum.not_owned:
-        click.echo(f"note: {', '.join(autovacuum.not_owned)} not tuned (only their owner may): "
-                   "run init as the store's owner", err=True)
+        say(f"note: {', '.join(autovacuum.not_owned)} not tuned (only their owner may): run init as the store's "
+            "owner", err=True)
     if not autovacuum.server_on:
-        click.echo("warning: autovacuum is off on this server: nothing will analyse the log as it grows;", err=True)
-        click.echo("  run ANALYZE after large loads (plantrail import does), or turn it on (docs/database.md)", err=True)
+        say("warning: autovacuum is off on this server: nothing will vacuum or analyse the log as it grows; "
+            "run VACUUM (ANALYZE) after large loads (plantrail import does), or turn autovacuum on "
+            "(docs/database.md)", err=True)
 
 
 def render_erased(document: dict[str, Any]) -> None:

@@ -92,9 +92,14 @@ def init(app_role: str | None, identity: str | None, as_json: bool) -> None:
         emit({"ok": True, "store": inv.url, "app_role": app_role, "granted": granted, "kek": str(kek),
               "identity": identity_now(inv)}, True)
     else:
-        click.echo(f"store ready: {inv.url}" + (f"\n{app_role} may read and write through plantrail" if app_role else "")
-                   + f"\nkey-encryption key: {kek} (keep it apart from the store's backups)"
-                   + (f"\nwho acts: {IDENTITY_WORDS[identity]}" if changed and identity else ""))
+        from plantrail.cli.output import say
+
+        say(f"store ready: {inv.url}")
+        if app_role:
+            say(f"{app_role} may read and write through plantrail")
+        say(f"key-encryption key: {kek} (keep it apart from the store's backups)")
+        if changed and identity:
+            say(f"who acts: {IDENTITY_WORDS[identity]}")
     if autovacuum is not None:
         from plantrail.cli.render import autovacuum_note
 

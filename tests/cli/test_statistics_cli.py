@@ -43,7 +43,9 @@ def test_import_ends_with_vacuum_analyze_of_the_tables_it_filled(sh: Shell, tmp_
         return
     tables = ["stored_events", "event_chain", "command_log", "view_tracking", "view_plans", "view_children"]
     assert sorted(counts["analyzed"]) == sorted(tables)  # (vacuumed too)
-    assert f"vacuumed, statistics gathered (VACUUM ANALYZE): {', '.join(tables)}" in done.out
+    said = " ".join(done.out.split())
+    assert f"vacuumed, statistics gathered (VACUUM ANALYZE): {', '.join(tables)}" in said
+    assert max(len(line) for line in done.out.splitlines()) <= 80
     schema = parse_url(sh.url).schema
     with _pg(sh.url) as conn:
         analysed = conn.execute("SELECT relname FROM pg_stat_all_tables WHERE schemaname = %s"
@@ -56,7 +58,9 @@ def test_import_ends_with_vacuum_analyze_of_the_tables_it_filled(sh: Shell, tmp_
 def test_init_tunes_the_logs_autovacuum_and_says_where_the_server_runs_none(pg_schema_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
     sh = Shell(pg_schema_url, tmp_path)
     done = sh.ok("init")
-    assert "autovacuum: command_log, event_chain, stored_events vacuumed every 10,000 rows" in done.out
+    said = " ".join(done.out.split())
+    assert "autovacuum: command_log, event_chain, stored_events vacuumed every 10,000 rows" in said
+    assert max(len(line) for line in done.err.splitlines() or [""]) <= 80  # (stdout: the store's URL and KEK path)
     with _pg(pg_schema_url) as conn:
         running = conn.execute("SELECT current_setting('autovacuum') = 'on'"
                                " AND current_setting('track_counts') = 'on'").fetchone()[0]
