@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from plantrail.cli.context import emit, invocation, written
+from plantrail.cli.output import say
 from plantrail.cli.params import json_option
 
 # The demo's own staff, so that it runs on an empty store with no configuration.
@@ -50,10 +51,11 @@ def demo(as_json: bool) -> None:
     if as_json:
         emit({"plans": rows, "note": note, "read_as": READER}, True)
         return
-    for row in rows:
-        click.echo(f"{note}: {row['plan_id']}  {row['kind']:<28} {row['child']}  {row['name']}")
-    click.echo(f"Every read of a child's records is logged and needs a reader: read these as the demo's "
-               f"team manager, e.g.\n  plantrail --as {READER} show {rows[-1]['plan_id'][:8]}")
+    for row in rows:  # (a plan by the first 8 characters of its id, as `show` takes it: a line fits 80 columns)
+        click.echo(f"{note}: {row['plan_id'][:8]}  {row['kind']:<26} {row['child']:<7} {row['name']}")
+    say("Every read of a child's records is logged and needs a reader: read these as the demo's team manager, "
+        "e.g.", indent="")
+    click.echo(f"  plantrail --as {READER} show {rows[-1]['plan_id'][:8]}")
     _review_pack(app, plan_ids[-1])
 
 

@@ -42,8 +42,8 @@ def write_file(path: str, content: str | bytes, *, force: bool = False, private:
         out.write(data)
 
 
-def say(text: str, *, err: bool = False) -> None:
+def say(text: str, *, err: bool = False, indent: str = "  ") -> None:
     """One message, wrapped to 80 columns at spaces (never inside a path, a name or at a
-    hyphen), the lines after the first indented two spaces."""
-    click.echo(textwrap.fill(text, 80, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False),
+    hyphen), the lines after the first indented by ``indent``."""
+    click.echo(textwrap.fill(text, 80, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False),
                err=err)

@@ -13,6 +13,7 @@ def test_demo_records_the_examples_and_prints_a_review_pack(sh: Shell) -> None:
     assert [line.split()[-2:] for line in plans] == [["Karen", "Hawthorne"], ["Ibriham", "Hussain"],
                                                      ["Susan", "Simpson"]]
     assert "Changes since review R1" in first.out and "2 hours per week" in first.out
+    assert max(len(line) for line in first.out.splitlines()[:5]) <= 80
     records, reads = sh.records(), sh.reads_logged()
     again = sh.ok("demo", "--json").json()
     assert again["note"] == "already recorded" and len(again["plans"]) == 3
