@@ -4,6 +4,7 @@ exit code (CLI.md, "Exit codes"). Tracebacks only with PLANTRAIL_DEBUG=1."""
 from __future__ import annotations
 
 import os
+import re
 
 import click
 
@@ -11,8 +12,28 @@ REFUSED, BAD_INPUT, ALTERED, UNAVAILABLE = 1, 2, 3, 4
 UNEXPECTED = 70  # outside the contract: a fault of plantrail's own, reported as such
 
 
+# What a message may not show as it is: control characters but newline (an escape sequence
+# echoed from hostile input would take over the terminal) and a run of more than LONGEST_RUN
+# characters without a space (a value pasted by mistake, echoed whole in "no child ...").
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+LONGEST_RUN = 200
+_LONG_RUN = re.compile(r"\S{%d,}" % (LONGEST_RUN + 1))
+
+
+def printable(message: str) -> str:
+    """``message`` as it may be printed: control characters written as escapes (\\x1b), and an
+    overlong run cut to its start and its length."""
+    shown = _CONTROL.sub(lambda m: repr(m.group())[1:-1], message)
+    return _LONG_RUN.sub(lambda m: f"{m.group()[:60]}... ({len(m.group()):,} characters)", shown)
+
+
 def exit_code_for(error: BaseException) -> tuple[int, str]:
-    """The exit code and message for an error raised by a command."""
+    """The exit code and message for an error raised by a command, printable."""
+    code, message = _exit_code_for(error)
+    return code, printable(message)
+
+
+def _exit_code_for(error: BaseException) -> tuple[int, str]:
     from pydantic import ValidationError
 
     from plantrail.domain.errors import Altered, BadInput, DomainError, NotFound

@@ -79,7 +79,7 @@ help_text.tidy(cli)  # examples a line each, no word broken at a hyphen
 
 def run(args: list[str] | None = None) -> int:
     """Run one command line and return its exit code (CLI.md, "Exit codes")."""
-    from plantrail.cli.errors import report
+    from plantrail.cli.errors import printable, report
 
     try:
         code = cli.main(args=args, standalone_mode=False)
@@ -95,10 +95,10 @@ def run(args: list[str] | None = None) -> int:
         return 1
     except click.UsageError as bad:
         hint = f"\nTry '{bad.ctx.command_path} --help'." if bad.ctx else ""
-        click.echo(f"error: {_one_line(bad.format_message())}{hint}", err=True)
+        click.echo(f"error: {printable(_one_line(bad.format_message()))}{hint}", err=True)
         return bad.exit_code
     except click.ClickException as bad:
-        click.echo(f"error: {_one_line(bad.format_message())}", err=True)
+        click.echo(f"error: {printable(_one_line(bad.format_message()))}", err=True)
         return bad.exit_code
     except Exception as error:  # noqa: BLE001 - every failure gets a plain line and an exit code
         return report(error)

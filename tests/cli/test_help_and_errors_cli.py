@@ -83,6 +83,17 @@ def test_demo_on_a_store_with_staff_of_its_own_says_what_to_do(sh: Shell) -> Non
     assert sh.ok("demo", actor="tm1").out.startswith("recorded: ")
 
 
+def test_an_error_never_echoes_a_control_character_or_a_huge_value(sh: Shell) -> None:
+    """Hostile input echoed in an error ("no staff member ...", a bad option's value) is shown
+    with its control characters as escapes and a huge value cut: the terminal stays the user's."""
+    staffed(sh)
+    for args, actor in ((("plans",), "a\x1b]0;owned\x07"), (("show", "x" * 5000), "tm1"),
+                        (("plan", "open", "K1", "--kind", "child-in-need", "--aim", "x", "--on", "9" * 5000), "sw1")):
+        ran = sh.refused(2, *args, actor=actor)
+        assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]", ran.err), ran.err
+        assert max(len(line) for line in ran.err.splitlines()) < 300 and "(5,0" in ran.err or "\\x1b" in ran.err
+
+
 def test_a_value_the_record_refuses_is_named_in_plain_words(sh: Shell) -> None:
     # A control character reaches the event's own check (not an option's): the message names
     # the field and the character, without a made-up option or pydantic's "Value error, ".

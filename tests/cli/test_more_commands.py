@@ -28,13 +28,6 @@ def test_demo_on_an_empty_store_runs_with_a_reader_named_ahead(sh: Shell) -> Non
     assert sh.ok("verify", "--json").json()["intact"] is True
 
 
-def test_demo_on_a_store_with_staff_of_its_own_is_let_in_by_one_of_its_team_managers(sh: Shell) -> None:
-    staffed(sh)
-    refused = sh.refused(2, "demo", actor="")
-    assert "already has staff of its own" in refused.err
-    assert sh.ok("demo", "--json", actor="tm1").json()["note"] == "recorded"
-
-
 def test_init_is_idempotent_and_guards_the_log(sh: Shell) -> None:
     sh.ok("init")
     sh.ok("init")
