@@ -81,7 +81,7 @@ def test_a_named_schema_is_kept_and_a_second_run_on_it_is_refused():
         assert second.stdout == ""
         with psycopg.connect(base, autocommit=True) as conn:
             assert conn.execute(f'SELECT count(*) FROM "{schema}".stored_events').fetchone()[0] == count
-    finally:
+    finally:  # the kept ones, and those of the import's worker rounds (<schema>_w1_0, ...)
         with psycopg.connect(base, autocommit=True) as conn:
-            for name in kept:
+            for name in kept | schemas(base, f"{schema}\\_%"):
                 conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
