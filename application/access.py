@@ -19,6 +19,9 @@ from eventsourcing.persistence import IntegrityError
 from plantrail.domain.access import AccessEntry, may_read
 from plantrail.domain.errors import BadInput, Conflict, NotFound, NotPermitted
 
+# Who may read the access log (CLI.md, "Who reads": ``access``): a read, so not among the
+# commands' permissions (application/permissions.py).
+READS_ACCESS_LOG = frozenset({"auditor", "team-manager", "records-officer"})
 # A read decided again when the reader's or the child's record moved on before its entry was
 # saved (each time on the records as they are then); beyond that, refused as a conflict.
 READ_RETRIES = 3

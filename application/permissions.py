@@ -14,8 +14,6 @@ TEAM_MANAGER = frozenset({"team-manager"})
 REVIEW_CHAIR = frozenset({"review-chair"})
 RECORDS_OFFICER = frozenset({"records-officer"})
 RESTRICTS = frozenset({"team-manager", "records-officer"})
-# Who may read the access log (CLI.md, "Who reads": ``access``); a read, so not in PERMISSIONS.
-READS_ACCESS_LOG = frozenset({"auditor", "team-manager", "records-officer"})
 
 PERMISSIONS: dict[type[Command], frozenset[str]] = {
     c.AddStaff: TEAM_MANAGER,

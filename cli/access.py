@@ -30,7 +30,7 @@ def access(record: str | None, staff: str | None, since: Any, as_json: bool) -> 
 
     Example: plantrail --as au1 access K100 --since 2026-01-01
     """
-    from plantrail.application.permissions import READS_ACCESS_LOG
+    from plantrail.application.access import READS_ACCESS_LOG
     from plantrail.domain.errors import BadInput
     from plantrail.projections.access import access_entries
 

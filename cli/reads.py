@@ -167,10 +167,12 @@ def due(on, as_json) -> None:  # type: ignore[no-untyped-def]
     shown = [row for row in rows if child_of.get(row["plan_id"]) not in hidden]
     logged("due", children=[child_of[row["plan_id"]] for row in shown if row["plan_id"] in child_of])
     say_hidden(len(rows) - len(shown), "items due")
-    rows = shown
+    if as_json:
+        emit(shown, True)
+        return
     from plantrail.cli.render import render_due
 
-    emit(rows, as_json, lambda: render_due(rows, on))
+    render_due(shown, on)
 
 
 @click.group("projections")

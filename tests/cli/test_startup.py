@@ -20,8 +20,9 @@ def test_help_imports_no_heavy_library() -> None:
 
 
 def test_a_json_read_imports_no_renderer_command_model_or_postgres_driver(tmp_path) -> None:
-    """`show --json` on SQLite: the plan folded and printed, its read logged; no rich (the
-    renderers), no typed commands and handlers (a read runs none), no psycopg."""
+    """`show --json` (and the list reads, `access`) on SQLite: the plan folded and printed, its
+    read logged; no rich (the renderers), no typed commands and handlers (a read runs none), no
+    psycopg."""
     import json
     import os
 
@@ -32,11 +33,12 @@ def test_a_json_read_imports_no_renderer_command_model_or_postgres_driver(tmp_pa
     assert run_in_process(("demo",), env, tmp_path).code == 0
     env["PLANTRAIL_AS"] = "demo-chair"
     plan = json.loads(run_in_process(("plans", "--json"), env, tmp_path).out)[0]["plan_id"]
-    show = ("import sys; from plantrail.cli.main import main; "
-            f"sys.argv = ['plantrail', 'show', '{plan}', '--json']; main()")
-    done = subprocess.run([sys.executable, "-X", "importtime", "-c", show], capture_output=True, text=True, env=env,
-                          cwd=tmp_path)
-    assert json.loads(done.stdout)["plan_id"] == plan
-    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     unwanted = ("rich", "psycopg", "jinja2", "plantrail.application.commands", "plantrail.application.handlers")
-    assert sorted(name for name in imported if name.split(".")[0] in unwanted or name.startswith(unwanted)) == []
+    for read in (["show", plan], ["plans"], ["due"], ["access", "DEMOSS"]):
+        code = f"import sys; from plantrail.cli.main import main; sys.argv = ['plantrail', *{read!r}, '--json']; main()"
+        done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
+                              env={**env, "PLANTRAIL_AS": "demo-manager"}, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr[-300:]
+        json.loads(done.stdout)  # the JSON alone on stdout
+        imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+        assert sorted(name for name in imported if name.startswith(unwanted)) == [], read
