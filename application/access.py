@@ -53,8 +53,9 @@ def logged_read(log: Any, read: Read) -> None:
     for attempt in range(1, READ_RETRIES + 1):
         try:
             return _decide_and_log(log, read)
-        except _Moved:
-            if attempt == READ_RETRIES:
+        except _Moved as moved:
+            if attempt == READ_RETRIES:  # refused, and (as every refused read) logged
+                save_entry(log, read, moved.initials, refused=True)
                 raise Conflict(f"the records of {read.actor} or of the child changed while the read was being "
                                "decided, again and again", fix="try the read again") from None
     raise AssertionError("unreachable")  # pragma: no cover
@@ -83,12 +84,16 @@ def _decide_and_log(log: Any, read: Read) -> None:
         save_entry(log, read, member.state.initials, refused=False, unchanged=as_read)
     except IntegrityError:
         if any(log.recorder.select_events(record_id, gt=version, limit=1) for record_id, version in as_read):
-            raise _Moved from None
+            raise _Moved(member.state.initials) from None
         raise  # refused for another reason: the entry could not be saved
 
 
 class _Moved(Exception):
     """The reader's or the child's record moved on between the checks and the entry's save."""
+
+    def __init__(self, initials: str) -> None:
+        super().__init__("moved")
+        self.initials = initials
 
 
 def _check_restriction(restricted_to: list[str] | None, read: Read, roles: list[str]) -> None:

@@ -318,7 +318,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         r["import_workers_events_per_s"], r["import_workers_cpus"] = spread["events_per_s"], spread["cpus"]
 
         r["events_in_store"] = app.recorder.max_notification_id()
-        # As `plantrail import` ends: the log vacuumed, then the views caught up, both timed;
+        # As `plantrail import --vacuum` ends: the log vacuumed, then the views caught up, both timed;
         # but not analysed, as nothing may have analysed a log a DBA bulk-loaded: its reads
         # must not depend on statistics (docs/database.md).
         log(f"vacuuming the log, then catching the views up ({r['events_in_store']} events; not analysed)")

@@ -21,8 +21,11 @@ from plantrail.cli.output import say
               show_default=True, help="Lines saved per transaction.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes deciding lines (lines of different children in parallel; saved in file order).")
+@click.option("--vacuum", is_flag=True,
+              help="End with VACUUM (ANALYZE), not ANALYZE (PostgreSQL): the views catch up faster after a large "
+                   "load, but other users' saves wait while the log is vacuumed. For a store no one else is using.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document and nothing else.")
-def import_command(file: str, batch_size: int, workers: int, as_json: bool) -> None:
+def import_command(file: str, batch_size: int, workers: int, vacuum: bool, as_json: bool) -> None:
     """Run one command a line from a JSON Lines file, many lines per transaction.
 
     A bad line is named by its number and nothing of its batch is recorded; earlier
@@ -64,18 +67,23 @@ def import_command(file: str, batch_size: int, workers: int, as_json: bool) -> N
     from plantrail.store.maintenance import LOG_TABLES, VACUUM_ANALYZE, analyse
     from plantrail.store.view_tables import VIEW_TABLES
 
-    # The tables it filled are vacuumed and get their statistics now, as after any bulk
-    # load: autovacuum, where it runs at all, would come to them only after a tenth more of
-    # the log (docs/database.md). The log first, so that the catch-up reads it vacuumed.
-    done, skipped = analyse(app, LOG_TABLES, statement=VACUUM_ANALYZE) if counts["events"] else ([], [])
+    # The tables it filled get their statistics now, as after any bulk load: autovacuum,
+    # where it runs at all, would come to them only after a tenth more of the log
+    # (docs/database.md). The log first, so that the catch-up finds it analysed, and with
+    # --vacuum vacuumed: the new rows' visibility set in one pass, not by every read that
+    # meets them; but a VACUUM of the log holds, for as long as it runs, a lock every save
+    # waits for (an ANALYZE holds it for a moment), so only when asked.
+    statement = VACUUM_ANALYZE if vacuum else "ANALYZE"
+    done, skipped = analyse(app, LOG_TABLES, statement=statement) if counts["events"] else ([], [])
     catch_up(app)
     if counts["events"]:
-        views = analyse(app, VIEW_TABLES, statement=VACUUM_ANALYZE)
+        views = analyse(app, VIEW_TABLES, statement=statement)
         done, skipped = done + views[0], skipped + views[1]
-    emit({**counts, "analyzed": done}, as_json, human=lambda: _report(counts, done))
+    emit({**counts, "analyzed": done, **({"vacuumed": done} if vacuum else {})}, as_json,
+         human=lambda: _report(counts, done, statement))
     if skipped:
-        click.echo(f"warning: not vacuumed or analysed (only their owner may): {', '.join(skipped)}; "
-                   "have the store's owner run VACUUM (ANALYZE) on them (docs/database.md)", err=True)
+        click.echo(f"warning: not analysed (only their owner may): {', '.join(skipped)}; "
+                   f"have the store's owner run {statement} on them (docs/database.md)", err=True)
 
 
 def open_worker(url: str, identity_mode: str, login: str) -> Any:
@@ -88,14 +96,16 @@ def open_worker(url: str, identity_mode: str, login: str) -> Any:
     return app
 
 
-def _report(counts: dict[str, Any], maintained: list[str]) -> None:
+def _report(counts: dict[str, Any], maintained: list[str], statement: str) -> None:
     click.echo(f"imported {counts['lines']} lines: {counts['events']} events in {counts['batches']} transactions")
     if "workers_lost" in counts:
         click.echo(f"the workers stopped ({counts['workers_lost']}); the rest was decided line by line", err=True)
     if "by_workers" in counts:
         click.echo(f"{counts['by_workers']} of them decided by the workers, the rest line by line")
     if maintained:
-        say(f"vacuumed, statistics gathered (VACUUM ANALYZE): {', '.join(maintained)}")
+        done = "statistics gathered (ANALYZE)" if statement == "ANALYZE" else \
+            "vacuumed, statistics gathered (VACUUM ANALYZE)"
+        say(f"{done}: {', '.join(maintained)}")
 
 
 def _what_was_recorded(bad: Any) -> str:

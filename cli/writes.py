@@ -94,10 +94,10 @@ def init(app_role: str | None, identity: str | None, as_json: bool) -> None:
     else:
         from plantrail.cli.output import say
 
-        say(f"store ready: {inv.url}")
+        click.echo(f"store ready: {inv.url}")  # (lines a script may read: never wrapped, a path may hold spaces)
         if app_role:
             say(f"{app_role} may read and write through plantrail")
-        say(f"key-encryption key: {kek} (keep it apart from the store's backups)")
+        click.echo(f"key-encryption key: {kek} (keep it apart from the store's backups)")
         if changed and identity:
             say(f"who acts: {IDENTITY_WORDS[identity]}")
     if autovacuum is not None:

@@ -82,4 +82,19 @@ def test_records_that_keep_changing_refuse_the_read_as_a_conflict(scene: Shell) 
     finally:
         app.close()
         other.close()
-    assert [e for e in _entries(sh)[before:] if e["actor"] == "rc1"] == []  # nothing shown, nothing logged
+    assert [e["refused"] for e in _entries(sh)[before:] if e["actor"] == "rc1"] == [True]  # refused, logged
+
+
+def test_a_record_that_changes_twice_is_read_at_the_third_try(scene: Shell) -> None:
+    sh = scene
+    before = len(_entries(sh))
+    other, app = open_app(sh.url), open_app(sh.url)
+    try:
+        restrict = lambda: other.restrict_child("tm1", "K1", allow=["rc1"], reason="staff relative")  # noqa: E731
+        lift = lambda: other.unrestrict_child("tm1", "K1", reason="lifted")  # noqa: E731
+        _with_change_between_check_and_save(app, [restrict, lift])
+        logged_read(app, Read(command="child show", actor="rc1", login="test", child="K1"))
+    finally:
+        app.close()
+        other.close()
+    assert [e["refused"] for e in _entries(sh)[before:] if e["actor"] == "rc1"] == [False]
