@@ -64,7 +64,7 @@ def import_command(file: str, batch_size: int, workers: int, vacuum: bool, as_js
         click.get_current_context().exit(code)
     finish()
     from plantrail.projections.runner import catch_up
-    from plantrail.store.maintenance import LOG_TABLES, VACUUM_ANALYZE, analyse
+    from plantrail.store.maintenance import ANALYZE, LOG_TABLES, VACUUM_ANALYZE, analyse
     from plantrail.store.view_tables import VIEW_TABLES
 
     # The tables it filled get their statistics now, as after any bulk load: autovacuum,
@@ -73,14 +73,14 @@ def import_command(file: str, batch_size: int, workers: int, vacuum: bool, as_js
     # --vacuum vacuumed: the new rows' visibility set in one pass, not by every read that
     # meets them; but a VACUUM of the log holds, for as long as it runs, a lock every save
     # waits for (an ANALYZE holds it for a moment), so only when asked.
-    statement = VACUUM_ANALYZE if vacuum else "ANALYZE"
+    statement = VACUUM_ANALYZE if vacuum else ANALYZE
     done, skipped = analyse(app, LOG_TABLES, statement=statement) if counts["events"] else ([], [])
     catch_up(app)
     if counts["events"]:
         views = analyse(app, VIEW_TABLES, statement=statement)
         done, skipped = done + views[0], skipped + views[1]
     emit({**counts, "analyzed": done, **({"vacuumed": done} if vacuum else {})}, as_json,
-         human=lambda: _report(counts, done, statement))
+         human=lambda: _report(counts, done, vacuum))
     if skipped:
         click.echo(f"warning: not analysed (only their owner may): {', '.join(skipped)}; "
                    f"have the store's owner run {statement} on them (docs/database.md)", err=True)
@@ -96,15 +96,14 @@ def open_worker(url: str, identity_mode: str, login: str) -> Any:
     return app
 
 
-def _report(counts: dict[str, Any], maintained: list[str], statement: str) -> None:
+def _report(counts: dict[str, Any], maintained: list[str], vacuumed: bool) -> None:
     click.echo(f"imported {counts['lines']} lines: {counts['events']} events in {counts['batches']} transactions")
     if "workers_lost" in counts:
         click.echo(f"the workers stopped ({counts['workers_lost']}); the rest was decided line by line", err=True)
     if "by_workers" in counts:
         click.echo(f"{counts['by_workers']} of them decided by the workers, the rest line by line")
     if maintained:
-        done = "statistics gathered (ANALYZE)" if statement == "ANALYZE" else \
-            "vacuumed, statistics gathered (VACUUM ANALYZE)"
+        done = "vacuumed, statistics gathered (VACUUM ANALYZE)" if vacuumed else "statistics gathered (ANALYZE)"
         say(f"{done}: {', '.join(maintained)}")
 
 

@@ -12,10 +12,10 @@ REFUSED, BAD_INPUT, ALTERED, UNAVAILABLE = 1, 2, 3, 4
 UNEXPECTED = 70  # outside the contract: a fault of plantrail's own, reported as such
 
 
-# What a message may not show as it is: control characters but newline (an escape sequence
-# echoed from hostile input would take over the terminal) and a run of more than LONGEST_RUN
-# characters without a space (a value pasted by mistake, echoed whole in "no child ...").
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# What a message may not show as it is: control characters (an escape sequence echoed from
+# hostile input would take over the terminal: ``output.visible``; and a tab, an error being one
+# line) and a run of more than LONGEST_RUN characters without a space (a value pasted by
+# mistake, echoed whole in "no child ...").
 LONGEST_RUN = 200
 _LONG_RUN = re.compile(r"\S{%d,}" % (LONGEST_RUN + 1))
 
@@ -23,7 +23,9 @@ _LONG_RUN = re.compile(r"\S{%d,}" % (LONGEST_RUN + 1))
 def printable(message: str) -> str:
     """``message`` as it may be printed: control characters written as escapes (\\x1b), and an
     overlong run cut to its start and its length."""
-    shown = _CONTROL.sub(lambda m: repr(m.group())[1:-1], message)
+    from plantrail.cli.output import visible
+
+    shown = visible(message).replace("\t", "\\t")
     return _LONG_RUN.sub(lambda m: f"{m.group()[:60]}... ({len(m.group()):,} characters)", shown)
 
 

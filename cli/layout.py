@@ -23,6 +23,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from plantrail.cli.output import visible
+
 TEXT_MIN = 20  # the narrowest a wrapped text column may be in a table
 BLOCK_INDENT = 2
 
@@ -98,17 +100,6 @@ def fields_of(rows: Sequence[dict[str, Any]]) -> list[Field]:
     keys = list(dict.fromkeys(k for r in rows for k in r))
     return [Field(k, label(k), "text" if any(len(cell(r.get(k))) > TEXT_MIN for r in rows) else "short")
             for k in keys]
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def visible(text: str) -> str:
-    """Text as a terminal may show it: a control character (an escape sequence that retitles
-    the window or clears the screen; a NUL) printed as a visible code, ``\\x1b``. Text recorded
-    now cannot hold one (``domain.base.check_text``); text from before, or put in by hand, is
-    shown harmlessly all the same."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def cell(value: Any) -> str:

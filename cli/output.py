@@ -1,10 +1,11 @@
 """Writing `-o FILE`: never over a file that is there unless `--force` is given, never through
-a symbolic link, and readable by its owner only where it holds a child's records. And ``say``:
-a message of several clauses, within 80 columns."""
+a symbolic link, and readable by its owner only where it holds a child's records. And what a
+terminal is shown: ``visible`` text, and ``say``, a message of several clauses within 80 columns."""
 
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 from pathlib import Path
 
@@ -44,6 +45,18 @@ def write_file(path: str, content: str | bytes, *, force: bool = False, private:
 
 def say(text: str, *, err: bool = False, indent: str = "  ") -> None:
     """One message, wrapped to 80 columns at spaces (never inside a path, a name or at a
-    hyphen), the lines after the first indented by ``indent``."""
+    hyphen), the lines after the first indented by ``indent``: plain text, on stdout or stderr,
+    without rich (``layout.say`` lays a line out with rich for the terminal's own width)."""
     click.echo(textwrap.fill(text, 80, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False),
                err=err)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Text as a terminal may show it: a control character (an escape sequence that retitles
+    the window or clears the screen; a NUL) printed as a visible code, ``\\x1b``. Text recorded
+    now cannot hold one (``domain.base.check_text``); text from before, or put in by hand, and
+    hostile input an error names, are shown harmlessly all the same."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

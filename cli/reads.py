@@ -12,6 +12,13 @@ def _app():  # type: ignore[no-untyped-def]
     return invocation().app()
 
 
+def _render():  # type: ignore[no-untyped-def]
+    """The renderers, imported when text is printed: they bring rich, which --json does without."""
+    from plantrail.cli import render
+
+    return render
+
+
 @click.command("show")
 @click.argument("plan_id")
 @click.option("--as-at", "as_at", type=TIME, help="As the record stood at this recorded time.")
@@ -31,15 +38,10 @@ def show(plan_id, as_at, effective_on, as_json) -> None:  # type: ignore[no-unty
     else:
         document = current_plan(app, plan_id)
     log_plan_read("show", document)
-    if as_json:  # (the renderers bring rich: a --json read does without)
-        emit(document, True)
-        return
-    from plantrail.cli.render import render_erased, render_plan
-
     if document.get("erased"):
-        render_erased(document)
+        emit(document, as_json, lambda: _render().render_erased(document))
         return
-    render_plan(document, child_name(app, document["child"]))
+    emit(document, as_json, lambda: _render().render_plan(document, child_name(app, document["child"])))
 
 
 @click.command("changes")
@@ -142,12 +144,7 @@ def plans(child_ref, status, as_json) -> None:  # type: ignore[no-untyped-def]
     shown = [row for row in rows if row.get("child") not in hidden]
     logged("plans", children=[row["child"] for row in shown if row.get("child")])
     say_hidden(len(rows) - len(shown), "plans")
-    if as_json:
-        emit(shown, True)
-        return
-    from plantrail.cli.render import render_plans
-
-    render_plans(shown)
+    emit(shown, as_json, lambda: _render().render_plans(shown))
 
 
 @click.command("due")
@@ -167,12 +164,7 @@ def due(on, as_json) -> None:  # type: ignore[no-untyped-def]
     shown = [row for row in rows if child_of.get(row["plan_id"]) not in hidden]
     logged("due", children=[child_of[row["plan_id"]] for row in shown if row["plan_id"] in child_of])
     say_hidden(len(rows) - len(shown), "items due")
-    if as_json:
-        emit(shown, True)
-        return
-    from plantrail.cli.render import render_due
-
-    render_due(shown, on)
+    emit(shown, as_json, lambda: _render().render_due(shown, on))
 
 
 @click.group("projections")

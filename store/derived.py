@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from uuid import UUID
 
 from plantrail.store.log import Logged, read_records
-from plantrail.store.view_tables import Table, is_postgres, transaction
+from plantrail.store.view_tables import Table, is_postgres, position_column, transaction
 
 CHUNK = 1000
 _EVERY_POSITION = 2**63 - 1
@@ -39,15 +39,11 @@ def _id(app: Any, stored: Any) -> UUID:
     return stored if isinstance(stored, UUID) else UUID(str(stored))
 
 
-def _position_column(app: Any) -> str:
-    return "notification_id" if is_postgres(app) else "rowid"
-
-
 def first_events_between(app: Any, topics: Sequence[str], low: int, high: int) -> list[tuple[UUID, int]]:
     """The records with an event of these topics at a position in (low, high], each with that
     event's position, by position: one bounded window of the log (store/windows.py says why)."""
     marks = ", ".join("?" for _ in topics)
-    column = _position_column(app)
+    column = position_column(app)
     with transaction(app, commit=False) as tx:
         rows = tx.execute(f"SELECT originator_id AS id, {column} AS position FROM {{events}}"
                           f" WHERE {column} > ? AND {column} <= ? AND topic IN ({marks}) ORDER BY {column}",
@@ -64,7 +60,7 @@ def record_events(app: Any, ids: Sequence[UUID]) -> dict[UUID, list[Logged]]:
             for n in read_records(app, list(ids[start:start + CHUNK]), upto=_EVERY_POSITION):
                 out[n.originator_id].append(n)
         return out
-    query = (f"SELECT {_position_column(app)} AS position, originator_id AS id, originator_version AS version,"
+    query = (f"SELECT {position_column(app)} AS position, originator_id AS id, originator_version AS version,"
              " topic, state FROM {events} WHERE originator_id IN (MARKS) ORDER BY originator_id, originator_version")
     for r in _rows_for(app, query, [_key(app, i) for i in ids]):
         record_id = _id(app, r["id"])
@@ -117,7 +113,7 @@ def command_log_after(app: Any, after: str | None, limit: int) -> list[CommandLo
 
 def states_at(app: Any, positions: Sequence[int]) -> dict[int, bytes]:
     """The stored state of the event at each of these positions (those there are)."""
-    column = _position_column(app)
+    column = position_column(app)
     query = f"SELECT {column} AS position, state FROM {{events}} WHERE {column} IN (MARKS)"
     return {r["position"]: bytes(r["state"]) for r in _rows_for(app, query, positions)}
 

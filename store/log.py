@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 from uuid import UUID
 
 from plantrail.store.sealing import subjects_of
-from plantrail.store.view_tables import is_postgres, table_names, transaction
+from plantrail.store.view_tables import is_postgres, position_column, table_names, transaction
 from plantrail.store.windows import in_windows
 
 
@@ -55,8 +55,7 @@ def count_after(app: Any, after: int, topic: str) -> int:
     """How many of the log's events after position ``after`` are of one kind (a range of the
     positions' index, one query)."""
     with transaction(app, commit=False) as tx:
-        row = tx.execute("SELECT count(*) AS n FROM {events} WHERE " + ("notification_id" if is_postgres(app)
-                                                                       else "rowid") + " > ? AND topic = ?",
+        row = tx.execute(f"SELECT count(*) AS n FROM {{events}} WHERE {position_column(app)} > ? AND topic = ?",
                          (after, topic)).fetchone()
     return int(row["n"])
 

@@ -61,16 +61,18 @@ def log_statistics(app: Any) -> LogStatistics | None:
     return None if row is None else LogStatistics(int(row["events"]), int(row["changed"]), bool(row["analysed"]))
 
 
-# What a bulk load ends with (``plantrail import``): the log's new rows vacuumed — hint bits
-# and the visibility map set once, in one pass, rather than by every later read that meets
-# them (a catch-up of the views after 1M events imported took 29-30 s on an unvacuumed log
-# and 20-24 s, vacuum included, on a vacuumed one: docs/performance.md) — and analysed.
+# What a bulk load ends with (``plantrail import``): the statistics gathered, and with
+# ``--vacuum`` the log's new rows vacuumed too — hint bits and the visibility map set once, in
+# one pass, rather than by every later read that meets them (a catch-up of the views after 1M
+# events imported took 29-30 s on an unvacuumed log and 20-24 s, vacuum included, on a
+# vacuumed one: docs/performance.md). A VACUUM holds, while it runs, a lock every save waits for.
+ANALYZE = "ANALYZE"
 VACUUM_ANALYZE = "VACUUM (ANALYZE)"
-MAINTENANCE = ("ANALYZE", "VACUUM", VACUUM_ANALYZE)
+MAINTENANCE = (ANALYZE, "VACUUM", VACUUM_ANALYZE)
 
 
 def analyse(app: Any, tables: tuple[str, ...] = LOG_TABLES + VIEW_TABLES, *,
-            statement: str = "ANALYZE") -> tuple[list[str], list[str]]:
+            statement: str = ANALYZE) -> tuple[list[str], list[str]]:
     """ANALYZE (or VACUUM, or both: ``statement``) the store's ``tables`` (PostgreSQL): those
     done, and those skipped because this role does not own them (only an owner may; PostgreSQL
     would skip them with a warning)."""

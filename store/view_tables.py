@@ -191,9 +191,13 @@ def compress_fast(app: Any, tx: Tx) -> None:
         tx.execute("SET LOCAL default_toast_compression = 'lz4'")
 
 
+def position_column(app: Any) -> str:
+    """The column of an event's place in the log: PostgreSQL's ``notification_id``, SQLite's ``rowid``."""
+    return "notification_id" if is_postgres(app) else "rowid"
+
+
 def max_position_sql(app: Any) -> str:
-    column = "notification_id" if is_postgres(app) else "rowid"
-    return f"(SELECT COALESCE(MAX({column}), 0) FROM {{events}})"
+    return f"(SELECT COALESCE(MAX({position_column(app)}), 0) FROM {{events}})"
 
 
 # ---------------------------------------------------------------------- tracking
