@@ -234,7 +234,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     r: dict[str, Any] = {"mode": "quick" if quick else "full", "machine": machine()}
 
     from plantrail.projections.runner import catch_up
-    from plantrail.store.maintenance import LOG_TABLES, analyse
+    from plantrail.store.maintenance import LOG_TABLES, VACUUM, analyse
 
     # Two stores: the large one (every write phase, then the import up to the target), and
     # a small one kept at 10k events, whose reads take turns with the large one's at the end.
@@ -318,12 +318,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         r["import_workers_events_per_s"], r["import_workers_cpus"] = spread["events_per_s"], spread["cpus"]
 
         r["events_in_store"] = app.recorder.max_notification_id()
-        # As `plantrail import --vacuum` ends: the log vacuumed, then the views caught up, both timed;
+        # As `plantrail import` ends: the log vacuumed, then the views caught up, both timed;
         # but not analysed, as nothing may have analysed a log a DBA bulk-loaded: its reads
         # must not depend on statistics (docs/database.md).
         log(f"vacuuming the log, then catching the views up ({r['events_in_store']} events; not analysed)")
         t0 = time.perf_counter()
-        analyse(app, LOG_TABLES, statement="VACUUM")
+        analyse(app, LOG_TABLES, statement=VACUUM)
         r["catch_up_vacuum_s"] = time.perf_counter() - t0
         caught = catch_up(app)
         r["catch_up_s"] = time.perf_counter() - t0

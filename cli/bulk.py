@@ -21,9 +21,9 @@ from plantrail.cli.output import say
               show_default=True, help="Lines saved per transaction.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Processes deciding lines (lines of different children in parallel; saved in file order).")
-@click.option("--vacuum", is_flag=True,
-              help="End with VACUUM (ANALYZE), not ANALYZE (PostgreSQL): the views catch up faster after a large "
-                   "load, but other users' saves wait while the log is vacuumed. For a store no one else is using.")
+@click.option("--vacuum/--no-vacuum", default=True, show_default=True,
+              help="End with VACUUM (ANALYZE) of the tables filled, or with --no-vacuum only ANALYZE (PostgreSQL): "
+                   "after a large load the views catch up faster on a vacuumed log. No one's saves wait for either.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document and nothing else.")
 def import_command(file: str, batch_size: int, workers: int, vacuum: bool, as_json: bool) -> None:
     """Run one command a line from a JSON Lines file, many lines per transaction.
@@ -67,12 +67,10 @@ def import_command(file: str, batch_size: int, workers: int, vacuum: bool, as_js
     from plantrail.store.maintenance import ANALYZE, LOG_TABLES, VACUUM_ANALYZE, analyse
     from plantrail.store.view_tables import VIEW_TABLES
 
-    # The tables it filled get their statistics now, as after any bulk load: autovacuum,
-    # where it runs at all, would come to them only after a tenth more of the log
-    # (docs/database.md). The log first, so that the catch-up finds it analysed, and with
-    # --vacuum vacuumed: the new rows' visibility set in one pass, not by every read that
-    # meets them; but a VACUUM of the log holds, for as long as it runs, a lock every save
-    # waits for (an ANALYZE holds it for a moment), so only when asked.
+    # The tables it filled are vacuumed and get their statistics now, as after any bulk load:
+    # autovacuum, where it runs at all, would come to them only after a tenth more of the log
+    # (docs/database.md). The log first, so that the catch-up finds it analysed and the new
+    # rows' visibility set in one pass, not by every read that meets them.
     statement = VACUUM_ANALYZE if vacuum else ANALYZE
     done, skipped = analyse(app, LOG_TABLES, statement=statement) if counts["events"] else ([], [])
     catch_up(app)

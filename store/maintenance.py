@@ -28,6 +28,7 @@ LOG_AUTOVACUUM = {
     "autovacuum_vacuum_insert_scale_factor": 0.01,
     "autovacuum_analyze_threshold": 1_000,
     "autovacuum_analyze_scale_factor": 0.01,
+    "vacuum_truncate": "false",  # (see VACUUM_ANALYZE below)
 }
 # "Far behind": at least this many events written since the last ANALYZE, and more than
 # FAR_SHARE of the log: twice what autovacuum's default waits for, so it fires only where
@@ -61,14 +62,17 @@ def log_statistics(app: Any) -> LogStatistics | None:
     return None if row is None else LogStatistics(int(row["events"]), int(row["changed"]), bool(row["analysed"]))
 
 
-# What a bulk load ends with (``plantrail import``): the statistics gathered, and with
-# ``--vacuum`` the log's new rows vacuumed too — hint bits and the visibility map set once, in
-# one pass, rather than by every later read that meets them (a catch-up of the views after 1M
-# events imported took 29-30 s on an unvacuumed log and 20-24 s, vacuum included, on a
-# vacuumed one: docs/performance.md). A VACUUM holds, while it runs, a lock every save waits for.
+# What a bulk load ends with (``plantrail import``): the log's new rows vacuumed — hint bits and
+# the visibility map set once, in one pass, rather than by every later read that meets them (a
+# catch-up of the views after 1M events imported took 29-30 s on an unvacuumed log and 20-24 s,
+# vacuum included, on a vacuumed one: docs/performance.md) — and the statistics gathered; with
+# ``--no-vacuum`` only the statistics. No save waits for either (store/save_v4.sql). Never a
+# truncation of empty pages at a table's end: it would take an ACCESS EXCLUSIVE lock, which
+# saves would wait for and which cancels a hot standby's reads of the table.
 ANALYZE = "ANALYZE"
-VACUUM_ANALYZE = "VACUUM (ANALYZE)"
-MAINTENANCE = (ANALYZE, "VACUUM", VACUUM_ANALYZE)
+VACUUM = "VACUUM (TRUNCATE false)"
+VACUUM_ANALYZE = "VACUUM (ANALYZE, TRUNCATE false)"
+MAINTENANCE = (ANALYZE, VACUUM, VACUUM_ANALYZE)
 
 
 def analyse(app: Any, tables: tuple[str, ...] = LOG_TABLES + VIEW_TABLES, *,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any
@@ -39,8 +40,8 @@ from plantrail.store.view_tables import VIEW_TABLES, view_ddl
 
 # The name carries the body's version: a store opened by an owner gets a changed body
 # under a new name (the recorder checks that its version exists), never a stale one.
-RECORD_FUNCTION = "plantrail_record_v3"
-SAVE_SQL = "save_v3.sql"
+RECORD_FUNCTION = "plantrail_record_v4"
+SAVE_SQL = "save_v4.sql"
 # Its parameters, in order: the definition, the call and the installed check follow this.
 RECORD_PARAMS = (("oids", "uuid[]"), ("vers", "bigint[]"), ("topics", "text[]"), ("states", "bytea[]"),
                  ("command_ids", "text[]"), ("results", "text[]"), ("digests", "text[]"), ("firsts", "bigint[]"),
@@ -48,16 +49,17 @@ RECORD_PARAMS = (("oids", "uuid[]"), ("vers", "bigint[]"), ("topics", "text[]"),
 RECORD_SIGNATURE = "(" + ", ".join(kind for _, kind in RECORD_PARAMS) + ")"
 # The names the save is prepared under on each connection (store/pg_save.py): alone, and with
 # the keys of new children saved in the same statement (insert_events).
-SAVE_STATEMENT = b"plantrail_save_v3"
-SAVE_WITH_KEYS_STATEMENT = b"plantrail_save_v3_keys"
+SAVE_STATEMENT = b"plantrail_save_v4"
+SAVE_WITH_KEYS_STATEMENT = b"plantrail_save_v4_keys"
 ALL_TRIGGERS = tuple(name for pair in PG_GUARD_TRIGGERS.values() for name in pair)
 # What earlier versions installed and this one replaces (see pg_retired_statements): the
-# trigger that chained every insert, its function, an unused link function, the saves v1, v2.
+# trigger that chained every insert, its function, an unused link function, the saves v1 to v3.
 RETIRED_TRIGGER = f"{EVENTS_TABLE}_chain"
 RETIRED_V1 = "plantrail_record_v1(uuid[], bigint[], text[], bytea[], text[], text[], uuid[], bigint[], text)"
 RETIRED_V2 = "plantrail_record_v2(uuid[], bigint[], text[], bytea[], text[], text[], uuid[], bigint[], text)"
+RETIRED_V3 = "plantrail_record_v3" + RECORD_SIGNATURE  # (the log's EXCLUSIVE lock: save_v4.sql says why not)
 RETIRED_FUNCTIONS = ("plantrail_chain_events()", "plantrail_event_link(bytea, bigint, uuid, bigint, text, bytea)",
-                     RETIRED_V1, RETIRED_V2)
+                     RETIRED_V1, RETIRED_V2, RETIRED_V3)
 
 
 def pg_chain_statements(schema: str) -> list[sql.Composed]:
@@ -85,11 +87,11 @@ def pg_retired_statements(schema: str) -> list[sql.Composed]:
 
 
 def pg_record_statements(schema: str) -> list[sql.Composed]:
-    """The save function (``save_v2.sql``, which says what it does and why), and EXECUTE on
+    """The save function (``save_v4.sql``, which says what it does and why), and EXECUTE on
     it taken from PUBLIC: only roles the owner names may save (docs/integrity.md)."""
     fmt = {"s": sql.Identifier(schema), "events": sql.Identifier(EVENTS_TABLE),
            "chain": sql.Identifier(CHAIN_TABLE), "commands": sql.Identifier(COMMANDS_TABLE),
-           "fn": sql.Identifier(RECORD_FUNCTION)}
+           "fn": sql.Identifier(RECORD_FUNCTION), "save_lock": sql.Literal(save_lock(schema))}
     body = resources.files(__package__).joinpath(SAVE_SQL).read_text(encoding="utf-8")
     params = sql.SQL(", ".join(f"{name} {kind}" for name, kind in RECORD_PARAMS))
     return [
@@ -98,10 +100,16 @@ def pg_record_statements(schema: str) -> list[sql.Composed]:
     ]
 
 
+def save_lock(schema: str) -> int:
+    """The key of the advisory lock a save holds (one store, one key): the first 8 bytes of a
+    digest of the schema's name, as a signed bigint (``pg_locks``: locktype advisory)."""
+    return int.from_bytes(hashlib.sha256(f"plantrail save {schema}".encode()).digest()[:8], "big", signed=True)
+
+
 def pg_carry_over_grants(schema: str) -> sql.Composed:
     """On an upgrade (run before pg_retired_statements removes the old saves): EXECUTE on this
-    save function for every role that could save before, and no others: under the save v2,
-    the roles with EXECUTE on it; under v1, the roles that could insert into the log."""
+    save function for every role that could save before, and no others: under the saves v2
+    and v3, the roles with EXECUTE on them; under v1, the roles that could insert into the log."""
     fmt = {"s": sql.Identifier(schema), "fn": sql.Identifier(RECORD_FUNCTION)}
     grant = sql.SQL("GRANT EXECUTE ON FUNCTION {s}.{fn}" + RECORD_SIGNATURE + " TO ").format(**fmt).as_string()
     prefix = sql.SQL("{s}.").format(s=fmt["s"]).as_string()
@@ -110,14 +118,15 @@ def pg_carry_over_grants(schema: str) -> sql.Composed:
     return sql.SQL(
         "DO $grants$ DECLARE g text; BEGIN"
         " FOR g IN SELECT DISTINCT " + grantee + " FROM pg_proc p, aclexplode(p.proacl) a"
-        "  WHERE p.oid = to_regprocedure({v2}) AND a.privilege_type = 'EXECUTE' AND a.grantee <> p.proowner"
+        "  WHERE p.oid IN (to_regprocedure({v2}), to_regprocedure({v3}))"
+        "  AND a.privilege_type = 'EXECUTE' AND a.grantee <> p.proowner"
         " UNION SELECT DISTINCT " + grantee + " FROM pg_class c, aclexplode(c.relacl) a"
         "  WHERE to_regprocedure({v1}) IS NOT NULL AND c.oid = to_regclass({events})"
         "  AND a.privilege_type = 'INSERT' AND a.grantee <> c.relowner LOOP"
         "  EXECUTE {grant} || g;"
         " END LOOP; END $grants$"
     ).format(v1=sql.Literal(prefix + RETIRED_V1), v2=sql.Literal(prefix + RETIRED_V2),
-             events=sql.Literal(sql.Identifier(schema, EVENTS_TABLE).as_string()), grant=sql.Literal(grant))
+             v3=sql.Literal(prefix + RETIRED_V3), events=sql.Literal(sql.Identifier(schema, EVENTS_TABLE).as_string()), grant=sql.Literal(grant))
 
 
 def _view_names(schema: str) -> dict[str, str]:

@@ -4,8 +4,8 @@ The library's PostgreSQL subscription LISTENs for the NOTIFY its own save sends;
 here sends none (a NOTIFY costs every save a share of the server's notify queue and its
 lock, and every listener a query per save: docs/performance.md), and SQLite has no NOTIFY
 at all. This one looks for new events on a timer instead, and needs nothing from the
-writers: events saved by any process, any version, any role are delivered. The save holds
-the log's lock until it commits (on SQLite, the write lock), so positions become visible in
+writers: events saved by any process, any version, any role are delivered. Saves take turns
+and hold their lock until they commit (on SQLite, the write lock), so positions become visible in
 order and a poll from the last position seen never skips one.
 """
 

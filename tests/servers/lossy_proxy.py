@@ -2,7 +2,7 @@
 
     with LossyProxy("127.0.0.1", 5432) as proxy:
         url = proxy.url("postgresql://postgres@127.0.0.1:5432/test")
-        proxy.drop_reply_once(b"plantrail_record_v2")   # the server commits, the client never hears
+        proxy.drop_reply_once(b"plantrail_record_v4")   # the server commits, the client never hears
         ... run the client against url: it sees the connection lost ...
         assert proxy.fired.wait(5)
 

@@ -11,7 +11,7 @@ from plantrail_store_testkit import ThingApp, fill
 from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE
 from plantrail.store.commands import COMMANDS_TABLE
 from plantrail.store.guards import install_guards
-from plantrail.store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE, RETIRED_V1
+from plantrail.store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE, RETIRED_V1, RETIRED_V3
 from plantrail.store.settings import env_for_url, parse_url
 from plantrail.store.verify import verify
 
@@ -137,6 +137,25 @@ def test_an_upgrade_lets_the_roles_that_could_insert_save(split, pg_url):
         admin.execute(f'DROP OWNED BY "{odd}"') if _exists(admin, odd) else None
         admin.execute(f'DROP ROLE IF EXISTS "{odd}"')
         admin.close()
+
+
+def test_an_upgrade_from_the_save_v3_carries_its_grants_over_and_removes_it(split):
+    """The save v3 took the log's EXCLUSIVE lock (store/save_v4.sql says why not): the owner's
+    init installs this version's save, gives EXECUTE on it to whoever could run v3, and drops
+    v3, so a process of that version run as another role fails rather than saves."""
+    owner_url, app_url = split
+    schema, app_role = parse_url(app_url).schema, parse_url(app_url).user
+    v3 = f"{schema}.{RETIRED_V3}"
+    with psycopg.connect(**parse_url(owner_url).connect_kwargs(), autocommit=True) as conn:
+        conn.execute(f"DROP FUNCTION {schema}.{RECORD_FUNCTION}{RECORD_SIGNATURE}")
+        conn.execute(f"CREATE FUNCTION {v3} RETURNS bigint[] LANGUAGE sql AS 'SELECT NULL::bigint[]'")
+        conn.execute(f"REVOKE ALL ON FUNCTION {v3} FROM PUBLIC")
+        conn.execute(f"GRANT EXECUTE ON FUNCTION {v3} TO {app_role}")
+    install_guards(owner_url)  # plantrail init, as the owner
+    _save_as(app_url)
+    assert _count(owner_url, schema) == 2
+    with psycopg.connect(**parse_url(owner_url).connect_kwargs(), autocommit=True) as conn:
+        assert conn.execute("SELECT to_regprocedure(%s)", (v3,)).fetchone()[0] is None
 
 
 def test_init_again_does_not_give_back_a_revoked_save(split):

@@ -13,6 +13,7 @@ from plantrail_store_testkit import Raw, Thing
 from psycopg.pq import Format
 
 from plantrail.store.pg_arrays import int8s_of
+from plantrail.store.postgres_recorder import SAVE_STATEMENT
 from plantrail.store.settings import parse_url
 from plantrail.store.verify import verify
 
@@ -34,7 +35,7 @@ def test_a_connection_whose_prepared_save_was_dropped_still_saves(pg_url, apps):
     pool = app.recorder.datastore.pool
     conns = [pool.getconn() for _ in range(pool.get_stats()["pool_size"])]
     prepared = [conn for conn in conns if conn.execute(
-        "SELECT count(*) FROM pg_prepared_statements WHERE name = 'plantrail_save_v3'").fetchone()["count"]]
+        "SELECT count(*) FROM pg_prepared_statements WHERE name = %s", (SAVE_STATEMENT.decode(),)).fetchone()["count"]]
     assert prepared == conns[:1]
     for conn in conns:  # e.g. a pooler or a DBA ran DEALLOCATE ALL on every connection
         conn.execute("DEALLOCATE ALL")
@@ -70,7 +71,7 @@ def test_a_connection_holding_another_statement_of_the_saves_name_still_saves(pg
     pool = app.recorder.datastore.pool
     conns = [pool.getconn() for _ in range(pool.get_stats()["pool_size"])]
     for conn in conns:  # as if a save were prepared but the recorder never noted it
-        conn.execute("PREPARE plantrail_save_v3 AS SELECT 1")
+        conn.execute(f"PREPARE {SAVE_STATEMENT.decode()} AS SELECT 1")
         pool.putconn(conn)
     app.save(Thing("first"))
     with Raw(pg_url) as raw:
