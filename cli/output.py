@@ -5,11 +5,12 @@ terminal is shown: ``visible`` text, and ``say``, a message of several clauses w
 from __future__ import annotations
 
 import os
-import re
 import textwrap
 from pathlib import Path
 
 import click
+
+from plantrail.domain.text import CONTROL
 
 force_option = click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 
@@ -51,12 +52,9 @@ def say(text: str, *, err: bool = False, indent: str = "  ") -> None:
                err=err)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def visible(text: str) -> str:
     """Text as a terminal may show it: a control character (an escape sequence that retitles
     the window or clears the screen; a NUL) printed as a visible code, ``\\x1b``. Text recorded
     now cannot hold one (``domain.base.check_text``); text from before, or put in by hand, and
     hostile input an error names, are shown harmlessly all the same."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

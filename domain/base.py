@@ -13,7 +13,6 @@ record and the original event is never touched.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from functools import cache
 from itertools import count
@@ -28,6 +27,8 @@ from eventsourcing.domain import (
 )
 from eventsourcing.utils import get_topic, register_topic, resolve_topic
 from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
+
+from plantrail.domain.text import CONTROL
 
 # Fields every event carries that are about the recording, not the record: a
 # correction may not change them (who recorded what, when, and on whose authority,
@@ -58,10 +59,8 @@ def _pin_topic(cls: type) -> None:
     register_topic(cls.TOPIC, cls)  # type: ignore[attr-defined]
 
 
-# Text a record may hold: no control characters but newline and tab (a NUL made every
-# PostgreSQL read fail; an escape sequence printed raw takes over a terminal), and no
+# Text a record may hold: no control characters but newline and tab (domain.text), and no
 # value longer than anyone writes on a plan (a guard against pasting a file by mistake).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 LONGEST_TEXT = 100_000
 # The validation context of events read back from the store: what was recorded is read as
 # it was, whatever rules were added since (the rules are for what is recorded now).
@@ -74,7 +73,7 @@ def check_text(value: Any, where: str = "") -> None:
     if isinstance(value, str):
         if len(value) > LONGEST_TEXT:
             raise ValueError(f"{where or 'text'} is {len(value):,} characters long; at most {LONGEST_TEXT:,}")
-        bad = _CONTROL.search(value)
+        bad = CONTROL.search(value)
         if bad:
             raise ValueError(f"{where or 'text'} holds a control character (U+{ord(bad.group()):04X}); "
                              "text may hold letters, digits, punctuation, spaces, new lines and tabs")
