@@ -35,6 +35,7 @@ from plantrail.store.pg_save import PreparedSave
 from plantrail.store.quirks import hottest_first, kept_cursor
 from plantrail.store.record_reads import one_record, several_records
 from plantrail.store.sealing import attach_sealer, envelope_at, key_hex, subjects_of
+from plantrail.store.settings import session_options
 from plantrail.store.subscription import PollingSubscription
 from plantrail.store.view_tables import VIEW_TABLES, view_ddl
 
@@ -126,7 +127,8 @@ def pg_carry_over_grants(schema: str) -> sql.Composed:
         "  EXECUTE {grant} || g;"
         " END LOOP; END $grants$"
     ).format(v1=sql.Literal(prefix + RETIRED_V1), v2=sql.Literal(prefix + RETIRED_V2),
-             v3=sql.Literal(prefix + RETIRED_V3), events=sql.Literal(sql.Identifier(schema, EVENTS_TABLE).as_string()), grant=sql.Literal(grant))
+             v3=sql.Literal(prefix + RETIRED_V3), events=sql.Literal(sql.Identifier(schema, EVENTS_TABLE).as_string()),
+             grant=sql.Literal(grant))
 
 
 def _view_names(schema: str) -> dict[str, str]:
@@ -138,6 +140,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         if datastore.originator_id_type != "uuid":
             raise ValueError("plantrail's store needs ORIGINATOR_ID_TYPE=uuid")
         hottest_first(datastore.pool)
+        if isinstance(datastore.pool.kwargs, dict):  # (before the pool opens: its first use)
+            datastore.pool.kwargs = {**datastore.pool.kwargs, "options": session_options()}
         # The factory passes "<appname>_events"; a fixed name lets verify, guards
         # and checkpoints find the log from the URL alone (as on SQLite).
         super().__init__(datastore, events_table_name=EVENTS_TABLE, **kwargs)

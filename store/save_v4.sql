@@ -16,7 +16,8 @@
 --
 -- Slots filled by the recorder: {s} the schema, {fn} this function's name, {params} its
 -- parameters, {events} {chain} {commands} the tables, {save_lock} the store's save lock (an
--- advisory lock's key), {link} the chain's link of a row w (plantrail.store.chain.canonical_sql). Braces of the SQL itself are doubled.
+-- advisory lock's key), {link} the chain's link of a row w (plantrail.store.chain.canonical_sql).
+-- Braces of the SQL itself are doubled.
 CREATE OR REPLACE FUNCTION {s}.{fn}({params})
 RETURNS bigint[] LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
 DECLARE
@@ -25,10 +26,11 @@ DECLARE
 BEGIN
   PERFORM set_config('lock_timeout', wait, true);
   -- One save at a time: a lock of the store's own, not the log's EXCLUSIVE table lock (v3),
-  -- which a VACUUM or ANALYZE of the log (autovacuum's, the import's) holds off for its
-  -- whole run, so saves queued behind it or autovacuum was cancelled again and again. Then
-  -- ROW EXCLUSIVE on the log, before the head is read: it waits for a save of an earlier
-  -- version still holding the EXCLUSIVE lock, and holds such a save off until this commits.
+  -- which conflicts with the lock a VACUUM or ANALYZE of the log (autovacuum's, the
+  -- import's) holds for its whole run: saves waited for it, or autovacuum was cancelled
+  -- again and again. Then ROW EXCLUSIVE on the log, before the head is read: it waits for a
+  -- save of an earlier version still holding the EXCLUSIVE lock, and holds one off until
+  -- this commits.
   PERFORM pg_catalog.pg_advisory_xact_lock({save_lock});
   LOCK TABLE {s}.{events} IN ROW EXCLUSIVE MODE;
   -- LATERAL ... LIMIT 1: one index probe per record read. (A plain join gets a generic

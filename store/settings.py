@@ -19,6 +19,15 @@ SQLITE_RECORDER_TOPIC = "plantrail.store.sqlite_recorder:ChainedSQLiteApplicatio
 POSTGRES_RECORDER_TOPIC = "plantrail.store.postgres_recorder:ChainedPostgresApplicationRecorder"
 CONNECT_TIMEOUT = 5  # seconds; keeps "store unavailable" well inside 10 s
 
+
+def session_options() -> str:
+    """What every plantrail session on PostgreSQL runs with: no JIT compilation. Its queries
+    are short, but where the log has no statistics (after a bulk load, or with autovacuum off)
+    the planner's estimates pass ``jit_above_cost`` and each query compiled itself first: a
+    catch-up of 10M events ran a quarter slower (docs/performance.md). ``PGOPTIONS``, which
+    libpq no longer reads once options are given, follows, so a DBA may still turn it on."""
+    return " ".join(part for part in ("-c jit=off", os.environ.get("PGOPTIONS", "").strip()) if part)
+
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
 
@@ -43,7 +52,7 @@ class PostgresURL:
     def connect_kwargs(self) -> dict[str, object]:
         return {"host": self.host, "port": self.port, "user": self.user,
                 "password": self.password or None, "dbname": self.dbname,
-                "connect_timeout": CONNECT_TIMEOUT}
+                "connect_timeout": CONNECT_TIMEOUT, "options": session_options()}
 
 
 def default_url() -> str:
