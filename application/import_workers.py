@@ -194,7 +194,7 @@ def import_with_workers(app: Any, lines: Iterable[tuple[int, bytes]], *, batch_s
             parsed = _parsed(lines_of_chunk, ids)
             chunk = _Chunk(lines_of_chunk[0][0], len(lines_of_chunk), sum(len(t) for _, t in lines_of_chunk),
                            parsed, app.recorder.command_records([cid for *_, cid in parsed if cid]))
-            run.last_ids[chunk.first] = ids.by_line.get(lines_of_chunk[-1][0], "")
+            run.last_ids[chunk.first] = ids.id_of(lines_of_chunk[-1][0]) or ""
             shares = _route(run, chunk, workers)
             decided = _decide_all(pools, shares, run, fresh) if shares is not None else None
             if in_flight is not None:
