@@ -279,7 +279,7 @@ def autovacuum_note(autovacuum: Any, as_json: bool = False) -> None:
             "owner", err=True)
     if not autovacuum.server_on:
         say("warning: autovacuum is off on this server: nothing will vacuum or analyse the log as it grows; "
-            "run VACUUM (ANALYZE) after large loads (plantrail import --vacuum does), or turn autovacuum on "
+            "run VACUUM (ANALYZE) after large loads (plantrail import does), or turn autovacuum on "
             "(docs/database.md)", err=True)
 
 
