@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any
@@ -165,6 +166,40 @@ class LineIds:
         return _made_id(bytes(slot[:16]), count - 1) if count else None
 
 
+class LineResults:
+    """What each line of an import printed, by line number, for the later lines that name it
+    as ``$N`` (a mapping of line numbers, as a dict would be): kept for every line of the file,
+    so in a list by line number, the short ids (``A1``, ``R2``) shared, not a dict of them."""
+
+    def __init__(self) -> None:
+        self._printed: list[Any] = []  # [lineno - 1]: what the line printed; _NONE: no such line ran
+
+    def __setitem__(self, lineno: int, value: str | None) -> None:
+        if len(self._printed) < lineno:
+            self._printed.extend([_NONE] * (lineno - len(self._printed)))
+        self._printed[lineno - 1] = sys.intern(value) if isinstance(value, str) and len(value) < 8 else value
+
+    def get(self, lineno: int, default: Any = None) -> Any:
+        found = self._printed[lineno - 1] if 1 <= lineno <= len(self._printed) else _NONE
+        return default if found is _NONE else found
+
+    def __getitem__(self, lineno: int) -> str | None:
+        found = self.get(lineno, _NONE)
+        if found is _NONE:
+            raise KeyError(lineno)
+        return found  # type: ignore[no-any-return]
+
+    def __contains__(self, lineno: object) -> bool:
+        return isinstance(lineno, int) and self.get(lineno, _NONE) is not _NONE
+
+    def update(self, printed: dict[int, str | None]) -> None:
+        for lineno, value in printed.items():
+            self[lineno] = value
+
+
+_NONE: Any = object()
+
+
 def _made_id(digest: bytes, count: int) -> str:
     return f"import:{digest.hex()}:{count}"
 
@@ -206,7 +241,7 @@ def import_lines(app: Any, lines: Iterable[tuple[int, bytes]], *, batch_size: in
         assert open_worker is not None, "workers open their own application on the store"
         return import_with_workers(app, lines, batch_size=batch_size, workers=workers, open_worker=open_worker,
                                    progress=progress)
-    results: dict[int, Any] = {}
+    results: Any = LineResults()
     seen_ids: dict[str, int] = {}
     ids = LineIds()
     counts = {"lines": 0, "events": 0, "batches": 0}

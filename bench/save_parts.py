@@ -3,7 +3,7 @@
     python bench/save_parts.py [--rounds 6] [--seconds 10] [--db URL]
 
 Variants take turns (the machine's speed drifts), each a one-event transaction with a 420-byte state:
-a plain INSERT into a table shaped like the log; the save function as it is (``plantrail_record_v2``:
+a plain INSERT into a table shaped like the log; the save function as it is (``RECORD_FUNCTION``:
 lock, unchanged-read check, insert, the chain links); the same save with the link kept in the
 event's own row by a BEFORE row trigger (no chain table: a layout plantrail does not use, measured
 for the decision in docs/performance.md); the save with no chain; and the save's parts one by one.
@@ -48,7 +48,7 @@ INSERT = ("WITH written AS (INSERT INTO {s}.{t} (originator_id, originator_versi
 
 def _save_function(s: str, name: str, table: str, *, lock: bool, read: bool, wait: bool) -> str:
     body = ("PERFORM set_config('lock_timeout', '5s', true);" if wait else "") \
-        + (f"LOCK TABLE {s}.{table} IN EXCLUSIVE MODE;" if lock else "") \
+        + (f"PERFORM pg_advisory_xact_lock(1); LOCK TABLE {s}.{table} IN ROW EXCLUSIVE MODE;" if lock else "") \
         + (READ_CHECK.format(s=s, t=table) if read else "") + INSERT.format(s=s, t=table)
     return (f"CREATE FUNCTION {s}.{name}(oids uuid[], vers bigint[], topics text[], states bytea[],"
             " read_ids uuid[], read_versions bigint[]) RETURNS bigint[] LANGUAGE plpgsql AS $$"

@@ -268,3 +268,16 @@ def test_the_same_file_imported_again_records_nothing_twice(store_url: str, tmp_
     third = run_import(store_url, path, "--batch", "3", "--json")
     assert third.code == 0, third.err
     assert events(store_url) == after_first + 2
+
+
+def test_what_lines_printed_is_kept_as_a_mapping_of_line_numbers() -> None:
+    """``$N`` reads what line N printed (``LineResults``: a list by line number, not a dict)."""
+    from plantrail.application.imports import LineResults
+
+    printed = LineResults()
+    printed[3], printed[5] = "A1", None
+    printed.update({7: "0badc0de-0000-4000-8000-000000000000"})
+    assert [n for n in range(-1, 10) if n in printed] == [3, 5, 7]
+    assert (printed[3], printed[5], printed.get(4, "none"), printed.get(99)) == ("A1", None, "none", None)
+    with pytest.raises(KeyError):
+        printed[4]
