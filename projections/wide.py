@@ -36,7 +36,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack
-from itertools import groupby
+from itertools import groupby, islice
 from operator import attrgetter
 from typing import Any
 from uuid import UUID
@@ -167,8 +167,8 @@ def _fold_share(app: Any, names: list[str], after: int, upto: int, first: UUID, 
     owner = {topic: view for view in views for topic in view.own_topics}
     rows: dict[str, list[tuple[Any, ...]]] = {view.name: [] for view in views}
     ids = records_touched(app, after, upto, first, below)
-    for start in range(0, len(ids), RECORDS_A_READ):
-        batch = read_records(app, ids[start:start + RECORDS_A_READ], upto)
+    while chunk := list(islice(ids, RECORDS_A_READ)):
+        batch = read_records(app, chunk, upto)
         prefetch_keys(app, batch)
         for record_id, logged in _by_record(batch):
             view = owner.get(logged[0].topic)

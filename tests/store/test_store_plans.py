@@ -21,6 +21,7 @@ import os
 import re
 import uuid
 from contextlib import contextmanager
+from itertools import islice
 from typing import Any
 
 import psycopg
@@ -127,7 +128,7 @@ def _captured(monkeypatch: pytest.MonkeyPatch):
 def _hot_statements(app: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, tuple[str, Any]]:
     """Each hot read of the log, run once on ``app``'s store: the statement it sent."""
     top = app.recorder.max_notification_id()
-    some = records_touched(app, top - 30_000, top, uuid.UUID(int=0), uuid.UUID(int=1 << 127))[:1000]
+    some = list(islice(records_touched(app, top - 30_000, top, uuid.UUID(int=0), uuid.UUID(int=1 << 127)), 1000))
     schema = app.recorder.datastore.schema
     reads = {
         "read_log (catch-up, from the start)": lambda: read_log(app, 0, 2000),
