@@ -149,7 +149,7 @@ class _Import:
 
     app: Any
     progress: Callable[[int, int, int], None] | None
-    results: Any = field(default_factory=LineResults)
+    results: LineResults = field(default_factory=LineResults)
     keys: dict[int, Any] = field(default_factory=dict)
     plans: dict[UUID, Any] = field(default_factory=dict)  # a plan named by its id -> its child's key
     seen_ids: dict[str, int] = field(default_factory=dict)

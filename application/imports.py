@@ -20,7 +20,7 @@ import gc
 import hashlib
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from itertools import islice
 from typing import Any
 
@@ -46,7 +46,7 @@ def numbered_lines(path: str) -> Iterator[tuple[int, bytes]]:
         yield from enumerate(f, start=1)
 
 
-def _resolve(value: Any, lineno: int, results: dict[int, Any]) -> Any:
+def _resolve(value: Any, lineno: int, results: MutableMapping[int, Any]) -> Any:
     """``"$N"`` (or ``"$N/rest"``): what line N printed; ``"$$..."`` is the text ``"$..."``."""
     if not isinstance(value, str) or not value.startswith("$"):
         return value
@@ -64,7 +64,7 @@ def _resolve(value: Any, lineno: int, results: dict[int, Any]) -> Any:
     return f"{results[ref]}{m.group(2) or ''}"
 
 
-def parse_line(line: Any, lineno: int, results: dict[int, Any]) -> tuple[Command, str | None, str | None]:
+def parse_line(line: Any, lineno: int, results: MutableMapping[int, Any]) -> tuple[Command, str | None, str | None]:
     """A line as (command, actor, command_id), or BadInput naming what is wrong with it."""
     if not isinstance(line, dict):
         raise BadInput("a line is one JSON object", fix='e.g. {"command": "plan open", "as": "sw1", "args": {...}}')
@@ -109,7 +109,8 @@ def _fields(command_class: type[Command]) -> str:
     return "arguments: " + ", ".join(sorted(command_class.model_fields))
 
 
-def call_line(app: Any, line: Any, lineno: int, results: dict[int, Any], command_id: str | None = None) -> Any:
+def call_line(app: Any, line: Any, lineno: int, results: MutableMapping[int, Any],
+              command_id: str | None = None) -> Any:
     """Run one line on the application; record its result for ``$N``; return it."""
     command, actor, given_id = parse_line(line, lineno, results)
     # A made id was looked up with its batch; a line's own id is looked up here, its digest checked.
@@ -166,10 +167,10 @@ class LineIds:
         return _made_id(bytes(slot[:16]), count - 1) if count else None
 
 
-class LineResults:
+class LineResults(MutableMapping[int, Any]):
     """What each line of an import printed, by line number, for the later lines that name it
-    as ``$N`` (a mapping of line numbers, as a dict would be): kept for every line of the file,
-    so in a list by line number, the short ids (``A1``, ``R2``) shared, not a dict of them."""
+    as ``$N``: kept for every line of the file, so in a list by line number, the short ids
+    (``A1``, ``R2``) shared, not in a dict."""
 
     def __init__(self) -> None:
         self._printed: list[Any] = []  # [lineno - 1]: what the line printed; _NONE: no such line ran
@@ -179,22 +180,28 @@ class LineResults:
             self._printed.extend([_NONE] * (lineno - len(self._printed)))
         self._printed[lineno - 1] = sys.intern(value) if isinstance(value, str) and len(value) < 8 else value
 
-    def get(self, lineno: int, default: Any = None) -> Any:
-        found = self._printed[lineno - 1] if 1 <= lineno <= len(self._printed) else _NONE
+    def get(self, lineno: int, default: Any = None) -> Any:  # (the mixin's goes through KeyError)
+        found = self._printed[lineno - 1] if isinstance(lineno, int) and 1 <= lineno <= len(self._printed) else _NONE
         return default if found is _NONE else found
 
-    def __getitem__(self, lineno: int) -> str | None:
+    def __getitem__(self, lineno: int) -> Any:
         found = self.get(lineno, _NONE)
         if found is _NONE:
             raise KeyError(lineno)
-        return found  # type: ignore[no-any-return]
+        return found
 
     def __contains__(self, lineno: object) -> bool:
-        return isinstance(lineno, int) and self.get(lineno, _NONE) is not _NONE
+        return self.get(lineno, _NONE) is not _NONE  # type: ignore[arg-type]
 
-    def update(self, printed: dict[int, str | None]) -> None:
-        for lineno, value in printed.items():
-            self[lineno] = value
+    def __delitem__(self, lineno: int) -> None:
+        self[lineno]  # (KeyError if no such line)
+        self._printed[lineno - 1] = _NONE
+
+    def __iter__(self) -> Iterator[int]:
+        return (n for n, value in enumerate(self._printed, start=1) if value is not _NONE)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 _NONE: Any = object()
@@ -241,7 +248,7 @@ def import_lines(app: Any, lines: Iterable[tuple[int, bytes]], *, batch_size: in
         assert open_worker is not None, "workers open their own application on the store"
         return import_with_workers(app, lines, batch_size=batch_size, workers=workers, open_worker=open_worker,
                                    progress=progress)
-    results: Any = LineResults()
+    results = LineResults()
     seen_ids: dict[str, int] = {}
     ids = LineIds()
     counts = {"lines": 0, "events": 0, "batches": 0}
@@ -349,8 +356,8 @@ def _parsed(chunk: list[tuple[int, bytes]], ids: LineIds) -> list[tuple[int, byt
     return out
 
 
-def _run_chunk(app: Any, parsed: list[tuple[int, bytes, Any, str | None]], saved: Any, results: dict[int, Any],
-               seen_ids: dict[str, int], known: dict[str, Any]) -> int:
+def _run_chunk(app: Any, parsed: list[tuple[int, bytes, Any, str | None]], saved: Any,
+               results: MutableMapping[int, Any], seen_ids: dict[str, int], known: dict[str, Any]) -> int:
     """Run a batch's lines on the application; the bytes read. A line the store already
     holds (an earlier import of the same file) is answered from the command log."""
     size = 0
