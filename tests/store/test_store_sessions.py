@@ -27,7 +27,8 @@ def test_the_stores_sessions_run_without_jit(pg_url):
 
 
 def test_a_dbas_pgoptions_still_apply_and_may_turn_it_back_on(pg_url, monkeypatch):
-    monkeypatch.setenv("PGOPTIONS", "-c jit=on -c application_name=records-team")
+    monkeypatch.setenv("PGOPTIONS", "-c jit=on -c work_mem=5MB")
     assert _jit_in_the_pool(pg_url) == "on"
     with pg_connect(parse_url(pg_url)) as conn:
-        assert conn.execute("SHOW application_name").fetchone()[0] == "records-team"
+        assert conn.execute("SHOW work_mem").fetchone()[0] == "5MB"
+        assert conn.execute("SHOW jit").fetchone()[0] == "on"
