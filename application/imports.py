@@ -176,6 +176,8 @@ class LineResults(MutableMapping[int, Any]):
         self._printed: list[Any] = []  # [lineno - 1]: what the line printed; _NONE: no such line ran
 
     def __setitem__(self, lineno: int, value: str | None) -> None:
+        if lineno < 1:
+            raise KeyError(lineno)  # (lines are numbered from 1)
         if len(self._printed) < lineno:
             self._printed.extend([_NONE] * (lineno - len(self._printed)))
         self._printed[lineno - 1] = sys.intern(value) if isinstance(value, str) and len(value) < 8 else value

@@ -69,6 +69,7 @@ def install_guards(url: str) -> None:
         recorder = factory.application_recorder()
         if hasattr(recorder.datastore, "schema"):  # PostgreSQL: an index added since the store was made
             _add_partial_indexes(recorder)
+            _retire_earlier_saves(recorder)
     finally:
         factory.close()
 
@@ -82,6 +83,20 @@ def _add_partial_indexes(recorder: Any) -> None:
     with recorder.datastore.transaction(commit=True) as curs:
         for statement in partial_indexes(table, postgres=True):
             curs.execute(statement)
+
+
+def _retire_earlier_saves(recorder: Any) -> None:
+    """An earlier version's save put back by a process of that version run as the owner: its
+    roles given this version's save, and it dropped again (the store counts as installed while
+    this version's save exists, so only ``init`` looks for it)."""
+    from plantrail.store.postgres_recorder import RETIRED_V3, pg_carry_over_grants, pg_retired_statements
+
+    schema = recorder.datastore.schema
+    with recorder.datastore.transaction(commit=True) as curs:
+        curs.execute("SELECT to_regprocedure(%s) IS NOT NULL AS back", (f'"{schema}".{RETIRED_V3}',))
+        if curs.fetchone()["back"]:
+            for statement in [pg_carry_over_grants(schema), *pg_retired_statements(schema)]:
+                curs.execute(statement)
 
 
 def grant_app_role(url: str, role: str) -> list[str]:
@@ -99,7 +114,7 @@ def grant_app_role(url: str, role: str) -> list[str]:
     from plantrail.store.derived import SNAPSHOT_TABLES
     from plantrail.store.identity import IDENTITY_TABLE
     from plantrail.store.keys import KEYS_TABLE
-    from plantrail.store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE
+    from plantrail.store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE, SAVE_TURN_TABLE
     from plantrail.store.settings import PostgresURL, parse_url, pg_connect
     from plantrail.store.view_tables import VIEW_TABLES
 
@@ -111,7 +126,9 @@ def grant_app_role(url: str, role: str) -> list[str]:
     log = sql.SQL(", ").join(sql.SQL("{}.{}").format(schema, sql.Identifier(t)) for t in GUARDED_TABLES)
     views = sql.SQL(", ").join(sql.SQL("{}.{}").format(schema, sql.Identifier(t)) for t in VIEW_TABLES)
     statements = [
-        sql.SQL("REVOKE ALL ON {log} FROM {who}").format(log=log, who=who),
+        # (and the table saves take turns on: who may lock it could stop every save)
+        sql.SQL("REVOKE ALL ON {log}, {s}.{turn} FROM {who}").format(
+            log=log, s=schema, turn=sql.Identifier(SAVE_TURN_TABLE), who=who),
         sql.SQL("GRANT USAGE ON SCHEMA {s} TO {who}").format(s=schema, who=who),
         sql.SQL("GRANT SELECT ON {log} TO {who}").format(log=log, who=who),
         sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON {views} TO {who}").format(views=views, who=who),

@@ -92,6 +92,8 @@ def analyse(app: Any, tables: tuple[str, ...] = LOG_TABLES + VIEW_TABLES, *,
             (schema, list(tables))).fetchall()
         owned = {r["name"]: r["mine"] for r in rows}
         mine = [name for name in tables if owned.get(name)]  # in the order asked for
+        if tx.execute("SELECT current_setting('server_version_num')::int < 120000 AS old").fetchone()["old"]:
+            statement = statement.replace(", TRUNCATE false", "").replace(" (TRUNCATE false)", "")  # (12 on)
         # Each its own statement, outside any transaction (the pool's connections are
         # autocommit; VACUUM cannot run in one).
         for name in mine:

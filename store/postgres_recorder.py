@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from collections.abc import Sequence
 from importlib import resources
 from typing import Any
@@ -32,10 +31,10 @@ from plantrail.store.keys import KEYS_TABLE, Keyring, pg_keys_statements
 from plantrail.store.log import partial_indexes
 from plantrail.store.pg_arrays import bytea_array, int8_array, int8s_of, text_array, uuid_array
 from plantrail.store.pg_save import PreparedSave
-from plantrail.store.quirks import hottest_first, kept_cursor
+from plantrail.store.quirks import also_on_connect, hottest_first, kept_cursor
 from plantrail.store.record_reads import one_record, several_records
 from plantrail.store.sealing import attach_sealer, envelope_at, key_hex, subjects_of
-from plantrail.store.settings import session_options
+from plantrail.store.settings import session_setup
 from plantrail.store.subscription import PollingSubscription
 from plantrail.store.view_tables import VIEW_TABLES, view_ddl
 
@@ -43,6 +42,7 @@ from plantrail.store.view_tables import VIEW_TABLES, view_ddl
 # under a new name (the recorder checks that its version exists), never a stale one.
 RECORD_FUNCTION = "plantrail_record_v4"
 SAVE_SQL = "save_v4.sql"
+SAVE_TURN_TABLE = "save_turn"  # (the table saves take turns on: save_v4.sql)
 # Its parameters, in order: the definition, the call and the installed check follow this.
 RECORD_PARAMS = (("oids", "uuid[]"), ("vers", "bigint[]"), ("topics", "text[]"), ("states", "bytea[]"),
                  ("command_ids", "text[]"), ("results", "text[]"), ("digests", "text[]"), ("firsts", "bigint[]"),
@@ -65,6 +65,11 @@ RETIRED_FUNCTIONS = ("plantrail_chain_events()", "plantrail_event_link(bytea, bi
 
 def pg_chain_statements(schema: str) -> list[sql.Composed]:
     return [sql.SQL(
+        # Saves take turns on this table's lock (save_v4.sql); it holds nothing, and no role
+        # but the owner is granted anything on it.
+        "CREATE TABLE IF NOT EXISTS {s}.{turn} ()").format(s=sql.Identifier(schema),
+                                                           turn=sql.Identifier(SAVE_TURN_TABLE)),
+        sql.SQL(
         # recorded_by/recorded_at: provenance from the server itself, not from the
         # client, so a writer cannot claim another identity or time.
         "CREATE TABLE IF NOT EXISTS {s}.{chain} ("
@@ -92,19 +97,13 @@ def pg_record_statements(schema: str) -> list[sql.Composed]:
     it taken from PUBLIC: only roles the owner names may save (docs/integrity.md)."""
     fmt = {"s": sql.Identifier(schema), "events": sql.Identifier(EVENTS_TABLE),
            "chain": sql.Identifier(CHAIN_TABLE), "commands": sql.Identifier(COMMANDS_TABLE),
-           "fn": sql.Identifier(RECORD_FUNCTION), "save_lock": sql.Literal(save_lock(schema))}
+           "fn": sql.Identifier(RECORD_FUNCTION), "turn": sql.Identifier(SAVE_TURN_TABLE)}
     body = resources.files(__package__).joinpath(SAVE_SQL).read_text(encoding="utf-8")
     params = sql.SQL(", ".join(f"{name} {kind}" for name, kind in RECORD_PARAMS))
     return [
         sql.SQL(body).format(**fmt, params=params, link=sql.SQL(canonical_sql("w."))),
         sql.SQL("REVOKE ALL ON FUNCTION {s}.{fn}" + RECORD_SIGNATURE + " FROM PUBLIC").format(**fmt),
     ]
-
-
-def save_lock(schema: str) -> int:
-    """The key of the advisory lock a save holds (one store, one key): the first 8 bytes of a
-    digest of the schema's name, as a signed bigint (``pg_locks``: locktype advisory)."""
-    return int.from_bytes(hashlib.sha256(f"plantrail save {schema}".encode()).digest()[:8], "big", signed=True)
 
 
 def pg_carry_over_grants(schema: str) -> sql.Composed:
@@ -140,8 +139,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         if datastore.originator_id_type != "uuid":
             raise ValueError("plantrail's store needs ORIGINATOR_ID_TYPE=uuid")
         hottest_first(datastore.pool)
-        if isinstance(datastore.pool.kwargs, dict):  # (before the pool opens: its first use)
-            datastore.pool.kwargs = {**datastore.pool.kwargs, "options": session_options()}
+        if setup := session_setup():
+            also_on_connect(datastore.pool, setup)
         # The factory passes "<appname>_events"; a fixed name lets verify, guards
         # and checkpoints find the log from the URL alone (as on SQLite).
         super().__init__(datastore, events_table_name=EVENTS_TABLE, **kwargs)
@@ -352,7 +351,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         row = curs.fetchone()
         installed = bool(row and row["chain"] and row["type"] and row["record"] and row["triggers"] == len(ALL_TRIGGERS)
                          and row["no_retired"] and row["added"] == len(ADDED_COLUMNS)
-                         and all(self._exists(table, curs) for table in (*VIEW_TABLES, KEYS_TABLE)))
+                         and all(self._exists(table, curs) for table in (*VIEW_TABLES, KEYS_TABLE, SAVE_TURN_TABLE)))
         return installed
 
 

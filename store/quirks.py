@@ -36,6 +36,27 @@ def hottest_first(pool: Any) -> None:
         pool._pool = _LastReturnedFirst(pool._pool)
 
 
+def also_on_connect(pool: Any, statement: str) -> None:
+    """Run ``statement`` on each connection the pool makes, after the set-up the pool was given
+    (eventsourcing's: autocommit, the idle-in-transaction timeout). psycopg_pool takes one
+    ``configure`` callback, given when the pool is made, and has no way to add another; so
+    its callback is wrapped (before the pool opens, on its first use). Nothing is changed if
+    a psycopg_pool release no longer keeps it so: tests/store/test_store_sessions.py then fails."""
+    configure = getattr(pool, "_configure", _UNSET)
+    if configure is _UNSET:
+        return
+
+    def configured(conn: Any) -> None:
+        if configure is not None:
+            configure(conn)
+        conn.execute(statement)
+
+    pool._configure = configured
+
+
+_UNSET: Any = object()
+
+
 def kept_cursor(conn: Any) -> Any:
     """The connection's own cursor for record reads, made once: a new cursor sets up its
     dumpers and loaders afresh (docs/performance.md). Kept on the connection object (a

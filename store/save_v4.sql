@@ -1,6 +1,6 @@
 -- The save: one statement, one round trip, its own transaction (plantrail.store.postgres_recorder).
 --
--- In one transaction: the save lock (positions are issued in commit order, and the chain's
+-- In one transaction: the saves' turn (positions are issued in commit order, and the chain's
 -- head cannot move), the check that the records the command only read are as
 -- it read them, the events, their links, and the command ids (their primary key refuses a
 -- repeat), each with a digest of its command and the position of its first event, which is
@@ -15,8 +15,8 @@
 -- below resolves in pg_catalog first, whatever anyone has defined elsewhere.
 --
 -- Slots filled by the recorder: {s} the schema, {fn} this function's name, {params} its
--- parameters, {events} {chain} {commands} the tables, {save_lock} the store's save lock (an
--- advisory lock's key), {link} the chain's link of a row w (plantrail.store.chain.canonical_sql).
+-- parameters, {events} {chain} {commands} the tables, {turn} the table saves take turns on,
+-- {link} the chain's link of a row w (plantrail.store.chain.canonical_sql).
 -- Braces of the SQL itself are doubled.
 CREATE OR REPLACE FUNCTION {s}.{fn}({params})
 RETURNS bigint[] LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
@@ -25,13 +25,15 @@ DECLARE
   head_pos bigint; head_link bytea; w record;
 BEGIN
   PERFORM set_config('lock_timeout', wait, true);
-  -- One save at a time: a lock of the store's own, not the log's EXCLUSIVE table lock (v3),
-  -- which conflicts with the lock a VACUUM or ANALYZE of the log (autovacuum's, the
-  -- import's) holds for its whole run: saves waited for it, or autovacuum was cancelled
-  -- again and again. Then ROW EXCLUSIVE on the log, before the head is read: it waits for a
-  -- save of an earlier version still holding the EXCLUSIVE lock, and holds one off until
-  -- this commits.
-  PERFORM pg_catalog.pg_advisory_xact_lock({save_lock});
+  -- One save at a time: the EXCLUSIVE lock of a table that holds nothing ({turn}), not the
+  -- log's (v3). The log's conflicts with the lock a VACUUM or ANALYZE of it (autovacuum's, the
+  -- import's) holds for its whole run: saves waited for it, or autovacuum was cancelled again
+  -- and again. Nothing vacuums {turn} (it never changes), and only the owner may lock it (an
+  -- advisory lock, which any role may take and hold, would let anyone stop every save). Then
+  -- ROW EXCLUSIVE on the log, before the head is read: it waits for a save of an earlier
+  -- version still holding the log's EXCLUSIVE lock, and holds one off until this commits.
+  -- (lock_timeout bounds each of the two waits.)
+  LOCK TABLE {s}.{turn} IN EXCLUSIVE MODE;
   LOCK TABLE {s}.{events} IN ROW EXCLUSIVE MODE;
   -- LATERAL ... LIMIT 1: one index probe per record read. (A plain join gets a generic
   -- plan that may scan the whole log: it did, and slowed with every event.)

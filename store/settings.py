@@ -20,13 +20,15 @@ POSTGRES_RECORDER_TOPIC = "plantrail.store.postgres_recorder:ChainedPostgresAppl
 CONNECT_TIMEOUT = 5  # seconds; keeps "store unavailable" well inside 10 s
 
 
-def session_options() -> str:
-    """What every plantrail session on PostgreSQL runs with: no JIT compilation. Its queries
+def session_setup() -> str | None:
+    """What every plantrail session on PostgreSQL runs first: JIT compilation off. Its queries
     are short, but where the log has no statistics (after a bulk load, or with autovacuum off)
     the planner's estimates pass ``jit_above_cost`` and each query compiled itself first: a
-    catch-up of 10M events ran a quarter slower (docs/performance.md). ``PGOPTIONS``, which
-    libpq no longer reads once options are given, follows, so a DBA may still turn it on."""
-    return " ".join(part for part in ("-c jit=off", os.environ.get("PGOPTIONS", "").strip()) if part)
+    catch-up of 10M events ran a quarter slower (docs/performance.md). A statement after
+    connecting, not a startup option (a pooler such as PgBouncer refuses those); none where the
+    DBA's ``PGOPTIONS`` sets ``jit`` itself."""
+    return None if "jit" in os.environ.get("PGOPTIONS", "") else "SET jit = off"
+
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
@@ -52,7 +54,7 @@ class PostgresURL:
     def connect_kwargs(self) -> dict[str, object]:
         return {"host": self.host, "port": self.port, "user": self.user,
                 "password": self.password or None, "dbname": self.dbname,
-                "connect_timeout": CONNECT_TIMEOUT, "options": session_options()}
+                "connect_timeout": CONNECT_TIMEOUT}
 
 
 def default_url() -> str:
@@ -242,7 +244,12 @@ def pg_connect(u: PostgresURL, **kwargs):  # -> psycopg.Connection
     import psycopg
 
     try:
-        return psycopg.connect(**u.connect_kwargs(), **kwargs)
+        conn = psycopg.connect(**u.connect_kwargs(), **kwargs)
+        if setup := session_setup():
+            conn.execute(setup)
+            if not conn.autocommit:
+                conn.commit()  # (a SET in a transaction rolled back would be undone)
+        return conn
     except psycopg.Error as e:
         raise StoreUnavailable(_pg_reason(u, e)) from None
 

@@ -281,3 +281,5 @@ def test_what_lines_printed_is_kept_as_a_mapping_of_line_numbers() -> None:
     assert (printed[3], printed[5], printed.get(4, "none"), printed.get(99)) == ("A1", None, "none", None)
     with pytest.raises(KeyError):
         printed[4]
+    with pytest.raises(KeyError):
+        printed[0] = "A2"  # (not the last line, as a list's index would have it)

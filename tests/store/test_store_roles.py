@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -11,7 +12,13 @@ from plantrail_store_testkit import ThingApp, fill
 from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE
 from plantrail.store.commands import COMMANDS_TABLE
 from plantrail.store.guards import install_guards
-from plantrail.store.postgres_recorder import RECORD_FUNCTION, RECORD_SIGNATURE, RETIRED_V1, RETIRED_V3
+from plantrail.store.postgres_recorder import (
+    RECORD_FUNCTION,
+    RECORD_SIGNATURE,
+    RETIRED_V1,
+    RETIRED_V3,
+    SAVE_TURN_TABLE,
+)
 from plantrail.store.settings import env_for_url, parse_url
 from plantrail.store.verify import verify
 
@@ -26,7 +33,8 @@ def split(pg_url):
         admin.execute(f"CREATE ROLE {owner} LOGIN")
         admin.execute(f"CREATE ROLE {app_role} LOGIN")
         admin.execute(f"CREATE SCHEMA {s} AUTHORIZATION {owner}")
-        admin.execute(f"GRANT CONNECT ON DATABASE {u.dbname} TO {owner}, {app_role}")
+        with _database_acl(admin):
+            admin.execute(f"GRANT CONNECT ON DATABASE {u.dbname} TO {owner}, {app_role}")
         owner_url = pg_url.replace(f"{u.user}@", f"{owner}@", 1)
         app_url = pg_url.replace(f"{u.user}@", f"{app_role}@", 1)
         # The owner runs init, opening the application once.
@@ -42,10 +50,22 @@ def split(pg_url):
         yield owner_url, app_url
     finally:
         admin.execute(f"DROP SCHEMA IF EXISTS {s} CASCADE")
-        for role in (owner, app_role):
-            admin.execute(f"DROP OWNED BY {role} CASCADE") if _exists(admin, role) else None
-            admin.execute(f"DROP ROLE IF EXISTS {role}")
+        with _database_acl(admin):
+            for role in (owner, app_role):
+                admin.execute(f"DROP OWNED BY {role} CASCADE") if _exists(admin, role) else None
+                admin.execute(f"DROP ROLE IF EXISTS {role}")
         admin.close()
+
+
+@contextmanager
+def _database_acl(admin):
+    """One test at a time changes the database's own privileges (GRANT CONNECT, DROP OWNED):
+    two at once fail with "tuple concurrently updated" (the tests run in parallel)."""
+    admin.execute("SELECT pg_advisory_lock(hashtext('plantrail tests: the database ACL'))")
+    try:
+        yield
+    finally:
+        admin.execute("SELECT pg_advisory_unlock(hashtext('plantrail tests: the database ACL'))")
 
 
 def _exists(conn, role):
@@ -77,6 +97,10 @@ def test_app_role_appends_but_cannot_touch_guards(split):
         ]:
             with pytest.raises(psycopg.Error, match=refusal):
                 conn.execute(statement)
+        for lock in (f"LOCK TABLE {SAVE_TURN_TABLE} IN EXCLUSIVE MODE",  # (who holds it stops every save)
+                     f"LOCK TABLE {EVENTS_TABLE} IN EXCLUSIVE MODE"):
+            with pytest.raises(psycopg.Error, match="permission denied"), conn.transaction():
+                conn.execute(lock)
     # Provenance names the role that wrote each event.
     with psycopg.connect(**parse_url(owner_url).connect_kwargs()) as conn:
         who = conn.execute(f"SELECT DISTINCT recorded_by FROM {u.schema}.{CHAIN_TABLE}").fetchall()
@@ -154,6 +178,24 @@ def test_an_upgrade_from_the_save_v3_carries_its_grants_over_and_removes_it(spli
     install_guards(owner_url)  # plantrail init, as the owner
     _save_as(app_url)
     assert _count(owner_url, schema) == 2
+    with psycopg.connect(**parse_url(owner_url).connect_kwargs(), autocommit=True) as conn:
+        assert conn.execute("SELECT to_regprocedure(%s)", (v3,)).fetchone()[0] is None
+
+
+def test_init_drops_a_save_v3_that_a_process_of_that_version_put_back(split):
+    """A process of the earlier version run as the owner makes its save again beside this one
+    (their saves still take turns: the log's EXCLUSIVE and ROW EXCLUSIVE locks conflict); the
+    owner's next init drops it, giving whoever could run it this version's save."""
+    owner_url, app_url = split
+    schema, app_role = parse_url(app_url).schema, parse_url(app_url).user
+    v3 = f"{schema}.{RETIRED_V3}"
+    with psycopg.connect(**parse_url(owner_url).connect_kwargs(), autocommit=True) as conn:
+        conn.execute(f"REVOKE EXECUTE ON FUNCTION {schema}.{RECORD_FUNCTION}{RECORD_SIGNATURE} FROM {app_role}")
+        conn.execute(f"CREATE FUNCTION {v3} RETURNS bigint[] LANGUAGE sql AS 'SELECT NULL::bigint[]'")
+        conn.execute(f"REVOKE ALL ON FUNCTION {v3} FROM PUBLIC")
+        conn.execute(f"GRANT EXECUTE ON FUNCTION {v3} TO {app_role}")
+    install_guards(owner_url)
+    _save_as(app_url)
     with psycopg.connect(**parse_url(owner_url).connect_kwargs(), autocommit=True) as conn:
         assert conn.execute("SELECT to_regprocedure(%s)", (v3,)).fetchone()[0] is None
 
