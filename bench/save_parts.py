@@ -48,7 +48,8 @@ INSERT = ("WITH written AS (INSERT INTO {s}.{t} (originator_id, originator_versi
 
 def _save_function(s: str, name: str, table: str, *, lock: bool, read: bool, wait: bool) -> str:
     body = ("PERFORM set_config('lock_timeout', '5s', true);" if wait else "") \
-        + (f"PERFORM pg_advisory_xact_lock(1); LOCK TABLE {s}.{table} IN ROW EXCLUSIVE MODE;" if lock else "") \
+        + (f"LOCK TABLE {s}.save_turn IN EXCLUSIVE MODE; LOCK TABLE {s}.{table} IN ROW EXCLUSIVE MODE;"
+           if lock else "") \
         + (READ_CHECK.format(s=s, t=table) if read else "") + INSERT.format(s=s, t=table)
     return (f"CREATE FUNCTION {s}.{name}(oids uuid[], vers bigint[], topics text[], states bytea[],"
             " read_ids uuid[], read_versions bigint[]) RETURNS bigint[] LANGUAGE plpgsql AS $$"
