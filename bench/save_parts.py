@@ -80,7 +80,7 @@ def setup(base: str, s: str) -> dict[str, str]:
     scripts = {
         "plain_insert": f"INSERT INTO {s}.plain (originator_id, originator_version, topic, state)"
                         f" VALUES (gen_random_uuid(), 1, {TOPIC}, {STATE});",
-        "save_as_it_is": f"SELECT {s}.{RECORD_FUNCTION}({ONE}, NULL, NULL, {READ}, '5s');",
+        "save_as_it_is": f"SELECT {s}.{RECORD_FUNCTION}({ONE}, NULL, NULL, NULL, NULL, {READ}, '5s');",
         "save_link_in_row": f"SELECT {s}.save_link_in_row({ONE}, {READ});",
         "save_no_chain": f"SELECT {s}.save_no_chain({ONE}, {READ});",
     }
