@@ -80,7 +80,8 @@ def import_command(file: str, batch_size: int, workers: int, vacuum: bool, as_js
     emit({**counts, "analyzed": done, **({"vacuumed": done} if vacuum else {})}, as_json,
          human=lambda: _report(counts, done, vacuum))
     if skipped:
-        click.echo(f"warning: not analysed (only their owner may): {', '.join(skipped)}; "
+        done = "vacuumed or analysed" if vacuum else "analysed"
+        click.echo(f"warning: not {done} (only their owner may): {', '.join(skipped)}; "
                    f"have the store's owner run {statement} on them (docs/database.md)", err=True)
 
 

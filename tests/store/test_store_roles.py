@@ -163,15 +163,20 @@ def test_an_upgrade_lets_the_roles_that_could_insert_save(split, pg_url):
         admin.close()
 
 
-def test_an_upgrade_from_the_save_v3_carries_its_grants_over_and_removes_it(split):
-    """The save v3 took the log's EXCLUSIVE lock (store/save_v4.sql says why not): the owner's
-    init installs this version's save, gives EXECUTE on it to whoever could run v3, and drops
-    v3, so a process of that version run as another role fails rather than saves."""
+@pytest.mark.parametrize("v3_is", ["left by an upgrade", "put back"])
+def test_init_gives_the_save_v3s_roles_this_save_and_drops_v3(split, v3_is):
+    """The save v3 took the log's EXCLUSIVE lock (store/save_v4.sql says why not). Left by the
+    version before: the owner's init installs this version's save, gives EXECUTE on it to
+    whoever could run v3, and drops v3, so a process of that version run as another role fails
+    rather than saves. Put back beside this one by a process of that version run as the owner
+    (their saves still take turns: the log's EXCLUSIVE and ROW EXCLUSIVE locks conflict): the
+    owner's next init does the same."""
     owner_url, app_url = split
     schema, app_role = parse_url(app_url).schema, parse_url(app_url).user
-    v3 = f"{schema}.{RETIRED_V3}"
+    this, v3 = f"{schema}.{RECORD_FUNCTION}{RECORD_SIGNATURE}", f"{schema}.{RETIRED_V3}"
     with psycopg.connect(**parse_url(owner_url).connect_kwargs(), autocommit=True) as conn:
-        conn.execute(f"DROP FUNCTION {schema}.{RECORD_FUNCTION}{RECORD_SIGNATURE}")
+        conn.execute(f"DROP FUNCTION {this}" if v3_is == "left by an upgrade"
+                     else f"REVOKE EXECUTE ON FUNCTION {this} FROM {app_role}")
         conn.execute(f"CREATE FUNCTION {v3} RETURNS bigint[] LANGUAGE sql AS 'SELECT NULL::bigint[]'")
         conn.execute(f"REVOKE ALL ON FUNCTION {v3} FROM PUBLIC")
         conn.execute(f"GRANT EXECUTE ON FUNCTION {v3} TO {app_role}")
@@ -182,26 +187,8 @@ def test_an_upgrade_from_the_save_v3_carries_its_grants_over_and_removes_it(spli
         assert conn.execute("SELECT to_regprocedure(%s)", (v3,)).fetchone()[0] is None
 
 
-def test_init_drops_a_save_v3_that_a_process_of_that_version_put_back(split):
-    """A process of the earlier version run as the owner makes its save again beside this one
-    (their saves still take turns: the log's EXCLUSIVE and ROW EXCLUSIVE locks conflict); the
-    owner's next init drops it, giving whoever could run it this version's save."""
-    owner_url, app_url = split
-    schema, app_role = parse_url(app_url).schema, parse_url(app_url).user
-    v3 = f"{schema}.{RETIRED_V3}"
-    with psycopg.connect(**parse_url(owner_url).connect_kwargs(), autocommit=True) as conn:
-        conn.execute(f"REVOKE EXECUTE ON FUNCTION {schema}.{RECORD_FUNCTION}{RECORD_SIGNATURE} FROM {app_role}")
-        conn.execute(f"CREATE FUNCTION {v3} RETURNS bigint[] LANGUAGE sql AS 'SELECT NULL::bigint[]'")
-        conn.execute(f"REVOKE ALL ON FUNCTION {v3} FROM PUBLIC")
-        conn.execute(f"GRANT EXECUTE ON FUNCTION {v3} TO {app_role}")
-    install_guards(owner_url)
-    _save_as(app_url)
-    with psycopg.connect(**parse_url(owner_url).connect_kwargs(), autocommit=True) as conn:
-        assert conn.execute("SELECT to_regprocedure(%s)", (v3,)).fetchone()[0] is None
-
-
 def test_init_again_does_not_give_back_a_revoked_save(split):
-    """The carry-over is for an upgrade from v1 only: on a store of this version, a role
+    """The carry-over is for an upgrade only: on a store of this version, a role
     the owner took EXECUTE from stays unable to save through another init, whatever
     table rights it still holds."""
     owner_url, app_url = split
