@@ -83,12 +83,12 @@ class Kek:
     @classmethod
     def read(cls, path: Path) -> Kek | None:
         try:
-            text = path.read_text().strip()
+            text = path.read_bytes().strip()
         except FileNotFoundError:
             return None
         except OSError as e:
             raise KekProblem(f"cannot read the key-encryption key {path}: {e.strerror or e}") from None
-        try:
+        try:  # (bytes: a file of anything else, not UTF-8 text, is as wrong as any other)
             material = base64.b64decode(text, validate=True)
         except ValueError:
             material = b""

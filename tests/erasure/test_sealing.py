@@ -84,7 +84,10 @@ def test_a_lost_or_wrong_kek_is_exit_4_in_one_line(sh: Shell, tmp_path: Path) ->
     assert _kek_file(sh).is_file()
     wrong = tmp_path / "wrong.kek"
     wrong.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
-    for env in ({"PLANTRAIL_KEK": str(tmp_path / "lost.kek")}, {"PLANTRAIL_KEK": str(wrong)}):
+    garbage = tmp_path / "garbage.kek"  # not text at all (it was a UnicodeDecodeError, exit 70)
+    garbage.write_bytes(b"\xff\xfe\x00" + secrets.token_bytes(40))
+    for env in ({"PLANTRAIL_KEK": str(tmp_path / "lost.kek")}, {"PLANTRAIL_KEK": str(wrong)},
+                {"PLANTRAIL_KEK": str(garbage)}, {"PLANTRAIL_KEK": str(tmp_path)}):
         for args in (("show", plan), ("plans",)):
             result = sh(*args, actor="sw1", env=env)
             assert result.code == 4, (args, env, result.err, result.out)
