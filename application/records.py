@@ -25,6 +25,7 @@ from eventsourcing.utils import get_topic
 
 from plantrail.application.identity import CLAIMED, acting_staff
 from plantrail.application.kept import KeptRecords
+from plantrail.application.read_ahead import plan_for_reader, reader_and_child
 from plantrail.application.results import CommandResult, command_digest, decode_result, new_command_id
 from plantrail.domain.base import Event, fold_events
 from plantrail.domain.child import Child, child_id
@@ -86,6 +87,8 @@ class PlanRecords(Application):
         # The events the last command or batch saved (none when its command id was already
         # recorded): what the command line says it recorded.
         self.saved_events: tuple[Event, ...] = ()
+        # Records read with a plan for the logged read that follows (application/read_ahead.py).
+        self.read_ahead: dict[UUID, list[Any]] | None = None
 
     # ================================================================== commands
     _commands_made = False
@@ -261,8 +264,13 @@ class PlanRecords(Application):
         return decode_result(row.result)
 
     # ================================================================== reads
-    def plan(self, plan_ref: str | UUID) -> Plan:
-        return self._get(self.plan_id(plan_ref), Plan, f"no plan {plan_ref}", fix="see `plantrail plans`")
+    def plan(self, plan_ref: str | UUID, *, reader: str | None = None) -> Plan:
+        """A plan; for a ``reader`` (a read to be logged), read with the reader's and the
+        child's records where the store can (application/read_ahead.py)."""
+        plan_id = self.plan_id(plan_ref)
+        if reader is not None and (plan := plan_for_reader(self, plan_id, reader)) is not None:
+            return plan
+        return self._get(plan_id, Plan, f"no plan {plan_ref}", fix="see `plantrail plans`")
 
     def child(self, child_ref: str) -> Child:
         return self._get(child_id(child_ref), Child, f"no child {child_ref}", fix="see `plantrail child add`")
@@ -273,28 +281,13 @@ class PlanRecords(Application):
 
     def reader_and_child(self, staff_id: str, child_ref: str | None
                          ) -> tuple[StaffMember | None, Callable[[], Child | None]]:
-        """A reader's staff record and, if named, the child's record whose restriction the read
-        must honour, read together (one round trip on PostgreSQL, where a logged read waits on
-        each); None where there is no such record. The child's is opened only when asked for,
-        once the reader's checks have passed: a leaver's read opens nothing of the child's."""
-        if self._unit is not None:  # (inside a command: through its unit of work)
-            return self._found(self.staff_member, staff_id), lambda: (
-                self._found(self.child, child_ref) if child_ref is not None else None)
-        wanted = [staff_id_key(staff_id), *([child_id(child_ref)] if child_ref is not None else [])]
-        stored = self.recorder.select_records(wanted)
+        """What a logged read is decided on (application/read_ahead.py)."""
+        return reader_and_child(self, staff_id, child_ref)
 
-        def folded(record_id: UUID, kind: type) -> Any:
-            found = fold_events(None, [self.mapper.to_domain_event(e) for e in stored.get(record_id, ())])
-            return found if isinstance(found, kind) else None
-
-        return folded(wanted[0], StaffMember), lambda: folded(wanted[1], Child) if child_ref is not None else None
-
-    @staticmethod
-    def _found(get: Callable[[str], Any], ref: str) -> Any:
-        try:
-            return get(ref)
-        except NotFound:
-            return None
+    @property
+    def in_command(self) -> bool:
+        """Whether a command is under way (its reads go through its unit of work)."""
+        return self._unit is not None
 
     def bound_staff(self, login: str) -> str | None:
         """The staff member a database login is bound to (``staff bind``), if any."""

@@ -19,7 +19,7 @@ def read_logged(app: Any, pid: Any) -> Any:
     from plantrail.application.access import Read, logged_read
     from plantrail.projections.current import current_plan
 
-    document = current_plan(app, pid)
+    document = current_plan(app, pid, reader=wl.TM)
     logged_read(app, Read(command="show", actor=wl.TM, login="bench", child=document["child"],
                           plan_id=UUID(document["plan_id"])))
     return document

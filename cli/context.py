@@ -107,6 +107,12 @@ class Invocation:
             self._log = self._open(reading_env(self.url), sealed=True)
         return self._log
 
+    def reader_ahead(self) -> str | None:
+        """Who a read of one plan is for, where its access log entry goes to the store it is
+        read from (not a --read-db standby): their records are read with the plan's, for the
+        entry (application/read_ahead.py)."""
+        return None if self.read_db else self.actor
+
     def log_read(self, command: str, **shown: Any) -> None:
         """Before anything of a read is shown: its access log entry, saved (CLI.md, "Who
         reads"). Refused reads raise their refusal; an entry that cannot be saved refuses

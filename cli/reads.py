@@ -36,7 +36,7 @@ def show(plan_id, as_at, effective_on, as_json) -> None:  # type: ignore[no-unty
     if as_at or effective_on:
         document = plan_document(plan_as_at(app, plan_id, recorded_at=as_at, effective_on=effective_on))
     else:
-        document = current_plan(app, plan_id)
+        document = current_plan(app, plan_id, reader=invocation().reader_ahead())
     log_plan_read("show", document)
     if document.get("erased"):
         emit(document, as_json, lambda: _render().render_erased(document))
@@ -91,7 +91,7 @@ def history(plan_id, as_json) -> None:  # type: ignore[no-untyped-def]
 
     app = _app()
     try:
-        plan = current_plan(app, plan_id)
+        plan = current_plan(app, plan_id, reader=invocation().reader_ahead())
     except (BadInput, NotFound) as no_plan:
         try:
             _child_history(app, plan_id, as_json)
@@ -222,10 +222,11 @@ def _lag(role) -> float | None:  # type: ignore[no-untyped-def]
 
 
 def plan_of(app, plan_id):  # type: ignore[no-untyped-def]
-    """The plan as it stands: which child a read of it shows (for the access log)."""
+    """The plan as it stands: which child a read of it shows (for the access log, whose
+    reader's records come with it)."""
     from plantrail.projections.current import current_plan
 
-    return current_plan(app, plan_id)
+    return current_plan(app, plan_id, reader=invocation().reader_ahead())
 
 
 def log_plan_read(command: str, plan) -> None:  # type: ignore[no-untyped-def]

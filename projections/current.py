@@ -130,13 +130,14 @@ def _action(action: Any, reviews: list[Any]) -> dict[str, Any]:
     return row
 
 
-def current_plan(app: Any, plan_ref: str | UUID) -> dict[str, Any]:
+def current_plan(app: Any, plan_ref: str | UUID, *, reader: str | None = None) -> dict[str, Any]:
     """The plan as it stands now, folded from its events in the log: what one plan's read
     shows rests on nothing the chain does not cover (a view row could have been forged;
-    verify reports that, and no read of one plan believes it)."""
+    verify reports that, and no read of one plan believes it). ``reader``: the staff member
+    whose read of it is about to be logged (their records are read with the plan's)."""
     from plantrail.projections import plans
 
-    plan = app.plan(plans.resolve_plan_id(app, plan_ref))
+    plan = app.plan(plans.resolve_plan_id(app, plan_ref), reader=reader)
     if plan.erased:
         from plantrail.projections.erased import erased_plan
 

@@ -32,7 +32,7 @@ from plantrail.store.log import partial_indexes
 from plantrail.store.pg_arrays import bytea_array, int8_array, int8s_of, text_array, uuid_array
 from plantrail.store.pg_save import PreparedSave
 from plantrail.store.quirks import also_on_connect, hottest_first, kept_cursor
-from plantrail.store.record_reads import one_record, several_records
+from plantrail.store.record_reads import one_record, plan_with_reader, several_records
 from plantrail.store.sealing import attach_sealer, envelope_at, key_hex, subjects_of
 from plantrail.store.settings import session_setup
 from plantrail.store.subscription import PollingSubscription
@@ -164,6 +164,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         self._lock_wait = f"{self.datastore.lock_timeout}s".encode()
         self._select_statements: dict[tuple[bool, ...], str] = {}
         self._select_records_statement: str | None = None
+        self._plan_with_reader_statement: str | None = None
         self.command_records_statement = sql.SQL(
             "SELECT command_id, result, digest, position FROM {s}.{t} WHERE command_id = ANY(%s)").format(
             s=schema, t=sql.Identifier(COMMANDS_TABLE))
@@ -288,6 +289,28 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             for r in curs.fetchall():
                 found.setdefault(r[0], []).append(
                     StoredEvent(originator_id=r[0], originator_version=r[1], topic=r[2], state=bytes(r[3])))
+        return found
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_plan_with_reader(self, plan_id: Any, reader_id: Any) -> dict[Any, list[StoredEvent]] | None:
+        """A plan's events, its reader's and its child's, in one round trip
+        (record_reads.plan_with_reader), by record, each in version order; a record with no
+        events is absent. The child's key, if the process does not hold it, comes along. None
+        where the keys' table is not known to be there (a read then asks for each apart)."""
+        if self.keyring is None or not self.keyring.table_known:
+            return None
+        if self._plan_with_reader_statement is None:
+            self._plan_with_reader_statement = plan_with_reader(self.datastore.schema)
+        found: dict[Any, list[StoredEvent]] = {}
+        with self.datastore.get_connection() as conn:
+            curs = kept_cursor(conn)
+            curs.execute(self._plan_with_reader_statement, [plan_id, reader_id, plan_id], prepare=True)
+            rows = curs.fetchall()
+        for r in rows:
+            if r[4] is not None:
+                self.keyring.offer(key_hex(r[3]), bytes(r[4]), r[5])
+            found.setdefault(r[0], []).append(
+                StoredEvent(originator_id=r[0], originator_version=r[1], topic=r[2], state=bytes(r[3])))
         return found
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)

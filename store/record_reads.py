@@ -35,17 +35,42 @@ def one_record(schema: str, shape: Shape, *, with_key: bool) -> str:
     names = {"s": sql.Identifier(schema), "t": sql.Identifier(EVENTS_TABLE), "k": sql.Identifier(KEYS_TABLE)}
     if not with_key:
         return sql.SQL(f"SELECT {_COLUMNS} FROM {{s}}.{{t}} {where}{tail}").format(**names).as_string()
-    # Only the record's first event asks (its events are all sealed with one key); CASE
-    # evaluates the subqueries for that row alone: one probe of the keys' primary key.
-    binary, json = (f"pg_catalog.substr(e.state, 1, {len(prefix)}) = pg_catalog.decode('{prefix.hex()}', 'hex')"
-                    for prefix in (SEALED, SEALED_PREFIX))
-    first_sealed = f"e.originator_version = 1 AND ({binary} OR {json})"
-    key_id = (f"CASE WHEN {binary} THEN pg_catalog.encode(pg_catalog.substr(e.state, {len(SEALED) + 1}, 16), 'hex')"
-              f" ELSE pg_catalog.encode(pg_catalog.substr(e.state, {_KEY_ID_AT}, 32), 'escape') END")
-    key_columns = ", ".join(f"CASE WHEN {first_sealed} THEN (SELECT k.{column} FROM {{s}}.{{k}} AS k"
-                            f" WHERE k.subject_id = {key_id}) END" for column in ("wrapped", "kek_id"))
     columns = ", ".join(f"e.{column}" for column in _COLUMNS.split(", "))
-    return sql.SQL(f"SELECT {columns}, {key_columns} FROM {{s}}.{{t}} AS e {where}{tail}").format(**names).as_string()
+    return sql.SQL(f"SELECT {columns}, {_key_columns()} FROM {{s}}.{{t}} AS e {where}{tail}").format(
+        **names).as_string()
+
+
+# A state's first bytes say whether (and how) it is sealed.
+_BINARY, _JSON = (f"pg_catalog.substr(e.state, 1, {len(prefix)}) = pg_catalog.decode('{prefix.hex()}', 'hex')"
+                  for prefix in (SEALED, SEALED_PREFIX))
+# The id of the key that sealed a state, as hex text (it stands first: store/sealing.py).
+_KEY_ID = (f"CASE WHEN {_BINARY} THEN pg_catalog.encode(pg_catalog.substr(e.state, {len(SEALED) + 1}, 16), 'hex')"
+           f" ELSE pg_catalog.encode(pg_catalog.substr(e.state, {_KEY_ID_AT}, 32), 'escape') END")
+
+
+def _key_columns() -> str:
+    """The wrapped key and its KEK id, beside a record's first event if it is sealed (NULLs on
+    every other row). Only the first event asks (a record's events are all sealed with one
+    key); CASE evaluates the subqueries for that row alone: one probe of the keys' primary key."""
+    first_sealed = f"e.originator_version = 1 AND ({_BINARY} OR {_JSON})"
+    return ", ".join(f"CASE WHEN {first_sealed} THEN (SELECT k.{column} FROM {{s}}.{{k}} AS k"
+                     f" WHERE k.subject_id = {_KEY_ID}) END" for column in ("wrapped", "kek_id"))
+
+
+def plan_with_reader(schema: str) -> str:
+    """A plan's events (``%s``, the plan's id) with, in the same round trip, the events of its
+    reader's staff record (``%s``) and of its child's record, whose id is the key id the plan's
+    first event was sealed with: what the read's access log entry is decided on
+    (application/read_ahead.py). Each record's events in version order, with the key columns
+    (as ``one_record`` with its key). A key id that is not a well-formed id (an altered state)
+    brings no child: the entry's own read then looks for the child, and verify reports it."""
+    child = (f"SELECT ({_KEY_ID})::uuid FROM {{s}}.{{t}} AS e WHERE e.originator_id = %s AND e.originator_version = 1"
+             f" AND ({_BINARY} OR ({_JSON} AND ({_KEY_ID}) ~ '^[0-9a-f]{{{{32}}}}$'))")
+    columns = ", ".join(f"e.{column}" for column in _COLUMNS.split(", "))
+    return sql.SQL(f"SELECT {columns}, {_key_columns()} FROM {{s}}.{{t}} AS e"
+                   f" WHERE e.originator_id = ANY(ARRAY[%s::uuid, %s::uuid] || ARRAY({child}))"
+                   " ORDER BY e.originator_id, e.originator_version").format(
+        s=sql.Identifier(schema), t=sql.Identifier(EVENTS_TABLE), k=sql.Identifier(KEYS_TABLE)).as_string()
 
 
 def several_records(schema: str) -> str:

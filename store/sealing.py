@@ -283,6 +283,11 @@ class Sealer:
             subject = self._read.get(record_id, _UNKNOWN)
         return subject is None or (subject is not _UNKNOWN and self.keyring.holds(subject.hex))
 
+    @staticmethod
+    def sealed_with(state: bytes) -> UUID | None:
+        """Whose key sealed a stored state (None: a plain one): a plan's, its child's record."""
+        return subject_of_state(state)
+
     def noted(self, originator_id: UUID, subject: UUID | None) -> None:
         """A record's first event was read: whose key seals it (forgotten, a whole batch at a
         time, once SUBJECTS_READ_KEPT are held; looked up again if needed)."""

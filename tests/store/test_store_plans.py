@@ -37,7 +37,7 @@ from plantrail.store.log import (
     records_touched,
     restriction_events,
 )
-from plantrail.store.record_reads import one_record
+from plantrail.store.record_reads import one_record, plan_with_reader
 from plantrail.store.settings import parse_url
 from plantrail.store.verify_sources import PostgresServerHashingSource
 from plantrail.store.view_tables import tracking
@@ -157,6 +157,8 @@ def _hot_statements(app: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, tupl
     # recorder sends it once the keys' table is known).
     statements["select_events (a record from its start, with its key)"] = (
         one_record(schema, (False, False, False, False), with_key=True), [some[0]])
+    # A plan read with its reader's and its child's records (a logged read's first round trip).
+    statements["plan_with_reader (a logged read of a plan)"] = (plan_with_reader(schema), [some[0], some[1], some[0]])
     with psycopg.connect(**parse_url(app.url).connect_kwargs()) as conn, _captured(monkeypatch) as seen:
         source = PostgresServerHashingSource(conn, schema, has_chain=True)
         source.hashables(0, 10_000), source.link_columns(0, 10_000), source.events(0, 10_000)
