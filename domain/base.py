@@ -26,7 +26,8 @@ from eventsourcing.domain import (
     CanSnapshotAggregate,
 )
 from eventsourcing.utils import get_topic, register_topic, resolve_topic
-from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic_core import InitErrorDetails
 
 from plantrail.domain.text import CONTROL
 
@@ -123,17 +124,6 @@ class Event(Model, CanMutateAggregate[UUID]):
     def recorded_at(self) -> datetime:
         return self.timestamp
 
-    @model_validator(mode="before")
-    @classmethod
-    def _plain_text(cls, data: Any, info: ValidationInfo) -> Any:
-        """Every text an event is made with is plain (``check_text``); every path in comes
-        here: options, import lines, corrections. Events read back from the store are not
-        checked again (``STORED``)."""
-        if isinstance(data, dict) and not (info.context and info.context.get("stored")):
-            for name, value in data.items():
-                check_text(value, name)
-        return data
-
     @property
     def event_id(self) -> str:
         return event_id(self.originator_id, self.originator_version)
@@ -162,6 +152,21 @@ def change_mark() -> int:
     return next(_changes)
 
 
+def _plain_text(event_class: type, fields: dict[str, Any]) -> None:
+    """Every text an event is made with is plain (``check_text``): every new event is made
+    by a record (``Record._create``, ``Record.trigger_event``), whether from options, import
+    lines or commands; a correction's values are checked where it is made. Refused as
+    pydantic refuses a value (exit 2 at the command line). Events read back from the store
+    are read as recorded. (Not a "before" validator on ``Event``: one made pydantic turn every
+    stored event's JSON into a dict before reading it, and a read cost twice what it does.)"""
+    for name, value in fields.items():
+        try:
+            check_text(value, name)
+        except ValueError as problem:
+            raise ValidationError.from_exception_data(event_class.__name__, [InitErrorDetails(
+                type="value_error", loc=(), input=fields, ctx={"error": problem})]) from None
+
+
 class Record(BaseAggregate[UUID]):
     """An aggregate whose state is a fold of its entries, corrections applied."""
 
@@ -176,11 +181,13 @@ class Record(BaseAggregate[UUID]):
 
     @classmethod
     def _create(cls, event_class: Any, *, id: Any = None, **kwargs: Any) -> Any:
+        _plain_text(event_class, kwargs)
         record = super()._create(event_class, id=id, **kwargs)
         record.changed = next(_changes)
         return record
 
     def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        _plain_text(event_class, kwargs)
         if not self.pending_events:
             self.changed = next(_changes)
         super().trigger_event(event_class, **kwargs)

@@ -201,3 +201,24 @@ def test_two_plans_of_one_family_opened_at_once_only_one_lands(staffed, clock):
     assert stored_event_count(app) == before
     assert [p.plan_id for p in app.child(CHILD).state.open_plans()] == [saves[0][0].id]
     assert list(app.plan_ids()) == [saves[0][0].id]
+
+
+def test_text_with_a_control_character_is_refused_as_an_event_is_made_and_read_back_as_recorded():
+    """Every event is made by a record, which refuses a control character in any text (exit 2
+    at the command line); an event read back from the store is read as it was recorded."""
+    from pydantic import ValidationError
+
+    from plantrail.domain.access import AccessEntry
+    from plantrail.domain.base import STORED
+
+    read = {"at": datetime(2026, 12, 7, tzinfo=timezone.utc), "actor": "sw1", "initials": "MG", "login": "x",
+            "child": "K1", "plan_id": None, "children": [], "purpose": None, "refused": False, "staff": None}
+    with pytest.raises(ValidationError, match="command holds a control character"):
+        AccessEntry.read(command="show\x1b[2J", **read)  # a record made (Record._create)
+    entry = AccessEntry.read(command="show", **read)
+    with pytest.raises(ValidationError, match="purpose holds a control character"):
+        entry.trigger_event(ev.RecordRead, purpose="why\x00", command="show", **{  # a record changed
+            k: v for k, v in read.items() if k not in ("at", "purpose")}, timestamp=read["at"],
+            effective_on=read["at"].date())
+    stored = entry.collect_events()[0].model_dump_json().replace('"show"', '"show\\u001b"')
+    assert ev.RecordRead.model_validate_json(stored, context=STORED).command == "show\x1b"
