@@ -282,14 +282,10 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         each record's in version order; a record with no events is absent."""
         if self._select_records_statement is None:
             self._select_records_statement = several_records(self.datastore.schema)
-        found: dict[Any, list[StoredEvent]] = {}
         with self.datastore.get_connection() as conn:
             curs = kept_cursor(conn)
             curs.execute(self._select_records_statement, [list(originator_ids)], prepare=True)
-            for r in curs.fetchall():
-                found.setdefault(r[0], []).append(
-                    StoredEvent(originator_id=r[0], originator_version=r[1], topic=r[2], state=bytes(r[3])))
-        return found
+            return _by_record(curs.fetchall())
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def select_plan_with_reader(self, plan_id: Any, reader_id: Any) -> dict[Any, list[StoredEvent]] | None:
@@ -301,7 +297,6 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             return None
         if self._plan_with_reader_statement is None:
             self._plan_with_reader_statement = plan_with_reader(self.datastore.schema)
-        found: dict[Any, list[StoredEvent]] = {}
         with self.datastore.get_connection() as conn:
             curs = kept_cursor(conn)
             curs.execute(self._plan_with_reader_statement, [plan_id, reader_id, plan_id], prepare=True)
@@ -309,9 +304,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         for r in rows:
             if r[4] is not None:
                 self.keyring.offer(key_hex(r[3]), bytes(r[4]), r[5])
-            found.setdefault(r[0], []).append(
-                StoredEvent(originator_id=r[0], originator_version=r[1], topic=r[2], state=bytes(r[3])))
-        return found
+        return _by_record(rows)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def command_records(self, command_ids: Sequence[str]) -> dict[str, CommandRow]:
@@ -387,3 +380,12 @@ def _create(curs: Any, statements: Sequence[sql.Composable]) -> None:
                 curs.execute(statement, prepare=False)
         else:
             curs.execute(statement, prepare=False)
+
+
+def _by_record(rows: Sequence[Any]) -> dict[Any, list[StoredEvent]]:
+    """Rows of several records' events (id, version, topic, state first), by record."""
+    found: dict[Any, list[StoredEvent]] = {}
+    for r in rows:
+        found.setdefault(r[0], []).append(
+            StoredEvent(originator_id=r[0], originator_version=r[1], topic=r[2], state=bytes(r[3])))
+    return found

@@ -17,6 +17,7 @@ from plantrail.store.keys import KEYS_TABLE
 from plantrail.store.sealing import SEALED, SEALED_PREFIX
 
 _COLUMNS = "originator_id, originator_version, topic, state"
+_E_COLUMNS = ", ".join(f"e.{column}" for column in _COLUMNS.split(", "))  # (the log as "e")
 _KEY_ID_AT = len(SEALED_PREFIX) + 2  # after {"_key":" (1-based), in a state sealed before the binary box
 
 Shape = tuple[bool, bool, bool, bool]  # gt, lte, desc, limit
@@ -35,8 +36,7 @@ def one_record(schema: str, shape: Shape, *, with_key: bool) -> str:
     names = {"s": sql.Identifier(schema), "t": sql.Identifier(EVENTS_TABLE), "k": sql.Identifier(KEYS_TABLE)}
     if not with_key:
         return sql.SQL(f"SELECT {_COLUMNS} FROM {{s}}.{{t}} {where}{tail}").format(**names).as_string()
-    columns = ", ".join(f"e.{column}" for column in _COLUMNS.split(", "))
-    return sql.SQL(f"SELECT {columns}, {_key_columns()} FROM {{s}}.{{t}} AS e {where}{tail}").format(
+    return sql.SQL(f"SELECT {_E_COLUMNS}, {_key_columns()} FROM {{s}}.{{t}} AS e {where}{tail}").format(
         **names).as_string()
 
 
@@ -66,8 +66,7 @@ def plan_with_reader(schema: str) -> str:
     brings no child: the entry's own read then looks for the child, and verify reports it."""
     child = (f"SELECT ({_KEY_ID})::uuid FROM {{s}}.{{t}} AS e WHERE e.originator_id = %s AND e.originator_version = 1"
              f" AND ({_BINARY} OR ({_JSON} AND ({_KEY_ID}) ~ '^[0-9a-f]{{{{32}}}}$'))")
-    columns = ", ".join(f"e.{column}" for column in _COLUMNS.split(", "))
-    return sql.SQL(f"SELECT {columns}, {_key_columns()} FROM {{s}}.{{t}} AS e"
+    return sql.SQL(f"SELECT {_E_COLUMNS}, {_key_columns()} FROM {{s}}.{{t}} AS e"
                    f" WHERE e.originator_id = ANY(ARRAY[%s::uuid, %s::uuid] || ARRAY({child}))"
                    " ORDER BY e.originator_id, e.originator_version").format(
         s=sql.Identifier(schema), t=sql.Identifier(EVENTS_TABLE), k=sql.Identifier(KEYS_TABLE)).as_string()
