@@ -78,13 +78,20 @@ def _decide_and_log(log: Any, read: Read) -> None:
             as_read.append((found.id, found.version))
             _check_restriction(found.state.restricted_to, read, member.state.roles)
     except NotPermitted:
-        save_entry(log, read, member.state.initials, refused=True)
+        # Refused on these records, if they are still as read (else decided again: a refusal
+        # on records since changed, a restriction lifted, is not the reader's due).
+        _save_as_read(log, read, member.state.initials, refused=True, as_read=as_read)
         raise
+    _save_as_read(log, read, member.state.initials, refused=False, as_read=as_read)
+
+
+def _save_as_read(log: Any, read: Read, initials: str, *, refused: bool, as_read: list[tuple[UUID, int]]) -> None:
+    """The entry, saved only if the records it was decided on are unchanged (else _Moved)."""
     try:
-        save_entry(log, read, member.state.initials, refused=False, unchanged=as_read)
+        save_entry(log, read, initials, refused=refused, unchanged=as_read)
     except IntegrityError:
         if any(log.recorder.select_events(record_id, gt=version, limit=1) for record_id, version in as_read):
-            raise _Moved(member.state.initials) from None
+            raise _Moved(initials) from None
         raise  # refused for another reason: the entry could not be saved
 
 

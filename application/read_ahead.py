@@ -7,9 +7,9 @@ server, so a plan read for a named reader brings those two records in its own ro
 (``plan_for_reader``) and keeps them for the entry's decision (``reader_and_child``): a logged
 read of a plan is then two round trips, the read and the entry's save, not three.
 
-Records read ahead are only ever a first look: the entry's save checks that the reader's and
-the child's records are still at the versions decided on, and a read is decided again on the
-records as they are if not. They are kept for the one read that follows, and only on the
+Records read ahead are only ever a first look: the entry's save, let through or refused, checks
+that the reader's and the child's records are still at the versions decided on, and the read is
+decided again on the records as they are if not. They are kept for the one read that follows, and only on the
 application they were read through (a read served by a standby logs to the primary, which
 reads its own).
 """
@@ -33,6 +33,7 @@ def plan_for_reader(app: Any, plan_id: UUID, staff_id: str) -> Plan | None:
     """The plan, read with its reader's and its child's records, which are kept on ``app`` for
     the read's entry; None where the store cannot read them together (SQLite, where a read
     does not wait on a server; a store without its keys' table known), for the plain read."""
+    app.read_ahead = None  # (what an earlier read brought and no entry used is never used later)
     select = getattr(app.recorder, "select_plan_with_reader", None)
     if select is None or app.in_command:
         return None
@@ -43,12 +44,13 @@ def plan_for_reader(app: Any, plan_id: UUID, staff_id: str) -> Plan | None:
     plan = fold_events(None, [app.mapper.to_domain_event(e) for e in found.get(plan_id, ())])
     if not isinstance(plan, Plan):
         return None  # (the plain read says there is no such plan, as it always has)
-    # What was looked for, found or not: the reader, and the child whose key sealed the plan.
+    # The reader, found or not (it was looked for); the child whose key sealed the plan, if
+    # found (a key id the statement could not read as an id brought none: read apart).
     ahead = {reader_id: found.get(reader_id, [])}
     sealer = app.mapper.sealer
     child = sealer.sealed_with(found[plan_id][0].state) if sealer is not None else None
-    if child is not None:
-        ahead[child] = found.get(child, [])
+    if child is not None and child in found:
+        ahead[child] = found[child]
     app.read_ahead = ahead
     return plan
 

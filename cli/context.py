@@ -118,6 +118,8 @@ class Invocation:
         reads"). Refused reads raise their refusal; an entry that cannot be saved refuses
         the read (exit 4), so nothing is shown unlogged. ``shown``: the fields of
         ``application.access.Read`` (``child``, ``plan_id``, ``children``, ``staff``)."""
+        from pydantic import ValidationError
+
         from plantrail.application.access import Read, logged_read
         from plantrail.domain.errors import DomainError
         from plantrail.store.errors import StoreUnavailable
@@ -125,8 +127,8 @@ class Invocation:
         read = Read(command=command, actor=self.actor, login=self.login, purpose=self.purpose, **shown)
         try:
             logged_read(self.access_log(), read)
-        except (DomainError, StoreUnavailable):
-            raise
+        except (DomainError, StoreUnavailable, ValidationError):
+            raise  # (ValidationError: --purpose with a control character in it, exit 2)
         except Exception as error:  # noqa: BLE001 - any failure to log refuses the read
             reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             raise StoreUnavailable(f"the access log cannot be written ({reason}), so nothing is shown: "

@@ -90,8 +90,9 @@ def history(plan_id, as_json) -> None:  # type: ignore[no-untyped-def]
     from plantrail.projections.history import history as plan_history
 
     app = _app()
+    reader = invocation().reader_ahead()
     try:
-        plan = current_plan(app, plan_id, reader=invocation().reader_ahead())
+        plan = current_plan(app, plan_id, reader=reader)
     except (BadInput, NotFound) as no_plan:
         try:
             _child_history(app, plan_id, as_json)

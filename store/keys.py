@@ -32,6 +32,7 @@ from plantrail.store.errors import StoreUnavailable
 
 KEYS_TABLE = "data_keys"
 BULK_AFTER = 32  # new children's keys looked up one by one before a writer reads them all (an import)
+KEK_FILE_MOST = 4096  # bytes of a KEK file read: more is not a key
 KEYS_KEPT = 50_000  # opened keys a process keeps while it reads batch after batch (``prefetch``)
 NONCE = 12  # bytes: AES-GCM's standard nonce, fresh from the OS for every sealing
 
@@ -83,7 +84,8 @@ class Kek:
     @classmethod
     def read(cls, path: Path) -> Kek | None:
         try:
-            text = path.read_bytes().strip()
+            with path.open("rb") as file:
+                text = file.read(KEK_FILE_MOST).strip()  # (a key is 44 characters: never a whole device)
         except FileNotFoundError:
             return None
         except OSError as e:

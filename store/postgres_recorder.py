@@ -291,7 +291,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
     def select_plan_with_reader(self, plan_id: Any, reader_id: Any) -> dict[Any, list[StoredEvent]] | None:
         """A plan's events, its reader's and its child's, in one round trip
         (record_reads.plan_with_reader), by record, each in version order; a record with no
-        events is absent. The child's key, if the process does not hold it, comes along. None
+        events is absent. Each record's first event comes with its key's row, if sealed (the
+        keyring opens it unless it holds it already). None
         where the keys' table is not known to be there (a read then asks for each apart)."""
         if self.keyring is None or not self.keyring.table_known:
             return None

@@ -63,9 +63,10 @@ def plan_with_reader(schema: str) -> str:
     first event was sealed with: what the read's access log entry is decided on
     (application/read_ahead.py). Each record's events in version order, with the key columns
     (as ``one_record`` with its key). A key id that is not a well-formed id (an altered state)
-    brings no child: the entry's own read then looks for the child, and verify reports it."""
+    brings no child: the entry's decision then reads the child apart, and verify reports the state."""
     child = (f"SELECT ({_KEY_ID})::uuid FROM {{s}}.{{t}} AS e WHERE e.originator_id = %s AND e.originator_version = 1"
-             f" AND ({_BINARY} OR ({_JSON} AND ({_KEY_ID}) ~ '^[0-9a-f]{{{{32}}}}$'))")
+             f" AND (({_BINARY} AND pg_catalog.length(e.state) >= {len(SEALED) + 16})"
+             f" OR ({_JSON} AND ({_KEY_ID}) ~ '^[0-9a-f]{{{{32}}}}$'))")
     return sql.SQL(f"SELECT {_E_COLUMNS}, {_key_columns()} FROM {{s}}.{{t}} AS e"
                    f" WHERE e.originator_id = ANY(ARRAY[%s::uuid, %s::uuid] || ARRAY({child}))"
                    " ORDER BY e.originator_id, e.originator_version").format(

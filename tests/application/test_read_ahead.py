@@ -116,3 +116,25 @@ def test_no_such_plan_for_a_reader_is_the_plain_read_s_answer(sh: Shell, plan: s
             assert type(refused.value).__name__ == "NotFound"
     finally:
         app.close()
+
+
+def test_a_refusal_decided_on_records_since_changed_is_decided_again(sh: Shell, plan: str) -> None:
+    """rc1's read is decided on records read with the plan while K1 is restricted to sw1; the
+    restriction is lifted before the entry is saved: the refusal's save finds K1 moved on, and
+    the read is decided again on K1 as it is — let through."""
+    sh.ok("child", "restrict", "K1", "--allow", "sw1", "--reason", "staff relative", actor="tm1")
+    app, other = _opened(sh.url), open_app(sh.url)
+    try:
+        document = current_plan(app, plan, reader="rc1")
+        other.unrestrict_child("tm1", "K1", reason="lifted")
+        logged_read(app, Read(command="show", actor="rc1", login="test", child=document["child"],
+                              plan_id=UUID(document["plan_id"])))
+    finally:
+        app.close()
+        other.close()
+    assert [e["refused"] for e in _entries(sh) if e["actor"] == "rc1"] == [False]
+
+
+def test_a_purpose_with_a_control_character_is_bad_input_and_nothing_is_recorded(sh: Shell, plan: str) -> None:
+    result = sh.refused(2, "--purpose", "court order\x1b[2J", "show", plan, actor="sw1")
+    assert "purpose holds a control character" in result.err and "access log cannot be written" not in result.err
