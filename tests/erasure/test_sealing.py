@@ -256,6 +256,11 @@ def test_events_sealed_before_the_binary_box_open_and_erase_as_ever(sh: Shell, m
         monkeypatch.setattr(keyring, "_rows", lambda subjects: asked.append(subjects) or real(subjects))
         assert current_plan(app, plan)["aim"] == AIM
         assert len(asked) == (0 if isinstance(parse_url(sh.url), PostgresURL) else 1)
+        if isinstance(parse_url(sh.url), PostgresURL):  # the old box's key id read in SQL as the child's id
+            from plantrail.domain.child import child_id
+
+            current_plan(app, plan, reader="sw1")
+            assert child_id("K900") in app.read_ahead
     finally:
         app.close()
     assert NEED in sh.ok("show", plan, "--json", actor="sw1").out
