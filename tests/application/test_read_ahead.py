@@ -37,9 +37,26 @@ def _opened(url: str):  # type: ignore[no-untyped-def]
 
 def _read(app, plan: str, reader: str) -> None:  # type: ignore[no-untyped-def]
     """``plantrail --as READER show PLAN``'s work, less the printing."""
-    document = current_plan(app, plan, reader=reader)
+    _log(app, current_plan(app, plan, reader=reader), reader)
+
+
+def _log(app, document, reader: str) -> None:  # type: ignore[no-untyped-def]
     logged_read(app, Read(command="show", actor=reader, login="test", child=document["child"],
                           plan_id=UUID(document["plan_id"])))
+
+
+def _read_with_a_change_between(sh: Shell, plan: str, change) -> None:  # type: ignore[no-untyped-def]
+    """rc1 reads the plan (its records read ahead); ``change(other_app, app)`` is recorded by
+    another application; then rc1's read is decided and logged (its refusal raised)."""
+    app, other = _opened(sh.url), open_app(sh.url)
+    try:
+        document = current_plan(app, plan, reader="rc1")
+        assert (app.read_ahead is not None) == sh.url.startswith("postgresql")
+        change(other, app)
+        _log(app, document, "rc1")
+    finally:
+        app.close()
+        other.close()
 
 
 def _entries(sh: Shell) -> list[dict]:  # type: ignore[type-arg]
@@ -74,20 +91,10 @@ def test_records_read_ahead_that_move_on_before_the_entry_refuse_the_read(sh: Sh
                                                                           change: str) -> None:
     """rc1's records and K1's are read with the plan; then, before the entry is decided and
     saved, K1 is restricted to sw1 (or rc1 leaves): the read is refused and logged as refused."""
-    app, other = _opened(sh.url), open_app(sh.url)
-    try:
-        document = current_plan(app, plan, reader="rc1")
-        assert (app.read_ahead is not None) == sh.url.startswith("postgresql")
-        if change == "restrict":
-            other.restrict_child("tm1", "K1", allow=["sw1"], reason="staff relative")
-        else:
-            other.record_leaving("tm1", "rc1", on=app.today(), reason="left")
-        with pytest.raises(NotPermitted):
-            logged_read(app, Read(command="show", actor="rc1", login="test", child=document["child"],
-                                  plan_id=UUID(document["plan_id"])))
-    finally:
-        app.close()
-        other.close()
+    with pytest.raises(NotPermitted):
+        _read_with_a_change_between(sh, plan, lambda other, app: (
+            other.restrict_child("tm1", "K1", allow=["sw1"], reason="staff relative") if change == "restrict"
+            else other.record_leaving("tm1", "rc1", on=app.today(), reason="left")))
     assert [e["refused"] for e in _entries(sh) if e["actor"] == "rc1"] == [True]
 
 
@@ -98,8 +105,7 @@ def test_records_read_ahead_for_one_reader_are_not_taken_for_another(sh: Shell, 
     try:
         document = current_plan(app, plan, reader="sw1")
         with pytest.raises(NotPermitted):
-            logged_read(app, Read(command="show", actor="rc1", login="test", child=document["child"],
-                                  plan_id=UUID(document["plan_id"])))
+            _log(app, document, "rc1")
         _read(app, plan, "sw1")
     finally:
         app.close()
@@ -123,15 +129,7 @@ def test_a_refusal_decided_on_records_since_changed_is_decided_again(sh: Shell, 
     restriction is lifted before the entry is saved: the refusal's save finds K1 moved on, and
     the read is decided again on K1 as it is — let through."""
     sh.ok("child", "restrict", "K1", "--allow", "sw1", "--reason", "staff relative", actor="tm1")
-    app, other = _opened(sh.url), open_app(sh.url)
-    try:
-        document = current_plan(app, plan, reader="rc1")
-        other.unrestrict_child("tm1", "K1", reason="lifted")
-        logged_read(app, Read(command="show", actor="rc1", login="test", child=document["child"],
-                              plan_id=UUID(document["plan_id"])))
-    finally:
-        app.close()
-        other.close()
+    _read_with_a_change_between(sh, plan, lambda other, app: other.unrestrict_child("tm1", "K1", reason="lifted"))
     assert [e["refused"] for e in _entries(sh) if e["actor"] == "rc1"] == [False]
 
 
