@@ -136,3 +136,28 @@ def test_a_refusal_decided_on_records_since_changed_is_decided_again(sh: Shell, 
 def test_a_purpose_with_a_control_character_is_bad_input_and_nothing_is_recorded(sh: Shell, plan: str) -> None:
     result = sh.refused(2, "--purpose", "court order\x1b[2J", "show", plan, actor="sw1")
     assert "purpose holds a control character" in result.err and "access log cannot be written" not in result.err
+
+
+def test_a_plan_stored_unsealed_reads_its_reader_and_child_apart(pg_sh: Shell) -> None:
+    """A plan whose events are plain (stored with sealing off, the benchmark's comparison)
+    names no child's key: the reader comes with the plan, the child is read apart."""
+    sh = pg_sh
+    staffed(sh)
+    plain = {"PLANTRAIL_SEALING": "off"}
+    assert sh("child", "add", "K2", "--name", "Kit Plain", "--born", "2020-01-01", actor="sw1", env=plain).code == 0
+    opened = sh("plan", "open", "K2", "--kind", "child-in-need", "--on", "2026-03-02", "--aim", "Kit is safe",
+                actor="sw1", env=plain)
+    assert opened.code == 0, opened.err
+    app = _opened(sh.url)
+    asked: list[object] = []
+    real = app.recorder.select_records
+    app.recorder.select_records = lambda ids: asked.append(ids) or real(ids)
+    try:
+        assert app.recorder.select_events(UUID(opened.out.strip()))[0].state.startswith(b'{"originator_id"')
+        _read(app, opened.out.strip(), "sw1")
+        assert app.read_ahead is None
+    finally:
+        app.close()
+    assert len(asked) == 1 and len(asked[0]) == 2  # the reader's and the child's records, apart
+    assert [(e["actor"], e["refused"]) for e in sh.ok("access", "K2", "--json", actor="au1").json()["entries"]
+            if e["command"] == "show"] == [("sw1", False)]
