@@ -44,13 +44,11 @@ def plan_for_reader(app: Any, plan_id: UUID, staff_id: str) -> Plan | None:
     plan = fold_events(None, [app.mapper.to_domain_event(e) for e in found.get(plan_id, ())])
     if not isinstance(plan, Plan):
         return None  # (the plain read says there is no such plan, as it always has)
-    # The reader, found or not (it was looked for); the child whose key sealed the plan, if
-    # found (a key id the statement could not read as an id brought none: read apart).
-    ahead = {reader_id: found.get(reader_id, [])}
-    sealer = app.mapper.sealer
-    child = sealer.sealed_with(found[plan_id][0].state) if sealer is not None else None
-    if child is not None and child in found:
-        ahead[child] = found[child]
+    # The reader, found or not (it was looked for), and whatever else the statement found: the
+    # child whose key sealed the plan (none from a plain plan, or a key id it could not read as
+    # an id; the decision then reads the child apart).
+    ahead = {record: events for record, events in found.items() if record != plan_id}
+    ahead.setdefault(reader_id, [])
     app.read_ahead = ahead
     return plan
 

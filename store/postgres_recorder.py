@@ -292,8 +292,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         """A plan's events, its reader's and its child's, in one round trip
         (record_reads.plan_with_reader), by record, each in version order; a record with no
         events is absent. Each record's first event comes with its key's row, if sealed (the
-        keyring opens it unless it holds it already). None
-        where the keys' table is not known to be there (a read then asks for each apart)."""
+        keyring opens it unless it holds it already). None where the keys' table is not known
+        to be there (a read then asks for each apart)."""
         if self.keyring is None or not self.keyring.table_known:
             return None
         if self._plan_with_reader_statement is None:

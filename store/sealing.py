@@ -162,11 +162,7 @@ def unseal(state: bytes, originator_id: UUID, version: int, keyring: Keyring) ->
         end = len(state) + 1
     if key is None:
         raise Unreadable(orjson.loads(state[_PLAIN_AT:end]))
-    try:
-        personal = key.decrypt(state[end:end + NONCE], state[end + NONCE:],
-                               originator_id.bytes + _VERSION.pack(version))  # (_aad, inline)
-    except (InvalidTag, ValueError):  # (ValueError: no nonce where the box should be: cut short)
-        raise _altered(originator_id, version) from None
+    personal = _opened(key, state[end:end + NONCE], state[end + NONCE:], originator_id, version)
     if personal == b"{}":
         return state[_PLAIN_AT:end]
     return b"".join((state[_PLAIN_AT:end - 1], b",", personal[1:]))
@@ -192,12 +188,8 @@ def _opened(key: Any, nonce: bytes, box: bytes, originator_id: UUID, version: in
     try:
         return key.decrypt(nonce, box, _aad(originator_id, version))
     except (InvalidTag, ValueError):  # (ValueError: no nonce where the box should be: cut short)
-        raise _altered(originator_id, version) from None
-
-
-def _altered(originator_id: UUID, version: int) -> KekProblem:
-    return KekProblem(f"event {originator_id}/{version} does not open with its child's key: the key row "
-                      "or the event was altered (run `plantrail verify`)")
+        raise KekProblem(f"event {originator_id}/{version} does not open with its child's key: the key row "
+                         "or the event was altered (run `plantrail verify`)") from None
 
 
 def plain_part(state: bytes) -> bytes:
@@ -282,11 +274,6 @@ class Sealer:
         if subject is _UNKNOWN:
             subject = self._read.get(record_id, _UNKNOWN)
         return subject is None or (subject is not _UNKNOWN and self.keyring.holds(subject.hex))
-
-    @staticmethod
-    def sealed_with(state: bytes) -> UUID | None:
-        """Whose key sealed a stored state (None: a plain one): a plan's, its child's record."""
-        return subject_of_state(state)
 
     def noted(self, originator_id: UUID, subject: UUID | None) -> None:
         """A record's first event was read: whose key seals it (forgotten, a whole batch at a
