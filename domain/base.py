@@ -68,11 +68,39 @@ LONGEST_TEXT = 100_000
 # validator of the catalogue reads it today (text is checked as events are made, ``Record``);
 # a rule added to an event's model later must skip stored events by it.
 STORED = {"stored": True}
+_CONTROL_SEARCH = CONTROL.search
+_NO_TEXT = frozenset({type(None), bool, int, float, date, datetime, UUID})  # values that hold no text
 
 
 def check_text(value: Any, where: str = "") -> None:
     """Refuse control characters (but newline and tab) and overlong text, in a value or
     anywhere inside lists and mappings of it."""
+    if not _plain(value):  # (every new event passes here: the fault is looked for, and named, only if there is one)
+        _name_fault(value, where)
+
+
+def _plain(value: Any) -> bool:
+    kind = type(value)
+    if kind is str:
+        return len(value) <= LONGEST_TEXT and _CONTROL_SEARCH(value) is None
+    if kind in _NO_TEXT:
+        return True
+    if kind is dict or isinstance(value, dict):
+        for key, item in value.items():
+            if not (_plain(key) and _plain(item)):
+                return False
+        return True
+    if kind is list or kind is tuple or isinstance(value, (list, tuple)):
+        for item in value:
+            if not _plain(item):
+                return False
+        return True
+    if isinstance(value, str):  # (a vocabulary's value)
+        return len(value) <= LONGEST_TEXT and _CONTROL_SEARCH(value) is None
+    return True
+
+
+def _name_fault(value: Any, where: str) -> None:
     if isinstance(value, str):
         if len(value) > LONGEST_TEXT:
             raise ValueError(f"{where or 'text'} is {len(value):,} characters long; at most {LONGEST_TEXT:,}")
@@ -82,11 +110,11 @@ def check_text(value: Any, where: str = "") -> None:
                              "text may hold letters, digits, punctuation, spaces, new lines and tabs")
     elif isinstance(value, dict):
         for key, item in value.items():
-            check_text(key, where)
-            check_text(item, f"{where}.{key}" if where else str(key))
+            _name_fault(key, where)
+            _name_fault(item, f"{where}.{key}" if where else str(key))
     elif isinstance(value, (list, tuple)):
         for item in value:
-            check_text(item, where)
+            _name_fault(item, where)
 
 
 class Model(BaseModel):

@@ -3,6 +3,7 @@ commands racing on one record never both land (the second is a Conflict, nothing
 
 from __future__ import annotations
 
+import re
 import types
 from datetime import date, datetime, timezone
 from typing import Any, Literal, Union, get_args, get_origin
@@ -222,3 +223,34 @@ def test_text_with_a_control_character_is_refused_as_an_event_is_made_and_read_b
             effective_on=read["at"].date())
     stored = entry.collect_events()[0].model_dump_json().replace('"show"', '"show\\u001b"')
     assert ev.RecordRead.model_validate_json(stored, context=STORED).command == "show\x1b"
+
+
+@pytest.mark.parametrize("value, named", [
+    ({"needs": ["health", "ok\x07"]}, "needs holds a control character (U+0007)"),
+    ({"parts": {"views": {"child": "fine\x1b[2J"}}}, "parts.views.child holds a control character (U+001B)"),
+    ({"fields": {"bad\x00key": "value"}}, "fields holds a control character (U+0000)"),
+    ({"pair": ("ok", "c1\x85")}, "pair holds a control character (U+0085)"),
+    ({"text": "x" * 100_001}, "text is 100,001 characters long"),
+])
+def test_the_text_check_reaches_every_value_and_names_where_it_found_the_fault(value, named):
+    """Lists, tuples and mappings inside a value, their keys too, are checked, and the fault is
+    named by where it is (the check runs on every new event: it looks for a fault only when
+    the quick pass finds one)."""
+    from plantrail.domain.base import check_text
+
+    with pytest.raises(ValueError, match=re.escape(named)):
+        check_text(value)
+
+
+def test_the_text_check_lets_plain_text_and_values_without_text_through():
+    from enum import StrEnum
+
+    from plantrail.domain.base import check_text
+
+    class Kind(StrEnum):
+        BAD = "bad\x1b"
+
+    check_text({"when": date(2026, 12, 7), "at": datetime(2026, 12, 7, tzinfo=timezone.utc), "n": 3, "ok": True,
+                "none": None, "id": uuid4(), "lines": "one\ntwo\tthree", "x": 1.5})
+    with pytest.raises(ValueError, match="kind holds a control character"):
+        check_text({"kind": Kind.BAD})  # (a vocabulary's value is text too)
