@@ -82,7 +82,8 @@ def check_text(value: Any, where: str = "") -> None:
 def _plain(value: Any) -> bool:
     kind = type(value)
     if kind is str:
-        return len(value) <= LONGEST_TEXT and _CONTROL_SEARCH(value) is None
+        # (isprintable: no control character, nor a newline or tab, which the pattern then allows)
+        return len(value) <= LONGEST_TEXT and (value.isprintable() or _CONTROL_SEARCH(value) is None)
     if kind in _NO_TEXT:
         return True
     if kind is dict or isinstance(value, dict):
@@ -96,7 +97,7 @@ def _plain(value: Any) -> bool:
                 return False
         return True
     if isinstance(value, str):  # (a vocabulary's value)
-        return len(value) <= LONGEST_TEXT and _CONTROL_SEARCH(value) is None
+        return len(value) <= LONGEST_TEXT and (value.isprintable() or _CONTROL_SEARCH(value) is None)
     return True
 
 

@@ -254,3 +254,18 @@ def test_the_text_check_lets_plain_text_and_values_without_text_through():
                 "none": None, "id": uuid4(), "lines": "one\ntwo\tthree", "x": 1.5})
     with pytest.raises(ValueError, match="kind holds a control character"):
         check_text({"kind": Kind.BAD})  # (a vocabulary's value is text too)
+
+
+@given(st.text(max_size=12))
+@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+def test_the_text_check_refuses_exactly_the_text_holding_a_control_character(text):
+    """The quick pass (``str.isprintable``, then the pattern for what it cannot tell) agrees
+    with the pattern itself on any text."""
+    from plantrail.domain.base import check_text
+    from plantrail.domain.text import CONTROL
+
+    if CONTROL.search(text):
+        with pytest.raises(ValueError, match="control character"):
+            check_text({"field": [text]})
+    else:
+        check_text({"field": [text]})
