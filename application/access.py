@@ -105,8 +105,8 @@ class _Moved(Exception):
 
 def _check_restriction(restricted_to: list[str] | None, read: Read, roles: list[str]) -> None:
     if not may_read(restricted_to, read.actor or "", roles, read.purpose):
-        raise NotPermitted(f"the record of child {read.child} is restricted, and {read.actor} is not among those "
-                           "who may read it", rule="restriction",
+        raise NotPermitted(f"child {read.child} is restricted and {read.actor} may not read their record",
+                           rule="restriction",
                            fix="ask a team manager or records officer; an auditor reads it with --purpose TEXT")
 
 

@@ -42,6 +42,7 @@ def test_a_restricted_child_is_refused_to_others_and_the_refusal_logged(scene, t
         before = sh.reads_logged()
         done = sh(*args, actor="rc1")
         assert done.code == 1 and done.out == "" and "restricted" in done.err, args
+        assert max(len(line) for line in done.err.splitlines()) <= 80, done.err  # (an 80-column terminal)
         assert sh.reads_logged() == before + 1, args
         assert sh(*args, actor="au1").code == 1, args  # an auditor without a purpose
         sh.ok(*args, actor="sw1")  # allowed
