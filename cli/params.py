@@ -19,7 +19,7 @@ class DateType(click.ParamType):
         try:
             when = value if isinstance(value, date) else date.fromisoformat(value)
         except ValueError:
-            self.fail(f"'{value}' is not a date; write it YYYY-MM-DD, e.g. 2026-03-01", param, ctx)
+            self.fail(f"'{value}' is not a date (YYYY-MM-DD)", param, ctx)
         if not v.EARLIEST_DATE <= when <= v.LATEST_DATE:
             self.fail(f"{when.isoformat()} is not a date a record can hold; give one between "
                       f"{v.EARLIEST_DATE.isoformat()} and {v.LATEST_DATE.isoformat()}", param, ctx)

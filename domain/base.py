@@ -107,8 +107,8 @@ def _name_fault(value: Any, where: str) -> None:
             raise ValueError(f"{where or 'text'} is {len(value):,} characters long; at most {LONGEST_TEXT:,}")
         bad = CONTROL.search(value)
         if bad:
-            raise ValueError(f"{where or 'text'} holds a control character (U+{ord(bad.group()):04X}); "
-                             "text may hold letters, digits, punctuation, spaces, new lines and tabs")
+            raise ValueError(f"{where or 'text'} holds a control character (U+{ord(bad.group()):04X}), "
+                             "which no record may hold")  # (new lines and tabs are not among them)
     elif isinstance(value, dict):
         for key, item in value.items():
             _name_fault(key, where)

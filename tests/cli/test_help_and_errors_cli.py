@@ -102,3 +102,13 @@ def test_a_value_the_record_refuses_is_named_in_plain_words(sh: Shell) -> None:
     assert ran.err.startswith("error: child_ref holds a control character (U+001B)"), ran.err
     assert "--value" not in ran.err and "Value error" not in ran.err
     assert sh.ok("child", "list", "--json", actor="sw1").json() in ([], {"children": []})
+
+
+def test_the_commonest_refusals_of_a_mistyped_value_fit_an_80_column_terminal(sh: Shell) -> None:
+    """A control character in a field and an impossible date: one line each, within 80 columns."""
+    staffed(sh)
+    for args in (("child", "add", "K1", "--name", "A\x07B", "--born", "2020-01-01"),
+                 ("child", "add", "K1", "--name", "A B", "--born", "2020-02-30")):
+        ran = sh.refused(2, *args, actor="sw1")
+        assert max(len(line) for line in ran.err.splitlines()) <= 80, ran.err
+    assert sh.ok("child", "list", "--json", actor="sw1").json() in ([], {"children": []})
