@@ -105,8 +105,8 @@ class _Moved(Exception):
 
 def _check_restriction(restricted_to: list[str] | None, read: Read, roles: list[str]) -> None:
     if not may_read(restricted_to, read.actor or "", roles, read.purpose):
-        raise NotPermitted(f"child {read.child} is restricted and {read.actor} may not read their record",
-                           rule="restriction",
+        # (the reader's id is not repeated: theirs is the refusal, and the access log names them)
+        raise NotPermitted(f"the record of child {read.child} is restricted", rule="restriction",
                            fix="ask a team manager or records officer; an auditor reads it with --purpose TEXT")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import types
+from collections import OrderedDict, namedtuple
 from datetime import date, datetime, timezone
 from typing import Any, Literal, Union, get_args, get_origin
 from uuid import UUID, uuid4
@@ -225,12 +226,17 @@ def test_text_with_a_control_character_is_refused_as_an_event_is_made_and_read_b
     assert ev.RecordRead.model_validate_json(stored, context=STORED).command == "show\x1b"
 
 
+Pair = namedtuple("Pair", "first second")  # (a tuple of a kind of its own)
+
+
 @pytest.mark.parametrize("value, named", [
     ({"needs": ["health", "ok\x07"]}, "needs holds a control character (U+0007)"),
     ({"parts": {"views": {"child": "fine\x1b[2J"}}}, "parts.views.child holds a control character (U+001B)"),
     ({"fields": {"bad\x00key": "value"}}, "fields holds a control character (U+0000)"),
     ({"pair": ("ok", "c1\x85")}, "pair holds a control character (U+0085)"),
     ({"text": "x" * 100_001}, "text is 100,001 characters long"),
+    ({"kept": OrderedDict(note="a\x07")}, "kept.note holds a control character (U+0007)"),
+    ({"pair": Pair("ok", "b\x1b")}, "pair holds a control character (U+001B)"),
 ])
 def test_the_text_check_reaches_every_value_and_names_where_it_found_the_fault(value, named):
     """Lists, tuples and mappings inside a value, their keys too, are checked, and the fault is
