@@ -80,24 +80,19 @@ def check_text(value: Any, where: str = "") -> None:
 
 
 def _plain(value: Any) -> bool:
-    kind = type(value)
-    if kind is str:
-        # (isprintable: no control character, nor a newline or tab, which the pattern then allows)
-        return len(value) <= LONGEST_TEXT and (value.isprintable() or _CONTROL_SEARCH(value) is None)
-    if kind in _NO_TEXT:
+    if type(value) in _NO_TEXT:
         return True
-    if kind is dict or isinstance(value, dict):
+    if isinstance(value, str):  # (a vocabulary's values too)
+        # isprintable: no control character (nor a newline or tab, which the pattern then allows)
+        return len(value) <= LONGEST_TEXT and (value.isprintable() or _CONTROL_SEARCH(value) is None)
+    if isinstance(value, dict):
         for key, item in value.items():
             if not (_plain(key) and _plain(item)):
                 return False
-        return True
-    if kind is list or kind is tuple or isinstance(value, (list, tuple)):
+    elif isinstance(value, (list, tuple)):
         for item in value:
             if not _plain(item):
                 return False
-        return True
-    if isinstance(value, str):  # (a vocabulary's value)
-        return len(value) <= LONGEST_TEXT and (value.isprintable() or _CONTROL_SEARCH(value) is None)
     return True
 
 
