@@ -57,19 +57,21 @@ def changes(plan_id, review_id, as_json) -> None:  # type: ignore[no-untyped-def
 
     app = _app()
     document = changes_since(app, plan_id, review_id)
-    log_plan_read("changes", plan_of(app, plan_id))
+    plan = plan_of(app, plan_id)
+    log_plan_read("changes", plan)
     if as_json:
         emit(document, True)
         return
-    show_changes(app, document, plan_id)
+    show_changes(app, document, plan_id, plan)
 
 
-def show_changes(app, document, plan_id) -> None:  # type: ignore[no-untyped-def]
-    """``changes`` as text: the plan on top, then the margin notes (also the demo's)."""
+def show_changes(app, document, plan_id, plan=None) -> None:  # type: ignore[no-untyped-def]
+    """``changes`` as text: the plan on top (``plan``, the one whose read was logged, else read
+    here), then the margin notes (also the demo's)."""
     from plantrail.cli.render_changes import render_changes
     from plantrail.projections.current import current_plan
 
-    plan = current_plan(app, plan_id)
+    plan = plan if plan is not None else current_plan(app, plan_id)
     actors = {c["actor"] for c in document.get("changes", []) if c.get("actor")}
     render_changes(document, plan, child_name(app, plan["child"]), staff_names(app, actors))
 
