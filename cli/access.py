@@ -36,7 +36,7 @@ def access(record: str | None, staff: str | None, since: Any, as_json: bool) -> 
 
     if (record is None) == (staff is None):
         raise BadInput("name one child or plan, or give --by STAFF_ID", fix="e.g. access K100, or access --by sw1")
-    app = invocation().app()
+    app = invocation().reader_app()
     if staff is not None:
         app.staff_member(staff)  # an unknown id is bad input
         child, plan_id = None, None

@@ -41,7 +41,7 @@ def child_show(child_ref: str, as_json: bool) -> None:
     """
     from plantrail.projections.children import child_document
 
-    document = child_document(invocation().app(), child_ref)
+    document = child_document(invocation().reader_app(), child_ref)
     if document.get("erased"):
         from plantrail.cli.render import render_erased
 
@@ -126,7 +126,7 @@ def child_list(search: str | None, as_json: bool) -> None:
     from plantrail.cli import layout
     from plantrail.projections.children import find_children
 
-    found = find_children(invocation().app(), search)
+    found = find_children(invocation().reader_app(), search)
     hidden = hidden_children()
     rows = [row for row in found if row["child"] not in hidden]
     logged("child list", children=[row["child"] for row in rows])

@@ -89,6 +89,14 @@ class Invocation:
             self._app = self._open(reading_env(self.read_url), sealed=sealed)
         return self._app
 
+    def reader_app(self) -> Any:
+        """``app()`` for a read of records, its reader found first: in a store in login mode a
+        login bound to nobody (or naming another) is refused before anything is looked up, so
+        a refusal never says whether a child or a plan exists."""
+        app = self.app()
+        self.identify()
+        return app
+
     def access_log(self) -> Any:
         """The application the access log is written to: the store of ``--db``. Reads served
         by a standby (``--read-db``) log to the primary, opened apart from the application

@@ -13,7 +13,7 @@ from plantrail.cli.output import force_option, write_file
 
 
 def _app():  # type: ignore[no-untyped-def]
-    return invocation().app()
+    return invocation().reader_app()
 
 
 def _write(output: str | None, content: str | bytes, force: bool = False) -> None:

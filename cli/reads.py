@@ -9,7 +9,7 @@ from plantrail.cli.params import DATE, TIME, json_option
 
 
 def _app():  # type: ignore[no-untyped-def]
-    return invocation().app()
+    return invocation().reader_app()
 
 
 def _render():  # type: ignore[no-untyped-def]

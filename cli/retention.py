@@ -32,7 +32,7 @@ def retention_due(on: date | None, schedule: str | None, as_json: bool) -> None:
     from plantrail.projections.retention import retention_due as due
 
     rules = load_schedule(schedule)
-    app = invocation().app()
+    app = invocation().reader_app()
     children = due(app, on or app.today(), rules)
     document = {"children": children}
 

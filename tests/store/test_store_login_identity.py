@@ -143,3 +143,22 @@ def test_sqlite_has_no_logins_and_keeps_the_os_user(tmp_path: Path) -> None:
                     actor="tm1").out.strip()
     opened = _last_changes(shell, plan)
     assert (opened["actor"], opened["login"]) == ("tm1", getpass.getuser())
+
+
+def test_a_login_bound_to_nobody_cannot_tell_which_records_exist(store) -> None:
+    """Every read refuses an unbound login for who it is before it looks anything up: the same
+    refusal for a child or a plan that exists and for one that does not (child references can
+    be guessed; plan ids are taken by prefix), so nothing about the store leaks to it."""
+    shells, m, _, _ = store
+    bob, carol = shells["bob"], shells["carol"]
+    bob.ok("child", "add", "K5", "--name", "Kit Known", "--born", "2019-02-01")
+    plan = bob.ok("plan", "open", "K5", "--kind", "child-in-need", "--aim", "Safe", "--on", "2026-03-02").out.strip()
+    before = bob.events()
+    for child, plan_id in (("K5", plan[:8]), ("K4", "0000aaaa")):
+        for args in (("show", plan_id), ("show", plan_id, "--as-at", "2030-01-01T00:00:00"),
+                     ("show", plan_id, "--effective-on", "2026-04-01"), ("changes", plan_id),
+                     ("history", plan_id), ("history", child), ("report", "review-pack", plan_id),
+                     ("child", "show", child), ("export", "child", child), ("access", child), ("access", plan_id)):
+            done = carol(*args)
+            assert done.code == 1 and f"{m['carol']} is bound to no staff member" in done.err, (args, done.err)
+    assert bob.events() == before
