@@ -146,9 +146,9 @@ def test_sqlite_has_no_logins_and_keeps_the_os_user(tmp_path: Path) -> None:
 
 
 def test_a_login_bound_to_nobody_cannot_tell_which_records_exist(store) -> None:
-    """Every read refuses an unbound login for who it is before it looks anything up: the same
-    refusal for a child or a plan that exists and for one that does not (child references can
-    be guessed; plan ids are taken by prefix), so nothing about the store leaks to it."""
+    """Every read (and write) refuses an unbound login for who it is before it looks anything up:
+    the same refusal for a child or a plan that exists and for one that does not (child
+    references can be guessed; plan ids are taken by prefix), so nothing of the store leaks."""
     shells, m, _, _ = store
     bob, carol = shells["bob"], shells["carol"]
     bob.ok("child", "add", "K5", "--name", "Kit Known", "--born", "2019-02-01")
@@ -158,7 +158,11 @@ def test_a_login_bound_to_nobody_cannot_tell_which_records_exist(store) -> None:
         for args in (("show", plan_id), ("show", plan_id, "--as-at", "2030-01-01T00:00:00"),
                      ("show", plan_id, "--effective-on", "2026-04-01"), ("changes", plan_id),
                      ("history", plan_id), ("history", child), ("report", "review-pack", plan_id),
-                     ("child", "show", child), ("export", "child", child), ("access", child), ("access", plan_id)):
+                     ("child", "show", child), ("export", "child", child), ("access", child), ("access", plan_id),
+                     ("visit", "record", plan_id, "--on", "2026-03-03"),
+                     ("action", "end", plan_id, "A1", "--reason", "done"),
+                     ("child", "restrict", child, "--allow", "sw1", "--reason", "staff relative"),
+                     ("erase", "request", child, "--reason", "court order", "--authority", "Order 1")):
             done = carol(*args)
             assert done.code == 1 and f"{m['carol']} is bound to no staff member" in done.err, (args, done.err)
     assert bob.events() == before
