@@ -52,11 +52,28 @@ def walk(group: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[tup
 
 
 def tidy(root: click.Group) -> None:
-    """Every command of the tree: the formatter above, and its examples as shell lines."""
+    """Every command of the tree: the formatter above, its examples as shell lines, and its
+    long lists of choices in words."""
     for _, command in walk(root):
         command.context_class = Context
         if command.help:
             command.help = examples_as_lines(command.help)
+        for param in command.params:
+            _choices_in_words(param)
+
+
+LONGEST_CHOICES = 40  # click shows an option's choices as [a|b|...] on one line: past this, not in 80 columns
+
+
+def _choices_in_words(param: click.Parameter) -> None:
+    """An option whose choices do not fit beside it: named by what it is (AREA), its choices
+    listed in its help, which is wrapped."""
+    choices = getattr(param.type, "choices", None)
+    if not isinstance(param, click.Option) or not choices or param.metavar or param.name is None:
+        return
+    if len("|".join(map(str, choices))) > LONGEST_CHOICES:
+        param.metavar = param.name.upper()
+        param.help = f"{param.help or ''} One of: {', '.join(map(str, choices))}.".strip()
 
 
 def examples_as_lines(text: str) -> str:

@@ -25,6 +25,7 @@ def test_no_help_breaks_a_word_and_every_example_is_a_line_of_its_own() -> None:
         assert done.exit_code == 0, path
         lines = done.output.splitlines()
         assert not [line for line in lines if BROKEN.search(line.rstrip())], (path, done.output)
+        assert max(map(len, lines)) <= 80, (path, done.output)  # (long choices listed in words)
         if not isinstance(command, click.Group) or not path:
             examples = done.output.split("Example:\n", 1)
             assert len(examples) == 2, path
