@@ -21,8 +21,8 @@ class DateType(click.ParamType):
         except ValueError:
             self.fail(f"'{value}' is not a date (YYYY-MM-DD)", param, ctx)
         if not v.EARLIEST_DATE <= when <= v.LATEST_DATE:
-            self.fail(f"{when.isoformat()} is not a date a record can hold; give one between "
-                      f"{v.EARLIEST_DATE.isoformat()} and {v.LATEST_DATE.isoformat()}", param, ctx)
+            # (the years a record can hold: short enough for an 80-column terminal after click's own words)
+            self.fail(f"{when.isoformat()} is outside {v.EARLIEST_DATE.year}–{v.LATEST_DATE.year}", param, ctx)
         return when
 
 
