@@ -72,11 +72,11 @@ _CONTROL_SEARCH = CONTROL.search
 _NO_TEXT = frozenset({type(None), bool, int, float, date, datetime, UUID})  # values that hold no text
 
 
-def check_text(value: Any, where: str = "") -> None:
+def check_text(value: Any) -> None:
     """Refuse control characters (but newline and tab) and overlong text, in a value or
-    anywhere inside lists and mappings of it."""
+    anywhere inside lists and mappings of it (a mapping's values named by their keys)."""
     if not _plain(value):  # (every new event passes here: the fault is looked for, and named, only if there is one)
-        _name_fault(value, where)
+        _name_fault(value, "")
 
 
 def _plain(value: Any) -> bool:
