@@ -48,8 +48,8 @@ def logged_read(log: Any, read: Read) -> None:
     role revoked or a restriction recorded between the checks and the save refuses the save,
     and the read is decided again on the records as they are then."""
     if not read.actor:
-        raise BadInput("every read of a child's or a plan's records needs the staff member reading "
-                       "(it is logged)", fix="give --as STAFF_ID or set PLANTRAIL_AS")
+        raise BadInput("every read of a child's or a plan's records needs a reader (it is logged)",
+                       fix="give --as STAFF_ID or set PLANTRAIL_AS")
     for attempt in range(1, READ_RETRIES + 1):
         try:
             return _decide_and_log(log, read)

@@ -106,12 +106,15 @@ def test_a_value_the_record_refuses_is_named_in_plain_words(sh: Shell) -> None:
 
 
 def test_the_commonest_refusals_of_a_mistyped_value_fit_an_80_column_terminal(sh: Shell) -> None:
-    """A control character in a field, an impossible date and one outside the years a record can
-    hold: one line each, within 80 columns."""
+    """A control character in a field, an impossible date, one outside the years a record can hold,
+    a read with no reader: one line each, within 80 columns."""
     staffed(sh)
     for args in (("child", "add", "K1", "--name", "A\x07B", "--born", "2020-01-01"),
                  ("child", "add", "K1", "--name", "A B", "--born", "2020-02-30"),
                  ("child", "add", "K1", "--name", "A B", "--born", "1066-10-14")):
         ran = sh.refused(2, *args, actor="sw1")
         assert max(len(line) for line in ran.err.splitlines()) <= 80, ran.err
+    unnamed = sh("plans", env={"PLANTRAIL_AS": ""})  # a read with no reader (the shell names none)
+    assert unnamed.code == 2 and "needs a reader" in unnamed.err, unnamed.err
+    assert max(len(line) for line in unnamed.err.splitlines()) <= 80, unnamed.err
     assert sh.ok("child", "list", "--json", actor="sw1").json() in ([], {"children": []})
