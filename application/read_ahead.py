@@ -41,7 +41,7 @@ def plan_for_reader(app: Any, plan_id: UUID, staff_id: str) -> Plan | None:
     found: Stored | None = select(plan_id, reader_id)
     if found is None:
         return None
-    plan = fold_events(None, [app.mapper.to_domain_event(e) for e in found.get(plan_id, ())])
+    plan = fold_events(None, app.mapper.to_domain_events(found.get(plan_id, ())))
     if not isinstance(plan, Plan):
         return None  # (the plain read says there is no such plan, as it always has)
     # The reader, found or not (it was looked for), and whatever else the statement found: the
@@ -68,7 +68,7 @@ def reader_and_child(app: Any, staff_id: str, child_ref: str | None
     stored = ahead if ahead is not None and all(w in ahead for w in wanted) else app.recorder.select_records(wanted)
 
     def folded(record_id: UUID, kind: type) -> Any:
-        found = fold_events(None, [app.mapper.to_domain_event(e) for e in stored.get(record_id, ())])
+        found = fold_events(None, app.mapper.to_domain_events(stored.get(record_id, ())))
         return found if isinstance(found, kind) else None
 
     return folded(wanted[0], StaffMember), lambda: folded(wanted[1], Child) if child_ref is not None else None

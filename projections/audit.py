@@ -118,7 +118,7 @@ def _row_problem(app: Any, view: View, logged: list[Logged], row: dict[str, Any]
     if row is None:
         if not reached:
             return ""
-        folded = Folding(view.record_class, [app.mapper.to_domain_event(n) for n in logged])
+        folded = Folding(view.record_class, app.mapper.to_domain_events(logged))
         # An erased child's rows are deleted with the child's key (store/erasure.py).
         return "" if folded.record.erased else "the view has passed this record's events but holds no row for it"
     at = {n.originator_version: n for n in logged}
@@ -127,7 +127,7 @@ def _row_problem(app: Any, view: View, logged: list[Logged], row: dict[str, Any]
         return f"the row claims position {row['position']}, which is no event of this record"
     if reached and claimed < reached[-1].originator_version:
         return f"the row is of version {claimed}, behind the view's position (version {reached[-1].originator_version})"
-    events = [app.mapper.to_domain_event(n) for n in logged if n.originator_version <= claimed]
+    events = app.mapper.to_domain_events(n for n in logged if n.originator_version <= claimed)
     expected = dict(zip(view.table.columns, view.row(logged[0].originator_id, Folding(view.record_class, events),
                                                      at[claimed].id)))
     differs = [c for c in view.table.columns if _value(row.get(c)) != _value(expected[c])]
@@ -211,7 +211,7 @@ def check_snapshots(app: Any) -> list[Finding]:
 
 def _snapshot_of(app: Any, topic: str, logged: list[Logged]) -> Any:
     """What a snapshot of the record at the last of these events holds."""
-    record = Folding(resolve_topic(topic), [app.mapper.to_domain_event(n) for n in logged]).record
+    record = Folding(resolve_topic(topic), app.mapper.to_domain_events(logged)).record
     return ([orjson.loads(e.model_dump_json()) for e in record.entries],
             {str(v): f for v, f in record.corrections.items()}, sorted(record.voided))
 

@@ -96,7 +96,7 @@ class View:
         for record_id, notes in touched.items():
             # Corrections were gathered after the record's own events: back into log order.
             notes = sorted(notes, key=lambda n: n.id)
-            events = [session.app.mapper.to_domain_event(n) for n in notes]
+            events = session.app.mapper.to_domain_events(notes)
             folding = session.fold(self.record_class, record_id, events)
             rows.append(self.row(record_id, folding, notes[-1].id))
         return rows

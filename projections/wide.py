@@ -173,7 +173,7 @@ def _fold_share(app: Any, names: list[str], after: int, upto: int, first: UUID, 
         for record_id, logged in _by_record(batch):
             view = owner.get(logged[0].topic)
             if view is not None:  # staff records have no view
-                folding = Folding(view.record_class, [app.mapper.to_domain_event(n) for n in logged])
+                folding = Folding(view.record_class, app.mapper.to_domain_events(logged))
                 rows[view.name].append(view.row(record_id, folding, logged[-1].id))
         if sum(map(len, rows.values())) >= ROWS_A_WRITE:
             _write(app, views, rows)

@@ -3,15 +3,16 @@ and aggregate8 examples, which keep the mapper and transcoder in their persisten
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import orjson
-from eventsourcing.persistence import Mapper, StoredEvent, Transcoder
+from eventsourcing.persistence import EventStore, Mapper, StoredEvent, Transcoder
 from eventsourcing.utils import TopicError, get_topic, resolve_topic
 
 from plantrail.domain.base import STORED  # events read back are read as recorded
 from plantrail.domain.events import Erased, Unrecognised
-from plantrail.store.sealing import Sealer, Unreadable, is_sealed, seal, subject_of_state, unseal
+from plantrail.store.sealing import Opener, Sealer, Unreadable, is_sealed, seal, subject_of_state
 
 
 class PydanticMapper(Mapper):
@@ -44,43 +45,70 @@ class PydanticMapper(Mapper):
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        state = stored_event.state
+        return self.to_domain_events((stored_event,))[0]
+
+    def to_domain_events(self, stored_events: Iterable[StoredEvent]) -> list[Any]:
+        """Stored events as events, in order: a read's (a record's, or a batch of a log's) opened
+        with one ``Opener``, which looks a run's key up once (store/sealing.py)."""
         sealer = self.sealer
-        if sealer is not None:
-            if is_sealed(state):
-                return self._unsealed(stored_event, sealer)
-            if stored_event.originator_version == 1:
-                sealer.noted(stored_event.originator_id, None)  # a plain record (staff)
+        if sealer is None:
+            return [self._event(stored, stored.state) for stored in stored_events]
+        opener = None
+        events = []
+        for stored in stored_events:
+            state = stored.state
+            if not is_sealed(state):
+                if stored.originator_version == 1:
+                    sealer.noted(stored.originator_id, None)  # a plain record (staff)
+                events.append(self._event(stored, state))
+                continue
+            if stored.originator_version == 1:
+                sealer.noted(stored.originator_id, subject_of_state(state))
+            if opener is None:
+                opener = Opener(sealer.keyring)
+            try:
+                data = opener.open(state, stored.originator_id, stored.originator_version)
+            except Unreadable as e:  # the child's key destroyed: what is left is the plain part
+                events.append(Erased.of(stored.originator_id, stored.originator_version, stored.topic, e.fields))
+                continue
+            events.append(self._event(stored, data))
+        return events
+
+    def _event(self, stored: StoredEvent, state: bytes) -> Any:
         if self.cipher:
             state = self.cipher.decrypt(state)
         if self.compressor:
             state = self.compressor.decompress(state)
         try:
-            cls = resolve_topic(stored_event.topic)
+            cls = resolve_topic(stored.topic)
             if isinstance(self.transcoder, OrjsonTranscoder):
                 return cls.model_validate_json(state, context=STORED)  # pydantic parses the JSON bytes itself: faster
             return cls.model_validate(self.transcoder.decode(state), context=STORED)
         except (TopicError, AttributeError, TypeError, ValueError):
             # A kind of event this version does not know, or cannot read: shown as such, and
             # the rest of its record stays readable (it changes nothing).
-            return Unrecognised.of(stored_event.originator_id, stored_event.originator_version,
-                                   stored_event.topic, state)
+            return Unrecognised.of(stored.originator_id, stored.originator_version, stored.topic, state)
 
 
-    def _unsealed(self, stored_event: StoredEvent, sealer: Sealer) -> Any:
-        if stored_event.originator_version == 1:
-            sealer.noted(stored_event.originator_id, subject_of_state(stored_event.state))
-        try:
-            data = unseal(stored_event.state, stored_event.originator_id, stored_event.originator_version,
-                          sealer.keyring)
-        except Unreadable as e:  # the child's key destroyed: what is left is the plain part
-            return Erased.of(stored_event.originator_id, stored_event.originator_version, stored_event.topic,
-                             e.fields)
-        try:
-            return resolve_topic(stored_event.topic).model_validate_json(data, context=STORED)
-        except (TopicError, AttributeError, TypeError, ValueError):
-            return Unrecognised.of(stored_event.originator_id, stored_event.originator_version,
-                                   stored_event.topic, data)
+class RecordsEventStore(EventStore):
+    """The library's event store, asking the mapper for a record's events together, not one
+    by one (``PydanticMapper.to_domain_events``): what every load of a record reads through."""
+
+    def get(self, originator_id: Any, *, gt: int | None = None, lte: int | None = None, desc: bool = False,
+            limit: int | None = None) -> Iterator[Any]:
+        stored = self.recorder.select_events(originator_id=originator_id, gt=gt, lte=lte, desc=desc, limit=limit)
+        return iter(self.mapper.to_domain_events(stored))
+
+
+class RecordsEventStoreMixin:
+    """For a store's infrastructure factory: its event store is a ``RecordsEventStore`` where
+    its mapper is plantrail's (the library's own, as in the library's own tests, keeps its own)."""
+
+    def event_store(self, mapper: Any = None, recorder: Any = None) -> EventStore:
+        mapper = mapper or self.mapper()  # type: ignore[attr-defined]
+        recorder = recorder or self.application_recorder()  # type: ignore[attr-defined]
+        kind = RecordsEventStore if isinstance(mapper, PydanticMapper) else EventStore
+        return kind(mapper=mapper, recorder=recorder)
 
 
 class OrjsonTranscoder(Transcoder):

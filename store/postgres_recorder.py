@@ -11,6 +11,7 @@ from eventsourcing.persistence import ApplicationRecorder, InterfaceError, Opera
 from eventsourcing.postgres import (
     PostgresApplicationRecorder,
     PostgresDatastore,
+    PostgresFactory,
 )
 from eventsourcing.utils import retry
 from psycopg import sql
@@ -29,6 +30,7 @@ from plantrail.store.commands import (
 from plantrail.store.guards import PG_GUARD_TRIGGERS, pg_guard_statements
 from plantrail.store.keys import KEYS_TABLE, Keyring, pg_keys_statements
 from plantrail.store.log import partial_indexes
+from plantrail.store.mapper import RecordsEventStoreMixin
 from plantrail.store.pg_arrays import bytea_array, int8_array, int8s_of, text_array, uuid_array
 from plantrail.store.pg_save import PreparedSave
 from plantrail.store.quirks import also_on_connect, hottest_first, kept_cursor
@@ -390,3 +392,7 @@ def _by_record(rows: Sequence[Any]) -> dict[Any, list[StoredEvent]]:
         found.setdefault(r[0], []).append(
             StoredEvent(originator_id=r[0], originator_version=r[1], topic=r[2], state=bytes(r[3])))
     return found
+
+
+class PostgresRecordsFactory(RecordsEventStoreMixin, PostgresFactory):
+    """The library's PostgreSQL factory, whose event store opens a record's events together."""

@@ -149,27 +149,50 @@ _KEY_END = _KEY_AT + 32 + len(b'",')  # the key's hex id is 32 characters
 _BOX = b',"_box":"'  # cannot occur unescaped inside a JSON string: the last one is the box
 
 
-def unseal(state: bytes, originator_id: UUID, version: int, keyring: Keyring) -> bytes:
-    """A sealed state as the event's JSON, opened with the child's key; Unreadable if the key
-    is gone. Bytes in, bytes out: pydantic parses the joined JSON itself. (Every event of every
-    read passes here: written to slice the state as few times as it can.)"""
-    if not state.startswith(SEALED):
-        return _unseal_json(state, originator_id, version, keyring)
-    key = keyring.key(state[2:18].hex())
-    try:
-        end = _PLAIN_AT + _LENGTH.unpack_from(state, 18)[0]
-    except struct.error:  # cut short before the plain part's length
-        end = len(state) + 1
-    if key is None:
-        raise Unreadable(orjson.loads(state[_PLAIN_AT:end]))
-    personal = _opened(key, state[end:end + NONCE], state[end + NONCE:], originator_id, version)
-    if personal == b"{}":
-        return state[_PLAIN_AT:end]
-    return b"".join((state[_PLAIN_AT:end - 1], b",", personal[1:]))
+class Opener:
+    """Opens the sealed events of one read, in order: ``open`` gives a sealed state as the
+    event's JSON (bytes in, bytes out: pydantic parses the joined JSON itself), or raises
+    Unreadable if the child's key is gone. The events of a read come a record at a time, all
+    sealed with one key: the key is looked up and the record's id made into bytes once a run,
+    not once an event (every event of every read passes here). Made for one read and let go
+    with it, so it holds a child's key no longer than the read does: an erasure's forgetting of
+    the key (``Keyring.forget``) reaches every later read."""
+
+    __slots__ = ("keyring", "_key_id", "_key", "_record", "_record_bytes")
+
+    def __init__(self, keyring: Keyring) -> None:
+        self.keyring = keyring
+        self._key_id: bytes | None = None
+        self._key: Any = None
+        self._record = -1  # the record's id as an int (UUID's own == is a call of its own)
+        self._record_bytes = b""
+
+    def open(self, state: bytes, originator_id: UUID, version: int) -> bytes:
+        if not state.startswith(SEALED):
+            return _unseal_json(state, originator_id, version, self.keyring)
+        key_id = state[2:18]
+        if key_id != self._key_id:
+            self._key_id, self._key = key_id, self.keyring.key(key_id.hex())
+        try:
+            end = _PLAIN_AT + _LENGTH.unpack_from(state, 18)[0]
+        except struct.error:  # cut short before the plain part's length
+            end = len(state) + 1
+        if self._key is None:
+            raise Unreadable(orjson.loads(state[_PLAIN_AT:end]))
+        if originator_id.int != self._record:
+            self._record, self._record_bytes = originator_id.int, originator_id.bytes
+        try:
+            personal = self._key.decrypt(state[end:end + NONCE], state[end + NONCE:],
+                                         self._record_bytes + _VERSION.pack(version))
+        except (InvalidTag, ValueError):  # (ValueError: no nonce where the box should be: cut short)
+            raise _not_opening(originator_id, version) from None
+        if personal == b"{}":
+            return state[_PLAIN_AT:end]
+        return b"".join((state[_PLAIN_AT:end - 1], b",", personal[1:]))
 
 
 def _unseal_json(state: bytes, originator_id: UUID, version: int, keyring: Keyring) -> bytes:
-    """``unseal`` of a state sealed before the binary box."""
+    """``Opener.open`` of a state sealed before the binary box."""
     at = state.rfind(_BOX)
     key = keyring.key(key_hex(state))
     if key is None:
@@ -188,8 +211,12 @@ def _opened(key: Any, nonce: bytes, box: bytes, originator_id: UUID, version: in
     try:
         return key.decrypt(nonce, box, _aad(originator_id, version))
     except (InvalidTag, ValueError):  # (ValueError: no nonce where the box should be: cut short)
-        raise KekProblem(f"event {originator_id}/{version} does not open with its child's key: the key row "
-                         "or the event was altered (run `plantrail verify`)") from None
+        raise _not_opening(originator_id, version) from None
+
+
+def _not_opening(originator_id: UUID, version: int) -> KekProblem:
+    return KekProblem(f"event {originator_id}/{version} does not open with its child's key: the key row "
+                      "or the event was altered (run `plantrail verify`)")
 
 
 def plain_part(state: bytes) -> bytes:

@@ -17,6 +17,8 @@ MAPPER_TOPICS = {"MAPPER_TOPIC": "plantrail.store.mapper:PydanticMapper",
                  "TRANSCODER_TOPIC": "plantrail.store.mapper:OrjsonTranscoder"}
 SQLITE_RECORDER_TOPIC = "plantrail.store.sqlite_recorder:ChainedSQLiteApplicationRecorder"
 POSTGRES_RECORDER_TOPIC = "plantrail.store.postgres_recorder:ChainedPostgresApplicationRecorder"
+SQLITE_FACTORY_TOPIC = "plantrail.store.sqlite_recorder:SQLiteRecordsFactory"
+POSTGRES_FACTORY_TOPIC = "plantrail.store.postgres_recorder:PostgresRecordsFactory"
 CONNECT_TIMEOUT = 5  # seconds; keeps "store unavailable" well inside 10 s
 
 
@@ -118,12 +120,12 @@ def env_for_url(url: str) -> dict[str, str]:
     common = {**MAPPER_TOPICS, "PLANTRAIL_KEK": kek_path(parsed)}
     if isinstance(parsed, SQLiteURL):
         return {**common,
-                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "PERSISTENCE_MODULE": SQLITE_FACTORY_TOPIC,
                 "APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER_TOPIC,
                 "SQLITE_DBNAME": str(parsed.path),
                 "SQLITE_LOCK_TIMEOUT": "5"}
     env = {**common,
-           "PERSISTENCE_MODULE": "eventsourcing.postgres",
+           "PERSISTENCE_MODULE": POSTGRES_FACTORY_TOPIC,
            "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
            "POSTGRES_DBNAME": parsed.dbname,
            "POSTGRES_HOST": parsed.host,

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore, SQLiteFactory
 
 from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE, GENESIS, next_link
 from plantrail.store.commands import (
@@ -20,6 +20,7 @@ from plantrail.store.commands import (
 from plantrail.store.guards import SQLITE_GUARDS
 from plantrail.store.keys import SQLITE_KEYS_DDL, Keyring
 from plantrail.store.log import partial_indexes
+from plantrail.store.mapper import RecordsEventStoreMixin
 from plantrail.store.sealing import attach_sealer, envelope_at
 from plantrail.store.subscription import PollingSubscription
 from plantrail.store.view_tables import VIEW_TABLES, view_ddl
@@ -165,3 +166,7 @@ def _check_unchanged(c: SQLiteCursor, reads: list[tuple[Any, int]]) -> None:
 def _stored_id(record_id: Any) -> Any:
     """A record id as this table keeps it: a uuid as its hex (the library's form)."""
     return record_id.hex if isinstance(record_id, UUID) else record_id
+
+
+class SQLiteRecordsFactory(RecordsEventStoreMixin, SQLiteFactory):
+    """The library's SQLite factory, whose event store opens a record's events together."""

@@ -47,11 +47,11 @@ class TestApplicationWithPlantrailPostgres(_Application):
 
 
 class TestExampleApplicationWithPlantrailSQLite(_WithPlantrailStore, ExampleApplicationTestCase):
-    expected_factory_topic = "eventsourcing.sqlite:SQLiteFactory"
+    expected_factory_topic = "plantrail.store.sqlite_recorder:SQLiteRecordsFactory"
 
 
 class TestExampleApplicationWithPlantrailPostgres(_WithPlantrailStore, ExampleApplicationTestCase):
-    expected_factory_topic = "eventsourcing.postgres:PostgresFactory"
+    expected_factory_topic = "plantrail.store.postgres_recorder:PostgresRecordsFactory"
     pg = True
 
 

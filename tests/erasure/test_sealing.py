@@ -282,7 +282,7 @@ def test_a_binary_box_cut_short_or_altered_is_a_clear_refusal() -> None:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     from plantrail.store.keys import KekProblem
-    from plantrail.store.sealing import SEALED, unseal
+    from plantrail.store.sealing import SEALED, Opener
 
     class OneKey:
         def key(self, subject: str) -> AESGCM:
@@ -292,7 +292,7 @@ def test_a_binary_box_cut_short_or_altered_is_a_clear_refusal() -> None:
     for state in (SEALED + subject[:5], SEALED + subject + b"\xff\xff\xff\xff{}",
                   SEALED + subject + b"\x00\x00\x00\x02{}" + b"n" * 12 + b"not the box's tag"):
         with pytest.raises(KekProblem, match="does not open with its child's key"):
-            unseal(state, UUID(int=7), 1, OneKey())  # type: ignore[arg-type]
+            Opener(OneKey()).open(state, UUID(int=7), 1)  # type: ignore[arg-type]
 
 
 def _key_rows(url: str) -> set[str]:

@@ -18,7 +18,7 @@ def test_default_url_follows_xdg(monkeypatch, tmp_path):
 
 def test_sqlite_settings_make_nothing_prepare_makes_the_folder(tmp_path):
     env = env_for_url(f"sqlite:///{tmp_path}/a/b/store.sqlite")
-    assert env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
+    assert env["PERSISTENCE_MODULE"] == "plantrail.store.sqlite_recorder:SQLiteRecordsFactory"
     assert env["SQLITE_DBNAME"] == f"{tmp_path}/a/b/store.sqlite"
     assert env["APPLICATION_RECORDER_TOPIC"] == "plantrail.store.sqlite_recorder:ChainedSQLiteApplicationRecorder"
     assert "IS_SNAPSHOTTING_ENABLED" not in env  # records load from their events, never snapshots
@@ -34,7 +34,7 @@ def test_sqlite_relative_path(tmp_path, monkeypatch):
 
 def test_postgres_env():
     env = env_for_url("postgres://alice:s%40cret@db.example:6543/records?schema=plans")
-    assert env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
+    assert env["PERSISTENCE_MODULE"] == "plantrail.store.postgres_recorder:PostgresRecordsFactory"
     assert (env["POSTGRES_USER"], env["POSTGRES_PASSWORD"]) == ("alice", "s@cret")
     assert (env["POSTGRES_HOST"], env["POSTGRES_PORT"], env["POSTGRES_DBNAME"]) == ("db.example", "6543", "records")
     assert env["POSTGRES_SCHEMA"] == "plans"
