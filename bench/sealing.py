@@ -5,13 +5,15 @@
 Two fresh stores, one sealing each child's content (as plantrail runs), one storing it plain
 (``PLANTRAIL_SEALING=off``, which only this comparison uses). Commands and imports run on them in
 interleaved rounds (medians); then reads of random plans, the stores taking turns read by read
-(p50/p99 of ``show``: a fold from the log, every event opened); then each store's views rebuilt
+(p50/p99 of ``show``: a fold from the log, every event opened), and the CPU a read takes, in
+blocks of reads in turns (a read's own cost, apart from the server's); then each store's views rebuilt
 from the log, twice each, alternating. The machine is shared: interleaving keeps it fair.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import sys
 import time
@@ -66,6 +68,7 @@ def main() -> None:
                 imp[name].append(counts["events"] / (time.perf_counter() - t))
         stores = {name: (app, plan_ids(app)) for name, app in apps.items()}
         reads = reads_in_turn(stores, args.reads, read_current)
+        read_cpu = cpu_a_read(stores, max(50, args.reads // 20))
         events = {name: app.recorder.max_notification_id() for name, app in apps.items()}
         rebuilt: dict[str, list[float]] = {k: [] for k in apps}
         for _ in range(2):
@@ -75,7 +78,7 @@ def main() -> None:
                 rebuilt[name].append(events[name] / (time.perf_counter() - t))
         figures = {name: {
             "commands_per_s": statistics.median(cmd[name]), "import_events_per_s": statistics.median(imp[name]),
-            "read_p50_ms": pct(reads[name], 50), "read_p99_ms": pct(reads[name], 99),
+            "read_p50_ms": pct(reads[name], 50), "read_p99_ms": pct(reads[name], 99), "read_cpu_us": read_cpu[name],
             "rebuild_events_per_s": max(rebuilt[name]), "events": events[name]} for name in apps}
         for name, f in figures.items():
             print(f"{name:7} commands/s {f['commands_per_s']:7.0f}   import events/s {f['import_events_per_s']:7.0f}"
@@ -84,8 +87,25 @@ def main() -> None:
         s, p = figures["sealed"], figures["plain"]
         print(f"cost of sealing: commands {1 - s['commands_per_s'] / p['commands_per_s']:+.1%}, "
               f"import {1 - s['import_events_per_s'] / p['import_events_per_s']:+.1%}, "
-              f"read p99 {s['read_p99_ms'] / p['read_p99_ms'] - 1:+.1%}, "
+              f"read p99 {s['read_p99_ms'] / p['read_p99_ms'] - 1:+.1%} "
+              f"(CPU a read {s['read_cpu_us']:.0f} against {p['read_cpu_us']:.0f} µs: "
+              f"{s['read_cpu_us'] / p['read_cpu_us'] - 1:+.1%}), "
               f"rebuild {1 - s['rebuild_events_per_s'] / p['rebuild_events_per_s']:+.1%}")
+
+
+def cpu_a_read(stores: dict[str, tuple[object, list[object]]], reads: int, rounds: int = 8) -> dict[str, float]:
+    """The process's CPU time a read (µs, median of ``rounds`` blocks of ``reads``, the stores in
+    turns): what sealing costs a read, apart from the waits on the server a p99 also holds."""
+    rnd = random.Random(11)
+    cpu: dict[str, list[float]] = {name: [] for name in stores}
+    for _ in range(rounds):
+        for name, (app, ids) in stores.items():
+            chosen = [rnd.choice(ids) for _ in range(reads)]
+            t = time.process_time()
+            for pid in chosen:
+                read_current(app, pid)
+            cpu[name].append((time.process_time() - t) / reads * 1e6)
+    return {name: statistics.median(times) for name, times in cpu.items()}
 
 
 if __name__ == "__main__":
