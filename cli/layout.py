@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.padding import Padding
 from rich.table import Table
@@ -27,6 +28,7 @@ from plantrail.cli.output import visible
 
 TEXT_MIN = 20  # the narrowest a wrapped text column may be in a table
 BLOCK_INDENT = 2
+PAIRS_GAP = 2  # spaces between a label and its value
 
 
 _TRAILING = re.compile(r" +((?:\x1b\[[0-9;]*m)*)$")
@@ -68,8 +70,9 @@ def console() -> Console:
     """The console of this invocation: no markup, emoji or highlighting of what is printed.
     One a stdout (a test that captures stdout gets a console of its own)."""
     if not _made or _made[0][0] is not sys.stdout:
-        _made[:] = [(sys.stdout, _Console(file=_Trimmed(sys.stdout), soft_wrap=False, markup=False, emoji=False,
-                                          highlight=False))]
+        made = _Console(file=_Trimmed(sys.stdout), soft_wrap=False, markup=False, emoji=False, highlight=False)
+        made.size = made.size  # found once: rich otherwise asks the terminal and environment at every line
+        _made[:] = [(sys.stdout, made)]
     return _made[0][1]
 
 
@@ -130,14 +133,21 @@ def rule(title: str) -> None:
 
 def pairs(items: Iterable[tuple[str, Any]], *, indent: int = 0) -> None:
     """Label and value a line, the values wrapped under themselves; empty values left out."""
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(no_wrap=True, style="bold")
-    grid.add_column(overflow="fold")
-    shown = [(name, cell(value)) for name, value in items if cell(value) != ""]
+    shown = [(name, text) for name, value in items if (text := cell(value)) != ""]
+    if not shown:
+        return
+    # The columns' widths are given, as rich would find them (the labels' longest; the rest of
+    # the line for the values, whose lines end where their text does: _Trimmed), so rich need
+    # not measure every cell: that was most of the time a plan took to print.
+    labels = max(cell_len(name) for name, _ in shown)
+    room = width() - indent - labels - PAIRS_GAP
+    fixed = room >= TEXT_MIN  # (narrower: rich shares out what room there is)
+    grid = Table.grid(padding=(0, PAIRS_GAP))
+    grid.add_column(no_wrap=True, style="bold", width=labels if fixed else None)
+    grid.add_column(overflow="fold", width=room if fixed else None)
     for name, text in shown:
         grid.add_row(Text(name), Text(text))
-    if shown:
-        console().print(Padding(grid, (0, 0, 0, indent), expand=False) if indent else grid)
+    console().print(Padding(grid, (0, 0, 0, indent), expand=False) if indent else grid)
 
 
 def records(title: str | None, rows: Sequence[dict[str, Any]], fields: Sequence[Field] | None = None, *,
