@@ -71,7 +71,9 @@ def console() -> Console:
     One a stdout (a test that captures stdout gets a console of its own)."""
     if not _made or _made[0][0] is not sys.stdout:
         made = _Console(file=_Trimmed(sys.stdout), soft_wrap=False, markup=False, emoji=False, highlight=False)
-        made.size = made.size  # found once: rich otherwise asks the terminal and environment at every line
+        # Its size found once: rich otherwise asks the terminal and the environment at every line.
+        # (rich's size is a column short of the width set on a legacy Windows console.)
+        made.size = (made.width + made.legacy_windows, made.height)
         _made[:] = [(sys.stdout, made)]
     return _made[0][1]
 
@@ -141,7 +143,9 @@ def pairs(items: Iterable[tuple[str, Any]], *, indent: int = 0) -> None:
     # not measure every cell: that was most of the time a plan took to print.
     labels = max(cell_len(name) for name, _ in shown)
     room = width() - indent - labels - PAIRS_GAP
-    fixed = room >= TEXT_MIN  # (narrower: rich shares out what room there is)
+    # Narrower, rich shares out what room there is; a tab (which rich measures as nothing) or a
+    # value of blank lines is laid out by its measuring too, as it always was.
+    fixed = room >= TEXT_MIN and all("\t" not in text and text.strip() for _, text in shown)
     grid = Table.grid(padding=(0, PAIRS_GAP))
     grid.add_column(no_wrap=True, style="bold", width=labels if fixed else None)
     grid.add_column(overflow="fold", width=room if fixed else None)

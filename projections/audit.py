@@ -127,7 +127,7 @@ def _row_problem(app: Any, view: View, logged: list[Logged], row: dict[str, Any]
         return f"the row claims position {row['position']}, which is no event of this record"
     if reached and claimed < reached[-1].originator_version:
         return f"the row is of version {claimed}, behind the view's position (version {reached[-1].originator_version})"
-    events = app.mapper.to_domain_events(n for n in logged if n.originator_version <= claimed)
+    events = app.mapper.to_domain_events([n for n in logged if n.originator_version <= claimed])
     expected = dict(zip(view.table.columns, view.row(logged[0].originator_id, Folding(view.record_class, events),
                                                      at[claimed].id)))
     differs = [c for c in view.table.columns if _value(row.get(c)) != _value(expected[c])]

@@ -3,7 +3,7 @@ and aggregate8 examples, which keep the mapper and transcoder in their persisten
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import orjson
@@ -47,9 +47,10 @@ class PydanticMapper(Mapper):
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         return self.to_domain_events((stored_event,))[0]
 
-    def to_domain_events(self, stored_events: Iterable[StoredEvent]) -> list[Any]:
+    def to_domain_events(self, stored_events: Sequence[StoredEvent]) -> list[Any]:
         """Stored events as events, in order: a read's (a record's, or a batch of a log's) opened
-        with one ``Opener``, which looks a run's key up once (store/sealing.py)."""
+        with one ``Opener``, which looks a run's key up once (store/sealing.py). Events already
+        read, not a generator still reading: the opener holds a key until the call returns."""
         sealer = self.sealer
         if sealer is None:
             return [self._event(stored, stored.state) for stored in stored_events]

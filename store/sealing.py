@@ -154,7 +154,8 @@ class Opener:
     event's JSON (bytes in, bytes out: pydantic parses the joined JSON itself), or raises
     Unreadable if the child's key is gone. The events of a read come a record at a time, all
     sealed with one key: the key is looked up and the record's id made into bytes once a run,
-    not once an event (every event of every read passes here). Made for one read and let go
+    not once an event (every event of every read passes here; an event sealed before the binary
+    box still looks its key up itself, as it always did). Made for one read and let go
     with it, so it holds a child's key no longer than the read does: an erasure's forgetting of
     the key (``Keyring.forget``) reaches every later read."""
 

@@ -1,7 +1,7 @@
 """A read opens its events together (one key lookup a run of one record's events), and what it
-makes is exactly what opening them one by one makes: sealed events, events sealed before the
-binary box, plain ones (staff) and an erased child's, records interleaved as a catch-up reads
-them."""
+makes is exactly what opening them one by one makes — each event with an opener of its own,
+nothing carried from one event to the next: sealed events, events sealed before the binary
+box, plain ones (staff) and an erased child's, records interleaved as a catch-up reads them."""
 
 from __future__ import annotations
 
