@@ -21,7 +21,7 @@ from uuid import UUID
 import orjson
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.utils import get_topic
+from eventsourcing.utils import Environment, get_topic
 
 from plantrail.application.identity import CLAIMED, acting_staff
 from plantrail.application.kept import KeptRecords
@@ -47,6 +47,11 @@ CONFLICT_RETRIES = 10
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+# The eventsourcing library's options plantrail keeps off: it seals each child's content itself
+# and never reads snapshots (docs/integrity.md), whatever the process's environment says.
+LIBRARY_OFF = {"CIPHER_TOPIC": "", "CIPHER_KEY": "", "COMPRESSOR_TOPIC": "", "IS_SNAPSHOTTING_ENABLED": "no"}
 
 
 class PlanRecords(Application):
@@ -89,6 +94,20 @@ class PlanRecords(Application):
         self.saved_events: tuple[Event, ...] = ()
         # Records read with a plan for the logged read that follows (application/read_ahead.py).
         self.read_ahead: dict[UUID, list[Any]] | None = None
+
+    def construct_env(self, name: str, env: dict[str, str] | None = None) -> Environment:
+        """The settings given (the store URL's) and LIBRARY_OFF win over the environment in both
+        the library's spellings (``KEY``, and ``PLANTRAIL_KEY``, read first). Else a compressor or
+        cipher of the library's would wrap sealed events (unreadable; ``verify`` ALTERED), and
+        ``PLANTRAIL_SQLITE_DBNAME`` would send writes to another store than ``--db`` names."""
+        built = super().construct_env(name, env)
+        given = {**LIBRARY_OFF, **(env or {})}
+        for key, value in given.items():
+            built[key] = value
+            for spelling in built.create_keys(key)[:-1]:  # (the name's spelling, read first)
+                if spelling not in given:
+                    built.pop(spelling, None)
+        return built
 
     # ================================================================== commands
     _commands_made = False

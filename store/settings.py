@@ -124,19 +124,18 @@ def env_for_url(url: str) -> dict[str, str]:
                 "APPLICATION_RECORDER_TOPIC": SQLITE_RECORDER_TOPIC,
                 "SQLITE_DBNAME": str(parsed.path),
                 "SQLITE_LOCK_TIMEOUT": "5"}
-    env = {**common,
-           "PERSISTENCE_MODULE": POSTGRES_FACTORY_TOPIC,
-           "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
-           "POSTGRES_DBNAME": parsed.dbname,
-           "POSTGRES_HOST": parsed.host,
-           "POSTGRES_PORT": str(parsed.port),
-           "POSTGRES_USER": parsed.user,
-           "POSTGRES_PASSWORD": parsed.password,
-           "POSTGRES_LOCK_TIMEOUT": "5",
-           "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT)}
-    if parsed.schema:
-        env["POSTGRES_SCHEMA"] = parsed.schema
-    return env
+    return {**common,
+            "PERSISTENCE_MODULE": POSTGRES_FACTORY_TOPIC,
+            "APPLICATION_RECORDER_TOPIC": POSTGRES_RECORDER_TOPIC,
+            "POSTGRES_DBNAME": parsed.dbname,
+            "POSTGRES_HOST": parsed.host,
+            "POSTGRES_PORT": str(parsed.port),
+            "POSTGRES_USER": parsed.user,
+            "POSTGRES_PASSWORD": parsed.password,
+            "POSTGRES_LOCK_TIMEOUT": "5",
+            "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT),
+            # Always named ("": the server's default), so none left in the environment is taken.
+            "POSTGRES_SCHEMA": parsed.schema}
 
 
 def kek_path(parsed: SQLiteURL | PostgresURL) -> str:

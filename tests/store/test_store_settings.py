@@ -41,7 +41,7 @@ def test_postgres_env():
     assert env["POSTGRES_LOCK_TIMEOUT"] == "5" and env["POSTGRES_CONNECT_TIMEOUT"] == "5"
     assert env["APPLICATION_RECORDER_TOPIC"] == "plantrail.store.postgres_recorder:ChainedPostgresApplicationRecorder"
     plain = env_for_url("postgresql://bob@localhost/test")
-    assert plain["POSTGRES_PORT"] == "5432" and plain["POSTGRES_PASSWORD"] == "" and "POSTGRES_SCHEMA" not in plain
+    assert plain["POSTGRES_PORT"] == "5432" and plain["POSTGRES_PASSWORD"] == "" and plain["POSTGRES_SCHEMA"] == ""
 
 
 @pytest.mark.parametrize("url", [
