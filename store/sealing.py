@@ -321,8 +321,9 @@ _VERSION = struct.Struct(">q")
 
 
 def attach_sealer(recorder: Any, mapper: Any, env: Any) -> Keyring:
-    """Give a mapper its sealer, with the store's keyring. ``PLANTRAIL_SEALING=off`` stores new
-    events plain (only the benchmark's comparison asks for it); what is sealed still opens."""
+    """Give a mapper its sealer, with the store's keyring. ``PLANTRAIL_SEALING=off`` given by the
+    caller (never taken from the environment: ``PlanRecords.construct_env``) stores new events
+    plain (only the benchmark's comparison asks for it); what is sealed still opens."""
     kek = env.get("PLANTRAIL_KEK")  # (whatever the application is named)
     if not kek:
         raise KekProblem("no key-encryption key named: set PLANTRAIL_KEK to its file")

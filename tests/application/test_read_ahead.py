@@ -5,13 +5,16 @@ before the entry's save is read again and the read decided again."""
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
 import pytest
 
 from plantrail.application.access import Read, logged_read
+from plantrail.application.records import PlanRecords
 from plantrail.domain.errors import NotPermitted
 from plantrail.projections.current import current_plan
+from plantrail.store.settings import env_for_url
 from tests.support import Shell, open_app, staffed
 
 
@@ -143,18 +146,19 @@ def test_a_plan_stored_unsealed_reads_its_reader_and_child_apart(pg_sh: Shell) -
     names no child's key: the reader comes with the plan, the child is read apart."""
     sh = pg_sh
     staffed(sh)
-    plain = {"PLANTRAIL_SEALING": "off"}
-    assert sh("child", "add", "K2", "--name", "Kit Plain", "--born", "2020-01-01", actor="sw1", env=plain).code == 0
-    opened = sh("plan", "open", "K2", "--kind", "child-in-need", "--on", "2026-03-02", "--aim", "Kit is safe",
-                actor="sw1", env=plain)
-    assert opened.code == 0, opened.err
+    plain = PlanRecords(env={**env_for_url(sh.url), "PLANTRAIL_SEALING": "off"})  # (a caller's choice alone)
+    try:
+        plain.register_child("sw1", "K2", name="Kit Plain", born=date(2020, 1, 1))
+        plan = str(plain.open_plan("sw1", "K2", kind="child-in-need", on=date(2026, 3, 2), aim="Kit is safe"))
+    finally:
+        plain.close()
     app = _opened(sh.url)
     asked: list[object] = []
     real = app.recorder.select_records
     app.recorder.select_records = lambda ids: asked.append(ids) or real(ids)
     try:
-        assert app.recorder.select_events(UUID(opened.out.strip()))[0].state.startswith(b'{"originator_id"')
-        _read(app, opened.out.strip(), "sw1")
+        assert app.recorder.select_events(UUID(plan))[0].state.startswith(b'{"originator_id"')
+        _read(app, plan, "sw1")
         assert app.read_ahead is None
     finally:
         app.close()

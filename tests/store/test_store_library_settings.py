@@ -1,7 +1,8 @@
 """The eventsourcing library reads its settings from the process's environment too. None left
 there may change how plantrail stores events or what it reads: a compressor or cipher of the
-library's around the sealed events, snapshots, or another database or mapper under the
-application's name (``PLANTRAIL_...``, which the library reads first) than the URL's."""
+library's around the sealed events, snapshots, another database or mapper under the
+application's name (``PLANTRAIL_...``, which the library reads first) than the URL's, or
+children's content stored plain (``PLANTRAIL_SEALING=off``: a caller's choice, the benchmark's)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def left_over(tmp_path: Path) -> dict[str, str]:
         "PLANTRAIL_SQLITE_DBNAME": str(tmp_path / "other.sqlite"), "PLANTRAIL_POSTGRES_SCHEMA": "public",
         "PLANTRAIL_PERSISTENCE_MODULE": "eventsourcing.popo",
         "PLANTRAIL_MAPPER_TOPIC": "eventsourcing.persistence:Mapper",
+        "PLANTRAIL_SEALING": "off", "PLANTRAIL_PLANTRAIL_SEALING": "off",  # (only a caller may ask for plain)
     }
 
 
