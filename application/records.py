@@ -49,10 +49,10 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-# Off whatever the environment says: the library's cipher, compressor and snapshots (plantrail seals
-# itself and reads no snapshot), and new events stored plain (a caller's choice: the benchmark's).
+# Off whatever the environment says: the library's cipher, compressor, snapshots and cache of records
+# (plantrail seals, and loads records from their events), and new events stored plain (a caller's choice).
 LIBRARY_OFF = {"CIPHER_TOPIC": "", "CIPHER_KEY": "", "COMPRESSOR_TOPIC": "", "IS_SNAPSHOTTING_ENABLED": "no",
-               "PLANTRAIL_SEALING": "on"}
+               "AGGREGATE_CACHE_MAXSIZE": "", "PLANTRAIL_SEALING": "on"}
 
 
 class PlanRecords(Application):

@@ -117,7 +117,9 @@ def _hide_pw(url: str) -> str:
 def env_for_url(url: str) -> dict[str, str]:
     """The eventsourcing settings for a store URL (pass as Application(env=...))."""
     parsed = parse_url(url)
-    common = {**MAPPER_TOPICS, "PLANTRAIL_KEK": kek_path(parsed)}
+    # Every setting the library would otherwise read from the environment and that changes what
+    # is stored where is named here (PlanRecords.construct_env makes these win over it).
+    common = {**MAPPER_TOPICS, "PLANTRAIL_KEK": kek_path(parsed), "CREATE_TABLE": "y", "ORIGINATOR_ID_TYPE": "uuid"}
     if isinstance(parsed, SQLiteURL):
         return {**common,
                 "PERSISTENCE_MODULE": SQLITE_FACTORY_TOPIC,
@@ -134,8 +136,8 @@ def env_for_url(url: str) -> dict[str, str]:
             "POSTGRES_PASSWORD": parsed.password,
             "POSTGRES_LOCK_TIMEOUT": "5",
             "POSTGRES_CONNECT_TIMEOUT": str(CONNECT_TIMEOUT),
-            # Always named ("": the server's default), so none left in the environment is taken.
-            "POSTGRES_SCHEMA": parsed.schema}
+            "POSTGRES_GET_PASSWORD_TOPIC": "",  # the URL's password, not one a topic gives
+            "POSTGRES_SCHEMA": parsed.schema}  # ("": the server's default)
 
 
 def kek_path(parsed: SQLiteURL | PostgresURL) -> str:

@@ -53,3 +53,38 @@ def test_the_librarys_settings_left_in_the_environment_change_nothing(sh: Shell,
     finally:
         app.close()
     assert NAME.encode() not in log_rows(sh.url)
+
+
+def test_an_application_opened_with_them_in_its_environment_keeps_them_off(sh: Shell, tmp_path: Path,
+                                                                           monkeypatch) -> None:
+    """In process too (the bench, the workers): no snapshot store, no cache of records (a cached
+    record would not see another process's change: a role revoked), the URL's store."""
+    for key, value in {**left_over(tmp_path), "AGGREGATE_CACHE_MAXSIZE": "100",
+                       "PLANTRAIL_AGGREGATE_CACHE_MAXSIZE": "100", "CREATE_TABLE": "n",
+                       "ORIGINATOR_ID_TYPE": "text", "POSTGRES_GET_PASSWORD_TOPIC": "nowhere:nothing"}.items():
+        monkeypatch.setenv(key, value)
+    app = open_app(sh.url)  # (PlanRecords with the URL's settings, as the command line opens it)
+    try:
+        assert app.snapshots is None and app.repository.cache is None
+        assert app.mapper.compressor is None and app.mapper.cipher is None and app.mapper.sealer.sealing_new
+        record_child_in(app)
+    finally:
+        app.close()
+    assert not (tmp_path / "other.sqlite").exists()
+
+
+def record_child_in(app) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    app.add_staff(None, "tm9", name="Tam Nine", initials="TN", roles=["team-manager"])
+    app.register_child("tm9", "K9", name="Nina Nine", born=date(2020, 1, 1))
+
+
+def test_a_url_without_a_schema_takes_none_from_the_environment(monkeypatch) -> None:
+    from plantrail.application.records import PlanRecords
+    from plantrail.store.settings import env_for_url
+
+    monkeypatch.setenv("POSTGRES_SCHEMA", "elsewhere")
+    monkeypatch.setenv("PLANTRAIL_POSTGRES_SCHEMA", "elsewhere")
+    built = PlanRecords.construct_env(object.__new__(PlanRecords), "plantrail", env_for_url("postgresql://u@h/db"))
+    assert built.get("POSTGRES_SCHEMA") == ""  # the server's default, as the URL says
