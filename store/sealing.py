@@ -182,7 +182,7 @@ class Opener:
             raise Unreadable(orjson.loads(state[_PLAIN_AT:end]))
         if originator_id.int != self._record:
             self._record, self._record_bytes = originator_id.int, originator_id.bytes
-        try:
+        try:  # (``_opened`` and ``_aad`` written out: as calls they cost ~10 % of opening an event)
             personal = self._key.decrypt(state[end:end + NONCE], state[end + NONCE:],
                                          self._record_bytes + _VERSION.pack(version))
         except (InvalidTag, ValueError):  # (ValueError: no nonce where the box should be: cut short)
@@ -313,7 +313,8 @@ class Sealer:
 
 def _aad(originator_id: UUID, version: int) -> bytes:
     """The event's id (the record's 16 bytes, the version's 8), bound to its box: a box moved
-    to another event does not open."""
+    to another event does not open. (``Opener.open`` writes it out for speed; were the two to
+    differ, no sealed event would open, in any test.)"""
     return originator_id.bytes + _VERSION.pack(version)
 
 
