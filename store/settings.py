@@ -118,7 +118,8 @@ def env_for_url(url: str) -> dict[str, str]:
     """The eventsourcing settings for a store URL (pass as Application(env=...))."""
     parsed = parse_url(url)
     # Every setting the library would otherwise read from the environment and that changes what
-    # is stored where is named here (PlanRecords.construct_env makes these win over it).
+    # is stored where is named here; PlanRecords.construct_env makes these, and its LIBRARY_OFF
+    # (the library's cipher, compressor, snapshots, cache), win over the environment.
     common = {**MAPPER_TOPICS, "PLANTRAIL_KEK": kek_path(parsed), "CREATE_TABLE": "y", "ORIGINATOR_ID_TYPE": "uuid"}
     if isinstance(parsed, SQLiteURL):
         return {**common,
