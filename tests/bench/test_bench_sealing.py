@@ -1,6 +1,6 @@
 """bench/sealing.py (encryption's cost, issue 22) runs end to end, small: both stores' figures,
-the cost line with the CPU a read, and its schemas dropped after. Its timings are not
-asserted (they measure the machine)."""
+the costs with the CPU a command, an imported event and a read, the p99's interval, and its
+schemas dropped after. Its timings are not asserted (they measure the machine)."""
 
 from __future__ import annotations
 
@@ -23,5 +23,7 @@ def test_a_small_run_prints_both_stores_and_the_cost_and_drops_its_schemas():
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert [line.split()[0] for line in lines[:2]] == ["sealed", "plain"]
-    assert lines[2].startswith("cost of sealing: commands ") and "CPU a read " in lines[2]
+    costs = [line.split()[0] for line in lines[3:]]
+    assert lines[2] == "cost of sealing:" and costs == ["commands", "import", "read", "CPU", "rebuild"]
+    assert "CPU a command " in lines[3] and "CPU an event " in lines[4] and "95 % interval " in lines[5]
     assert schemas(base, "bench\\_%") == before
