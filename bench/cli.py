@@ -139,6 +139,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{name:<10} {value:>10.0f} {'' if peak is None else f'{peak:.0f}':>8}")
     print(f"reads / anchor {result['cli_show_vs_anchor']:.2f} (goal ≤ 1.0); "
           f"write / anchor {result['cli_write_vs_anchor']:.2f} (goal ≤ 1.5)")
+    print(f"how fast the machine was: a fixed piece of CPU work {result['machine']['yardstick_ms']:.0f} ms "
+          "(bench/host.py)")
 
 
 if __name__ == "__main__":

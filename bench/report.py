@@ -35,6 +35,9 @@ def report(r: dict[str, Any]) -> str:
     rows = [f"plantrail bench ({r['mode']}): {r['machine']['cpus']} CPUs, {r['machine']['cpu']}, "
             f"PostgreSQL {r['store']['postgres']} (synchronous_commit={r['store']['synchronous_commit']}, "
             f"fsync={r['store']['fsync']}); load average {r['machine']['load_average_at_start']:.1f} at start",
+            f"how fast the machine was: a fixed piece of CPU work {r['machine']['yardstick_ms']:.0f} ms, the bare "
+            f"interpreter's start {r['machine']['python_start_ms']:.0f} ms (bench/host.py; figures bound by the CPU "
+            "compare between runs beside these)",
             "", f"{'figure':28} {'value':>12}   {'raw limit beside it':>34}   {'ratio':>6}   target",
             "-" * 110]
     for name, raw, target, ok in TARGETS:

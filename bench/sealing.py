@@ -27,6 +27,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import workload as wl  # noqa: E402
+from bench.host import yardstick_ms  # noqa: E402
 from bench.run import pct, plan_ids, read_current, reads_in_turn  # noqa: E402
 
 VARIANTS: dict[str, dict[str, str]] = {"sealed": {}, "plain": {"PLANTRAIL_SEALING": "off"}}
@@ -105,6 +106,7 @@ def main() -> None:
         print(f"  CPU a read {s['read_cpu_us']:.0f} against {p['read_cpu_us']:.0f} µs: "
               f"{s['read_cpu_us'] / p['read_cpu_us'] - 1:+.1%}")
         print(f"  rebuild {1 - s['rebuild_events_per_s'] / p['rebuild_events_per_s']:+.1%}")
+        print(f"how fast the machine was: a fixed piece of CPU work {yardstick_ms():.0f} ms (bench/host.py)")
 
 
 LIMIT = 0.10  # the issue's: sealing at most 10 % dearer

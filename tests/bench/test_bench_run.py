@@ -56,10 +56,11 @@ def test_a_small_run_prints_every_figure_and_drops_its_schemas():
     assert result["import_events"] <= result["events_in_store"]
     assert set(result["import_workers_events_per_s"]) == {"1", "2"}  # the import on one process and on two
     assert all(rate > 0 for rate in result["import_workers_events_per_s"].values())
+    assert result["machine"]["yardstick_ms"] > 0 and result["machine"]["python_start_ms"] > 0  # how fast it was
     assert schemas(base, "bench\\_%") == before  # the large store, the small one, the saves' one
 
     text = report(result)  # the human report renders from the same figures
-    assert "command_per_s" in text and "verify intact: True" in text
+    assert "command_per_s" in text and "verify intact: True" in text and "how fast the machine was" in text
 
 
 def test_a_named_schema_is_kept_and_a_second_run_on_it_is_refused():

@@ -23,7 +23,8 @@ def test_a_small_run_prints_both_stores_and_the_cost_and_drops_its_schemas():
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert [line.split()[0] for line in lines[:2]] == ["sealed", "plain"]
-    costs = [line.split()[0] for line in lines[3:]]
+    costs = [line.split()[0] for line in lines[3:-1]]
+    assert lines[-1].startswith("how fast the machine was: ")
     assert lines[2] == "cost of sealing:" and costs == ["commands", "import", "read", "CPU", "rebuild"]
     assert "CPU a command " in lines[3] and "CPU an event " in lines[4] and "95 % interval " in lines[5]
     assert schemas(base, "bench\\_%") == before
