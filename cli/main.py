@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import types
 
 import click
 
@@ -124,4 +125,33 @@ def main() -> None:
     # entry points when a process builds its first model, ~17 ms of each command's start
     # (docs/performance.md). Set PYDANTIC_DISABLE_PLUGINS empty to have them looked for.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    no_plugin_loader()
     raise SystemExit(run())
+
+
+PLUGIN_LOADER = "pydantic.plugin._loader"
+
+
+def no_plugin_loader() -> None:
+    """Where PYDANTIC_DISABLE_PLUGINS says there are no plugins, pydantic's plugin loader is
+    the loader of none it would then be. The real one imports ``importlib.metadata`` before it
+    reads the variable, when a process builds its first validator: 7-15 % of a command as a
+    whole process (docs/performance.md). Any other name asked of it is the real loader's."""
+    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") not in ("__all__", "1", "true") or PLUGIN_LOADER in sys.modules:
+        return
+    loader = types.ModuleType(PLUGIN_LOADER)
+    loader.get_plugins = lambda: ()  # type: ignore[attr-defined]
+    loader.__getattr__ = _real_loader  # type: ignore[attr-defined]
+    sys.modules[PLUGIN_LOADER] = loader
+
+
+def _real_loader(name: str) -> object:
+    """A name pydantic asks of its loader that the loader of none has not: the real loader's
+    (a later pydantic may ask for more than ``get_plugins``). Not a module's own dunder names,
+    which the import system looks for on every ``from ... import``."""
+    import importlib
+
+    if name.startswith("__"):
+        raise AttributeError(name)
+    del sys.modules[PLUGIN_LOADER]
+    return getattr(importlib.import_module(PLUGIN_LOADER), name)

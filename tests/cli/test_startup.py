@@ -22,7 +22,9 @@ def test_help_imports_no_heavy_library() -> None:
 def test_a_json_read_imports_no_renderer_command_model_or_postgres_driver(tmp_path) -> None:
     """`show --json` (and the list reads, `access`) on SQLite: the plan folded and printed, its
     read logged; no rich (the renderers), no typed commands and handlers (a read runs none), no
-    psycopg."""
+    psycopg, and no ``importlib.metadata`` (pydantic's plugin loader imports it to look for
+    plugins, which the console script says there are none of; ``due``'s calendar library,
+    holidays, imports it for its own version)."""
     import json
     import os
 
@@ -33,7 +35,8 @@ def test_a_json_read_imports_no_renderer_command_model_or_postgres_driver(tmp_pa
     assert run_in_process(("demo",), env, tmp_path).code == 0
     env["PLANTRAIL_AS"] = "demo-chair"
     plan = json.loads(run_in_process(("plans", "--json"), env, tmp_path).out)[0]["plan_id"]
-    unwanted = ("rich", "psycopg", "jinja2", "plantrail.application.commands", "plantrail.application.handlers")
+    unwanted = ("rich", "psycopg", "jinja2", "plantrail.application.commands", "plantrail.application.handlers",
+                "importlib.metadata")
     for read in (["show", plan], ["plans"], ["due"], ["access", "DEMOSS"]):
         code = f"import sys; from plantrail.cli.main import main; sys.argv = ['plantrail', *{read!r}, '--json']; main()"
         done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
@@ -41,4 +44,29 @@ def test_a_json_read_imports_no_renderer_command_model_or_postgres_driver(tmp_pa
         assert done.returncode == 0, done.stderr[-300:]
         json.loads(done.stdout)  # the JSON alone on stdout
         imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
-        assert sorted(name for name in imported if name.startswith(unwanted)) == [], read
+        named = unwanted if read != ["due"] else unwanted[:-1]
+        assert sorted(name for name in imported if name.startswith(named)) == [], read
+
+
+def test_pydantic_looks_for_plugins_only_where_the_variable_asks_it_to() -> None:
+    """The console script's loader of no plugins (cli/main.py ``no_plugin_loader``): with
+    PYDANTIC_DISABLE_PLUGINS saying none (as the script sets it unless told otherwise), a
+    model validates and ``importlib.metadata`` is never imported; set empty, pydantic's own
+    loader looks for plugins as ever; a name of the loader's other than ``get_plugins`` is the
+    real loader's."""
+    import os
+
+    code = ("import sys; from plantrail.cli.main import no_plugin_loader; no_plugin_loader(); "
+            "from pydantic import BaseModel\n"
+            "class Plan(BaseModel):\n    version: int\n"
+            "assert Plan(version=1).version == 1; print('importlib.metadata' in sys.modules)")
+    later = ("from plantrail.cli.main import no_plugin_loader; no_plugin_loader(); "
+             "from pydantic.plugin._loader import PYDANTIC_ENTRY_POINT_GROUP; print(PYDANTIC_ENTRY_POINT_GROUP)")
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    for setting, looked_for in (("__all__", "False"), ("1", "False"), ("", "True")):
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env={**env, "PYDANTIC_DISABLE_PLUGINS": setting})
+        assert (done.returncode, done.stdout.strip()) == (0, looked_for), (setting, done.stderr[-300:])
+    done = subprocess.run([sys.executable, "-c", later], capture_output=True, text=True,
+                          env={**env, "PYDANTIC_DISABLE_PLUGINS": "__all__"})
+    assert (done.returncode, done.stdout.strip()) == (0, "pydantic"), done.stderr[-300:]
