@@ -122,8 +122,9 @@ def _one_line(message: str) -> str:
 def main() -> None:
     """The console script."""
     # plantrail uses no pydantic plugins; looking for them reads every installed package's
-    # entry points when a process builds its first model, ~17 ms of each command's start
-    # (docs/performance.md). Set PYDANTIC_DISABLE_PLUGINS empty to have them looked for.
+    # entry points when a process builds its first model, and the loader that looks imports
+    # importlib.metadata: together ~10 % of a command's start (docs/performance.md). Set
+    # PYDANTIC_DISABLE_PLUGINS empty to have them looked for.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     no_plugin_loader()
     raise SystemExit(run())
@@ -135,7 +136,7 @@ PLUGIN_LOADER = "pydantic.plugin._loader"
 def no_plugin_loader() -> None:
     """Where PYDANTIC_DISABLE_PLUGINS says there are no plugins, pydantic's plugin loader is
     the loader of none it would then be. The real one imports ``importlib.metadata`` before it
-    reads the variable, when a process builds its first validator: 7-15 % of a command as a
+    reads the variable, when a process builds its first validator: 7-10 % of a command as a
     whole process (docs/performance.md). Any other name asked of it is the real loader's."""
     if os.environ.get("PYDANTIC_DISABLE_PLUGINS") not in ("__all__", "1", "true") or PLUGIN_LOADER in sys.modules:
         return
@@ -153,5 +154,8 @@ def _real_loader(name: str) -> object:
 
     if name.startswith("__"):
         raise AttributeError(name)
-    del sys.modules[PLUGIN_LOADER]
-    return getattr(importlib.import_module(PLUGIN_LOADER), name)
+    real = sys.modules.get(PLUGIN_LOADER)
+    if real is None or getattr(real, "__getattr__", None) is _real_loader:  # (not loaded again)
+        sys.modules.pop(PLUGIN_LOADER, None)
+        real = importlib.import_module(PLUGIN_LOADER)
+    return getattr(real, name)
