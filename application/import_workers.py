@@ -129,11 +129,11 @@ def _sealed(app: Any, unit: UnitOfWork, first_line: Callable[[Any], int]) -> Dec
     children's keys saved here, in a transaction of their own before the parent saves the
     events they seal (a batch decided again by the parent finds them)."""
     unchanged = unit.unchanged()
-    records = []
-    for order, record in enumerate(unit.pending()):
-        events = record.collect_events()
-        records.append((first_line(record), order, [app.mapper.to_stored_event(e) for e in events],
-                        [e.command_id for e in events]))
+    collected = [(record, record.collect_events()) for record in unit.pending()]
+    # (all the part's events mapped at once: their new children's keys asked for together)
+    stored = iter(app.mapper.to_stored_events([event for _, events in collected for event in events]))
+    records = [(first_line(record), order, [next(stored) for _ in events], [e.command_id for e in events])
+               for order, (record, events) in enumerate(collected)]
     keyring = getattr(app.recorder, "keyring", None)
     if keyring is not None:
         keyring.flush()

@@ -255,7 +255,7 @@ class PlanRecords(Application):
         """Application.save for records known to be ours: the library's save checks every
         object against runtime Protocols first, and makes a Recording of every event for
         notifying, which does nothing here."""
-        stored = [self.mapper.to_stored_event(event) for event in processing.events]
+        stored = self.mapper.to_stored_events(processing.events)
         self.recorder.insert_events(stored, tracking=processing.tracking, **processing.saved_kwargs)
 
     def refusal(self, new: dict[UUID, tuple[str, Any]], label: Any = None) -> RuleBroken | Conflict:

@@ -44,6 +44,16 @@ class PydanticMapper(Mapper):
             state=state,
         )
 
+    def to_stored_events(self, domain_events: Sequence[Any]) -> list[StoredEvent]:
+        """Events as stored, in order; where they are sealed, the keys of the children they name
+        that this process does not hold are asked for together first (``Keyring.look_up``), not
+        one by one."""
+        sealer = self.sealer
+        if sealer is not None and sealer.sealing_new:
+            sealer.keyring.look_up({subject.hex for event in domain_events
+                                    if (subject := sealer.subject(event)) is not None})
+        return [self.to_stored_event(event) for event in domain_events]
+
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         return self.to_domain_events((stored_event,))[0]
 

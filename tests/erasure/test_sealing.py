@@ -124,7 +124,6 @@ def test_a_rebuild_opens_keys_a_batch_at_a_time_and_keeps_few(sh: Shell, monkeyp
         sh.ok("child", "add", f"K{n}", "--name", f"Child {n}", "--born", "2019-01-10", actor="sw1")
     before = sh.ok("child", "list", "--json").out
     monkeypatch.setattr(keys, "KEYS_KEPT", 5)
-    monkeypatch.setattr(keys, "BULK_AFTER", 0)  # (a writer's bulk reading of keys is not a reader's)
     app = open_app(sh.url)
     try:
         asked: list[int] = []
@@ -380,3 +379,40 @@ def test_a_save_takes_only_the_keys_its_events_are_sealed_with(sh: Shell) -> Non
         assert set(keyring._pending) == {now, later}
     finally:
         app.close()
+
+
+def test_an_import_asks_for_its_new_childrens_keys_a_batch_at_a_time(sh: Shell, tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    """An import's batch of new children: their keys asked for together (one query a few
+    hundred), never every key of the store (which, with hundreds of thousands of children, cost
+    an import seconds and hundreds of megabytes); a child whose key the store already holds
+    (saved by another process, no events yet) is sealed with that key."""
+    from plantrail.domain.child import child_id
+    from plantrail.store.keys import Keyring
+    from tests.support import open_app
+
+    record_child(sh)
+    held = child_id("K1").hex
+    other = open_app(sh.url)  # "another process": saved K1's key and nothing else
+    try:
+        other.recorder.keyring.key_for_new(held)
+        other.recorder.keyring.flush()
+        saved = other.recorder.keyring._rows([held])
+    finally:
+        other.close()
+    lines = tmp_path / "children.jsonl"
+    lines.write_text("".join(json.dumps({"command": "child add", "as": "sw1", "args": {
+        "child_ref": f"K{n}", "name": f"Child {n}", "born": "2019-01-10"}}) + "\n" for n in range(60)))
+    asked: list[int] = []
+    real = Keyring._rows
+    monkeypatch.setattr(Keyring, "_rows", lambda self, subjects: asked.append(
+        -1 if subjects is None else len(list(subjects))) or real(self, subjects))
+    sh.ok("import", str(lines))
+    assert -1 not in asked and max(asked) == 60  # the batch's children at once, never every key
+    app = open_app(sh.url)
+    try:
+        assert app.recorder.keyring._rows([held]) == saved  # K1's key is the one the store held
+    finally:
+        app.close()
+    assert "Child 1" in sh.ok("child", "show", "K1", "--json", actor="sw1").out  # (it opens K1's events)
+    assert sh.ok("verify").code == 0
