@@ -49,7 +49,7 @@ def _exit_code_for(error: BaseException) -> tuple[int, str]:
         SystemSchema,
         is_store_fault,
     )
-    from plantrail.store.keys import KekProblem
+    from plantrail.store.kek import KekProblem
 
     if isinstance(error, (BadInput, NotFound)):
         return BAD_INPUT, _with_fix("error", error)

@@ -36,7 +36,7 @@ def verify(checkpoints, trusted, as_json) -> None:  # type: ignore[no-untyped-de
     report = verify_store(inv.read_url, checkpoints=list(checkpoints), trusted_keys=keys)
     if report.intact:  # the log holds: now what reads show of it
         from plantrail.projections.audit import check_derived
-        from plantrail.store.keys import KekProblem
+        from plantrail.store.kek import KekProblem
 
         try:
             _derived(report, check_derived(app))

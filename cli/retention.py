@@ -98,7 +98,7 @@ def kek_rotate(new_file: str, as_json: bool) -> None:
     """
     from pathlib import Path
 
-    from plantrail.store.keys import rotate_kek
+    from plantrail.store.kek import rotate_kek
 
     app = invocation().writer()
     count = rotate_kek(app.recorder.keyring, Path(new_file).absolute())

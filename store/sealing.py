@@ -32,7 +32,8 @@ import orjson
 from cryptography.exceptions import InvalidTag
 
 from plantrail.domain.child import child_id
-from plantrail.store.keys import NONCE, KekProblem, Keyring
+from plantrail.store.kek import NONCE, KekProblem
+from plantrail.store.keys import Keyring
 
 # Every event's envelope: who recorded it, when, and the date it took effect. ``reason`` and
 # ``authority`` are free text and sealed.

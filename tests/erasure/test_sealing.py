@@ -74,7 +74,7 @@ def _kek_file(sh: Shell) -> Path:
     parsed = parse_url(sh.url)
     if isinstance(parsed, SQLiteURL):
         return Path(str(parsed.path) + ".kek")
-    from plantrail.store.keys import default_kek_path
+    from plantrail.store.kek import default_kek_path
 
     return default_kek_path(f"{parsed.dbname}_{parsed.schema or 'public'}")
 
@@ -280,7 +280,7 @@ def test_a_binary_box_cut_short_or_altered_is_a_clear_refusal() -> None:
     import pytest
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-    from plantrail.store.keys import KekProblem
+    from plantrail.store.kek import KekProblem
     from plantrail.store.sealing import SEALED, Opener
 
     class OneKey:
