@@ -154,12 +154,14 @@ class Keyring:
         children); each found opened, each not found noted as having none yet (``key_for_new``
         then makes it without asking). Never every key: at 300,000 children that cost an import
         0.6 s and 270 MB (docs/performance.md)."""
-        with self._lock:
-            wanted = sorted({s for s in subjects if s not in self._keys and s not in self.erased} - self._absent)
+        with self._lock:  # (those noted as having none are asked again: one may have been saved since)
+            wanted = sorted({s for s in subjects if s not in self._keys and s not in self.erased})
         for chunk in (wanted[start:start + 500] for start in range(0, len(wanted), 500)):
             rows = self._rows(chunk)
             with self._lock:
                 for subject in chunk:
+                    if subject in self.erased or subject in self._keys:  # (forgotten or opened meanwhile)
+                        continue
                     if subject in rows:
                         self._open(subject, *rows[subject])
                     else:

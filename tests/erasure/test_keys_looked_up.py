@@ -1,0 +1,28 @@
+"""A save's children's keys asked for together (store/keys.py ``Keyring.look_up``): a child
+found with no key yet is asked for again at the next batch, so a key another process saved
+meanwhile is opened, not a second one made."""
+
+from __future__ import annotations
+
+from plantrail.domain.child import child_id
+from tests.erasure.test_sealing import record_child
+from tests.support import Shell, open_app
+
+
+def test_a_child_found_with_no_key_is_asked_for_again_at_the_next_batch(sh: Shell) -> None:
+    record_child(sh)
+    subject = child_id("K77").hex
+    this, other = open_app(sh.url), open_app(sh.url)
+    try:
+        this.recorder.keyring.look_up([subject])
+        assert this.recorder.keyring.key(subject) is None  # none yet
+        made = other.recorder.keyring.key_for_new(subject)  # "another process" saves one meanwhile
+        other.recorder.keyring.flush()
+        this.recorder.keyring.look_up([subject])
+        opened = this.recorder.keyring.key_for_new(subject)
+        box = made.encrypt(b"\0" * 12, b"the child's content", b"")
+        assert opened.decrypt(b"\0" * 12, box, b"") == b"the child's content"  # the same key, not a second
+        this.recorder.keyring.flush()  # nothing of its own to save: no conflict
+    finally:
+        this.close()
+        other.close()
