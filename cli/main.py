@@ -6,6 +6,8 @@ so `plantrail --help` stays quick.
 
 from __future__ import annotations
 
+import importlib
+import importlib.machinery
 import os
 import sys
 import types
@@ -137,10 +139,13 @@ def no_plugin_loader() -> None:
     """Where PYDANTIC_DISABLE_PLUGINS says there are no plugins, pydantic's plugin loader is
     the loader of none it would then be. The real one imports ``importlib.metadata`` before it
     reads the variable, when a process builds its first validator: 7-10 % of a command as a
-    whole process (docs/performance.md). Any other name asked of it is the real loader's."""
+    whole process (docs/performance.md). Any other name asked of it is the real loader's. The
+    variable is read here, once: the real loader reads it at each model, but nothing in a
+    command changes it."""
     if os.environ.get("PYDANTIC_DISABLE_PLUGINS") not in ("__all__", "1", "true") or PLUGIN_LOADER in sys.modules:
         return
     loader = types.ModuleType(PLUGIN_LOADER)
+    loader.__spec__ = importlib.machinery.ModuleSpec(PLUGIN_LOADER, None)  # (as find_spec expects of a module)
     loader.get_plugins = lambda: ()  # type: ignore[attr-defined]
     loader.__getattr__ = _real_loader  # type: ignore[attr-defined]
     sys.modules[PLUGIN_LOADER] = loader
@@ -150,8 +155,6 @@ def _real_loader(name: str) -> object:
     """A name pydantic asks of its loader that the loader of none has not: the real loader's
     (a later pydantic may ask for more than ``get_plugins``). Not a module's own dunder names,
     which the import system looks for on every ``from ... import``."""
-    import importlib
-
     if name.startswith("__"):
         raise AttributeError(name)
     real = sys.modules.get(PLUGIN_LOADER)
