@@ -174,16 +174,18 @@ class Keyring:
         found = self._keys.get(subject)
         if found is not None:
             return found
+        erased = KekProblem(f"the record {subject} was erased; nothing more can be recorded about it")
         if subject in self.erased:
-            raise KekProblem(f"the record {subject} was erased; nothing more can be recorded about it")
+            raise erased
         with self._lock:
             asked = subject in self._absent
             self._absent.discard(subject)
         row = None if asked else self._rows([subject]).get(subject)
-        if row is not None:
-            with self._lock:
-                return self._open(subject, *row)
         with self._lock:
+            if subject in self.erased:  # (again: an erasure may have forgotten the key while the query ran)
+                raise erased
+            if row is not None:
+                return self._open(subject, *row)
             material = AESGCM.generate_key(bit_length=256)
             self._pending[subject] = self.kek().wrap(subject, material)
             aes = self._keys[subject] = AESGCM(material)
