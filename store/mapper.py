@@ -24,9 +24,23 @@ class PydanticMapper(Mapper):
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         sealer = self.sealer
-        subject = sealer.subject(domain_event) if sealer is not None else None
+        return self._stored(domain_event, sealer.subject(domain_event) if sealer is not None else None)
+
+    def to_stored_events(self, domain_events: Sequence[Any]) -> list[StoredEvent]:
+        """Events as stored, in order; where they are sealed, the keys of the children they name
+        that this process does not hold are asked for together first (``Keyring.look_up``), not
+        one by one."""
+        sealer = self.sealer
+        if sealer is None:
+            return [self._stored(event, None) for event in domain_events]
+        subjects = [sealer.subject(event) for event in domain_events]  # (None: stored plain)
+        sealer.keyring.look_up({subject.hex for subject in subjects if subject is not None})
+        return [self._stored(event, subject) for event, subject in zip(domain_events, subjects, strict=True)]
+
+    def _stored(self, domain_event: Any, subject: Any) -> StoredEvent:
+        """An event as stored: sealed with ``subject``'s key, or plain where it is None."""
         if subject is not None:
-            state = seal(domain_event, subject, sealer.keyring)
+            state = seal(domain_event, subject, self.sealer.keyring)  # type: ignore[union-attr]
         elif isinstance(self.transcoder, OrjsonTranscoder):
             # pydantic writes the JSON itself: the bytes orjson wrote from model_dump(mode=
             # "json") (tests/domain/test_domain_storage.py), without the dict between.
@@ -43,16 +57,6 @@ class PydanticMapper(Mapper):
             topic=get_topic(type(domain_event)),
             state=state,
         )
-
-    def to_stored_events(self, domain_events: Sequence[Any]) -> list[StoredEvent]:
-        """Events as stored, in order; where they are sealed, the keys of the children they name
-        that this process does not hold are asked for together first (``Keyring.look_up``), not
-        one by one."""
-        sealer = self.sealer
-        if sealer is not None and sealer.sealing_new:
-            sealer.keyring.look_up({subject.hex for event in domain_events
-                                    if (subject := sealer.subject(event)) is not None})
-        return [self.to_stored_event(event) for event in domain_events]
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
         return self.to_domain_events((stored_event,))[0]
