@@ -110,10 +110,20 @@ class Keyring:
                 return
             if len(self._keys) + len(wanted) > KEYS_KEPT:  # (new keys not yet saved stay)
                 self._keys = {s: k for s, k in self._keys.items() if s in self._pending}
-            chosen = sorted(wanted)
-            for start in range(0, len(chosen), 500):
-                for subject, row in self._rows(chosen[start:start + 500]).items():
-                    self._open(subject, *row)
+        self._ask(sorted(wanted))
+
+    def _ask(self, subjects: list[str]) -> set[str]:
+        """These subjects' keys asked for, one query a few hundred, and each found opened (not
+        one forgotten or opened while its query ran); the subjects found."""
+        found: set[str] = set()
+        for chunk in (subjects[start:start + 500] for start in range(0, len(subjects), 500)):
+            rows = self._rows(chunk)
+            with self._lock:
+                for subject, row in rows.items():
+                    if subject not in self.erased and subject not in self._keys:
+                        self._open(subject, *row)
+            found.update(rows)
+        return found
 
     def _open(self, subject: str, wrapped: bytes, kek_id: str) -> AESGCM:
         kek = self.kek()
@@ -156,16 +166,9 @@ class Keyring:
         0.6 s and 270 MB (docs/performance.md)."""
         with self._lock:  # (those noted as having none are asked again: one may have been saved since)
             wanted = sorted({s for s in subjects if s not in self._keys and s not in self.erased})
-        for chunk in (wanted[start:start + 500] for start in range(0, len(wanted), 500)):
-            rows = self._rows(chunk)
-            with self._lock:
-                for subject in chunk:
-                    if subject in self.erased or subject in self._keys:  # (forgotten or opened meanwhile)
-                        continue
-                    if subject in rows:
-                        self._open(subject, *rows[subject])
-                    else:
-                        self._absent.add(subject)
+        found = self._ask(wanted)
+        with self._lock:
+            self._absent.update(s for s in wanted if s not in found)
 
     def key_for_new(self, subject: str) -> AESGCM:
         """The subject's key, made now if they have none (saved by ``flush``). A key another
@@ -174,16 +177,15 @@ class Keyring:
         found = self._keys.get(subject)
         if found is not None:
             return found
-        erased = KekProblem(f"the record {subject} was erased; nothing more can be recorded about it")
         if subject in self.erased:
-            raise erased
+            raise _erased(subject)
         with self._lock:
             asked = subject in self._absent
             self._absent.discard(subject)
         row = None if asked else self._rows([subject]).get(subject)
         with self._lock:
             if subject in self.erased:  # (again: an erasure may have forgotten the key while the query ran)
-                raise erased
+                raise _erased(subject)
             if row is not None:
                 return self._open(subject, *row)
             material = AESGCM.generate_key(bit_length=256)
@@ -318,3 +320,7 @@ class Keyring:
                                    (KEYS_TABLE,)).fetchone() is not None
         self._has_table = found
         return found
+
+
+def _erased(subject: str) -> KekProblem:
+    return KekProblem(f"the record {subject} was erased; nothing more can be recorded about it")
