@@ -18,7 +18,12 @@ from typing import Any
 def cli_help_seconds(runs: int = 5) -> float:
     exe = Path(sys.executable).with_name("plantrail")
     cmd = [str(exe), "--help"] if exe.exists() else [sys.executable, "-c", "from cli.main import main; main()", "--help"]
-    subprocess.run(cmd, capture_output=True, check=True)  # warm the file cache
+    return process_seconds(cmd, runs)
+
+
+def process_seconds(cmd: list[str], runs: int) -> float:
+    """A whole process's time, s: the median of ``runs``, after one that warms the file cache."""
+    subprocess.run(cmd, capture_output=True, check=True)
     times = []
     for _ in range(runs):
         t = time.perf_counter()
@@ -66,9 +71,4 @@ def yardstick_ms(rounds: int = 5) -> float:
 
 def python_start_ms(runs: int = 5) -> float:
     """The bare interpreter's start and exit, ms (median of ``runs``): the floor of any command."""
-    times = []
-    for _ in range(runs + 1):
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], capture_output=True, check=True)
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times[1:])  # (the first warms the file cache)
+    return process_seconds([sys.executable, "-c", "pass"], runs) * 1000

@@ -97,19 +97,20 @@ def main() -> None:
         s, p = figures["sealed"], figures["plain"]
         print("cost of sealing:")
         print(f"  commands {1 - s['commands_per_s'] / p['commands_per_s']:+.1%} "
-              f"(CPU a command {s['command_cpu_us']:.0f} against {p['command_cpu_us']:.0f} µs: "
-              f"{s['command_cpu_us'] / p['command_cpu_us'] - 1:+.1%})")
+              f"({cpu_against('a command', s['command_cpu_us'], p['command_cpu_us'])})")
         print(f"  import {1 - s['import_events_per_s'] / p['import_events_per_s']:+.1%} "
-              f"(CPU an event {s['import_cpu_us']:.0f} against {p['import_cpu_us']:.0f} µs: "
-              f"{s['import_cpu_us'] / p['import_cpu_us'] - 1:+.1%})")
+              f"({cpu_against('an event', s['import_cpu_us'], p['import_cpu_us'])})")
         print(f"  read p99 {s['read_p99_ms'] / p['read_p99_ms'] - 1:+.1%} ({p99_verdict(reads)})")
-        print(f"  CPU a read {s['read_cpu_us']:.0f} against {p['read_cpu_us']:.0f} µs: "
-              f"{s['read_cpu_us'] / p['read_cpu_us'] - 1:+.1%}")
+        print(f"  {cpu_against('a read', s['read_cpu_us'], p['read_cpu_us'])}")
         print(f"  rebuild {1 - s['rebuild_events_per_s'] / p['rebuild_events_per_s']:+.1%}")
         print(f"how fast the machine was: a fixed piece of CPU work {yardstick_ms():.0f} ms (bench/host.py)")
 
 
 LIMIT = 0.10  # the issue's: sealing at most 10 % dearer
+
+
+def cpu_against(what: str, sealed_us: float, plain_us: float) -> str:
+    return f"CPU {what} {sealed_us:.0f} against {plain_us:.0f} µs: {sealed_us / plain_us - 1:+.1%}"
 
 
 def p99_interval(reads: dict[str, list[float]], resamples: int = 1000, block: int = 300) -> tuple[float, float]:
