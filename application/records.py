@@ -151,7 +151,7 @@ class PlanRecords(Application):
             unit = self._unit = UnitOfWork(self, kept=self.kept)
             try:
                 result = unit.run(handler, command, actor, command_id, digest)
-                self.commit(unit)
+                self.commit(unit, decided_again=True)
                 self.kept.keep(unit.records.values())
                 return result
             except Landed:
@@ -228,15 +228,16 @@ class PlanRecords(Application):
         finally:
             self._unit = None
 
-    def commit(self, unit: UnitOfWork) -> int:
+    def commit(self, unit: UnitOfWork, *, decided_again: bool = False) -> int:
         """Save the unit's records in one transaction; how many events it recorded. Landed
         if the store refused the save because it already holds it (a reply lost, the save
-        sent again: the command log has the unit's command ids, with its digests)."""
+        sent again: the command log has the unit's command ids, with its digests).
+        ``decided_again`` (a command): new children's keys made without looking for one."""
         if not unit.pending():
             return 0
         processing = unit.processing()
         try:
-            self.save_processed(processing)
+            self.save_processed(processing, ask_registered=not decided_again)
         except IntegrityError:
             if self.landed(unit.commands):
                 self.saved_events = tuple(processing.events)  # saved, though its reply was lost
@@ -251,11 +252,11 @@ class PlanRecords(Application):
         return bool(commands) and all(cid in rows and rows[cid].digest in (None, digest)
                                       for cid, _, digest in commands)
 
-    def save_processed(self, processing: ProcessingEvent[UUID]) -> None:
+    def save_processed(self, processing: ProcessingEvent[UUID], *, ask_registered: bool = True) -> None:
         """Application.save for records known to be ours: the library's save checks every
         object against runtime Protocols first, and makes a Recording of every event for
         notifying, which does nothing here."""
-        stored = self.mapper.to_stored_events(processing.events)
+        stored = self.mapper.to_stored_events(processing.events, ask_registered=ask_registered)
         self.recorder.insert_events(stored, tracking=processing.tracking, **processing.saved_kwargs)
 
     def refusal(self, new: dict[UUID, tuple[str, Any]], label: Any = None) -> RuleBroken | Conflict:

@@ -158,14 +158,19 @@ class Keyring:
             self._open(row["subject_id"], bytes(row["wrapped"]), row["kek_id"])
 
     # ---------------------------------------------------------------- writing
-    def look_up(self, subjects: Iterable[str]) -> None:
+    def look_up(self, subjects: Iterable[str], *, registered: Iterable[str] = ()) -> None:
         """Before a batch of events is sealed: the keys of its subjects this process does not
         hold, asked for with one query a few hundred (an import's batch names hundreds of new
         children); each found opened, each not found noted as having none yet (``key_for_new``
         then makes it without asking). Never every key: at 300,000 children that cost an import
-        0.6 s and 270 MB (docs/performance.md)."""
+        0.6 s and 270 MB (docs/performance.md). Children the batch ``registered`` are not asked
+        for (a round trip a new child): the store holds a key for one only where an earlier try
+        left it or another process registered the same child, and the save then meets it and is
+        refused (``flush``, ``return_pending``), the key it holds opened for the next try."""
         with self._lock:  # (those noted as having none are asked again: one may have been saved since)
-            wanted = sorted({s for s in subjects if s not in self._keys and s not in self.erased})
+            new = {s for s in registered if s not in self._keys and s not in self.erased}
+            wanted = sorted({s for s in subjects if s not in self._keys and s not in self.erased} - new)
+            self._absent.update(new)
         found = self._ask(wanted)
         with self._lock:
             self._absent.update(s for s in wanted if s not in found)
@@ -216,8 +221,10 @@ class Keyring:
                     [v for row in chunk for v in row]).fetchall())
         lost = [s for s in pending if s not in inserted]  # another process saved the child's key first
         if lost:
-            for subject in lost:
-                self._keys.pop(subject, None)
+            with self._lock:  # (the store holds another key for each: theirs never seal again)
+                for subject in lost:
+                    self._keys.pop(subject, None)
+            self._take_held(lost)
             raise Conflict("the record changed meanwhile; run the command again", rule="concurrency")
 
     def take_pending(self, subjects: set[str]) -> list[tuple[str, bytes, str]]:
@@ -236,14 +243,24 @@ class Keyring:
     def return_pending(self, keys: list[tuple[str, bytes, str]], *, lost: bool) -> None:
         """Keys a save did not store: saved with the next one, but where it was refused for a
         key the store holds already (``lost``: another process made that child's key first, or
-        an earlier try of the same save landed), whose keys are forgotten here, to be read."""
-        held = set(self.still_held([subject for subject, _, _ in keys])) if lost else set()
+        an earlier try of the same save landed), whose keys the store holds are opened here."""
+        held = self._take_held([subject for subject, _, _ in keys]) if lost else set()
         with self._lock:
             for subject, wrapped, _ in keys:
-                if subject in held:
-                    self._keys.pop(subject, None)
-                else:
+                if subject not in held:
                     self._pending.setdefault(subject, wrapped)
+
+    def _take_held(self, subjects: list[str]) -> set[str]:
+        """Of these subjects (whose keys made here a save was refused for), those whose key the
+        store holds (another process's, or an earlier try's): that key opened for the next try,
+        in place of the one made here."""
+        rows = self._rows(subjects)
+        with self._lock:
+            for subject, row in rows.items():
+                self._keys.pop(subject, None)
+                if subject not in self.erased:  # (an erasure may have forgotten it while the query ran)
+                    self._open(subject, *row)
+        return set(rows)
 
     def still_held(self, subjects: list[str]) -> list[str]:
         """Which of these subjects' keys the ``data_keys`` table still holds."""

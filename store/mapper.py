@@ -26,15 +26,18 @@ class PydanticMapper(Mapper):
         sealer = self.sealer
         return self._stored(domain_event, sealer.subject(domain_event) if sealer is not None else None)
 
-    def to_stored_events(self, domain_events: Sequence[Any]) -> list[StoredEvent]:
+    def to_stored_events(self, domain_events: Sequence[Any], *, ask_registered: bool = True) -> list[StoredEvent]:
         """Events as stored, in order; where they are sealed, the keys of the children they name
         that this process does not hold are asked for together first (``Keyring.look_up``), not
-        one by one."""
+        one by one. Not those of children the events register, unless ``ask_registered``: where
+        a refused save is decided again in this process (a command), their keys are made without
+        a round trip to look for one (a key the store holds refuses the save, and is used next)."""
         sealer = self.sealer
         if sealer is None:
             return [self._stored(event, None) for event in domain_events]
         subjects = [sealer.subject(event) for event in domain_events]  # (None: stored plain)
-        sealer.keyring.look_up({subject.hex for subject in subjects if subject is not None})
+        registered = () if ask_registered else [e.originator_id.hex for e in domain_events if sealer.registers(e)]
+        sealer.keyring.look_up({subject.hex for subject in subjects if subject is not None}, registered=registered)
         return [self._stored(event, subject) for event, subject in zip(domain_events, subjects, strict=True)]
 
     def _stored(self, domain_event: Any, subject: Any) -> StoredEvent:

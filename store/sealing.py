@@ -275,6 +275,11 @@ class Sealer:
         self._made: dict[UUID, UUID | None] = {}  # records this process sealed events of
         self._read: dict[UUID, UUID | None] = {}  # records it read (at most SUBJECTS_READ_KEPT)
 
+    def registers(self, event: Any) -> bool:
+        """Whether the event registers its subject (a child's first event: no key of theirs yet,
+        but where an earlier try or another process left one)."""
+        return self.sealing_new and type(event).__name__ == "ChildRegistered"
+
     def subject(self, event: Any) -> UUID | None:
         if not self.sealing_new:
             return None

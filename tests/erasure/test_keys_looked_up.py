@@ -1,7 +1,8 @@
 """A save's children's keys asked for together (store/keys.py ``Keyring.look_up``): a child
 found with no key yet is asked for again at the next batch, so a key another process saved
 meanwhile is opened, not a second one made; and a key an erasure forgets while a query of keys
-is on its way is never opened again."""
+is on its way is never opened again; a command's new child's key made without asking, a key
+the store holds for them met at the save and used."""
 
 from __future__ import annotations
 
@@ -60,3 +61,39 @@ def test_a_key_forgotten_while_its_query_ran_is_never_opened_again(sh: Shell, mo
             assert subject not in keyring._keys, asks
         finally:
             app.close()
+
+
+def test_a_command_makes_a_new_childs_key_without_asking_and_uses_one_left_in_the_store(sh: Shell,
+                                                                                       monkeypatch) -> None:
+    """A command registering a child makes their key without a query (a round trip each new
+    child); where the store holds one already (an earlier try's on SQLite, which saves keys
+    first, or another process's), the save is refused, decided again with the stored key, and
+    the child's record opens with it."""
+    from plantrail.store.keys import Keyring
+
+    record_child(sh)
+    left = child_id("K941").hex
+    other = open_app(sh.url)  # an earlier try: K941's key saved, no events
+    try:
+        other.recorder.keyring.key_for_new(left)
+        other.recorder.keyring.flush()
+        stored = other.recorder.keyring._rows([left])
+    finally:
+        other.close()
+    asked: list[list[str]] = []
+    real = Keyring._rows
+    monkeypatch.setattr(Keyring, "_rows", lambda self, subjects: asked.append(
+        sorted(subjects or ())) or real(self, subjects))
+    sh.ok("child", "add", "K940", "--name", "Odile Barr", "--born", "2020-02-02", actor="sw1")
+    assert not [subjects for subjects in asked if child_id("K940").hex in subjects]
+    sh.ok("child", "add", "K941", "--name", "Piet Olen", "--born", "2020-03-03", actor="sw1")
+    assert [left] in asked  # looked for once the save met it
+    monkeypatch.undo()
+    app = open_app(sh.url)
+    try:
+        assert app.recorder.keyring._rows([left]) == stored  # the key the store held, not a second
+    finally:
+        app.close()
+    assert "Piet Olen" in sh.ok("child", "show", "K941", "--json", actor="sw1").out
+    assert "Odile Barr" in sh.ok("child", "show", "K940", "--json", actor="sw1").out
+    assert sh.ok("verify").code == 0
