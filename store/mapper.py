@@ -71,26 +71,23 @@ class PydanticMapper(Mapper):
         sealer = self.sealer
         if sealer is None:
             return [self._event(stored, stored.state) for stored in stored_events]
-        opener = None
-        events = []
-        for stored in stored_events:
+        opener = Opener(sealer.keyring)
+        opened: list[bytes | Any] = []
+        for stored in stored_events:  # all opened first, then all parsed (in turns, each evicts the other's caches)
             state = stored.state
             if not is_sealed(state):
                 if stored.originator_version == 1:
                     sealer.noted(stored.originator_id, None)  # a plain record (staff)
-                events.append(self._event(stored, state))
+                opened.append(state)
                 continue
             if stored.originator_version == 1:
                 sealer.noted(stored.originator_id, subject_of_state(state))
-            if opener is None:
-                opener = Opener(sealer.keyring)
             try:
-                data = opener.open(state, stored.originator_id, stored.originator_version)
+                opened.append(opener.open(state, stored.originator_id, stored.originator_version))
             except Unreadable as e:  # the child's key destroyed: what is left is the plain part
-                events.append(Erased.of(stored.originator_id, stored.originator_version, stored.topic, e.fields))
-                continue
-            events.append(self._event(stored, data))
-        return events
+                opened.append(Erased.of(stored.originator_id, stored.originator_version, stored.topic, e.fields))
+        return [self._event(stored, data) if type(data) is bytes else data
+                for stored, data in zip(stored_events, opened, strict=True)]
 
     def _event(self, stored: StoredEvent, state: bytes) -> Any:
         if self.cipher:
