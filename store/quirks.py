@@ -61,8 +61,9 @@ def kept_cursor(conn: Any) -> Any:
     """The connection's own cursor for record reads, made once: a new cursor sets up its
     dumpers and loaders afresh (docs/performance.md). Kept on the connection object (a
     cursor holds its connection: kept in a dictionary, neither would ever be let go).
-    Only whoever holds the connection (taken from the pool) uses it."""
+    Only whoever holds the connection (taken from the pool) uses it. Its rows come in binary:
+    a stored state's bytes as they are, not twice as many hex digits to decode."""
     curs = getattr(conn, "_plantrail_cursor", None)
     if curs is None or curs.closed:
-        curs = conn._plantrail_cursor = conn.cursor(row_factory=tuple_row)
+        curs = conn._plantrail_cursor = conn.cursor(binary=True, row_factory=tuple_row)
     return curs
