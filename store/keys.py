@@ -176,9 +176,10 @@ class Keyring:
             self._absent.update(s for s in wanted if s not in found)
 
     def key_for_new(self, subject: str) -> AESGCM:
-        """The subject's key, made now if they have none (saved by ``flush``). A key another
-        process saved since this one asked (``look_up``) is found by ``flush``, and the command
-        runs again with it."""
+        """The subject's key, made now if they have none (saved by ``flush``, or on PostgreSQL in
+        the statement that saves the events it seals). A key the store holds already (another
+        process's, an earlier try's) refuses that save (``flush``, ``return_pending``) and is
+        opened for the next try."""
         found = self._keys.get(subject)
         if found is not None:
             return found
@@ -211,17 +212,21 @@ class Keyring:
         kek_id = self.kek().kek_id
         rows = [(s, w, kek_id) for s, w in pending.items()]
         inserted: set[str] = set()
-        with transaction(self._tx_app, commit=True) as tx:
-            for start in range(0, len(rows), 300):  # one statement a few hundred keys
-                chunk = rows[start:start + 300]
-                marks = ", ".join("(?, ?, ?)" for _ in chunk)
-                inserted.update(r["subject_id"] for r in tx.execute(
-                    f"INSERT INTO {{keys}} (subject_id, wrapped, kek_id) VALUES {marks}"
-                    " ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id",
-                    [v for row in chunk for v in row]).fetchall())
+        try:
+            with transaction(self._tx_app, commit=True) as tx:
+                for start in range(0, len(rows), 300):  # one statement a few hundred keys
+                    chunk = rows[start:start + 300]
+                    marks = ", ".join("(?, ?, ?)" for _ in chunk)
+                    inserted.update(r["subject_id"] for r in tx.execute(
+                        f"INSERT INTO {{keys}} (subject_id, wrapped, kek_id) VALUES {marks}"
+                        " ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id",
+                        [v for row in chunk for v in row]).fetchall())
+        except BaseException:
+            self._give_back(pending)  # not saved: saved next time, never sealed with unsaved
+            raise
         lost = [s for s in pending if s not in inserted]  # another process saved the child's key first
         if lost:
-            with self._lock:  # (the store holds another key for each: theirs never seal again)
+            with self._lock:  # (the store holds another key for each: the one made here never seals again)
                 for subject in lost:
                     self._keys.pop(subject, None)
             self._take_held(lost)
@@ -244,13 +249,16 @@ class Keyring:
         """Keys a save did not store: saved with the next one, but where it was refused for a
         key the store holds already (``lost``: another process made that child's key first, or
         an earlier try of the same save landed), whose keys the store holds are opened here."""
-        held = self._take_held([subject for subject, _, _ in keys]) if lost else set()
-        with self._lock:
-            for subject, wrapped, _ in keys:
-                if subject not in held:
-                    self._pending.setdefault(subject, wrapped)
+        self._give_back({subject: wrapped for subject, wrapped, _ in keys})
+        if lost:  # (given back first: were this query to fail, none is left made and unsaved)
+            self._take_held([subject for subject, _, _ in keys])
 
-    def _take_held(self, subjects: list[str]) -> set[str]:
+    def _give_back(self, pending: dict[str, bytes]) -> None:
+        with self._lock:
+            for subject, wrapped in pending.items():
+                self._pending.setdefault(subject, wrapped)
+
+    def _take_held(self, subjects: list[str]) -> None:
         """Of these subjects (whose keys made here a save was refused for), those whose key the
         store holds (another process's, or an earlier try's): that key opened for the next try,
         in place of the one made here."""
@@ -258,9 +266,9 @@ class Keyring:
         with self._lock:
             for subject, row in rows.items():
                 self._keys.pop(subject, None)
+                self._pending.pop(subject, None)
                 if subject not in self.erased:  # (an erasure may have forgotten it while the query ran)
                     self._open(subject, *row)
-        return set(rows)
 
     def still_held(self, subjects: list[str]) -> list[str]:
         """Which of these subjects' keys the ``data_keys`` table still holds."""

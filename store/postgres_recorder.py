@@ -230,7 +230,8 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
                 text_array([i for _, _, i in keys]))))
         except BaseException as error:
             # Not saved (or its reply lost): the keys stay to be saved with the next try, but
-            # those another process saved first, which are looked up again (nothing was saved).
+            # where the store holds a child's key already (another process's, an earlier
+            # try's), that one is opened for the next try (nothing was saved).
             assert self.keyring is not None
             self.keyring.return_pending(keys, lost=getattr(error, "table", None) == KEYS_TABLE)
             raise
