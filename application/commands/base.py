@@ -7,6 +7,8 @@ from uuid import UUID
 
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, model_validator
 
+from plantrail.domain.base import check_text
+from plantrail.domain.errors import BadInput
 from plantrail.domain.vocabulary import EARLIEST_DATE, LATEST_DATE
 
 
@@ -68,6 +70,19 @@ class Command(BaseModel):
         """An import line may write ``review-id`` for ``review_id``: the same name."""
         if isinstance(data, dict) and any("-" in key for key in data if isinstance(key, str)):
             return {key.replace("-", "_") if isinstance(key, str) else key: v for key, v in data.items()}
+        return data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_text(cls, data: Any) -> Any:
+        """Text no record may hold (a control character but newline and tab, or an overlong
+        value) is bad input as the command is given, before any rule is asked: a script that
+        mends one error meets no other behind it. (The events' own check stays: every event
+        is made through it, ``domain.base.check_text``.)"""
+        try:
+            check_text(data)
+        except ValueError as error:
+            raise BadInput(str(error)) from None
         return data
 
     def given(self, *names: str) -> dict[str, Any]:

@@ -140,6 +140,17 @@ def test_hostile_text_is_refused_on_every_path_in(sh: Shell, tmp_path) -> None:
     sh.refused(2, "correct", event, "--set", "need=Weight\x1b[2J", "--reason", "typo", actor="ro1")
 
 
+def test_hostile_text_is_bad_input_before_any_rule_is_asked(sh: Shell) -> None:
+    """A command breaking a rule with hostile text in it is refused for the text (exit 2), not
+    for the rule (exit 1), so a script mending that meets no second refusal behind it."""
+    plan = _plan(sh)
+    sh.refused(1, "action", "amend", plan, "A1", "--frequency", "daily", "--on", "2020-01-01", actor="sw1")
+    refused = sh.refused(2, "action", "amend", plan, "A1", "--frequency", "daily\x1b[2J", "--on", "2020-01-01",
+                         actor="sw1")
+    assert "frequency holds a control character (U+001B)" in refused.err
+    sh.refused(2, "child", "add", "K1", "--name", "Karen\x01", "--born", "2020-01-01", actor="sw1")  # (K1 exists)
+
+
 def test_escape_sequences_already_stored_are_shown_harmlessly(sh: Shell) -> None:
     plan = _plan(sh)
     with Raw(sh.url) as raw:  # text from before the rule, or put in by hand
