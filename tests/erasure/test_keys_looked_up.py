@@ -7,7 +7,7 @@ the store holds for them met at the save and used."""
 from __future__ import annotations
 
 from plantrail.domain.child import child_id
-from tests.erasure.test_sealing import record_child
+from tests.erasure.test_sealing import key_saved_alone, record_child
 from tests.support import Shell, open_app
 
 
@@ -73,13 +73,7 @@ def test_a_command_makes_a_new_childs_key_without_asking_and_uses_one_left_in_th
 
     record_child(sh)
     left = child_id("K941").hex
-    other = open_app(sh.url)  # an earlier try: K941's key saved, no events
-    try:
-        other.recorder.keyring.key_for_new(left)
-        other.recorder.keyring.flush()
-        stored = other.recorder.keyring._rows([left])
-    finally:
-        other.close()
+    stored = {left: key_saved_alone(sh.url, left)}  # an earlier try's: K941's key saved, no events
     asked: list[list[str]] = []
     real = Keyring._rows
     monkeypatch.setattr(Keyring, "_rows", lambda self, subjects: asked.append(

@@ -31,6 +31,20 @@ def record_child(sh: Shell) -> str:
     return plan
 
 
+def key_saved_alone(url: str, subject: str) -> tuple[bytes, str]:
+    """A child's key saved by "another process" (or an earlier try of a save), with no events
+    sealed with it: its row (wrapped key, KEK id) as the store holds it."""
+    from tests.support import open_app
+
+    other = open_app(url)
+    try:
+        other.recorder.keyring.key_for_new(subject)
+        other.recorder.keyring.flush()
+        return other.recorder.keyring._rows([subject])[subject]
+    finally:
+        other.close()
+
+
 def log_rows(url: str) -> bytes:
     """Every byte of every row of the log's own tables."""
     parsed = parse_url(url)
@@ -338,12 +352,7 @@ def test_a_key_another_process_saved_first_is_used_and_nothing_is_lost(sh: Shell
 
     record_child(sh)  # (its key is the one every command opens first, to check the KEK)
     subject = child_id("K920").hex
-    other = open_app(sh.url)  # "another process": makes and saves the child's key first
-    try:
-        other.recorder.keyring.key_for_new(subject)
-        other.recorder.keyring.flush()
-    finally:
-        other.close()
+    key_saved_alone(sh.url, subject)  # "another process" makes and saves the child's key first
     real = Keyring._rows
     missed: list[str] = []
 
@@ -393,13 +402,7 @@ def test_an_import_asks_for_its_new_childrens_keys_a_batch_at_a_time(sh: Shell, 
 
     record_child(sh)
     held = child_id("K1").hex
-    other = open_app(sh.url)  # "another process": saved K1's key and nothing else
-    try:
-        other.recorder.keyring.key_for_new(held)
-        other.recorder.keyring.flush()
-        saved = other.recorder.keyring._rows([held])
-    finally:
-        other.close()
+    saved = {held: key_saved_alone(sh.url, held)}  # "another process" saved K1's key and nothing else
     lines = tmp_path / "children.jsonl"
     lines.write_text("".join(json.dumps({"command": "child add", "as": "sw1", "args": {
         "child_ref": f"K{n}", "name": f"Child {n}", "born": "2019-01-10"}}) + "\n" for n in range(60)))
