@@ -348,7 +348,6 @@ def test_a_key_another_process_saved_first_is_used_and_nothing_is_lost(sh: Shell
     key the store holds, and the child's record opens."""
     from plantrail.domain.child import child_id
     from plantrail.store.keys import Keyring
-    from tests.support import open_app
 
     record_child(sh)  # (its key is the one every command opens first, to check the KEK)
     subject = child_id("K920").hex
