@@ -79,6 +79,13 @@ def check_text(value: Any) -> None:
         _name_fault(value, "")
 
 
+def check_field(name: str, value: Any) -> None:
+    """``check_text`` of one field's value, a fault named by the field (whose name is not
+    checked: a command's field names are the command's, not the record's)."""
+    if not _plain(value):
+        _name_fault(value, name)
+
+
 def _plain(value: Any) -> bool:
     if type(value) in _NO_TEXT:
         return True

@@ -27,7 +27,7 @@ from plantrail.store.erased_list import read_erased
 from plantrail.store.kek import Kek, KekProblem
 
 KEYS_TABLE = "data_keys"
-KEYS_KEPT = 50_000  # opened keys a process keeps while it reads batch after batch (``prefetch``)
+KEYS_KEPT = 50_000  # opened keys a process keeps, reading or writing batch after batch (``_room_for``)
 
 SQLITE_KEYS_DDL = (
     f"CREATE TABLE IF NOT EXISTS {KEYS_TABLE} ("
@@ -79,6 +79,7 @@ class Keyring:
             row = self._rows([subject]).get(subject)
             if row is None:
                 return None
+            self._room_for(1)  # (a long-running reader: one key a child it reads)
             return self._open(subject, *row)
 
     def holds(self, subject: str) -> bool:
@@ -98,6 +99,7 @@ class Keyring:
             return
         with self._lock:
             if subject not in self._keys and subject not in self.erased:
+                self._room_for(1)
                 self._open(subject, wrapped, kek_id)
 
     def prefetch(self, subjects: Iterable[str]) -> None:
@@ -108,9 +110,15 @@ class Keyring:
             wanted = {w for w in subjects if w not in self._keys and w not in self.erased}
             if not wanted:
                 return
-            if len(self._keys) + len(wanted) > KEYS_KEPT:  # (new keys not yet saved stay)
-                self._keys = {s: k for s, k in self._keys.items() if s in self._pending}
+            self._room_for(len(wanted))
         self._ask(sorted(wanted))
+
+    def _room_for(self, more: int) -> None:
+        """(Under the lock.) Room for ``more`` keys within KEYS_KEPT: past it, every key held
+        but those made and not yet saved is let go, to be looked up again if needed. An opened
+        key costs a process ~1.5 kB: an import of a million new children held 1.5 GB of them."""
+        if len(self._keys) + more > KEYS_KEPT:
+            self._keys = {s: k for s, k in self._keys.items() if s in self._pending}
 
     def _ask(self, subjects: list[str]) -> set[str]:
         """These subjects' keys asked for, one query a few hundred, and each found opened (not
@@ -171,6 +179,7 @@ class Keyring:
             new = {s for s in registered if s not in self._keys and s not in self.erased}
             wanted = sorted({s for s in subjects if s not in self._keys and s not in self.erased} - new)
             self._absent.update(new)
+            self._room_for(len(wanted) + len(new))
         found = self._ask(wanted)
         with self._lock:
             self._absent.update(s for s in wanted if s not in found)
@@ -195,6 +204,7 @@ class Keyring:
             if row is not None:
                 return self._open(subject, *row)
             material = AESGCM.generate_key(bit_length=256)
+            self._room_for(1)  # (before it is pending: let go of nothing of its own)
             self._pending[subject] = self.kek().wrap(subject, material)
             aes = self._keys[subject] = AESGCM(material)
             return aes

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, model_validator
 
-from plantrail.domain.base import check_text
+from plantrail.domain.base import check_field
 from plantrail.domain.errors import BadInput
 from plantrail.domain.vocabulary import EARLIEST_DATE, LATEST_DATE
 
@@ -77,12 +77,17 @@ class Command(BaseModel):
     def _plain_text(cls, data: Any) -> Any:
         """Text no record may hold (a control character but newline and tab, or an overlong
         value) is bad input as the command is given, before any rule is asked: a script that
-        mends one error meets no other behind it. (The events' own check stays: every event
-        is made through it, ``domain.base.check_text``.)"""
-        try:
-            check_text(data)
-        except ValueError as error:
-            raise BadInput(str(error)) from None
+        mends one error meets no other behind it. Each value named by its field, or by its own
+        name in a field of named values (a correction's); the ends of a text left to the events'
+        own check, which stays (``domain.base.check_text``): ids are taken with their ends
+        stripped (a plan id read from a file with Windows line ends is the plan's id)."""
+        if isinstance(data, dict):
+            try:
+                for name, value in data.items():
+                    for where, item in value.items() if isinstance(value, dict) else ((name, value),):
+                        check_field(str(where), item.strip() if isinstance(item, str) else item)
+            except ValueError as error:
+                raise BadInput(str(error)) from None
         return data
 
     def given(self, *names: str) -> dict[str, Any]:

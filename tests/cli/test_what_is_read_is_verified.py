@@ -149,6 +149,10 @@ def test_hostile_text_is_bad_input_before_any_rule_is_asked(sh: Shell) -> None:
                          actor="sw1")
     assert "frequency holds a control character (U+001B)" in refused.err
     sh.refused(2, "child", "add", "K1", "--name", "Karen\x01", "--born", "2020-01-01", actor="sw1")  # (K1 exists)
+    event = sh.ok("history", plan, "--json", actor="rc1").json()[-1]["event_id"]
+    refused = sh.refused(2, "correct", event, "--set", "need=Weight\x1b[2J", "--reason", "typo", actor="ro1")
+    assert "error: need holds a control character" in refused.err  # (the field's own name)
+    sh.ok("visit", "record", plan + "\r", "--on", "2026-03-20", actor="sw1")  # an id read from a CRLF file
 
 
 def test_escape_sequences_already_stored_are_shown_harmlessly(sh: Shell) -> None:

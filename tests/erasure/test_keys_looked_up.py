@@ -130,3 +130,35 @@ def test_keys_whose_save_or_look_fails_are_kept_to_be_saved_with_the_next_try(sh
         assert keyring._rows([subject])[subject][0] == taken[0][1]  # the key made here, saved
     finally:
         app.close()
+
+
+def test_a_writer_keeps_a_bounded_number_of_keys(sh: Shell, tmp_path, monkeypatch) -> None:
+    """A process registering child after child (a service running commands, an import batch
+    after batch) lets go of saved keys past KEYS_KEPT (an opened key costs ~1.5 kB: an import of
+    a million new children held 1.5 GB); every child still opens, with the key the store holds."""
+    import json
+
+    from plantrail.application.imports import call_line, import_lines, numbered_lines
+    from plantrail.store import keys
+
+    record_child(sh)
+    monkeypatch.setattr(keys, "KEYS_KEPT", 5)
+
+    def child(n: int) -> dict[str, object]:
+        return {"command": "child add", "as": "sw1", "args": {"child_ref": f"K{n}", "name": f"Child {n}",
+                                                              "born": "2019-01-10"}}
+
+    app = open_app(sh.url)
+    try:
+        for n in range(12):  # one command at a time
+            call_line(app, child(n), n + 1, {})
+            assert len(app.recorder.keyring._keys) <= 5
+        path = tmp_path / "children.jsonl"
+        path.write_text("".join(json.dumps(child(n)) + "\n" for n in range(100, 112)))
+        import_lines(app, numbered_lines(str(path)), batch_size=4)  # three batches of four
+        assert len(app.recorder.keyring._keys) <= 5 + 4  # at most KEYS_KEPT beyond one batch
+    finally:
+        app.close()
+    for n in (*range(12), *range(100, 112)):
+        assert f"Child {n}" in sh.ok("child", "show", f"K{n}", "--json", actor="sw1").out
+    assert sh.ok("verify").code == 0
