@@ -72,18 +72,12 @@ _CONTROL_SEARCH = CONTROL.search
 _NO_TEXT = frozenset({type(None), bool, int, float, date, datetime, UUID})  # values that hold no text
 
 
-def check_text(value: Any) -> None:
+def check_text(value: Any, where: str = "") -> None:
     """Refuse control characters (but newline and tab) and overlong text, in a value or
-    anywhere inside lists and mappings of it (a mapping's values named by their keys)."""
+    anywhere inside lists and mappings of it (a mapping's values named by their keys; the value
+    itself named ``where``, a field's name, which is not checked: a command's)."""
     if not _plain(value):  # (every new event passes here: the fault is looked for, and named, only if there is one)
-        _name_fault(value, "")
-
-
-def check_field(name: str, value: Any) -> None:
-    """``check_text`` of one field's value, a fault named by the field (whose name is not
-    checked: a command's field names are the command's, not the record's)."""
-    if not _plain(value):
-        _name_fault(value, name)
+        _name_fault(value, where)
 
 
 def _plain(value: Any) -> bool:

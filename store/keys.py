@@ -116,7 +116,7 @@ class Keyring:
     def _room_for(self, more: int) -> None:
         """(Under the lock.) Room for ``more`` keys within KEYS_KEPT: past it, every key held
         but those made and not yet saved is let go, to be looked up again if needed. An opened
-        key costs a process ~1.5 kB: an import of a million new children held 1.5 GB of them."""
+        key costs a process ~1.3 kB: an import of a million new children held 1.3 GB of them."""
         if len(self._keys) + more > KEYS_KEPT:
             self._keys = {s: k for s, k in self._keys.items() if s in self._pending}
 

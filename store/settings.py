@@ -143,7 +143,7 @@ def env_for_url(url: str) -> dict[str, str]:
 
 def kek_path(parsed: SQLiteURL | PostgresURL) -> str:
     """The key-encryption key's file: PLANTRAIL_KEK, else one kept for this store
-    (store/keys.py, default_kek_path)."""
+    (store/kek.py, default_kek_path)."""
     from plantrail.store.kek import default_kek_path
 
     given = os.environ.get("PLANTRAIL_KEK", "").strip()

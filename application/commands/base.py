@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, model_validator
 
-from plantrail.domain.base import check_field
+from plantrail.domain.base import check_text
 from plantrail.domain.errors import BadInput
 from plantrail.domain.vocabulary import EARLIEST_DATE, LATEST_DATE
 
@@ -85,7 +85,7 @@ class Command(BaseModel):
             try:
                 for name, value in data.items():
                     for where, item in value.items() if isinstance(value, dict) else ((name, value),):
-                        check_field(str(where), item.strip() if isinstance(item, str) else item)
+                        check_text(item.strip() if isinstance(item, str) else item, str(where))
             except ValueError as error:
                 raise BadInput(str(error)) from None
         return data

@@ -134,8 +134,8 @@ def test_keys_whose_save_or_look_fails_are_kept_to_be_saved_with_the_next_try(sh
 
 def test_a_writer_keeps_a_bounded_number_of_keys(sh: Shell, tmp_path, monkeypatch) -> None:
     """A process registering child after child (a service running commands, an import batch
-    after batch) lets go of saved keys past KEYS_KEPT (an opened key costs ~1.5 kB: an import of
-    a million new children held 1.5 GB); every child still opens, with the key the store holds."""
+    after batch) lets go of saved keys past KEYS_KEPT (an opened key costs ~1.3 kB: an import of
+    a million new children held 1.3 GB); every child still opens, with the key the store holds."""
     import json
 
     from plantrail.application.imports import call_line, import_lines, numbered_lines
