@@ -19,6 +19,7 @@ from plantrail.cli import (
     bulk,
     census_writes,
     children,
+    collector,
     completion,
     demo,
     exports,
@@ -129,7 +130,10 @@ def main() -> None:
     # PYDANTIC_DISABLE_PLUGINS empty to have them looked for.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     no_plugin_loader()
-    raise SystemExit(run())
+    collector.hold()
+    code = run()
+    collector.spare_the_exit()
+    raise SystemExit(code)
 
 
 PLUGIN_LOADER = "pydantic.plugin._loader"

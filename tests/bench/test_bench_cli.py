@@ -16,7 +16,8 @@ def test_one_run_of_each_command_prints_every_figure() -> None:
                           timeout=300)
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout)
-    for name in ("python", "anchor", "help", "show", "changes", "history", "plans", "write"):
+    for name in ("python", "libraries", "catalogue", "anchor", "help", "show", "changes", "history", "plans", "write"):
         assert figures[f"cli_{name}_ms"] > 0
     assert figures["cli_show_vs_anchor"] > 0 and figures["cli_write_vs_anchor"] > 0
+    assert figures["cli_catalogue_vs_anchor"] > 0
     assert figures["machine"]["yardstick_ms"] > 0

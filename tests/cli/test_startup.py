@@ -70,3 +70,49 @@ def test_pydantic_looks_for_plugins_only_where_the_variable_asks_it_to() -> None
     done = subprocess.run([sys.executable, "-c", later], capture_output=True, text=True,
                           env={**env, "PYDANTIC_DISABLE_PLUGINS": "__all__"})
     assert (done.returncode, done.stdout.strip()) == (0, "pydantic"), done.stderr[-300:]
+
+
+WATCH_THE_COLLECTOR = """
+import gc, sys
+from plantrail.cli import collector
+from plantrail.cli.main import main
+seen = []
+def watched(step):
+    def run():
+        seen.append((step.__name__, "before", gc.isenabled()))
+        step()
+        seen.append((step.__name__, "after", gc.isenabled(), gc.get_freeze_count() > 0))
+    return run
+collector.release, collector.spare_the_exit = watched(collector.release), watched(collector.spare_the_exit)
+sys.argv = ["plantrail", *sys.argv[1:]]
+try:
+    main()
+finally:
+    print(repr(seen), file=sys.stderr)
+"""
+
+
+def test_the_collector_is_held_while_a_command_starts_and_on_for_its_work(tmp_path) -> None:
+    """The console script's process (cli/collector.py): Python's cyclic collector is off while
+    a command loads its code, on again from the store's opening (what was loaded frozen), so a
+    long command's own work is collected; the exit is spared its last run. A command run in a
+    caller's process (``cli.main.run``) leaves the caller's collector as it found it."""
+    import ast
+    import gc
+    import os
+
+    from tests.support import run_in_process
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANTRAIL_")}
+    env["PLANTRAIL_DB"] = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    assert run_in_process(("demo",), env, tmp_path).code == 0
+    frozen = gc.get_freeze_count()
+    assert run_in_process(("plans", "--json"), {**env, "PLANTRAIL_AS": "demo-chair"}, tmp_path).code == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen  # a caller's process: as it was
+
+    done = subprocess.run([sys.executable, "-c", WATCH_THE_COLLECTOR, "plans", "--json"], capture_output=True,
+                          text=True, env={**env, "PLANTRAIL_AS": "demo-chair"}, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-300:]
+    seen = ast.literal_eval(done.stderr.strip().splitlines()[-1])
+    assert seen == [("release", "before", False), ("release", "after", True, True),  # on from the store's opening
+                    ("spare_the_exit", "before", True), ("spare_the_exit", "after", True, True)]
