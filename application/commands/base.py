@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, model_validator
 
-from plantrail.domain.base import check_text
+from plantrail.domain.base import check_text, is_plain
 from plantrail.domain.errors import BadInput
 from plantrail.domain.vocabulary import EARLIEST_DATE, LATEST_DATE
 
@@ -81,7 +81,7 @@ class Command(BaseModel):
         name in a field of named values (a correction's); the ends of a text left to the events'
         own check, which stays (``domain.base.check_text``): ids are taken with their ends
         stripped (a plan id read from a file with Windows line ends is the plan's id)."""
-        if isinstance(data, dict):
+        if isinstance(data, dict) and not is_plain(data):  # (the fault looked for, and named, only if there is one)
             try:
                 for name, value in data.items():
                     for where, item in value.items() if isinstance(value, dict) else ((name, value),):
