@@ -19,7 +19,6 @@ from typing import Any
 from uuid import UUID
 
 from plantrail.domain.errors import BadInput
-from plantrail.projections import wide
 from plantrail.projections.fold import gc_paused
 from plantrail.projections.views import VIEWS, Session, View
 from plantrail.store import view_tables
@@ -87,8 +86,11 @@ def _bring_up(app: Any, tracking: dict[str, dict[str, Any]], log: int) -> int:
 
 def _run(app: Any, views: list[View], position: int, log: int, *, parallel: bool = True) -> int:
     """Read, fold and write batch after batch from ``position``; how many events were read."""
-    if parallel and log - position >= WIDE_FROM and wide.available(app):
-        return _run_wide(app, views, position, log)
+    if parallel and log - position >= WIDE_FROM:
+        from plantrail.projections import wide  # (workers' machinery: a write's catch-up never needs it)
+
+        if wide.available(app):
+            return _run_wide(app, views, position, log)
     sessions = {view.name: Session(app) for view in views}
     done = 0
     while True:
@@ -114,6 +116,8 @@ def _run(app: Any, views: list[View], position: int, log: int, *, parallel: bool
 def _run_wide(app: Any, views: list[View], position: int, log: int) -> int:
     """Every record with an event after ``position`` folded whole, on every core, up to
     ``log`` (``projections.wide``); then the views move on to ``log`` in one transaction."""
+    from plantrail.projections import wide
+
     try:
         wide.fold_records(app, views, position, log)
         with transaction(app, commit=True) as tx:
