@@ -13,7 +13,7 @@ and ``cli_write_vs_anchor`` (goal ≤ 1.5).
 
 Two floors beside them, processes that import and do nothing else (the collector held, as
 plantrail's console script holds it: cli/collector.py): ``libraries``, what every command
-imports whatever it does (click, sqlite3, cryptography's AES-GCM, eventsourcing's domain, and
+on records imports whatever it does (click, sqlite3, cryptography's AES-GCM, eventsourcing's domain, and
 pydantic with one model defined: it loads its machinery at the first), and ``catalogue``,
 those and the event catalogue (``plantrail.domain.events``: the domain's pydantic models,
 which every read folds and every read logs with). ``cli_catalogue_vs_anchor`` is the least a
