@@ -11,10 +11,11 @@ median of the runs, in ms, with the process's peak resident memory (its own, fro
 Ratios: ``cli_show_vs_anchor`` (the slowest of the four reads over the anchor; goal ≤ 1.0)
 and ``cli_write_vs_anchor`` (goal ≤ 1.5).
 
-Two floors beside them, processes that import and do nothing else (the collector held, as
-plantrail's console script holds it: cli/collector.py): ``libraries``, what every command
-on records imports whatever it does (click, sqlite3, cryptography's AES-GCM, eventsourcing's domain, and
-pydantic with one model defined: it loads its machinery at the first), and ``catalogue``,
+Two floors beside them, processes that import and do nothing else (started as plantrail's
+console script starts a command: cli/process.py): ``libraries``, what every command
+on records imports whatever it does (click, sqlite3, cryptography's AES-GCM, eventsourcing's
+domain, and pydantic with one model defined: it loads its machinery at the first), and
+``catalogue``,
 those and the event catalogue (``plantrail.domain.events``: the domain's pydantic models,
 which every read folds and every read logs with). ``cli_catalogue_vs_anchor`` is the least a
 read can cost, over the anchor, while reads fold the catalogue's events.
@@ -42,8 +43,10 @@ from bench.host import machine  # noqa: E402
 
 BIN = Path(sys.executable).parent
 READS = ("show", "changes", "history", "plans")
-# (pydantic loads its machinery when the first model is defined: one is, here)
-LIBRARIES = ("import gc; gc.disable(); import click, sqlite3; "
+# As the console script starts (cli/process.py: the collector held, no plugin loader), then
+# pydantic's machinery, which it loads when the first model is defined: one is, here.
+LIBRARIES = ("import gc, os; gc.disable(); os.environ.setdefault('PYDANTIC_DISABLE_PLUGINS', '__all__'); "
+             "from plantrail.cli.process import no_plugin_loader; no_plugin_loader(); import click, sqlite3; "
              "from cryptography.hazmat.primitives.ciphers.aead import AESGCM; import eventsourcing.domain; "
              "from pydantic import BaseModel; "
              "exec('class Model(BaseModel):\\n    field: int')")

@@ -156,11 +156,11 @@ class Invocation:
 
     def _open(self, env: dict[str, str], *, sealed: bool) -> Any:
         from plantrail.application.records import PlanRecords
-        from plantrail.cli import collector
+        from plantrail.cli.process import collect_from_here
         from plantrail.projections.plans import use_plans_view_for_prefixes
 
         app = PlanRecords(env=env)
-        collector.release()
+        collect_from_here()
         if os.environ.get("PLANTRAIL_RETENTION"):  # the authority's schedule (erase request judges by it)
             from plantrail.projections.retention import load_schedule
 

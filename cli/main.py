@@ -6,11 +6,8 @@ so `plantrail --help` stays quick.
 
 from __future__ import annotations
 
-import importlib
-import importlib.machinery
 import os
 import sys
-import types
 
 import click
 
@@ -19,7 +16,6 @@ from plantrail.cli import (
     bulk,
     census_writes,
     children,
-    collector,
     completion,
     demo,
     exports,
@@ -32,6 +28,7 @@ from plantrail.cli import (
     writes,
 )
 from plantrail.cli.context import Invocation
+from plantrail.cli.process import collect_from_here, hold_collector, no_plugin_loader, spare_the_exit
 
 
 class Plantrail(click.Group):
@@ -130,39 +127,10 @@ def main() -> None:
     # PYDANTIC_DISABLE_PLUGINS empty to have them looked for.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     no_plugin_loader()
-    collector.hold()
-    code = run()
-    collector.spare_the_exit()
+    hold_collector()
+    try:
+        code = run()
+    finally:
+        collect_from_here()  # (where the store was never opened: a caller catching SystemExit keeps its collector)
+    spare_the_exit()
     raise SystemExit(code)
-
-
-PLUGIN_LOADER = "pydantic.plugin._loader"
-
-
-def no_plugin_loader() -> None:
-    """Where PYDANTIC_DISABLE_PLUGINS says there are no plugins, pydantic's plugin loader is
-    the loader of none it would then be. The real one imports ``importlib.metadata`` before it
-    reads the variable, when a process builds its first validator: 7-10 % of a command as a
-    whole process (docs/performance.md). Any other name asked of it is the real loader's. The
-    variable is read here, once: the real loader reads it at each model, but nothing in a
-    command changes it."""
-    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") not in ("__all__", "1", "true") or PLUGIN_LOADER in sys.modules:
-        return
-    loader = types.ModuleType(PLUGIN_LOADER)
-    loader.__spec__ = importlib.machinery.ModuleSpec(PLUGIN_LOADER, None)  # (as find_spec expects of a module)
-    loader.get_plugins = lambda: ()  # type: ignore[attr-defined]
-    loader.__getattr__ = _real_loader  # type: ignore[attr-defined]
-    sys.modules[PLUGIN_LOADER] = loader
-
-
-def _real_loader(name: str) -> object:
-    """A name pydantic asks of its loader that the loader of none has not: the real loader's
-    (a later pydantic may ask for more than ``get_plugins``). Not a module's own dunder names,
-    which the import system looks for on every ``from ... import``."""
-    if name.startswith("__"):
-        raise AttributeError(name)
-    real = sys.modules.get(PLUGIN_LOADER)
-    if real is None or getattr(real, "__getattr__", None) is _real_loader:  # (not loaded again)
-        sys.modules.pop(PLUGIN_LOADER, None)
-        real = importlib.import_module(PLUGIN_LOADER)
-    return getattr(real, name)

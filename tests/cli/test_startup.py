@@ -49,18 +49,18 @@ def test_a_json_read_imports_no_renderer_command_model_or_postgres_driver(tmp_pa
 
 
 def test_pydantic_looks_for_plugins_only_where_the_variable_asks_it_to() -> None:
-    """The console script's loader of no plugins (cli/main.py ``no_plugin_loader``): with
+    """The console script's loader of no plugins (cli/process.py ``no_plugin_loader``): with
     PYDANTIC_DISABLE_PLUGINS saying none (as the script sets it unless told otherwise), a
     model validates and ``importlib.metadata`` is never imported; set empty, pydantic's own
     loader looks for plugins as ever; a name of the loader's other than ``get_plugins`` is the
     real loader's."""
     import os
 
-    code = ("import sys; from plantrail.cli.main import no_plugin_loader; no_plugin_loader(); "
+    code = ("import sys; from plantrail.cli.process import no_plugin_loader; no_plugin_loader(); "
             "from pydantic import BaseModel\n"
             "class Plan(BaseModel):\n    version: int\n"
             "assert Plan(version=1).version == 1; print('importlib.metadata' in sys.modules)")
-    later = ("from plantrail.cli.main import no_plugin_loader; no_plugin_loader(); "
+    later = ("from plantrail.cli.process import no_plugin_loader; no_plugin_loader(); "
              "from pydantic.plugin._loader import PYDANTIC_ENTRY_POINT_GROUP; print(PYDANTIC_ENTRY_POINT_GROUP)")
     env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
     for setting, looked_for in (("__all__", "False"), ("1", "False"), ("", "True")):
@@ -74,16 +74,21 @@ def test_pydantic_looks_for_plugins_only_where_the_variable_asks_it_to() -> None
 
 WATCH_THE_COLLECTOR = """
 import gc, sys
-from plantrail.cli import collector
+from plantrail.cli import process
 from plantrail.cli.main import main
 seen = []
-def watched(step):
+def watched(name):
+    step = getattr(process, name)
     def run():
-        seen.append((step.__name__, "before", gc.isenabled()))
+        frozen = gc.get_freeze_count()
+        seen.append((name, "before", gc.isenabled()))
         step()
-        seen.append((step.__name__, "after", gc.isenabled(), gc.get_freeze_count() > 0))
+        seen.append((name, "after", gc.isenabled(), gc.get_freeze_count() > frozen))
     return run
-collector.release, collector.spare_the_exit = watched(collector.release), watched(collector.spare_the_exit)
+process.collect_from_here = watched("collect_from_here")
+process.spare_the_exit = watched("spare_the_exit")
+import plantrail.cli.main as m
+m.collect_from_here, m.spare_the_exit = process.collect_from_here, process.spare_the_exit
 sys.argv = ["plantrail", *sys.argv[1:]]
 try:
     main()
@@ -93,10 +98,12 @@ finally:
 
 
 def test_the_collector_is_held_while_a_command_starts_and_on_for_its_work(tmp_path) -> None:
-    """The console script's process (cli/collector.py): Python's cyclic collector is off while
+    """The console script's process (cli/process.py): Python's cyclic collector is off while
     a command loads its code, on again from the store's opening (what was loaded frozen), so a
-    long command's own work is collected; the exit is spared its last run. A command run in a
-    caller's process (``cli.main.run``) leaves the caller's collector as it found it."""
+    long command's own work is collected; at the exit what is left is frozen, not walked. A
+    command run in a caller's process (``cli.main.run``) leaves the caller's collector as it
+    found it; ``main`` run in one that catches its SystemExit gives the collector back even
+    where no store was opened."""
     import ast
     import gc
     import os
@@ -110,9 +117,16 @@ def test_the_collector_is_held_while_a_command_starts_and_on_for_its_work(tmp_pa
     assert run_in_process(("plans", "--json"), {**env, "PLANTRAIL_AS": "demo-chair"}, tmp_path).code == 0
     assert gc.isenabled() and gc.get_freeze_count() == frozen  # a caller's process: as it was
 
-    done = subprocess.run([sys.executable, "-c", WATCH_THE_COLLECTOR, "plans", "--json"], capture_output=True,
-                          text=True, env={**env, "PLANTRAIL_AS": "demo-chair"}, cwd=tmp_path)
-    assert done.returncode == 0, done.stderr[-300:]
-    seen = ast.literal_eval(done.stderr.strip().splitlines()[-1])
-    assert seen == [("release", "before", False), ("release", "after", True, True),  # on from the store's opening
-                    ("spare_the_exit", "before", True), ("spare_the_exit", "after", True, True)]
+    def watched(*args: str) -> list[tuple]:
+        done = subprocess.run([sys.executable, "-c", WATCH_THE_COLLECTOR, *args], capture_output=True,
+                              text=True, env={**env, "PLANTRAIL_AS": "demo-chair"}, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr[-300:]
+        return ast.literal_eval(done.stderr.strip().splitlines()[-1])
+
+    assert watched("plans", "--json") == [
+        ("collect_from_here", "before", False), ("collect_from_here", "after", True, True),  # the store opened
+        ("collect_from_here", "before", True), ("collect_from_here", "after", True, False),  # (done already)
+        ("spare_the_exit", "before", True), ("spare_the_exit", "after", True, True)]  # the exit: the rest frozen
+    assert watched("--help") == [  # no store opened: on again once the command is done
+        ("collect_from_here", "before", False), ("collect_from_here", "after", True, True),
+        ("spare_the_exit", "before", True), ("spare_the_exit", "after", True, True)]

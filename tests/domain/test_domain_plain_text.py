@@ -1,10 +1,11 @@
 """Text a record may hold (domain/base.py ``check_text``): the quick yes or no (``is_plain``,
 every text of a value asked together) says what asking each text alone says, for any value:
-texts, numbers, dates, and lists and mappings of them, nested, their keys included."""
+texts (a vocabulary's too), numbers, dates, and lists, tuples and mappings of them, nested, their keys included."""
 
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 from typing import Any
 from unittest.mock import patch
 
@@ -18,9 +19,18 @@ from plantrail.domain.text import CONTROL
 SHORTEST_REFUSED = 12  # LONGEST_TEXT for these tests: overlong text is then easily made
 
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=16)
+
+
+class Word(StrEnum):  # a vocabulary's values are str's kind, not str
+    PLAIN = "weekly"
+    LONG = "fortnightly and more"
+    ESCAPED = "weekly\x1b"
+
+
 VALUES = st.recursive(
-    TEXT | st.none() | st.integers() | st.booleans() | st.dates(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+    TEXT | st.sampled_from(Word) | st.none() | st.integers() | st.booleans() | st.dates(),
+    lambda inner: (st.lists(inner, max_size=4) | st.lists(inner, max_size=4).map(tuple)
+                   | st.dictionaries(TEXT, inner, max_size=4)),
     max_leaves=12,
 )
 
@@ -30,7 +40,7 @@ def each_text_alone(value: Any) -> bool:
         return len(value) <= SHORTEST_REFUSED - 1 and CONTROL.search(value) is None
     if isinstance(value, dict):
         return all(each_text_alone(k) and each_text_alone(v) for k, v in value.items())
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return all(each_text_alone(item) for item in value)
     return True
 
