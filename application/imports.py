@@ -354,7 +354,12 @@ def _parsed(chunk: list[tuple[int, bytes]], ids: LineIds) -> list[tuple[int, byt
         except orjson.JSONDecodeError as e:
             out.append((lineno, text, BadInput(f"not JSON ({e})"), None))
             continue
-        out.append((lineno, text, line, ids.of(lineno, line)))
+        try:
+            made_id = ids.of(lineno, line)
+        except orjson.JSONEncodeError:  # (written again for its id: orjson writes 254 levels at most)
+            out.append((lineno, text, BadInput("nested deeper than any command's arguments are"), None))
+            continue
+        out.append((lineno, text, line, made_id))
     return out
 
 

@@ -100,6 +100,11 @@ def test_without_json_prints_a_summary(store_url: str, tmp_path: Path) -> None:
     assert "imported 7 lines" in ran.out
 
 
+NESTED: Any = "X"
+for _ in range(300):
+    NESTED = [NESTED]
+
+
 def child(ref: str, name: str = "X") -> dict[str, Any]:
     return {"command": "child add", "as": "sw1", "args": {"child_ref": ref, "name": name, "born": "2020-01-01"}}
 
@@ -121,6 +126,9 @@ def child(ref: str, name: str = "X") -> dict[str, Any]:
     ({"command": "visit record", "as": "sw1", "args": {"plan_id": "$12", "on": "2026-01-20"}}, 2, "$12"),
     # not JSON at all (exit 2)
     ("{not json", 2, "not JSON"),
+    # JSON nested deeper than any command's arguments (exit 2; was an unexpected error, exit 70)
+    ({"command": "child add", "as": "sw1", "args": {"child_ref": "K9", "name": NESTED, "born": "2020-01-01"}},
+     2, "nested deeper"),
 ])
 def test_a_bad_line_is_named_and_nothing_of_its_batch_is_recorded(
         store_url: str, tmp_path: Path, bad: Any, code: int, says: str) -> None:
