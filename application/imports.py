@@ -38,6 +38,7 @@ DEFAULT_BATCH = 2000
 COLLECT_EVERY = 100_000
 LINE_KEYS = frozenset({"command", "as", "args", "command_id"})
 _REF = re.compile(r"\$(\d+)(/.*)?")
+TOO_DEEP = "nested deeper than any command's arguments are"
 
 
 def numbered_lines(path: str) -> Iterator[tuple[int, bytes]]:
@@ -90,6 +91,8 @@ def parse_line(line: Any, lineno: int, results: MutableMapping[int, Any]) -> tup
         command = command_class.model_validate(args)
     except ValidationError as error:
         raise BadInput(f"{name}: {describe(error)}", fix=_fields(command_class)) from None
+    except RecursionError:  # (a line giving its own id is not written again: see _parsed)
+        raise BadInput(TOO_DEEP) from None
     return command, actor, command_id
 
 
@@ -357,7 +360,7 @@ def _parsed(chunk: list[tuple[int, bytes]], ids: LineIds) -> list[tuple[int, byt
         try:
             made_id = ids.of(lineno, line)
         except orjson.JSONEncodeError:  # (written again for its id: orjson writes 254 levels at most)
-            out.append((lineno, text, BadInput("nested deeper than any command's arguments are"), None))
+            out.append((lineno, text, BadInput(TOO_DEEP), None))
             continue
         out.append((lineno, text, line, made_id))
     return out
