@@ -82,6 +82,12 @@ def run(args: list[str] | None = None) -> int:
     """Run one command line and return its exit code (CLI.md, "Exit codes")."""
     from plantrail.cli.errors import printable, report
 
+    args = sys.argv[1:] if args is None else args
+    not_text = _not_utf8(args)
+    if not_text:
+        click.echo(f"error: {not_text}\nplantrail reads its command line as UTF-8 text: retype it, or rename the file",
+                   err=True)
+        return 2
     try:
         code = cli.main(args=args, standalone_mode=False)
         sys.stdout.flush()  # a reader that went away is found here, not at the interpreter's exit
@@ -104,6 +110,26 @@ def run(args: list[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - every failure gets a plain line and an exit code
         return report(error)
     return code if isinstance(code, int) else 0
+
+
+# What click reads from the environment as if given on the command line (their options' envvar)
+READ_FROM_ENVIRONMENT = ("PLANTRAIL_DB", "PLANTRAIL_AS", "PLANTRAIL_READ_DB")
+
+
+def _not_utf8(args: list[str]) -> str | None:
+    """What on the command line holds bytes that are not UTF-8 (Python reads them as lone
+    surrogates, which no record, lookup or access log entry can hold: they failed deep inside
+    a command, as an unexpected error or an unreachable store), or None. File names too: a
+    store's, an import's, an export's are all UTF-8 here."""
+    from plantrail.domain.text import NOT_UTF8, not_utf8_bytes
+
+    for at, arg in enumerate(args, start=1):
+        if NOT_UTF8.search(arg):
+            return f"argument {at} holds bytes that are not UTF-8 ({not_utf8_bytes(arg)})"
+    for name in READ_FROM_ENVIRONMENT:
+        if NOT_UTF8.search(os.environ.get(name, "")):
+            return f"{name} holds bytes that are not UTF-8 ({not_utf8_bytes(os.environ[name])})"
+    return None
 
 
 def _reader_gone() -> int:

@@ -13,6 +13,7 @@ record and the original event is never touched.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from functools import cache
 from itertools import count
@@ -29,7 +30,7 @@ from eventsourcing.utils import get_topic, register_topic, resolve_topic
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import InitErrorDetails
 
-from plantrail.domain.text import CONTROL
+from plantrail.domain.text import CONTROL, NOT_UTF8, not_utf8_bytes
 
 # Fields every event carries that are about the recording, not the record: a
 # correction may not change them (who recorded what, when, and on whose authority,
@@ -68,7 +69,7 @@ LONGEST_TEXT = 100_000
 # validator of the catalogue reads it today (text is checked as events are made, ``Record``);
 # a rule added to an event's model later must skip stored events by it.
 STORED = {"stored": True}
-_CONTROL_SEARCH = CONTROL.search
+_REFUSED_SEARCH = re.compile(f"{CONTROL.pattern}|{NOT_UTF8.pattern}").search  # (neither is printable)
 _NO_TEXT = frozenset({type(None), bool, int, float, date, datetime, UUID})  # values that hold no text
 
 
@@ -96,8 +97,8 @@ def is_plain(value: Any) -> bool:
 
 
 def _plain_text_value(text: str) -> bool:
-    # isprintable: no control character (nor a newline or tab, which the pattern then allows)
-    return len(text) <= LONGEST_TEXT and (text.isprintable() or _CONTROL_SEARCH(text) is None)
+    # isprintable: no control character nor surrogate (nor a newline or tab, which the pattern then allows)
+    return len(text) <= LONGEST_TEXT and (text.isprintable() or _REFUSED_SEARCH(text) is None)
 
 
 def _all_plain(values: Any) -> bool:
@@ -126,6 +127,9 @@ def _name_fault(value: Any, where: str) -> None:
         if bad:
             raise ValueError(f"{where or 'text'} holds a control character (U+{ord(bad.group()):04X}), "
                              "which no record may hold")  # (new lines and tabs are not among them)
+        if NOT_UTF8.search(value):
+            raise ValueError(f"{where or 'text'} holds bytes that are not UTF-8 text ({not_utf8_bytes(value)}), "
+                             "which no record may hold")
     elif isinstance(value, dict):
         for key, item in value.items():
             _name_fault(key, where)

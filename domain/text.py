@@ -12,3 +12,12 @@ import re
 # The C0 controls but tab and newline, DEL and the C1 controls: a NUL made every PostgreSQL read
 # fail; an escape sequence printed raw takes over a terminal.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Lone surrogates: what Python makes of bytes that are not UTF-8 (U+DC80-U+DCFF for the bytes
+# 0x80-0xFF, on a command line or in a file's name). Stored text is UTF-8, which cannot hold them.
+NOT_UTF8 = re.compile(r"[\ud800-\udfff]")
+
+
+def not_utf8_bytes(text: str) -> str:
+    """The bytes a text's lone surrogates stand for, as a person reads them (``0xff 0xfe``)."""
+    return " ".join(f"0x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else f"U+{ord(c):04X}"
+                    for c in NOT_UTF8.findall(text))

@@ -140,6 +140,25 @@ def test_hostile_text_is_refused_on_every_path_in(sh: Shell, tmp_path) -> None:
     sh.refused(2, "correct", event, "--set", "need=Weight\x1b[2J", "--reason", "typo", actor="ro1")
 
 
+def test_bytes_that_are_not_utf8_are_bad_input_on_every_path_in(sh: Shell) -> None:
+    """Bytes that are not UTF-8 on a command line (Python reads them as lone surrogates, which no
+    record, lookup or access log entry can hold) are exit 2, one plain line naming them, nothing
+    recorded or logged: a write's text and its id, a read's reference, the acting staff member
+    named in the environment. They were exit 70 (an unexpected error) or 4 (the access log said
+    to be out of reach)."""
+    plan = _plan(sh)
+    bad = "Karen \udcff\udcfe"  # the bytes 0xff 0xfe, as Python reads them from argv
+    refused = sh.refused(2, "child", "add", "K2", "--name", bad, "--born", "2020-01-01", actor="sw1")
+    assert refused.err.startswith("error: argument 5 holds bytes that are not UTF-8 (0xff 0xfe)\n"), refused.err
+    sh.refused(2, "visit", "record", "\udcff" + plan, "--on", "2026-03-20", actor="sw1")
+    sh.refused(2, "child", "show", "K\udcff", actor="rc1")
+    before = sh.events()
+    refused = sh("plans", env={"PLANTRAIL_AS": "rc1\udcff"})
+    assert refused.code == 2
+    assert refused.err.splitlines()[0] == "error: PLANTRAIL_AS holds bytes that are not UTF-8 (0xff)"
+    assert sh.events() == before
+
+
 def test_hostile_text_is_bad_input_before_any_rule_is_asked(sh: Shell) -> None:
     """A command breaking a rule with hostile text in it is refused for the text (exit 2), not
     for the rule (exit 1), so a script mending that meets no second refusal behind it."""
