@@ -28,6 +28,7 @@ from plantrail.cli import (
     writes,
 )
 from plantrail.cli.context import Invocation
+from plantrail.cli.params import SecondsType
 from plantrail.cli.process import collect_from_here, hold_collector, no_plugin_loader, spare_the_exit
 
 
@@ -50,7 +51,7 @@ class Plantrail(click.Group):
               help="Why the record is being read: kept in the access log, in plain (say why, not what it holds).")
 @click.option("--read-db", envvar="PLANTRAIL_READ_DB", metavar="URL",
               help="Serve reads from this PostgreSQL hot standby; writes and the access log still go to --db.")
-@click.option("--max-lag", type=click.FloatRange(min=0), metavar="SECONDS",
+@click.option("--max-lag", type=SecondsType(), metavar="SECONDS",
               help="Refuse to answer from a standby further behind the primary than this.")
 @click.version_option(package_name="plantrail")
 @click.pass_context

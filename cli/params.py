@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 
 import click
@@ -24,6 +25,20 @@ class DateType(click.ParamType):
             # (the years a record can hold: short enough for an 80-column terminal after click's own words)
             self.fail(f"{when.isoformat()} is outside {v.EARLIEST_DATE.year}–{v.LATEST_DATE.year}", param, ctx)
         return when
+
+
+class SecondsType(click.FloatRange):
+    """A number of seconds, 0 or more (``inf``: any); not NaN, which every comparison lets through
+    (a standby would never be too far behind)."""
+
+    def __init__(self) -> None:
+        super().__init__(min=0)
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        seconds = super().convert(value, param, ctx)
+        if math.isnan(seconds):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return seconds
 
 
 class TimeType(click.ParamType):

@@ -118,3 +118,12 @@ def test_the_commonest_refusals_of_a_mistyped_value_fit_an_80_column_terminal(sh
     assert unnamed.code == 2 and "needs a reader" in unnamed.err, unnamed.err
     assert max(len(line) for line in unnamed.err.splitlines()) <= 80, unnamed.err
     assert sh.ok("child", "list", "--json", actor="sw1").json() in ([], {"children": []})
+
+
+def test_max_lag_is_a_number_of_seconds(sh: Shell) -> None:
+    """--max-lag NaN would let every standby answer, however far behind (every comparison with
+    NaN is false): bad input, as a negative or a word is; ``inf`` says any lag will do."""
+    staffed(sh)
+    for bad in ("nan", "NaN", "-1", "soon"):
+        assert "--max-lag" in sh.refused(2, "--max-lag", bad, "plans", actor="tm1").err
+    assert sh("--max-lag", "inf", "plans", "--json", actor="tm1").code == 0
