@@ -3,6 +3,8 @@
 One pattern for both ends: ``domain.base.check_text`` refuses them in what is recorded, and the
 command line's printer (``cli.output.visible``) escapes them in whatever it shows, names and
 errors included. Kept apart from ``domain.base`` so that the printer imports it without pydantic.
+And bytes that are not UTF-8, which no record may hold either: the command line refuses them at
+the door (``cli.main.run``), the text check in what is recorded.
 """
 
 from __future__ import annotations
