@@ -75,9 +75,9 @@ _NO_TEXT = frozenset({type(None), bool, int, float, date, datetime, UUID})  # va
 
 def check_text(value: Any, where: str = "") -> None:
     """Refuse control characters (but newline and tab), bytes that are not UTF-8 (lone
-    surrogates) and overlong text, in a value or
-    anywhere inside lists and mappings of it (a mapping's values named by their keys; the value
-    itself named ``where``, a field's name, which is not checked: a command's)."""
+    surrogates) and overlong text, in a value or anywhere inside lists and mappings of it (a
+    mapping's values named by their keys; the value itself named ``where``, a field's name,
+    which is not checked: a command's)."""
     if not is_plain(value):  # (every new event passes here: the fault is looked for, and named, only if there is one)
         _name_fault(value, where)
 
