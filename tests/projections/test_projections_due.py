@@ -63,6 +63,18 @@ def test_the_policy_is_a_toml_file_a_local_authority_may_override(tmp_path, monk
         load_policy(mine)
 
 
+def test_a_settings_file_that_is_not_text_is_bad_input(tmp_path):
+    """The timescales' and the retention schedule's files (one reader): bytes that are not UTF-8
+    are bad input naming the file and the byte, not an unexpected error."""
+    from plantrail.projections.retention import load_schedule
+
+    binary = tmp_path / "la.toml"
+    binary.write_bytes(b"[cin_visit]\nevery_weeks = 2 # \xff\n")
+    for load in (load_policy, load_schedule):
+        with pytest.raises(BadInput, match=r"la.toml is not UTF-8 text \(byte 29 is 0xff\)"):
+            load(binary)
+
+
 # ------------------------------------------------------------------ every row of the table
 
 
