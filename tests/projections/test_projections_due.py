@@ -71,7 +71,7 @@ def test_a_settings_file_that_is_not_text_is_bad_input(tmp_path):
     binary = tmp_path / "la.toml"
     binary.write_bytes(b"[cin_visit]\nevery_weeks = 2 # \xff\n")
     for load in (load_policy, load_schedule):
-        with pytest.raises(BadInput, match=r"la.toml is not UTF-8 text \(byte 29 is 0xff\)"):
+        with pytest.raises(BadInput, match=r"la.toml is not UTF-8 text \(byte 31 is 0xff\)"):
             load(binary)
 
 
