@@ -15,10 +15,13 @@ Two floors beside them, processes that import and do nothing else (started as pl
 console script starts a command: cli/process.py): ``libraries``, what every command
 on records imports whatever it does (click, sqlite3, cryptography's AES-GCM, eventsourcing's
 domain, and pydantic with one model defined: it loads its machinery at the first), and
-``catalogue``,
-those and the event catalogue (``plantrail.domain.events``: the domain's pydantic models,
-which every read folds and every read logs with). ``cli_catalogue_vs_anchor`` is the least a
-read can cost, over the anchor, while reads fold the catalogue's events.
+``catalogue``, those and the event catalogue (``plantrail.domain.events``: the domain's
+pydantic models, which every read folds and every read logs with). ``cli_catalogue_vs_anchor``
+is the least a read can cost, over the anchor, while reads fold the catalogue's events.
+
+The anchor runs in a virtual environment of its own holding sqlite-utils alone (made on first
+use under ~/.cache/plantrail-bench, about 10 s): in plantrail's, sqlite-utils finds pandas and
+numpy (which the DfE validator brings) and imports them, taking over a second to start.
 """
 
 from __future__ import annotations
