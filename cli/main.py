@@ -28,7 +28,7 @@ from plantrail.cli import (
     writes,
 )
 from plantrail.cli.context import Invocation
-from plantrail.cli.params import SecondsType
+from plantrail.cli.params import SecondsType, text_is_utf8
 from plantrail.cli.process import collect_from_here, hold_collector, no_plugin_loader, spare_the_exit
 
 
@@ -77,18 +77,13 @@ for command in (*writes.COMMANDS, *plan_writes.COMMANDS, *reads.COMMANDS, *integ
                 *guidance_writes.COMMANDS, *access.COMMANDS, *retention.COMMANDS):
     cli.add_command(command)
 help_text.tidy(cli)  # examples a line each, no word broken at a hyphen
+text_is_utf8(cli)  # bytes that are not UTF-8 in any text given: exit 2, naming the option
 
 
 def run(args: list[str] | None = None) -> int:
     """Run one command line and return its exit code (CLI.md, "Exit codes")."""
     from plantrail.cli.errors import printable, report
 
-    args = sys.argv[1:] if args is None else args
-    not_text = _not_utf8(args)
-    if not_text:
-        click.echo(f"error: {not_text}\nplantrail reads its command line as UTF-8 text: retype it, or rename the file",
-                   err=True)
-        return 2
     try:
         code = cli.main(args=args, standalone_mode=False)
         sys.stdout.flush()  # a reader that went away is found here, not at the interpreter's exit
@@ -111,26 +106,6 @@ def run(args: list[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - every failure gets a plain line and an exit code
         return report(error)
     return code if isinstance(code, int) else 0
-
-
-# What click reads from the environment as if given on the command line (their options' envvar)
-READ_FROM_ENVIRONMENT = ("PLANTRAIL_DB", "PLANTRAIL_AS", "PLANTRAIL_READ_DB")
-
-
-def _not_utf8(args: list[str]) -> str | None:
-    """What on the command line holds bytes that are not UTF-8 (Python reads them as lone
-    surrogates, which no record, lookup or access log entry can hold: they failed deep inside
-    a command, as an unexpected error or an unreachable store), or None. File names too: a
-    store's, an import's, an export's are all UTF-8 here."""
-    from plantrail.domain.text import NOT_UTF8, not_utf8_bytes
-
-    for at, arg in enumerate(args, start=1):
-        if NOT_UTF8.search(arg):
-            return f"argument {at} holds bytes that are not UTF-8 ({not_utf8_bytes(arg)})"
-    for name in READ_FROM_ENVIRONMENT:
-        if NOT_UTF8.search(os.environ.get(name, "")):
-            return f"{name} holds bytes that are not UTF-8 ({not_utf8_bytes(os.environ[name])})"
-    return None
 
 
 def _reader_gone() -> int:

@@ -7,8 +7,9 @@ from datetime import date, datetime
 
 import click
 
-from plantrail.cli.help_text import Choice
+from plantrail.cli.help_text import Choice, walk
 from plantrail.domain import vocabulary as v
+from plantrail.domain.text import NOT_UTF8, not_utf8_bytes
 
 
 class DateType(click.ParamType):
@@ -58,12 +59,37 @@ class TimeType(click.ParamType):
         return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
+class TextType(click.types.StringParamType):
+    """Text as given (an option's, an argument's, or the environment variable standing in for
+    one): bytes that are not UTF-8 in it (Python reads them as lone surrogates, which no record,
+    lookup or access log entry can hold) are bad input naming the option. File names are
+    ``click.Path``'s, which takes them as the system gives them."""
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        text = super().convert(value, param, ctx)
+        if isinstance(text, str) and NOT_UTF8.search(text):
+            self.fail(f"holds bytes that are not UTF-8 ({not_utf8_bytes(text)})", param, ctx)
+        return text
+
+
+TEXT = TextType()
+
+
+def text_is_utf8(root: click.Group) -> None:
+    """Every plain text option and argument of every command takes UTF-8 text only (``TEXT``)."""
+    for _, command in walk(root):
+        for param in command.params:
+            if type(param.type) is click.types.StringParamType:
+                param.type = TEXT
+
+
 class PairType(click.ParamType):
     """NAME=VALUE, as in `correct --set` and `review hold --rate`."""
 
     name = "NAME=VALUE"
 
     def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        value = TEXT.convert(value, param, ctx)
         name, sep, val = value.partition("=")
         if not sep or not name.strip():
             self.fail(f"'{value}' is not NAME=VALUE", param, ctx)

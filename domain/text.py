@@ -3,8 +3,8 @@
 One pattern for both ends: ``domain.base.check_text`` refuses them in what is recorded, and the
 command line's printer (``cli.output.visible``) escapes them in whatever it shows, names and
 errors included. Kept apart from ``domain.base`` so that the printer imports it without pydantic.
-And bytes that are not UTF-8, which no record may hold either: the command line refuses them at
-the door (``cli.main.run``), the text check in what is recorded.
+And bytes that are not UTF-8, which no record may hold either: the command line refuses them in
+any text it is given (``cli.params.TEXT``), the text check in what is recorded.
 """
 
 from __future__ import annotations
@@ -19,7 +19,10 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 NOT_UTF8 = re.compile(r"[\ud800-\udfff]")
 
 
-def not_utf8_bytes(text: str) -> str:
-    """The bytes a text's lone surrogates stand for, as a person reads them (``0xff 0xfe``)."""
-    return " ".join(f"0x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else f"U+{ord(c):04X}"
-                    for c in NOT_UTF8.findall(text))
+def not_utf8_bytes(text: str, shown: int = 4) -> str:
+    """The bytes a text's lone surrogates stand for, as a person reads them (``0xff 0xfe``):
+    the first few, and how many in all where there are more."""
+    found = NOT_UTF8.findall(text)
+    named = " ".join(f"0x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else f"U+{ord(c):04X}"
+                     for c in found[:shown])
+    return named if len(found) <= shown else f"{named} ... ({len(found):,} in all)"

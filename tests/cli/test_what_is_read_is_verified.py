@@ -140,23 +140,33 @@ def test_hostile_text_is_refused_on_every_path_in(sh: Shell, tmp_path) -> None:
     sh.refused(2, "correct", event, "--set", "need=Weight\x1b[2J", "--reason", "typo", actor="ro1")
 
 
-def test_bytes_that_are_not_utf8_are_bad_input_on_every_path_in(sh: Shell) -> None:
-    """Bytes that are not UTF-8 on a command line (Python reads them as lone surrogates, which no
-    record, lookup or access log entry can hold) are exit 2, one plain line naming them, nothing
-    recorded or logged: a write's text and its id, a read's reference, the acting staff member
-    named in the environment. They were exit 70 (an unexpected error) or 4 (the access log said
-    to be out of reach)."""
+def test_bytes_that_are_not_utf8_are_bad_input_on_every_path_in(sh: Shell, tmp_path) -> None:
+    """Bytes that are not UTF-8 in text given on a command line (Python reads them as lone
+    surrogates, which no record, lookup or access log entry can hold) are exit 2, one plain line
+    naming the option, nothing recorded or logged: a write's text and its id, a read's reference,
+    a NAME=VALUE pair, the acting staff member and the review pack's marking from the environment.
+    They were exit 70 (an unexpected error) or 4 (the access log said to be out of reach). A file's
+    name is the system's, whatever its bytes: an import from one is taken."""
     plan = _plan(sh)
     bad = "Karen \udcff\udcfe"  # the bytes 0xff 0xfe, as Python reads them from argv
     refused = sh.refused(2, "child", "add", "K2", "--name", bad, "--born", "2020-01-01", actor="sw1")
-    assert refused.err.startswith("error: argument 5 holds bytes that are not UTF-8 (0xff 0xfe)\n"), refused.err
+    assert refused.err.startswith("error: Invalid value for '--name': holds bytes that are not UTF-8 (0xff 0xfe)\n")
     sh.refused(2, "visit", "record", "\udcff" + plan, "--on", "2026-03-20", actor="sw1")
     sh.refused(2, "child", "show", "K\udcff", actor="rc1")
-    before = sh.events()
-    refused = sh("plans", env={"PLANTRAIL_AS": "rc1\udcff"})
-    assert refused.code == 2
-    assert refused.err.splitlines()[0] == "error: PLANTRAIL_AS holds bytes that are not UTF-8 (0xff)"
-    assert sh.events() == before
+    event = sh.ok("history", plan, "--json", actor="rc1").json()[-1]["event_id"]
+    sh.refused(2, "correct", event, "--set", "need=Weight\udcff", "--reason", "typo", actor="ro1")
+    many = sh.refused(2, "child", "add", "K2", "--name", "\udce9" * 40, "--born", "2020-01-01", actor="sw1")
+    assert "(0xe9 0xe9 0xe9 0xe9 ... (40 in all))" in many.err  # (a line that fits)
+    for variable, args in (("PLANTRAIL_AS", ("plans",)), ("PLANTRAIL_MARKING", ("report", "review-pack", plan))):
+        before = sh.events()
+        refused = sh(*args, env={variable: "x\udcff"}, actor="rc1" if variable != "PLANTRAIL_AS" else None)
+        assert refused.code == 2, refused.err
+        assert "holds bytes that are not UTF-8 (0xff)" in refused.err.splitlines()[0]
+        assert sh.events() == before
+    line = {"command": "visit record", "as": "sw1", "args": {"plan_id": plan, "on": "2026-03-25"}}
+    named = tmp_path / "visits\udcff.jsonl"  # (a file name from another system)
+    named.write_text(json.dumps(line) + "\n")
+    assert sh("import", str(named)).code == 0
 
 
 def test_hostile_text_is_bad_input_before_any_rule_is_asked(sh: Shell) -> None:
