@@ -175,7 +175,7 @@ def check_exists(url: str):  # -> ServerRole
         if not parsed.path.is_file():
             raise StoreUnavailable(f"{missing} (a read never makes one)")
         try:
-            conn = sqlite3.connect(f"file:{quote(str(parsed.path))}?mode=ro", uri=True, timeout=CONNECT_TIMEOUT)
+            conn = sqlite3.connect(f"file:{quote(os.fsencode(parsed.path))}?mode=ro", uri=True, timeout=CONNECT_TIMEOUT)
             try:
                 found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                                      (EVENTS_TABLE,)).fetchone()

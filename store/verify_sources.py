@@ -8,6 +8,7 @@ walks and judges, and hashes every event itself.
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -253,7 +254,7 @@ def _sqlite_source(path: Path) -> Iterator[LogSource]:
     if not path.is_file():
         raise StoreUnavailable(f"there is no store at {path}; run 'plantrail init' or check --db")
     try:
-        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=5, isolation_level=None)
+        conn = sqlite3.connect(f"file:{quote(os.fsencode(path))}?mode=ro", uri=True, timeout=5, isolation_level=None)
     except sqlite3.Error as e:
         raise StoreUnavailable(f"cannot open SQLite store {path}: {e}") from None
     try:

@@ -101,3 +101,19 @@ def test_prepare_creates_schema(pg_url):
     u = parse_url(pg_url)
     with psycopg.connect(**u.connect_kwargs()) as conn:
         assert conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (u.schema,)).fetchone()
+
+
+def test_a_store_in_a_folder_whose_name_is_not_utf8_is_read_and_verified(tmp_path):
+    """A store's file name is the system's, whatever its bytes (a data folder from another
+    system): it is made, read and verified, not an unexpected error at the first read."""
+    import os
+
+    from tests.support import run_in_process
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANTRAIL_")}
+    env["XDG_DATA_HOME"] = str(tmp_path / "data\udcff")  # the byte 0xff, as Python reads it
+    assert run_in_process(("demo",), env, tmp_path).code == 0
+    listed = run_in_process(("plans", "--json"), {**env, "PLANTRAIL_AS": "demo-chair"}, tmp_path)
+    assert listed.code == 0, listed.err
+    checked = run_in_process(("verify",), env, tmp_path)
+    assert checked.code == 0 and "intact" in checked.out, checked.err
