@@ -37,7 +37,10 @@ DEFAULT_BATCH = 2000
 # long import, rarely enough that its walks of everything alive cost nothing measurable.
 COLLECT_EVERY = 100_000
 LINE_KEYS = frozenset({"command", "as", "args", "command_id"})
-_REF = re.compile(r"\$(\d+)(/.*)?")
+_REF = re.compile(r"\$([0-9]{1,9})(/.*)?")  # (a line number: ASCII digits, fewer than a file has lines)
+# No command's arguments nest deeper than a mapping of lists (a correction's); a line nesting far
+# deeper is refused before anything reads it (writing it again for its id, validating it).
+NESTED_AT_MOST = 32
 TOO_DEEP = "nested deeper than any command's arguments are"
 
 
@@ -91,8 +94,6 @@ def parse_line(line: Any, lineno: int, results: MutableMapping[int, Any]) -> tup
         command = command_class.model_validate(args)
     except ValidationError as error:
         raise BadInput(f"{name}: {describe(error)}", fix=_fields(command_class)) from None
-    except RecursionError:  # (a line giving its own id is not written again: see _parsed)
-        raise BadInput(TOO_DEEP) from None
     return command, actor, command_id
 
 
@@ -357,13 +358,23 @@ def _parsed(chunk: list[tuple[int, bytes]], ids: LineIds) -> list[tuple[int, byt
         except orjson.JSONDecodeError as e:
             out.append((lineno, text, BadInput(f"not JSON ({e})"), None))
             continue
-        try:
-            made_id = ids.of(lineno, line)
-        except orjson.JSONEncodeError:  # (written again for its id: orjson writes 254 levels at most)
+        if _nested_deeper(line, NESTED_AT_MOST):
             out.append((lineno, text, BadInput(TOO_DEEP), None))
             continue
-        out.append((lineno, text, line, made_id))
+        out.append((lineno, text, line, ids.of(lineno, line)))
     return out
+
+
+def _nested_deeper(value: Any, levels: int) -> bool:
+    """Whether lists and objects nest in ``value`` more than ``levels`` deep: walked a level at a
+    time, not by recursion, which a hostile line could exhaust."""
+    level = [value] if isinstance(value, (dict, list)) else []
+    for _ in range(levels):
+        if not level:
+            return False
+        level = [item for holder in level for item in (holder.values() if isinstance(holder, dict) else holder)
+                 if isinstance(item, (dict, list))]
+    return bool(level)
 
 
 def _run_chunk(app: Any, parsed: list[tuple[int, bytes, Any, str | None]], saved: Any,

@@ -129,9 +129,14 @@ def child(ref: str, name: str = "X") -> dict[str, Any]:
     # JSON nested deeper than any command's arguments (exit 2; was an unexpected error, exit 70)
     ({"command": "child add", "as": "sw1", "args": {"child_ref": "K9", "name": NESTED, "born": "2020-01-01"}},
      2, "nested deeper"),
-    # and a line giving its own id, nested as deep as JSON may be read (exit 2; was exit 70)
+    # and a line giving its own id, nested as deep as JSON may be read (exit 2; was exit 70), or
+    # deep enough for a correction's fields to fail only in its digest (exit 2; was exit 70)
     ('{"command": "child add", "as": "sw1", "command_id": "deep", "args": {"child_ref": "K9", "name": '
      + "[" * 1000 + '"X"' + "]" * 1000 + ', "born": "2020-01-01"}}', 2, "nested deeper"),
+    ({"command": "correct", "as": "sw1", "command_id": "deeper", "args": {
+        "event_id": "$8/1", "set": {"aim": NESTED}, "reason": "typo"}}, 2, "nested deeper"),
+    # a reference to a line no file has (exit 2; 5,000 digits were exit 70)
+    ({"command": "visit record", "as": "sw1", "args": {"plan_id": "$" + "9" * 5000, "on": "2026-01-20"}}, 2, ""),
 ])
 def test_a_bad_line_is_named_and_nothing_of_its_batch_is_recorded(
         store_url: str, tmp_path: Path, bad: Any, code: int, says: str) -> None:
