@@ -37,6 +37,8 @@ def read_toml(path: Path, what: str = "the timescales file", env: str = ENV) -> 
                        fix=f"give a readable TOML file, or unset {env}") from None
     except tomllib.TOMLDecodeError as e:
         raise BadInput(f"{what} {path} is not valid TOML: {e}") from None
+    except RecursionError:  # (tables nested past what the reader can follow)
+        raise BadInput(f"{what} {path} is not a settings file: its tables nest too deep") from None
     except UnicodeDecodeError as e:  # (TOML is UTF-8)
         raise BadInput(f"{what} {path} is not UTF-8 text (byte {e.start + 1} is 0x{e.object[e.start]:02x})",
                        fix=f"give a TOML file, or unset {env}") from None

@@ -147,7 +147,7 @@ def load_checkpoint(source: Any) -> dict[str, Any]:
             source = json.loads(Path(source).read_text())
         except OSError as e:
             raise BadCheckpoint(f"cannot read checkpoint {name}: {e.strerror or e}") from None
-        except ValueError:
+        except (ValueError, RecursionError):  # (not JSON, not UTF-8; nested past what the reader can follow)
             raise BadCheckpoint(f"{name} is not a checkpoint (not JSON)") from None
     try:
         cp = {k: source[k] for k in (*SIGNED_FIELDS, "signature")}

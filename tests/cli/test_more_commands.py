@@ -46,6 +46,10 @@ def test_checkpoints_signed_and_checked(sh: Shell, tmp_path) -> None:  # type: i
     report = sh.ok("verify", "--against", str(checkpoint), "--json").json()
     assert report["intact"] is True and report["checkpoints_checked"] == 1
     sh.refused(2, "checkpoint", "-o", str(tmp_path / "no-key.json"))  # no key given
+    for name, content in (("garbled.json", b"{not json"), ("binary.json", b"\xff\xfe"),
+                          ("deep.json", b"[" * 100_000 + b"]" * 100_000)):  # (the last was exit 70)
+        (tmp_path / name).write_bytes(content)
+        assert "is not a checkpoint (not JSON)" in sh.refused(2, "verify", "--against", str(tmp_path / name)).err
 
 
 def test_exports_and_reports(sh: Shell, tmp_path) -> None:  # type: ignore[no-untyped-def]

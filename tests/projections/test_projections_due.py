@@ -64,8 +64,9 @@ def test_the_policy_is_a_toml_file_a_local_authority_may_override(tmp_path, monk
 
 
 def test_a_settings_file_that_is_not_text_is_bad_input(tmp_path):
-    """The timescales' and the retention schedule's files (one reader): bytes that are not UTF-8
-    are bad input naming the file and the byte, not an unexpected error."""
+    """The timescales' and the retention schedule's files (one reader): bytes that are not UTF-8,
+    or tables nested past what the reader follows, are bad input naming the file, not an
+    unexpected error (every command loads the schedule where PLANTRAIL_RETENTION names one)."""
     from plantrail.projections.retention import load_schedule
 
     binary = tmp_path / "la.toml"
@@ -73,6 +74,11 @@ def test_a_settings_file_that_is_not_text_is_bad_input(tmp_path):
     for load in (load_policy, load_schedule):
         with pytest.raises(BadInput, match=r"la.toml is not UTF-8 text \(byte 31 is 0xff\)"):
             load(binary)
+    deep = tmp_path / "deep.toml"
+    deep.write_text("a = " + "{b=" * 2000 + "1" + "}" * 2000 + "\n")
+    for load in (load_policy, load_schedule):
+        with pytest.raises(BadInput, match="deep.toml is not a settings file: its tables nest too deep"):
+            load(deep)
 
 
 # ------------------------------------------------------------------ every row of the table
