@@ -15,10 +15,19 @@ def erased_list(kek_path: Path) -> Path:
 
 
 def read_erased(kek_path: Path) -> set[str]:
+    """The children erased; none where the list is not there yet. A list that cannot be read,
+    or is not the list (bytes that are not text), is a problem with the keys (exit 4): without
+    it, a restored backup could bring an erased child back."""
+    from plantrail.store.kek import KekProblem
+
+    path = erased_list(kek_path)
     try:
-        return {line.split()[0] for line in erased_list(kek_path).read_text().splitlines() if line.strip()}
+        return {line.split()[0] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
     except FileNotFoundError:
         return set()
+    except (OSError, UnicodeDecodeError) as e:
+        raise KekProblem(f"cannot read the erasure list {path}: {getattr(e, 'strerror', None) or e}; "
+                         "it is kept beside the key-encryption key, and every erased child is on it") from None
 
 
 def add_erased(kek_path: Path, subject: str, note: str) -> None:

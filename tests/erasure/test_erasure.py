@@ -166,3 +166,24 @@ def test_an_approval_interrupted_before_the_key_was_destroyed_is_finished(sh: Sh
     stored = everything_stored(sh.url)
     for secret in SECRETS:
         assert secret.encode() not in stored, secret
+
+
+def test_an_erasure_list_that_cannot_be_read_is_a_problem_with_the_keys(sh: Shell) -> None:
+    """The erasure list kept beside the KEK holding bytes that are not text: exit 4 naming it,
+    nothing shown or logged (it was exit 70); put right, the record reads as before."""
+    from plantrail.store.erased_list import erased_list
+    from tests.support import open_app
+
+    two_children(sh)
+    app = open_app(sh.url)
+    try:
+        listed = erased_list(app.recorder.keyring.kek().path)
+    finally:
+        app.close()
+    before = sh.events()
+    listed.write_bytes(b"0123 erased \xff\n")
+    refused = sh("child", "show", "K901")
+    assert refused.code == 4 and "cannot read the erasure list" in refused.err and OTHER_NAME not in refused.out
+    listed.unlink()
+    assert sh.events() == before
+    assert OTHER_NAME in sh.ok("child", "show", "K901", "--json").out
