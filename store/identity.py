@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import getpass
 import os
+import pwd
 from typing import Any, NamedTuple
 
+from plantrail.domain.text import NOT_UTF8
 from plantrail.store.guards import BadRole
 from plantrail.store.view_tables import is_postgres, transaction
 
@@ -75,10 +77,16 @@ def set_identity(url: str, mode: str) -> bool:
 
 
 def os_user() -> str:
+    """The operating-system user, kept beside the actor on SQLite: as ``getpass`` finds it
+    (LOGNAME or USER first). A name there holding bytes that are not UTF-8, which no record can
+    hold, gives way to the password database's name for the user id; else the id."""
     try:
-        return getpass.getuser()
+        name = getpass.getuser()
+        if NOT_UTF8.search(name):
+            name = pwd.getpwuid(os.getuid()).pw_name
     except (KeyError, OSError):  # no name for the uid (a container's)
         return str(os.getuid())
+    return str(os.getuid()) if NOT_UTF8.search(name) else name
 
 
 def _qualified(schema: str) -> str:

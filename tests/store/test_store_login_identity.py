@@ -143,6 +143,14 @@ def test_sqlite_has_no_logins_and_keeps_the_os_user(tmp_path: Path) -> None:
                     actor="tm1").out.strip()
     opened = _last_changes(shell, plan)
     assert (opened["actor"], opened["login"]) == ("tm1", getpass.getuser())
+    # LOGNAME and USER holding bytes that are not UTF-8 (which no record can hold; every command
+    # was exit 2 for "login", naming no variable): the password database's name for the user
+    import os
+    import pwd
+
+    bad = {"LOGNAME": "me\udcff", "USER": "me\udcff"}
+    assert shell("visit", "record", plan, "--on", "2026-03-20", actor="tm1", env=bad).code == 0
+    assert _last_changes(shell, plan)["login"] == pwd.getpwuid(os.getuid()).pw_name
 
 
 def test_a_login_bound_to_nobody_cannot_tell_which_records_exist(store) -> None:
