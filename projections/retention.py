@@ -24,7 +24,7 @@ def load_schedule(path: str | os.PathLike[str] | None = None) -> Schedule:
     tables = _read(DEFAULT_PATH)
     chosen = path or os.environ.get(ENV)
     if chosen:
-        given = _read(Path(chosen))
+        given = _read(Path(chosen), ENV if not path else None)
         for name, table in given.items():
             if name not in tables or not isinstance(table, dict):
                 raise BadInput(f"the retention schedule {chosen} has an unknown table [{name}]",
@@ -38,8 +38,8 @@ def load_schedule(path: str | os.PathLike[str] | None = None) -> Schedule:
         raise BadInput(f"the retention schedule {chosen or DEFAULT_PATH}: {where}: {first['msg']}") from None
 
 
-def _read(path: Path) -> dict[str, Any]:
-    return read_toml(path, "the retention schedule", ENV)
+def _read(path: Path, env: str | None = ENV) -> dict[str, Any]:
+    return read_toml(path, "the retention schedule", env)
 
 
 def kept_until(schedule: Schedule, child: Any) -> Kept:

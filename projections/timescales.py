@@ -26,22 +26,23 @@ SUBDIVISION = {"england": "ENG", "wales": "WLS", "scotland": "SCT"}
 Policy = dict[str, dict[str, int]]
 
 
-def read_toml(path: Path, what: str = "the timescales file", env: str = ENV) -> dict[str, Any]:
-    """A settings file the authority gives (``what``, named by ``env``), as a table; a plain
-    error (exit 2) where it cannot be read or is not TOML."""
+def read_toml(path: Path, what: str = "the timescales file", env: str | None = ENV) -> dict[str, Any]:
+    """A settings file the authority gives (``what``, named by ``env``, or by an option where
+    ``env`` is None), as a table; a plain error (exit 2) where it cannot be read or is not TOML."""
+    unset = f", or unset {env}" if env else ""
     try:
         with path.open("rb") as f:
             return tomllib.load(f)
     except OSError as e:
         raise BadInput(f"cannot read {what} {path}: {e.strerror or e}",
-                       fix=f"give a readable TOML file, or unset {env}") from None
+                       fix=f"give a readable TOML file{unset}") from None
     except tomllib.TOMLDecodeError as e:
         raise BadInput(f"{what} {path} is not valid TOML: {e}") from None
     except RecursionError:  # (tables nested past what the reader can follow)
         raise BadInput(f"{what} {path} is not a settings file: its tables nest too deep") from None
     except UnicodeDecodeError as e:  # (TOML is UTF-8)
         raise BadInput(f"{what} {path} is not UTF-8 text (byte {e.start + 1} is 0x{e.object[e.start]:02x})",
-                       fix=f"give a TOML file, or unset {env}") from None
+                       fix=f"give a TOML file{unset}") from None
 
 
 def load_policy(path: str | os.PathLike[str] | None = None) -> Policy:
@@ -54,7 +55,7 @@ def load_policy(path: str | os.PathLike[str] | None = None) -> Policy:
     chosen = path if path is not None else os.environ.get(ENV) or None
     if chosen is None:
         return policy
-    for table, values in read_toml(Path(chosen)).items():
+    for table, values in read_toml(Path(chosen), env=ENV if path is None else None).items():
         if table not in policy or not isinstance(values, dict):
             raise BadInput(f"the timescales file {chosen} has an unknown table [{table}]",
                            fix="tables: " + ", ".join(policy))

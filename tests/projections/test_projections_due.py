@@ -194,3 +194,19 @@ def test_rows_carry_the_contract_fields_soonest_first(late):
     assert [r["due_on"] for r in rows] == sorted(r["due_on"] for r in rows)
     assert all({"plan_id", "child", "what", "due_on", "overdue_days", "basis"} <= set(r) for r in rows)
     assert rows[0]["child"] == "K7"
+
+
+def test_a_settings_file_given_by_option_is_not_said_to_come_from_the_environment(tmp_path, monkeypatch):
+    """`retention due --schedule FILE` that cannot be read is not told to unset the variable it
+    did not come from; one named by PLANTRAIL_RETENTION (or PLANTRAIL_TIMESCALES) is."""
+    from plantrail.projections.retention import load_schedule
+
+    missing = tmp_path / "none.toml"
+    for load, variable in ((load_schedule, "PLANTRAIL_RETENTION"), (load_policy, "PLANTRAIL_TIMESCALES")):
+        with pytest.raises(BadInput) as given:
+            load(missing)
+        assert "unset" not in given.value.fix
+        monkeypatch.setenv(variable, str(missing))
+        with pytest.raises(BadInput) as named:
+            load()
+        assert f"unset {variable}" in named.value.fix
