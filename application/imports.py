@@ -37,7 +37,8 @@ DEFAULT_BATCH = 2000
 # long import, rarely enough that its walks of everything alive cost nothing measurable.
 COLLECT_EVERY = 100_000
 LINE_KEYS = frozenset({"command", "as", "args", "command_id"})
-_REF = re.compile(r"\$([0-9]{1,9})(/.*)?")  # (a line number: ASCII digits, fewer than a file has lines)
+_REF = re.compile(r"\$([0-9]+)(/.*)?")  # (a line number: ASCII digits)
+LINE_DIGITS = 9  # no file has more lines than nine digits count (a longer number is no earlier line)
 # No command's arguments nest deeper than a mapping of lists (a correction's); a line nesting far
 # deeper is refused before anything reads it (writing it again for its id, validating it).
 NESTED_AT_MOST = 32
@@ -59,9 +60,9 @@ def _resolve(value: Any, lineno: int, results: MutableMapping[int, Any]) -> Any:
     m = _REF.fullmatch(value)
     if not m:
         return value
-    ref = int(m.group(1))
-    if ref >= lineno or ref not in results:
-        raise BadInput(f"{value} names line {ref}, which is not an earlier line of this import",
+    ref = _line_number(m.group(1))
+    if ref is None or ref >= lineno or ref not in results:
+        raise BadInput(f"{value} names line {m.group(1)}, which is not an earlier line of this import",
                        fix="name the line of an earlier command, as $N")
     if results[ref] is None:
         raise BadInput(f"{value} names line {ref}, which printed no id")
@@ -148,7 +149,7 @@ class LineIds:
         if isinstance(line.get("command_id"), str):
             self._given[lineno] = line["command_id"]
             return None  # the line's own id, run as given
-        refs = [self.id_of(int(m.group(1))) or "?" for m in _refs(line.get("args"))]
+        refs = [self.id_of(_line_number(m.group(1)) or 0) or "?" for m in _refs(line.get("args"))]
         written = orjson.dumps([line.get("as"), line.get("command"), line.get("args"), refs],
                                option=orjson.OPT_SORT_KEYS)
         digest = hashlib.sha256(written).digest()[:16]
@@ -215,6 +216,12 @@ _NONE: Any = object()
 
 def _made_id(digest: bytes, count: int) -> str:
     return f"import:{digest.hex()}:{count}"
+
+
+def _line_number(digits: str) -> int | None:
+    """The line a ``$N`` names; None past any file's length (not read as a number: Python
+    refuses to read one of thousands of digits)."""
+    return int(digits) if len(digits) <= LINE_DIGITS else None
 
 
 def _refs(args: Any) -> Iterator[re.Match[str]]:

@@ -136,7 +136,10 @@ def child(ref: str, name: str = "X") -> dict[str, Any]:
     ({"command": "correct", "as": "sw1", "command_id": "deeper", "args": {
         "event_id": "$8/1", "set": {"aim": NESTED}, "reason": "typo"}}, 2, "nested deeper"),
     # a reference to a line no file has (exit 2; 5,000 digits were exit 70)
-    ({"command": "visit record", "as": "sw1", "args": {"plan_id": "$" + "9" * 5000, "on": "2026-01-20"}}, 2, ""),
+    ({"command": "visit record", "as": "sw1", "args": {"plan_id": "$" + "9" * 5000, "on": "2026-01-20"}},
+     2, "not an earlier line"),
+    ({"command": "visit record", "as": "sw1", "args": {"plan_id": "$12345678901", "on": "2026-01-20"}},
+     2, "names line 12345678901, which is not an earlier line"),  # (a reference still, not text)
 ])
 def test_a_bad_line_is_named_and_nothing_of_its_batch_is_recorded(
         store_url: str, tmp_path: Path, bad: Any, code: int, says: str) -> None:

@@ -154,7 +154,8 @@ def test_bytes_that_are_not_utf8_are_bad_input_on_every_path_in(sh: Shell, tmp_p
     sh.refused(2, "visit", "record", "\udcff" + plan, "--on", "2026-03-20", actor="sw1")
     sh.refused(2, "child", "show", "K\udcff", actor="rc1")
     event = sh.ok("history", plan, "--json", actor="rc1").json()[-1]["event_id"]
-    sh.refused(2, "correct", event, "--set", "need=Weight\udcff", "--reason", "typo", actor="ro1")
+    refused = sh.refused(2, "correct", event, "--set", "need=Weight\udcff", "--reason", "typo", actor="ro1")
+    assert refused.err.startswith("error: Invalid value for '--set': holds bytes that are not UTF-8 (0xff)")
     many = sh.refused(2, "child", "add", "K2", "--name", "\udce9" * 40, "--born", "2020-01-01", actor="sw1")
     assert "(0xe9 0xe9 0xe9 0xe9 ... (40 in all))" in many.err  # (a line that fits)
     for variable, args in (("PLANTRAIL_AS", ("plans",)), ("PLANTRAIL_MARKING", ("report", "review-pack", plan))):
