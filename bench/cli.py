@@ -46,15 +46,17 @@ from bench.host import machine  # noqa: E402
 
 BIN = Path(sys.executable).parent
 READS = ("show", "changes", "history", "plans")
-# As the console script starts (cli/process.py: the collector held, no plugin loader), then
-# pydantic's machinery, which it loads when the first model is defined: one is, here.
-LIBRARIES = ("import gc, os; gc.disable(); os.environ.setdefault('PYDANTIC_DISABLE_PLUGINS', '__all__'); "
-             "from plantrail.cli.process import no_plugin_loader; no_plugin_loader(); import click, sqlite3; "
-             "from cryptography.hazmat.primitives.ciphers.aead import AESGCM; import eventsourcing.domain; "
-             "from pydantic import BaseModel; "
+# As the console script starts a command and ends (cli/process.py: no plugin loader, the collector
+# held, the exit spared its collection), then pydantic's machinery, which it loads when the first
+# model is defined: one is, here.
+START = ("import os; os.environ.setdefault('PYDANTIC_DISABLE_PLUGINS', '__all__'); "
+         "from plantrail.cli.process import hold_collector, no_plugin_loader, spare_the_exit; "
+         "no_plugin_loader(); hold_collector()")
+LIBRARIES = (f"{START}; import click, sqlite3; from cryptography.hazmat.primitives.ciphers.aead import AESGCM; "
+             "import eventsourcing.domain; from pydantic import BaseModel; "
              "exec('class Model(BaseModel):\\n    field: int')")
-CATALOGUE = f"{LIBRARIES}; import plantrail.domain.events; gc.freeze()"
-LIBRARIES += "; gc.freeze()"
+CATALOGUE = f"{LIBRARIES}; import plantrail.domain.events; spare_the_exit()"
+LIBRARIES += "; spare_the_exit()"
 
 
 def timed(args: list[str], env: dict[str, str]) -> tuple[float, int]:

@@ -51,7 +51,8 @@ def verify(checkpoints, trusted, as_json) -> None:  # type: ignore[no-untyped-de
 
 
 @click.command("checkpoint")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the checkpoint to FILE (a new file).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, readable=False),
+              help="Write the checkpoint to FILE (a new file).")
 @force_option
 @click.option("--key", "key_path", envvar="PLANTRAIL_SIGNING_KEY", type=click.Path(dir_okay=False),
               help="The Ed25519 signing key (PEM). Default: $PLANTRAIL_SIGNING_KEY.")

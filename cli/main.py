@@ -28,7 +28,7 @@ from plantrail.cli import (
     writes,
 )
 from plantrail.cli.context import Invocation
-from plantrail.cli.params import SecondsType, text_is_utf8
+from plantrail.cli.params import STORE_URL, SecondsType, text_is_utf8
 from plantrail.cli.process import collect_from_here, hold_collector, no_plugin_loader, spare_the_exit
 
 
@@ -42,14 +42,14 @@ class Plantrail(click.Group):
 
 
 @click.group(cls=Plantrail, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", envvar="PLANTRAIL_DB", metavar="URL",
+@click.option("--db", envvar="PLANTRAIL_DB", type=STORE_URL, metavar="URL",
               help="sqlite:///PATH or postgresql://... Default: an SQLite file in your data directory.")
 @click.option("--as", "actor", envvar="PLANTRAIL_AS", metavar="STAFF_ID",
               help="The staff member doing the work or reading (needed by every write and every read of "
                    "a child's records).")
 @click.option("--purpose", metavar="TEXT",
               help="Why the record is being read: kept in the access log, in plain (say why, not what it holds).")
-@click.option("--read-db", envvar="PLANTRAIL_READ_DB", metavar="URL",
+@click.option("--read-db", envvar="PLANTRAIL_READ_DB", type=STORE_URL, metavar="URL",
               help="Serve reads from this PostgreSQL hot standby; writes and the access log still go to --db.")
 @click.option("--max-lag", type=SecondsType(), metavar="SECONDS",
               help="Refuse to answer from a standby further behind the primary than this.")

@@ -75,6 +75,18 @@ class TextType(click.types.StringParamType):
 TEXT = TextType()
 
 
+class StoreURLType(click.types.StringParamType):
+    """A store's URL (``--db``, ``--read-db``): an SQLite store's is a file name, taken as the
+    system gives it, whatever its bytes; any other is text (``TEXT``)."""
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        url = super().convert(value, param, ctx)
+        return url if isinstance(url, str) and url.startswith("sqlite:") else TEXT.convert(url, param, ctx)
+
+
+STORE_URL = StoreURLType()
+
+
 def text_is_utf8(root: click.Group) -> None:
     """Every plain text option and argument of every command takes UTF-8 text only (``TEXT``)."""
     for _, command in walk(root):

@@ -147,8 +147,10 @@ def load_checkpoint(source: Any) -> dict[str, Any]:
             source = json.loads(Path(source).read_text())
         except OSError as e:
             raise BadCheckpoint(f"cannot read checkpoint {name}: {e.strerror or e}") from None
-        except (ValueError, RecursionError):  # (not JSON, not UTF-8; nested past what the reader can follow)
+        except ValueError:  # (not JSON, not UTF-8)
             raise BadCheckpoint(f"{name} is not a checkpoint (not JSON)") from None
+        except RecursionError:
+            raise BadCheckpoint(f"{name} is not a checkpoint (JSON nested past what can be read)") from None
     try:
         cp = {k: source[k] for k in (*SIGNED_FIELDS, "signature")}
         if not (isinstance(cp["position"], int) and isinstance(cp["events"], int)):

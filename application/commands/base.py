@@ -75,8 +75,8 @@ class Command(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _plain_text(cls, data: Any) -> Any:
-        """Text no record may hold (a control character but newline and tab, or an overlong
-        value) is bad input as the command is given, before any rule is asked: a script that
+        """Text no record may hold (a control character but newline and tab, bytes that are not
+        UTF-8, or an overlong value) is bad input as the command is given, before any rule is asked: a script that
         mends one error meets no other behind it. Each value named by its field, or by its own
         name in a field of named values (a correction's); the ends of a text left to the events'
         own check, which stays (``domain.base.check_text``): ids are taken with their ends

@@ -233,3 +233,17 @@ def test_history_shows_the_servers_provenance(sh: Shell) -> None:
         assert all(e["stored_by"] and e["stored_at"] for e in entries)
     else:
         assert all(e["stored_by"] is None for e in entries)  # SQLite has no server to ask
+
+
+def test_an_output_is_a_path_the_user_need_not_be_able_to_read() -> None:
+    """Every -o names a file (or folder) to write, taken as the system names it: click's path type,
+    told not to ask that it be readable (it would refuse a write-only file --force may replace;
+    as root, which modes do not bind, this is seen only in the options themselves)."""
+    import click
+
+    from plantrail.cli.help_text import walk
+    from plantrail.cli.main import cli
+
+    outputs = [param for _, command in walk(cli) for param in command.params if "--output" in param.opts]
+    assert len(outputs) >= 5
+    assert all(isinstance(param.type, click.Path) and not param.type.readable for param in outputs)

@@ -110,10 +110,13 @@ def test_a_store_in_a_folder_whose_name_is_not_utf8_is_read_and_verified(tmp_pat
 
     from tests.support import run_in_process
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANTRAIL_")}
-    env["XDG_DATA_HOME"] = str(tmp_path / "data\udcff")  # the byte 0xff, as Python reads it
-    assert run_in_process(("demo",), env, tmp_path).code == 0
-    listed = run_in_process(("plans", "--json"), {**env, "PLANTRAIL_AS": "demo-chair"}, tmp_path)
-    assert listed.code == 0, listed.err
-    checked = run_in_process(("verify",), env, tmp_path)
-    assert checked.code == 0 and "intact" in checked.out, checked.err
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PLANTRAIL_")}
+    folder = tmp_path / "named\udcff"  # (the byte 0xff, as Python reads it)
+    named = f"sqlite:///{folder / 's.sqlite'}"
+    for env in ({**clean, "XDG_DATA_HOME": str(tmp_path / "data\udcff")}, {**clean, "PLANTRAIL_DB": named}):
+        made = run_in_process(("demo",), env, tmp_path)
+        assert made.code == 0, made.err
+        listed = run_in_process(("plans", "--json"), {**env, "PLANTRAIL_AS": "demo-chair"}, tmp_path)
+        assert listed.code == 0, listed.err
+        checked = run_in_process(("verify",), env, tmp_path)
+        assert checked.code == 0 and "intact" in checked.out, checked.err
