@@ -68,7 +68,7 @@ class TextType(click.types.StringParamType):
     def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
         text = super().convert(value, param, ctx)
         if isinstance(text, str) and NOT_UTF8.search(text):
-            self.fail(f"holds bytes that are not UTF-8 ({not_utf8_bytes(text)})", param, ctx)
+            self.fail(f"is not UTF-8 text ({not_utf8_bytes(text)})", param, ctx)
         return text
 
 

@@ -19,10 +19,10 @@ CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 NOT_UTF8 = re.compile(r"[\ud800-\udfff]")
 
 
-def not_utf8_bytes(text: str, shown: int = 4) -> str:
-    """The bytes a text's lone surrogates stand for, as a person reads them (``0xff 0xfe``):
-    the first few, and how many in all where there are more."""
+def not_utf8_bytes(text: str, shown: int = 2) -> str:
+    """The bytes a text's lone surrogates stand for, as a person reads them (``0xff 0xfe``): the
+    first two, then ``...`` where there are more (an error's line fits 80 columns)."""
     found = NOT_UTF8.findall(text)
     named = " ".join(f"0x{ord(c) - 0xDC00:02x}" if 0xDC80 <= ord(c) <= 0xDCFF else f"U+{ord(c):04X}"
                      for c in found[:shown])
-    return named if len(found) <= shown else f"{named} ... ({len(found):,} in all)"
+    return named if len(found) <= shown else f"{named} ..."
