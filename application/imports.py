@@ -39,9 +39,7 @@ COLLECT_EVERY = 100_000
 LINE_KEYS = frozenset({"command", "as", "args", "command_id"})
 _REF = re.compile(r"\$([0-9]+)(/.*)?")  # (a line number: ASCII digits)
 LINE_DIGITS = 9  # no file has more lines than nine digits count (a longer number is no earlier line)
-# No command's arguments nest deeper than a mapping of lists (a correction's); a line nesting far
-# deeper is refused before anything reads it (writing it again for its id, validating it).
-NESTED_AT_MOST = 32
+NESTED_AT_MOST = 32  # (no command's arguments nest deeper than a mapping of lists: a correction's)
 TOO_DEEP = "nested deeper than any command's arguments are"
 
 
@@ -219,8 +217,7 @@ def _made_id(digest: bytes, count: int) -> str:
 
 
 def _line_number(digits: str) -> int | None:
-    """The line a ``$N`` names; None past any file's length (not read as a number: Python
-    refuses to read one of thousands of digits)."""
+    """The line a ``$N`` names; None past any file's length (Python refuses thousands of digits)."""
     return int(digits) if len(digits) <= LINE_DIGITS else None
 
 
