@@ -68,8 +68,16 @@ class TextType(click.types.StringParamType):
     def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
         text = super().convert(value, param, ctx)
         if isinstance(text, str) and NOT_UTF8.search(text):
-            self.fail(f"is not UTF-8 text ({not_utf8_bytes(text)})", param, ctx)
+            self.fail(f"is not UTF-8 text ({not_utf8_bytes(text)}){_from_environment(param, ctx)}", param, ctx)
         return text
+
+
+def _from_environment(param: click.Parameter | None, ctx: click.Context | None) -> str:
+    """Where the value came from an environment variable, its name: click names the option."""
+    if param is None or ctx is None or param.name is None:
+        return ""
+    from_env = ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT
+    return f" in {param.envvar}" if from_env and isinstance(param.envvar, str) else ""
 
 
 TEXT = TextType()

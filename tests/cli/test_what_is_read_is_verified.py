@@ -163,7 +163,7 @@ def test_bytes_that_are_not_utf8_are_bad_input_on_every_path_in(sh: Shell, tmp_p
         before = sh.events()
         refused = sh(*args, env={variable: "x\udcff"}, actor="rc1" if variable != "PLANTRAIL_AS" else None)
         assert refused.code == 2, refused.err
-        assert "is not UTF-8 text (0xff)" in refused.err.splitlines()[0]
+        assert refused.err.splitlines()[0].endswith(f"is not UTF-8 text (0xff) in {variable}")
         assert sh.events() == before
     line = {"command": "visit record", "as": "sw1", "args": {"plan_id": plan, "on": "2026-03-25"}}
     named = tmp_path / "visits\udcff.jsonl"  # (a file name from another system)
