@@ -362,7 +362,7 @@ def _parsed(chunk: list[tuple[int, bytes]], ids: LineIds) -> list[tuple[int, byt
         except orjson.JSONDecodeError as e:
             out.append((lineno, text, BadInput(f"not JSON ({e})"), None))
             continue
-        if _nested_deeper(line, NESTED_AT_MOST):
+        if text.count(b"[") + text.count(b"{") > NESTED_AT_MOST and _nested_deeper(line, NESTED_AT_MOST):
             out.append((lineno, text, BadInput(TOO_DEEP), None))
             continue
         out.append((lineno, text, line, ids.of(lineno, line)))
@@ -370,8 +370,8 @@ def _parsed(chunk: list[tuple[int, bytes]], ids: LineIds) -> list[tuple[int, byt
 
 
 def _nested_deeper(value: Any, levels: int) -> bool:
-    """Whether lists and objects nest in ``value`` more than ``levels`` deep: walked a level at a
-    time, not by recursion, which a hostile line could exhaust."""
+    """Whether lists and objects nest in ``value`` more than ``levels`` deep: walked a level at a time, not
+    by recursion, which a hostile line could exhaust (``_parsed`` walks only a line opening more brackets)."""
     level = [value] if isinstance(value, (dict, list)) else []
     for _ in range(levels):
         if not level:

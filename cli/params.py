@@ -83,13 +83,14 @@ def _from_environment(param: click.Parameter | None, ctx: click.Context | None) 
 TEXT = TextType()
 
 
-class StoreURLType(click.types.StringParamType):
+class StoreURLType(TextType):
     """A store's URL (``--db``, ``--read-db``): an SQLite store's is a file name, taken as the
-    system gives it, whatever its bytes; any other is text (``TEXT``)."""
+    system gives it, whatever its bytes; any other is text."""
 
     def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
-        url = super().convert(value, param, ctx)
-        return url if isinstance(url, str) and url.startswith("sqlite:") else TEXT.convert(url, param, ctx)
+        if isinstance(value, str) and value.startswith("sqlite:"):
+            return value
+        return super().convert(value, param, ctx)
 
 
 STORE_URL = StoreURLType()

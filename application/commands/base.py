@@ -76,11 +76,12 @@ class Command(BaseModel):
     @classmethod
     def _plain_text(cls, data: Any) -> Any:
         """Text no record may hold (a control character but newline and tab, bytes that are not
-        UTF-8, or an overlong value) is bad input as the command is given, before any rule is asked: a script that
-        mends one error meets no other behind it. Each value named by its field, or by its own
-        name in a field of named values (a correction's); the ends of a text left to the events'
-        own check, which stays (``domain.base.check_text``): ids are taken with their ends
-        stripped (a plan id read from a file with Windows line ends is the plan's id)."""
+        UTF-8, or an overlong value) is bad input as the command is given, before any rule is
+        asked: a script that mends one error meets no other behind it. Each value named by its
+        field, or by its own name in a field of named values (a correction's); the ends of a text
+        left to the events' own check, which stays (``domain.base.check_text``): ids are taken
+        with their ends stripped (a plan id read from a file with Windows line ends is the plan's
+        id)."""
         if isinstance(data, dict) and not is_plain(data):  # (the fault looked for, and named, only if there is one)
             try:
                 for name, value in data.items():
