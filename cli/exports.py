@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from plantrail.cli.context import hidden_children, invocation, logged, say_hidden
-from plantrail.cli.output import force_option, write_file
+from plantrail.cli.output import OUTPUT, force_option, write_file
 
 
 def _app():  # type: ignore[no-untyped-def]
@@ -36,7 +36,7 @@ def export_group() -> None:
 @export_group.command("cin-census")
 @click.option("--year", type=click.IntRange(2000, 2999), required=True,
               help="The year the collection ends in: 2025 is 1 April 2024 to 31 March 2025.")
-@click.option("-o", "--output", type=click.Path(readable=False), metavar="FILE",
+@click.option("-o", "--output", type=OUTPUT, metavar="FILE",
               help="Write the XML here. Default: stdout.")
 @click.option("--lea", metavar="CODE", help="The local authority's DfE LA code, for the header (not held in the store).")
 @click.option("--serial-no", metavar="N", help="The return's serial number, for the header.")
@@ -70,7 +70,7 @@ def cin_census(year: int, output: str | None, lea: str | None, serial_no: str | 
 @export_group.command("ssda903")
 @click.option("--year", type=click.IntRange(2000, 2999), required=True,
               help="The year the collection ends in: 2025 is 1 April 2024 to 31 March 2025.")
-@click.option("-o", "--output", type=click.Path(readable=False), metavar="DIR", required=True,
+@click.option("-o", "--output", type=OUTPUT, metavar="DIR", required=True,
               help="The folder to write the tables into (made if missing).")
 @force_option
 def ssda903(year: int, output: str, force: bool) -> None:
@@ -109,7 +109,7 @@ def ssda903(year: int, output: str, force: bool) -> None:
 
 @export_group.command("child")
 @click.argument("child_ref")
-@click.option("-o", "--output", type=click.Path(readable=False), metavar="FILE", help="Write here. Default: stdout.")
+@click.option("-o", "--output", type=OUTPUT, metavar="FILE", help="Write here. Default: stdout.")
 @click.option("--format", "fmt", type=click.Choice(["json", "html"]), default=None,
               help="json (default) or html; taken from -o's extension when not given.")
 @click.option("--json", "as_json", is_flag=True, help="The JSON document (the same as --format json).")
@@ -143,7 +143,7 @@ def report_group() -> None:
 
 @report_group.command("review-pack")
 @click.argument("plan_id")
-@click.option("-o", "--output", type=click.Path(readable=False), metavar="FILE.html|FILE.pdf",
+@click.option("-o", "--output", type=OUTPUT, metavar="FILE.html|FILE.pdf",
               help="Write HTML or PDF (by the extension). Default: HTML on stdout.")
 @click.option("--marking", envvar="PLANTRAIL_MARKING", metavar="TEXT",
               help="The protective marking at the top and foot of every page "

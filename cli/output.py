@@ -13,6 +13,9 @@ import click
 from plantrail.domain.text import CONTROL
 
 force_option = click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+# What -o names: a file (or folder) to write, as the system names it, whatever its bytes; not
+# asked to be readable (click's path type would refuse a write-only file --force may replace).
+OUTPUT = click.Path(readable=False)
 
 
 def write_file(path: str, content: str | bytes, *, force: bool = False, private: bool = True) -> None:
