@@ -140,10 +140,10 @@ class PlanRecords(Application):
             done = self.recorded(command_id, digest)
             if done is not None:
                 return done.value
-        from plantrail.application.handlers import HANDLERS
+        from plantrail.application.handlers import handler_for
         from plantrail.application.unit_of_work import UnitOfWork
 
-        handler = HANDLERS[type(command)]
+        handler = handler_for(type(command))
         if self._unit is not None:  # part of a larger unit of work (a batch, a bulk import)
             return self._unit.run(handler, command, actor, command_id, digest)
         rechecked = False

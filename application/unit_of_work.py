@@ -81,7 +81,7 @@ class UnitOfWork:
         member = self.get(staff_id_key(self.actor), StaffMember, f"no staff member {self.actor}",
                           fix="give --as the id of a registered staff member")
         member.check_present(self.app.today())
-        member.authorise(PERMISSIONS[type(self.command)], type(self.command).method.replace("_", " "))
+        member.authorise(PERMISSIONS[self.command.command], type(self.command).method.replace("_", " "))
         return Acting(staff_id=self.actor, initials=initials if initials is not None else member.state.initials,
                       on=on or self.app.today(), at=self.app.clock(), command_id=self.command_id,
                       own_initials=member.state.initials, login=self.app.login)

@@ -35,12 +35,12 @@ def write(group: click.Group | None, command: str | type, *, prints: str | None 
 
     def decorate(fields_of: Callable[..., dict[str, Any]]) -> click.Command:
         def run(command_id: str | None, as_json: bool, **options: Any) -> None:
-            from plantrail.application.commands import BY_NAME
+            from plantrail.application.commands import command_named
             from plantrail.cli.said import tell  # the event catalogue: not for --help
 
             inv = invocation()
             app = inv.writer()
-            command = BY_NAME[name].model_validate(fields_of(**options))
+            command = command_named(name).model_validate(fields_of(**options))  # type: ignore[union-attr]
             result = app.run(command, actor=inv.actor, command_id=command_id)
             if after is not None:  # what the store does once the command is recorded (erasure)
                 after(app, command)

@@ -14,75 +14,59 @@ the domain's, checked when the handler calls the aggregates.
 
 from __future__ import annotations
 
-from plantrail.application.commands import (
-    census,
-    corrections,
-    guidance,
-    looked_after,
-    plan_entries,
-    plans,
-    records_officer,
-    staff,
-)
+from importlib import import_module
+from typing import Any
+
 from plantrail.application.commands.base import Command, Day, PlanRef, Texts
-from plantrail.application.commands.census import RecordAssessment, RecordEnquiry, RecordReferral
-from plantrail.application.commands.corrections import Correct, Void
-from plantrail.application.commands.guidance import LinkRecord, RecordMeeting, RecordMeetingSent, ReturnPlan
-from plantrail.application.commands.looked_after import EndPlacement, RecordMissing
-from plantrail.application.commands.plan_entries import (
-    AMENDABLE,
-    AddAction,
-    AmendAction,
-    EndAction,
-    HoldReview,
-    RecordContact,
-    RecordPlacement,
-    RecordSignature,
-    RecordSupervision,
-    RecordView,
-    RecordVisit,
-)
-from plantrail.application.commands.plans import (
-    DETAILS,
-    ApprovePlan,
-    ChangeAim,
-    ChangeKind,
-    ClosePlan,
-    DistributePlan,
-    ExtendInitialPlan,
-    OnPlan,
-    OpenPlan,
-    RecordDetails,
-)
-from plantrail.application.commands.records_officer import ApproveErasure, CorrectChild, RequestErasure, WithdrawPlan
-from plantrail.application.commands.staff import (
-    AddStaff,
-    BindLogin,
-    GrantRole,
-    RecordLeaving,
-    RegisterChild,
-    RestrictChild,
-    RevokeRole,
-    UnrestrictChild,
-)
 
-# Every command, from each area's module: a new area adds its module here.
-COMMANDS: tuple[type[Command], ...] = (*staff.COMMANDS, *plans.COMMANDS, *plan_entries.COMMANDS, *corrections.COMMANDS,
-                                       *records_officer.COMMANDS, *looked_after.COMMANDS, *census.COMMANDS,
-                                       *guidance.COMMANDS)
-BY_NAME: dict[str, type[Command]] = {c.command: c for c in COMMANDS}
-BY_METHOD: dict[str, type[Command]] = {c.method: c for c in COMMANDS}
+# Every command's name, by the module of its area: a new command adds its name here, a new
+# area its module (a test holds this to each module's COMMANDS). A command run from the
+# command line loads its own area's models, not all of them (docs/performance.md).
+AREAS: dict[str, tuple[str, ...]] = {
+    "staff": ("staff add", "staff bind", "staff grant", "staff revoke", "staff leave", "child add",
+              "child restrict", "child unrestrict"),
+    "plans": ("plan open", "plan approve", "plan kind", "aim change", "plan details", "plan extend",
+              "plan distribute", "plan close"),
+    "plan_entries": ("action add", "action amend", "action end", "view add", "sign", "contact add", "review hold",
+                     "visit record", "placement record", "supervision record"),
+    "corrections": ("correct", "void"),
+    "records_officer": ("plan withdraw", "child correct", "erase request", "erase approve"),
+    "looked_after": ("placement end", "missing record"),
+    "census": ("referral record", "assessment record", "s47 record"),
+    "guidance": ("meeting record", "meeting record-sent", "plan return", "plan link"),
+}
+AREA_OF: dict[str, str] = {name: area for area, names in AREAS.items() for name in names}
 
-__all__ = [
-    "AMENDABLE", "AddAction", "AddStaff", "AmendAction", "ApprovePlan", "BY_METHOD", "BY_NAME", "COMMANDS",
-    "ChangeAim", "ChangeKind", "ClosePlan", "Command", "Correct", "DETAILS", "Day", "DistributePlan", "EndAction",
-    "ExtendInitialPlan", "GrantRole", "HoldReview", "OnPlan", "OpenPlan", "PlanRef", "RecordContact",
-    "RecordDetails", "RecordPlacement", "RecordSignature", "RecordSupervision", "RecordView", "RecordVisit",
-    "RegisterChild", "Texts", "Void",
-    "CorrectChild", "WithdrawPlan",
-    "EndPlacement", "RecordMissing",
-    "RecordAssessment", "RecordEnquiry", "RecordReferral",
-    "LinkRecord", "RecordMeeting", "RecordMeetingSent", "ReturnPlan",
-    "RecordLeaving", "RevokeRole", "RestrictChild", "UnrestrictChild",
-    "RequestErasure", "ApproveErasure", "BindLogin",
-]
+
+def command_named(name: str) -> type[Command] | None:
+    """The command called ``name`` (``visit record``), its area's models loaded alone."""
+    area = AREA_OF.get(name)
+    if area is None:
+        return None
+    return next(c for c in import_module(f"{__name__}.{area}").COMMANDS if c.command == name)
+
+
+def _every_command() -> dict[str, Any]:
+    """The lists of every area's commands (an import's lines, the application's methods
+    and the tests ask for all of them)."""
+    commands = tuple(c for area in AREAS for c in import_module(f"{__name__}.{area}").COMMANDS)
+    return {"COMMANDS": commands, "BY_NAME": {c.command: c for c in commands},
+            "BY_METHOD": {c.method: c for c in commands}}
+
+
+def __getattr__(name: str) -> Any:
+    # (PEP 562: asked only for a name not yet here.) The lists, or a name of an area's module
+    # (``RecordVisit``, ``AMENDABLE``): kept here once found.
+    if name in ("COMMANDS", "BY_NAME", "BY_METHOD"):
+        globals().update(_every_command())
+        return globals()[name]
+    if not name.startswith("_"):
+        for area in AREAS:
+            found = vars(import_module(f"{__name__}.{area}")).get(name)
+            if found is not None:
+                globals()[name] = found
+                return found
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["AREAS", "AREA_OF", "Command", "Day", "PlanRef", "Texts", "command_named"]

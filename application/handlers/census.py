@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from plantrail.application import commands as c
+from plantrail.application.commands import census as c
+from plantrail.application.commands.base import Command
 from plantrail.application.unit_of_work import UnitOfWork
 
 
@@ -23,7 +24,7 @@ def record_enquiry(uow: UnitOfWork, cmd: c.RecordEnquiry) -> str:
                                                    icpc=cmd.icpc)
 
 
-HANDLERS: dict[type[c.Command], Any] = {
+HANDLERS: dict[type[Command], Any] = {
     c.RecordReferral: record_referral,
     c.RecordAssessment: record_assessment,
     c.RecordEnquiry: record_enquiry,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from plantrail.application import commands as c
+from plantrail.application.commands import corrections as c
+from plantrail.application.commands.base import Command
 from plantrail.application.unit_of_work import UnitOfWork
 from plantrail.domain.acting import Acting
 from plantrail.domain.base import Record
@@ -52,7 +53,7 @@ def event_target(uow: UnitOfWork, event_ref: str) -> tuple[Record, int]:
     return uow.get(record_id, Record, f"no record {record_ref}", fix="see `plantrail history`"), int(version)
 
 
-HANDLERS: dict[type[c.Command], Any] = {
+HANDLERS: dict[type[Command], Any] = {
     c.Correct: correct,
     c.Void: void,
 }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from plantrail.application import commands as c
+from plantrail.application.commands import guidance as c
+from plantrail.application.commands.base import Command
 from plantrail.application.unit_of_work import UnitOfWork
 from plantrail.domain.errors import BadInput
 from plantrail.domain.vocabulary import LINKED_RECORDS, MEETING_KINDS
@@ -36,7 +37,7 @@ def link_record(uow: UnitOfWork, cmd: c.LinkRecord) -> None:
     uow.plan(cmd.plan_id).link_record(acting, record=cmd.record, note=cmd.note)
 
 
-HANDLERS: dict[type[c.Command], Any] = {
+HANDLERS: dict[type[Command], Any] = {
     c.RecordMeeting: record_meeting,
     c.RecordMeetingSent: record_meeting_sent,
     c.ReturnPlan: return_plan,

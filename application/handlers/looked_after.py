@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from plantrail.application import commands as c
+from plantrail.application.commands import looked_after as c
+from plantrail.application.commands.base import Command
 from plantrail.application.unit_of_work import UnitOfWork
 
 
@@ -18,7 +19,7 @@ def record_missing(uow: UnitOfWork, cmd: c.RecordMissing) -> None:
     uow.child(cmd.child_ref).record_missing(acting, kind=cmd.kind, ended=cmd.ended)
 
 
-HANDLERS: dict[type[c.Command], Any] = {
+HANDLERS: dict[type[Command], Any] = {
     c.EndPlacement: end_placement,
     c.RecordMissing: record_missing,
 }

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from plantrail.application import commands as c
+from plantrail.application.commands import plan_entries as c
+from plantrail.application.commands.base import Command
 from plantrail.application.unit_of_work import UnitOfWork
 from plantrail.domain.looked_after import EPISODE_FIELDS
 
@@ -71,7 +72,7 @@ def record_supervision(uow: UnitOfWork, cmd: c.RecordSupervision) -> None:
     uow.plan(cmd.plan_id).record_supervision(acting, note=cmd.note)
 
 
-HANDLERS: dict[type[c.Command], Any] = {
+HANDLERS: dict[type[Command], Any] = {
     c.AddAction: add_action,
     c.AmendAction: amend_action,
     c.EndAction: end_action,

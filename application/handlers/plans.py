@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from plantrail.application import commands as c
+from plantrail.application.commands import plans as c
+from plantrail.application.commands.base import Command
 from plantrail.application.unit_of_work import UnitOfWork
 from plantrail.domain.plan import Plan
 from plantrail.domain.vocabulary import PLAN_FAMILY, REFERRAL_CODE_FAMILIES
@@ -72,7 +73,7 @@ def close_plan(uow: UnitOfWork, cmd: c.ClosePlan) -> None:
     child.end_plan(acting, plan_id=plan.id)
 
 
-HANDLERS: dict[type[c.Command], Any] = {
+HANDLERS: dict[type[Command], Any] = {
     c.OpenPlan: open_plan,
     c.ApprovePlan: approve_plan,
     c.ChangeKind: change_kind,

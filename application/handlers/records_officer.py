@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from plantrail.application import commands as c
+from plantrail.application.commands import records_officer as c
+from plantrail.application.commands.base import Command
 from plantrail.application.unit_of_work import UnitOfWork
 from plantrail.domain.child import Child, child_id
 from plantrail.domain.retention import Kept, Period, retain_until
@@ -46,7 +47,7 @@ def approve_erasure(uow: UnitOfWork, cmd: c.ApproveErasure) -> None:
             fix="see `plantrail child list`").approve_erasure(acting)
 
 
-HANDLERS: dict[type[c.Command], Any] = {
+HANDLERS: dict[type[Command], Any] = {
     c.WithdrawPlan: withdraw_plan,
     c.CorrectChild: correct_child,
     c.RequestErasure: request_erasure,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from plantrail.application import commands as c
+from plantrail.application.commands import staff as c
+from plantrail.application.commands.base import Command
 from plantrail.application.unit_of_work import UnitOfWork
 from plantrail.domain.child import LOOKED_AFTER_CHARACTERISTICS, Child
 from plantrail.domain.staff import LoginBinding, StaffMember
@@ -68,7 +69,7 @@ def unrestrict_child(uow: UnitOfWork, cmd: c.UnrestrictChild) -> None:
     uow.child(cmd.child_ref).unrestrict(acting, reason=cmd.reason)
 
 
-HANDLERS: dict[type[c.Command], Any] = {
+HANDLERS: dict[type[Command], Any] = {
     c.AddStaff: add_staff,
     c.BindLogin: bind_login,
     c.GrantRole: grant_role,

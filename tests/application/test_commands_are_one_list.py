@@ -8,8 +8,10 @@ from __future__ import annotations
 import click
 import pytest
 
-from plantrail.application.commands import BY_METHOD, BY_NAME, COMMANDS
-from plantrail.application.handlers import HANDLERS
+from importlib import import_module
+
+from plantrail.application.commands import AREAS, BY_METHOD, BY_NAME, COMMANDS, command_named
+from plantrail.application.handlers import HANDLERS, handler_for
 from plantrail.application.permissions import PERMISSIONS
 from plantrail.application.records import PlanRecords, make_command_methods
 from plantrail.cli.main import cli
@@ -22,11 +24,22 @@ SHAPED = {"pairs": "fields"}
 
 
 def test_every_command_has_one_handler_one_permission_row_and_one_method():
-    assert set(HANDLERS) == set(COMMANDS) == set(PERMISSIONS)
+    assert set(HANDLERS) == set(COMMANDS)
+    assert set(PERMISSIONS) == set(BY_NAME)
     assert len(BY_NAME) == len(BY_METHOD) == len(COMMANDS)
     make_command_methods()  # (made when a process first asks for one: a read never does)
     for command in COMMANDS:
         assert callable(getattr(PlanRecords, command.method)), command
+
+
+def test_each_area_names_its_own_commands_and_each_is_found_by_its_name_alone():
+    # (the table a command line's write loads one area by: it must say what the modules say)
+    for area, names in AREAS.items():
+        assert names == tuple(c.command for c in import_module(f"plantrail.application.commands.{area}").COMMANDS)
+    for command in COMMANDS:
+        assert command_named(command.command) is command
+        assert handler_for(command) is HANDLERS[command]
+    assert command_named("no such command") is None
 
 
 def test_every_cli_write_is_a_command_and_its_options_are_the_commands_fields():

@@ -48,6 +48,31 @@ def test_a_json_read_imports_no_renderer_command_model_or_postgres_driver(tmp_pa
         assert sorted(name for name in imported if name.startswith(named)) == [], read
 
 
+def test_a_write_loads_its_own_areas_commands_and_handlers_alone(tmp_path) -> None:
+    """`visit record` loads the command models of its area (and of ``plans``, whose ``OnPlan``
+    they build on) and its area's handlers, not every area's (application/commands AREAS).
+    Looked for in ``sys.modules``: the areas are loaded by ``importlib``, which the
+    interpreter's import timing does not see."""
+    import json
+    import os
+
+    from tests.support import run_in_process
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANTRAIL_")}
+    env["PLANTRAIL_DB"] = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    assert run_in_process(("demo",), env, tmp_path).code == 0
+    plan = json.loads(run_in_process(("--as", "demo-chair", "plans", "--json"), env, tmp_path).out)[0]["plan_id"]
+    code = ("import sys; from plantrail.cli.main import run\n"
+            f"assert run(['--as', 'demo-social-worker', 'visit', 'record', {plan!r}, '--on', '2026-03-20']) == 0\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('plantrail.application.commands.', "
+            "'plantrail.application.handlers.'))))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-300:]
+    loaded = done.stdout.strip().splitlines()[-1]
+    assert loaded == str(["plantrail.application.commands.base", "plantrail.application.commands.plan_entries",
+                          "plantrail.application.commands.plans", "plantrail.application.handlers.plan_entries"])
+
+
 def test_pydantic_looks_for_plugins_only_where_the_variable_asks_it_to() -> None:
     """The console script's loader of no plugins (cli/process.py ``no_plugin_loader``): with
     PYDANTIC_DISABLE_PLUGINS saying none (as the script sets it unless told otherwise), a

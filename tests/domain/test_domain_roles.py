@@ -112,9 +112,9 @@ COMMANDS = {
 
 
 def test_the_table_covers_every_command_the_code_guards():
-    assert {BY_METHOD[method] for method in COMMANDS} == set(PERMISSIONS)
+    assert {BY_METHOD[method].command for method in COMMANDS} == set(PERMISSIONS)
     for method, (roles, _) in COMMANDS.items():
-        assert set(PERMISSIONS[BY_METHOD[method]]) == set(roles), method
+        assert set(PERMISSIONS[BY_METHOD[method].command]) == set(roles), method
 
 
 def _end_placement(app, s, actor, n):
