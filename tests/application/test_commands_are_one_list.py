@@ -5,10 +5,10 @@ a user's import or a role silently."""
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import click
 import pytest
-
-from importlib import import_module
 
 from plantrail.application.commands import AREAS, BY_METHOD, BY_NAME, COMMANDS, command_named
 from plantrail.application.handlers import HANDLERS, handler_for
