@@ -8,28 +8,36 @@ from __future__ import annotations
 
 import os
 import sys
+from importlib import import_module
 
 import click
 
-from plantrail.cli import (
-    access,
-    bulk,
-    census_writes,
-    children,
-    completion,
-    demo,
-    exports,
-    guidance_writes,
-    help_text,
-    integrity,
-    plan_writes,
-    reads,
-    retention,
-    writes,
-)
+from plantrail.cli import help_text
 from plantrail.cli.context import Invocation
 from plantrail.cli.params import STORE_URL, SecondsType, text_is_utf8
 from plantrail.cli.process import collect_from_here, hold_collector, no_plugin_loader, spare_the_exit
+
+# The modules making the top level's commands, with the names each makes: a command's module
+# is loaded when the command is asked for, not every module at every start (docs/performance.md).
+# A new command adds its name here; a test holds this to each module's COMMANDS.
+MODULES: dict[str, tuple[str, ...]] = {
+    "writes": ("init", "staff", "child", "correct", "void"),
+    "plan_writes": ("plan", "action", "view", "sign", "contact", "review", "aim", "visit", "placement",
+                    "supervision", "missing"),
+    "reads": ("show", "changes", "history", "plans", "due", "projections"),
+    "integrity": ("verify", "checkpoint", "key"),
+    "demo": ("demo",),
+    "exports": ("export", "report"),
+    "bulk": ("import",),
+    "completion": ("completion",),
+    "census_writes": ("referral", "assessment", "s47"),
+    "guidance_writes": ("meeting",),
+    "access": ("access",),
+    "retention": ("retention", "erase", "kek"),
+}
+# Groups given commands by modules besides their own (`child show` is made in cli.children).
+JOINED: dict[str, tuple[str, ...]] = {"child": ("children",), "plan": ("children", "guidance_writes")}
+MADE_IN: dict[str, str] = {name: module for module, names in MODULES.items() for name in names}
 
 
 class Plantrail(click.Group):
@@ -39,6 +47,24 @@ class Plantrail(click.Group):
             return super().invoke(ctx)
         except BrokenPipeError:
             raise click.exceptions.Exit(_reader_gone()) from None
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *MADE_IN})
+
+    def get_command(self, ctx: click.Context | None, name: str) -> click.Command | None:
+        if name not in self.commands and name in MADE_IN:
+            self.add_command(_made(name))
+        return self.commands.get(name)
+
+
+def _made(name: str) -> click.Command:
+    """The top-level command ``name``, its modules loaded, made as every command is."""
+    for joined in JOINED.get(name, ()):
+        import_module(f"plantrail.cli.{joined}")
+    command = next(c for c in import_module(f"plantrail.cli.{MADE_IN[name]}").COMMANDS if c.name == name)
+    help_text.tidy(command)  # examples a line each, no word broken at a hyphen
+    text_is_utf8(command)  # bytes that are not UTF-8 in any text given: exit 2, naming the option
+    return command
 
 
 @click.group(cls=Plantrail, context_settings={"help_option_names": ["-h", "--help"]})
@@ -72,12 +98,15 @@ def cli(ctx: click.Context, db: str | None, actor: str | None, purpose: str | No
     ctx.call_on_close(ctx.obj.close)
 
 
-for command in (*writes.COMMANDS, *plan_writes.COMMANDS, *reads.COMMANDS, *integrity.COMMANDS, *demo.COMMANDS, *exports.COMMANDS,
-                *bulk.COMMANDS, *children.COMMANDS, *completion.COMMANDS, *census_writes.COMMANDS,
-                *guidance_writes.COMMANDS, *access.COMMANDS, *retention.COMMANDS):
-    cli.add_command(command)
-help_text.tidy(cli)  # examples a line each, no word broken at a hyphen
-text_is_utf8(cli)  # bytes that are not UTF-8 in any text given: exit 2, naming the option
+help_text.tidy(cli)  # (its own options; each command as it is made)
+text_is_utf8(cli)
+
+
+def whole() -> click.Group:
+    """The command line with every command made (what walks the whole tree: tests, docs)."""
+    for name in MADE_IN:
+        cli.get_command(None, name)
+    return cli
 
 
 def run(args: list[str] | None = None) -> int:

@@ -14,8 +14,10 @@ from plantrail.application.commands import AREAS, BY_METHOD, BY_NAME, COMMANDS, 
 from plantrail.application.handlers import HANDLERS, handler_for
 from plantrail.application.permissions import PERMISSIONS
 from plantrail.application.records import PlanRecords, make_command_methods
-from plantrail.cli.main import cli
+from plantrail.cli.main import whole
 from plantrail.cli.writes import WRITES
+
+CLI = whole()  # every command made: WRITES lists the writes made
 
 # Options that are not fields of the command: how to run it, not what it is.
 HOW = {"command_id", "as_json"}
@@ -64,7 +66,7 @@ def test_positional_arguments_are_fields(command):
 
 
 def _command_at(words: list[str]) -> click.Command | None:
-    group: click.Command = cli
+    group: click.Command = CLI
     for word in words:
         if not isinstance(group, click.Group) or word not in group.commands:
             return None

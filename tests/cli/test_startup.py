@@ -73,6 +73,50 @@ def test_a_write_loads_its_own_areas_commands_and_handlers_alone(tmp_path) -> No
                           "plantrail.application.commands.plans", "plantrail.application.handlers.plan_entries"])
 
 
+def test_each_command_is_made_by_the_modules_the_table_names() -> None:
+    """cli/main.py MODULES and JOINED: the command line loads a command's modules by them."""
+    import pkgutil
+    from importlib import import_module
+
+    import plantrail.cli
+    from plantrail.cli.help_text import walk
+    from plantrail.cli.main import JOINED, MADE_IN, MODULES, whole
+
+    cli = whole()
+    for module, names in MODULES.items():
+        assert names == tuple(c.name for c in import_module(f"plantrail.cli.{module}").COMMANDS), module
+    with_commands = {m.name for m in pkgutil.iter_modules(plantrail.cli.__path__)
+                     if hasattr(import_module(f"plantrail.cli.{m.name}"), "COMMANDS")}
+    assert with_commands == set(MODULES) | {j for joined in JOINED.values() for j in joined}
+    # Each command made first in a process of its own (only its modules loaded) is the
+    # command with every module loaded: a group given commands by a module not in JOINED
+    # would lack them.
+    code = ("import sys; from plantrail.cli.help_text import walk; from plantrail.cli.main import cli\n"
+            "print(sorted(' '.join(path) for path, _ in walk(cli.get_command(None, sys.argv[1]))))")
+    alone = {name: subprocess.Popen([sys.executable, "-c", code, name], stdout=subprocess.PIPE, text=True)
+             for name in MADE_IN}
+    for name, process in alone.items():
+        out, _ = process.communicate(timeout=60)
+        assert out.strip() == str(sorted(" ".join(path) for path, _ in walk(cli.get_command(None, name)))), name
+
+
+def test_a_read_loads_its_own_command_module_alone(tmp_path) -> None:
+    """`show` makes the command it runs, not every module's (cli/main.py MODULES)."""
+    import os
+
+    from tests.support import run_in_process
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PLANTRAIL_")}
+    env["PLANTRAIL_DB"] = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    assert run_in_process(("demo",), env, tmp_path).code == 0
+    code = ("import sys; from plantrail.cli.main import MODULES, run\n"
+            "assert run(['--as', 'demo-chair', 'plans', '--json']) == 0\n"
+            "print(sorted(m for m in MODULES if 'plantrail.cli.' + m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-300:]
+    assert done.stdout.strip().splitlines()[-1] == "['reads']"
+
+
 def test_pydantic_looks_for_plugins_only_where_the_variable_asks_it_to() -> None:
     """The console script's loader of no plugins (cli/process.py ``no_plugin_loader``): with
     PYDANTIC_DISABLE_PLUGINS saying none (as the script sets it unless told otherwise), a

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plantrail.cli.main import cli, run
+from plantrail.cli.main import run, whole
 from tests.support import open_app, stored_event_count
 
 WRITE_GROUPS = ("staff", "child", "plan", "action", "view", "contact", "review", "aim", "visit", "supervision")
@@ -21,6 +21,7 @@ ACTORS = ("tm1", "sw1", "rc1", "ro1", "nobody", "")
 
 
 def write_commands() -> list[tuple[tuple[str, ...], click.Command]]:
+    cli = whole()
     found = [((name,), cli.commands[name]) for name in WRITE_COMMANDS]
     for group in WRITE_GROUPS:
         found += [((group, name), command) for name, command in cli.commands[group].commands.items()]
