@@ -10,10 +10,8 @@ shell lines (a long one continued with a backslash, so it can be pasted).
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import re
-import shlex
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -107,6 +105,8 @@ def examples_as_lines(text: str) -> str:
 
 def _shell_lines(command: str, width: int = EXAMPLE_WIDTH) -> str:
     """One command, its options kept with their values, in lines of at most ``width``."""
+    import shlex  # (here and below: only where help is shown or a choice is mistyped, not at every start)
+
     try:
         tokens = [shlex.quote(t) if t != "..." else t for t in shlex.split(command)]
     except ValueError:  # not shell words (an unclosed quote): as written
@@ -133,6 +133,8 @@ class Choice(click.Choice):
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter:
+            import difflib
+
             close = difflib.get_close_matches(str(value).lower(), [str(c) for c in self.choices], n=1, cutoff=0.5)
             hint = f"did you mean '{close[0]}'?" if close else f"one of {', '.join(map(str, self.choices))}"
             if close and len(self.choices) > 6:

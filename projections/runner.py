@@ -13,7 +13,6 @@ written before the positions move, so until then its rows may be ahead of it.
 
 from __future__ import annotations
 
-import logging
 import weakref
 from typing import Any
 from uuid import UUID
@@ -129,6 +128,8 @@ def _run_wide(app: Any, views: list[View], position: int, log: int) -> int:
         # start (or failed): go on from where each view is now, in this process.
         # Rows the workers wrote stay; none goes back to an earlier position.
         if isinstance(stopped, wide.WorkersFailed):  # slower, so an operator should know why
+            import logging  # (not at every write's start)
+
             logging.getLogger("plantrail").warning("views: %s; folding in one process instead", stopped)
         return _carry_on(app, views, parallel=False)
 
