@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -60,7 +61,7 @@ class PlanRecords(Application):
 
     Python callers (tests, the worked examples, the bench) may call each command as a
     method named by its ``method``: ``app.approve_plan(actor, plan_id, on=...)`` runs
-    ``ApprovePlan(plan_id=..., on=...)`` (see ``make_command_methods`` below).
+    ``ApprovePlan(plan_id=..., on=...)`` (application/command_methods.py).
     """
 
     name = "plantrail"
@@ -77,9 +78,6 @@ class PlanRecords(Application):
         if seal_with is not None:
             seal_with(self.mapper, self.env)
         self.clock = clock
-        # The authority's retention schedule (domain/retention.py); the command line sets the
-        # one it is given (PLANTRAIL_RETENTION), else DOMAIN.md's defaults hold.
-        self.retention_schedule = Schedule()
         self.kept = KeptRecords()
         # The account commands come from (the database login, or the operating-system user
         # on SQLite): recorded beside the acting staff member on every event. Set by the caller.
@@ -95,6 +93,12 @@ class PlanRecords(Application):
         self.saved_events: tuple[Event, ...] = ()
         # Records read with a plan for the logged read that follows (application/read_ahead.py).
         self.read_ahead: dict[UUID, list[Any]] | None = None
+
+    @cached_property
+    def retention_schedule(self) -> Schedule:
+        """The authority's retention schedule (domain/retention.py): the command line sets the one
+        it is given (PLANTRAIL_RETENTION), else DOMAIN.md's defaults hold (made when first asked for)."""
+        return Schedule()
 
     def construct_env(self, name: str, env: dict[str, str] | None = None) -> Environment:
         """The settings given (the store URL's) and LIBRARY_OFF win over the environment in both
@@ -119,6 +123,8 @@ class PlanRecords(Application):
         command models."""
         if name.startswith("_") or PlanRecords._commands_made:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        from plantrail.application.command_methods import make_command_methods
+
         make_command_methods()
         return getattr(self, name)
 
@@ -394,27 +400,3 @@ def _command_id_of(state: bytes | None) -> str | None:
     except (orjson.JSONDecodeError, AttributeError):
         return None
     return value if isinstance(value, str) else None
-
-
-def _command_method(command_class: type[Command]) -> Callable[..., Any]:
-    positional = command_class.positional
-
-    def method(self: PlanRecords, actor: str | None, *args: Any, command_id: str | None = None,
-               **kwargs: Any) -> Any:
-        if len(args) > len(positional):
-            raise TypeError(f"{command_class.method} takes {len(positional)} arguments after the actor")
-        return self.run(command_class.model_validate({**dict(zip(positional, args)), **kwargs}),
-                        actor=actor, command_id=command_id)
-
-    method.__name__ = method.__qualname__ = command_class.method
-    method.__doc__ = command_class.__doc__
-    return method
-
-
-def make_command_methods() -> None:
-    """Each command as a method of the application, named by its ``method`` (once)."""
-    from plantrail.application.commands import BY_METHOD
-
-    for name, command_class in BY_METHOD.items():
-        setattr(PlanRecords, name, _command_method(command_class))
-    PlanRecords._commands_made = True

@@ -10,10 +10,11 @@ from importlib import import_module
 import click
 import pytest
 
+from plantrail.application.command_methods import make_command_methods
 from plantrail.application.commands import AREAS, BY_METHOD, BY_NAME, COMMANDS, command_named
 from plantrail.application.handlers import HANDLERS, handler_for
 from plantrail.application.permissions import PERMISSIONS
-from plantrail.application.records import PlanRecords, make_command_methods
+from plantrail.application.records import PlanRecords
 from plantrail.cli.main import whole
 from plantrail.cli.writes import WRITES
 
