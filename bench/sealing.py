@@ -31,6 +31,7 @@ if str(ROOT) not in sys.path:
 
 from bench import workload as wl  # noqa: E402
 from bench.host import yardstick_ms  # noqa: E402
+from bench.paired import ratio_interval  # noqa: E402
 from bench.run import pct, plan_ids, read_current, reads_in_turn  # noqa: E402
 
 VARIANTS: dict[str, dict[str, str]] = {"sealed": {}, "plain": {"PLANTRAIL_SEALING": "off"}}
@@ -121,18 +122,11 @@ def cpu_against(what: str, sealed_us: float, plain_us: float) -> str:
 
 def interval(samples: dict[str, list[float]], statistic: Callable[[list[float]], float], block: int,
              resamples: int = 1000) -> tuple[float, float]:
-    """A 95 % interval for the sealed store's ``statistic`` over the plain one's, by resampling
-    the samples in their pairs (the two stores take turns, so a slow moment of the machine falls
-    on both) and in blocks of ``block`` pairs in a row (a slow spell lasts many samples: pairs
-    drawn one by one would take them as independent and make the interval too narrow)."""
-    rnd = random.Random(13)
-    pairs = list(zip(samples["sealed"], samples["plain"], strict=False))
-    blocks = [pairs[at:at + block] for at in range(0, len(pairs), block)]
-    ratios = []
-    for _ in range(resamples):
-        drawn = [pair for chosen in rnd.choices(blocks, k=len(blocks)) for pair in chosen]
-        ratios.append(statistic([s for s, _ in drawn]) / statistic([p for _, p in drawn]) - 1)
-    return pct(ratios, 2.5), pct(ratios, 97.5)
+    """A 95 % interval for the sealed store's ``statistic`` over the plain one's, less one
+    (bench/paired.py: the samples resampled in their pairs, in blocks of ``block``)."""
+    low, high = ratio_interval(list(zip(samples["sealed"], samples["plain"], strict=False)), statistic, block,
+                               resamples)
+    return low - 1, high - 1
 
 
 def verdict(samples: dict[str, list[float]], statistic: Callable[[list[float]], float], block: int) -> str:

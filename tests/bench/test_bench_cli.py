@@ -20,4 +20,19 @@ def test_one_run_of_each_command_prints_every_figure() -> None:
         assert figures[f"cli_{name}_ms"] > 0
     assert figures["cli_show_vs_anchor"] > 0 and figures["cli_write_vs_anchor"] > 0
     assert figures["cli_catalogue_vs_anchor"] > 0
+    for key in ("cli_show_vs_anchor", "cli_write_vs_anchor"):
+        low, high = figures[f"{key}_interval"]
+        assert 0 < low <= high
     assert figures["machine"]["yardstick_ms"] > 0
+
+
+def test_a_ratios_interval_holds_the_ratio_and_says_what_it_means_for_a_goal() -> None:
+    import statistics
+
+    from bench.paired import against, ratio_interval
+
+    pairs = [(2.0 + i % 3 * 0.1, 1.0 + i % 2 * 0.05) for i in range(30)]
+    low, high = ratio_interval(pairs, statistics.median, block=3)
+    assert low <= statistics.median(a for a, _ in pairs) / statistics.median(b for _, b in pairs) <= high
+    assert (against(3.0, low, high), against(1.0, low, high), against((low + high) / 2, low, high)) == \
+        ("met", "not met", "on the line")
