@@ -19,7 +19,7 @@ class AccessEntry(Record):
     """One read: its own record, one event, so entries never conflict with each other."""
 
     def blank(self) -> AccessState:
-        return AccessState.model_construct()
+        return AccessState()
 
     def evolve(self, state: AccessState, event: ev.Event) -> None:
         if isinstance(event, ev.RecordRead):

@@ -143,7 +143,7 @@ class Child(CorrectableRecord):
         child_entry(self, acting, entry)
 
     def blank(self) -> ChildState:
-        return ChildState.model_construct()
+        return ChildState()
 
     def evolve(self, state: ChildState, event: ev.Event) -> None:
         if isinstance(event, ev.ChildRegistered):

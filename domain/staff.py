@@ -37,7 +37,7 @@ class StaffMember(CorrectableRecord):
         staff_entry(self, acting, entry)
 
     def blank(self) -> StaffState:
-        return StaffState.model_construct()
+        return StaffState()
 
     def evolve(self, state: StaffState, event: ev.Event) -> None:
         if isinstance(event, ev.StaffMemberRegistered):
@@ -117,7 +117,7 @@ class LoginBinding(Record):
     one event, so the store's unique key keeps each login bound to one person."""
 
     def blank(self) -> LoginState:
-        return LoginState.model_construct()
+        return LoginState()
 
     def evolve(self, state: LoginState, event: ev.Event) -> None:
         if isinstance(event, ev.LoginBound):
