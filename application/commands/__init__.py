@@ -17,7 +17,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from plantrail.application.commands.base import Command, Day, PlanRef, Texts
+from plantrail.application.commands.base import Command, Day, OnPlan, PlanRef, Texts
 
 # Every command's name, by the module of its area: a new command adds its name here, a new
 # area its module (a test holds this to each module's COMMANDS). A command run from the
@@ -69,4 +69,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["AREAS", "AREA_OF", "Command", "Day", "PlanRef", "Texts", "command_named"]
+__all__ = ["AREAS", "AREA_OF", "Command", "Day", "OnPlan", "PlanRef", "Texts", "command_named"]

@@ -94,3 +94,11 @@ class Command(BaseModel):
     def given(self, *names: str) -> dict[str, Any]:
         """These fields, by name, where given (not None)."""
         return {n: getattr(self, n) for n in names if getattr(self, n) is not None}
+
+
+class OnPlan(Command):
+    """A command about one plan, named by its id or a unique prefix (every area has some: here,
+    so that an area's models are loaded without another's)."""
+
+    positional: ClassVar = ("plan_id",)
+    plan_id: PlanRef

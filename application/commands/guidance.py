@@ -7,8 +7,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from plantrail.application.commands.base import Day, Texts, also
-from plantrail.application.commands.plans import OnPlan
+from plantrail.application.commands.base import Day, OnPlan, Texts, also
 
 
 class RecordMeeting(OnPlan):

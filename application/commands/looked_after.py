@@ -8,8 +8,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from plantrail.application.commands.base import Command, Day, also
-from plantrail.application.commands.plans import OnPlan
+from plantrail.application.commands.base import Command, Day, OnPlan, also
 
 
 class EndPlacement(OnPlan):

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from plantrail.application.commands.base import Command, Day, PlanRef, Texts, also
+from plantrail.application.commands.base import Command, Day, OnPlan, PlanRef, Texts, also
 
 
 class OpenPlan(Command):
@@ -29,13 +29,6 @@ class OpenPlan(Command):
     primary_need: str | None = None
     on: Day | None = None
     initials: str | None = None
-
-
-class OnPlan(Command):
-    """A command about one plan, named by its id or a unique prefix."""
-
-    positional: ClassVar = ("plan_id",)
-    plan_id: PlanRef
 
 
 class ApprovePlan(OnPlan):

@@ -7,8 +7,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from plantrail.application.commands.base import Command, also
-from plantrail.application.commands.plans import OnPlan
+from plantrail.application.commands.base import Command, OnPlan, also
 
 
 class WithdrawPlan(OnPlan):

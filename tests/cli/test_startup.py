@@ -49,8 +49,8 @@ def test_a_json_read_imports_no_renderer_command_model_or_postgres_driver(tmp_pa
 
 
 def test_a_write_loads_its_own_areas_commands_and_handlers_alone(tmp_path) -> None:
-    """`visit record` loads the command models of its area (and of ``plans``, whose ``OnPlan``
-    they build on) and its area's handlers, not every area's (application/commands AREAS).
+    """`visit record` loads the command models of its area and its area's handlers, not every
+    area's (application/commands AREAS).
     Looked for in ``sys.modules``: the areas are loaded by ``importlib``, which the
     interpreter's import timing does not see."""
     import json
@@ -70,7 +70,7 @@ def test_a_write_loads_its_own_areas_commands_and_handlers_alone(tmp_path) -> No
     assert done.returncode == 0, done.stderr[-300:]
     loaded = done.stdout.strip().splitlines()[-1]
     assert loaded == str(["plantrail.application.commands.base", "plantrail.application.commands.plan_entries",
-                          "plantrail.application.commands.plans", "plantrail.application.handlers.plan_entries"])
+                          "plantrail.application.handlers.plan_entries"])
 
 
 def test_each_command_is_made_by_the_modules_the_table_names() -> None:
