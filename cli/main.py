@@ -56,6 +56,14 @@ class Plantrail(click.Group):
             self.add_command(_made(name))
         return self.commands.get(name)
 
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None,
+                                                                            list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as missing:  # (click offers the commands made so far: none)
+            raise click.exceptions.NoSuchCommand(missing.command_name, possibilities=self.list_commands(ctx),
+                                                 ctx=ctx) from None
+
 
 def _made(name: str) -> click.Command:
     """The top-level command ``name``, its modules loaded, made as every command is."""

@@ -59,6 +59,12 @@ def test_a_mistyped_choice_gets_the_closest_one(sh: Shell) -> None:
                                                         "--role", "team-manger", actor="tm1").err
 
 
+def test_a_mistyped_command_gets_the_closest_one(sh: Shell) -> None:
+    # (at the top, where each command is made only when asked for: cli/main.py MODULES)
+    assert "No such command 'vist'. Did you mean 'visit'?" in sh.refused(2, "vist", "record", "deadbeef").err
+    assert "No such command 'recrd'. Did you mean 'record'?" in sh.refused(2, "visit", "recrd", "deadbeef").err
+
+
 def test_errors_are_what_the_readme_promises(sh: Shell) -> None:
     promise = " ".join(README.read_text(encoding="utf-8").split())
     assert "A refused command prints what was wrong on one line, and how to put it right on a second" in promise
