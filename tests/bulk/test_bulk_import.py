@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from plantrail.cli.bulk import import_command
 from plantrail.cli.main import cli
 from tests.support import open_app, stored_event_count
 
@@ -57,8 +56,6 @@ class Ran:
 
 
 def run_import(url: str, path: Path, *args: str) -> Ran:
-    if "import" not in cli.commands:  # until cli/main.py registers it
-        cli.add_command(import_command)
     result = CliRunner().invoke(cli, ["--db", url, "import", str(path), *args])
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception

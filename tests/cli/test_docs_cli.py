@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from plantrail.cli.help_text import walk
-from plantrail.cli.main import cli
+from plantrail.cli.main import whole
 from tests.support import PLANTRAIL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +21,7 @@ OUTSIDE = re.compile(r"\.\./|shared/|\bCLI\.md|DOMAIN\.md|\bseed \d|seeds/")
 
 def test_docs_cli_names_every_command_and_option() -> None:
     reference = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
-    for path, command in walk(cli):
+    for path, command in walk(whole()):
         if not path or isinstance(command, click.Group):
             continue
         assert f"`{' '.join(path)}" in reference or f"| `{' '.join(path)}" in reference, path

@@ -11,7 +11,7 @@ import click
 from click.testing import CliRunner
 
 from plantrail.cli.help_text import walk
-from plantrail.cli.main import cli
+from plantrail.cli.main import cli, whole
 from tests.support import PLANTRAIL, Shell, staffed
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -20,7 +20,7 @@ BROKEN = re.compile(r"[A-Za-z0-9]-$")  # a line ending inside a hyphenated word
 
 def test_no_help_breaks_a_word_and_every_example_is_a_line_of_its_own() -> None:
     runner = CliRunner()
-    for path, command in walk(cli):
+    for path, command in walk(whole()):
         done = runner.invoke(cli, [*path, "--help"], terminal_width=80, env={"COLUMNS": "80"})
         assert done.exit_code == 0, path
         lines = done.output.splitlines()

@@ -243,8 +243,8 @@ def test_an_output_is_a_path_the_user_need_not_be_able_to_read() -> None:
     import click
 
     from plantrail.cli.help_text import walk
-    from plantrail.cli.main import cli
+    from plantrail.cli.main import whole
 
-    outputs = [param for _, command in walk(cli) for param in command.params if "--output" in param.opts]
+    outputs = [param for _, command in walk(whole()) for param in command.params if "--output" in param.opts]
     assert len(outputs) >= 5
     assert all(isinstance(param.type, click.Path) and not param.type.readable for param in outputs)
