@@ -48,25 +48,37 @@ def command_named(name: str) -> type[Command] | None:
 
 def _every_command() -> dict[str, Any]:
     """The lists of every area's commands (an import's lines, the application's methods
-    and the tests ask for all of them)."""
-    commands = tuple(c for area in AREAS for c in import_module(f"{__name__}.{area}").COMMANDS)
-    return {"COMMANDS": commands, "BY_NAME": {c.command: c for c in commands},
-            "BY_METHOD": {c.method: c for c in commands}}
+    and the tests ask for all of them), and each area's models and constants by name."""
+    modules = [import_module(f"{__name__}.{area}") for area in AREAS]
+    commands = tuple(c for module in modules for c in module.COMMANDS)
+    found: dict[str, Any] = {"COMMANDS": commands, "BY_NAME": {c.command: c for c in commands},
+                             "BY_METHOD": {c.method: c for c in commands}}
+    for module in modules:
+        found.update({name: value for name, value in vars(module).items() if _exported(module, name, value)})
+    return found
+
+
+def _exported(module: Any, name: str, value: Any) -> bool:
+    """An area's own models (``RecordVisit``) and its lists of field names (``AMENDABLE``)."""
+    if isinstance(value, type):
+        return issubclass(value, Command) and value.__module__ == module.__name__
+    return name.isupper() and name != "COMMANDS" and isinstance(value, tuple)
 
 
 def __getattr__(name: str) -> Any:
-    # (PEP 562: asked only for a name not yet here.) The lists, or a name of an area's module
-    # (``RecordVisit``, ``AMENDABLE``): kept here once found.
-    if name in ("COMMANDS", "BY_NAME", "BY_METHOD"):
+    # (PEP 562: asked only for a name not yet here.) An area's module, or the lists and every
+    # area's models by name (``RecordVisit``, ``AMENDABLE``), kept here once made.
+    if name in AREAS:
+        return import_module(f"{__name__}.{name}")
+    if name[:1].isupper():
         globals().update(_every_command())
-        return globals()[name]
-    if not name.startswith("_"):
-        for area in AREAS:
-            found = vars(import_module(f"{__name__}.{area}")).get(name)
-            if found is not None:
-                globals()[name] = found
-                return found
+        if name in globals():
+            return globals()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_every_command(), *AREAS})
 
 
 __all__ = ["AREAS", "AREA_OF", "Command", "Day", "OnPlan", "PlanRef", "Texts", "command_named"]
