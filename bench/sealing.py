@@ -124,9 +124,10 @@ def interval(samples: dict[str, list[float]], statistic: Callable[[list[float]],
              resamples: int = 1000) -> tuple[float, float]:
     """A 95 % interval for the sealed store's ``statistic`` over the plain one's, less one
     (bench/paired.py: the samples resampled in their pairs, in blocks of ``block``)."""
-    low, high = ratio_interval(list(zip(samples["sealed"], samples["plain"], strict=False)), statistic, block,
-                               resamples)
-    return low - 1, high - 1
+    found = ratio_interval(list(zip(samples["sealed"], samples["plain"], strict=False)), statistic, block, resamples)
+    if found is None:  # (too few samples to say: the interval is the whole range)
+        return float("-inf"), float("inf")
+    return found[0] - 1, found[1] - 1
 
 
 def verdict(samples: dict[str, list[float]], statistic: Callable[[list[float]], float], block: int) -> str:
