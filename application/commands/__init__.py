@@ -3,10 +3,10 @@
 Each model is the single source for its command: its ``command`` is the CLI's and the
 import line's (``plan approve``), its fields are the CLI's options and the import line's
 ``args`` (the CLI's write commands are checked against them: tests/application), its
-name keys the permissions (``application.permissions``), its class the handler that runs it
-(``application.handlers``, in the module of the same area), and ``method`` names the ``PlanRecords`` method Python
-callers use (``app.approve_plan(actor, plan_id, on=...)``), with ``positional`` the
-arguments that method takes in order after the acting staff member.
+name keys the permissions (``application.permissions``), its class the handler that runs
+it (``application.handlers``, in the module of the same area), and ``method`` names the
+``PlanRecords`` method Python callers use (``app.approve_plan(actor, plan_id, on=...)``),
+with ``positional`` the arguments that method takes in order after the acting staff member.
 
 A command says what was asked, in the shape it was asked; the rules of the record are
 the domain's, checked when the handler calls the aggregates.

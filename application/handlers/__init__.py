@@ -18,7 +18,8 @@ Handler = Callable[[UnitOfWork, Any], Any]
 @cache  # (an import runs a command a line: a lookup, not an import, each time)
 def handler_for(command_class: type[Command]) -> Handler:
     """The handler of one command, its area's handlers loaded alone."""
-    return import_module(f"{__name__}.{AREA_OF[command_class.command]}").HANDLERS[command_class]  # type: ignore[no-any-return]
+    area = import_module(f"{__name__}.{AREA_OF[command_class.command]}")
+    return area.HANDLERS[command_class]  # type: ignore[no-any-return]
 
 
 def __getattr__(name: str) -> Any:
