@@ -163,6 +163,12 @@ def reading_env(url: str) -> dict[str, str]:
     return {**env_for_url(url), "CREATE_TABLE": "n"}
 
 
+def read_only_uri(path: Path) -> str:
+    """An SQLite file opened for reading only, as a URI: its name quoted from the bytes the system
+    gives (a name that is not UTF-8 is quoted as it is, not refused)."""
+    return f"file:{quote(os.fsencode(path))}?mode=ro"
+
+
 def check_exists(url: str):  # -> ServerRole
     """A read never creates a store: StoreUnavailable, naming the store looked for, unless
     it is there with its log. Says what kind of server it is on (a primary or a standby)."""
@@ -175,7 +181,7 @@ def check_exists(url: str):  # -> ServerRole
         if not parsed.path.is_file():
             raise StoreUnavailable(f"{missing} (a read never makes one)")
         try:
-            conn = sqlite3.connect(f"file:{quote(os.fsencode(parsed.path))}?mode=ro", uri=True, timeout=CONNECT_TIMEOUT)
+            conn = sqlite3.connect(read_only_uri(parsed.path), uri=True, timeout=CONNECT_TIMEOUT)
             try:
                 found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                                      (EVENTS_TABLE,)).fetchone()

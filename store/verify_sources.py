@@ -8,17 +8,15 @@ walks and judges, and hashes every event itself.
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
-from urllib.parse import quote
 
 from plantrail.store.chain import CHAIN_TABLE, EVENTS_TABLE, canonical, canonical_sql, next_link
 from plantrail.store.errors import StoreUnavailable
-from plantrail.store.settings import PostgresURL, SQLiteURL, parse_url, pg_connect
+from plantrail.store.settings import PostgresURL, SQLiteURL, parse_url, pg_connect, read_only_uri
 from plantrail.store.windows import in_windows
 
 
@@ -254,7 +252,7 @@ def _sqlite_source(path: Path) -> Iterator[LogSource]:
     if not path.is_file():
         raise StoreUnavailable(f"there is no store at {path}; run 'plantrail init' or check --db")
     try:
-        conn = sqlite3.connect(f"file:{quote(os.fsencode(path))}?mode=ro", uri=True, timeout=5, isolation_level=None)
+        conn = sqlite3.connect(read_only_uri(path), uri=True, timeout=5, isolation_level=None)
     except sqlite3.Error as e:
         raise StoreUnavailable(f"cannot open SQLite store {path}: {e}") from None
     try:
